@@ -1,0 +1,78 @@
+//! Golden tests: frozen blobs committed under `tests/data` must keep opening,
+//! and the deterministic encoders must keep producing them byte for byte.
+//!
+//! Regenerate only when a format is intentionally migrated:
+//! `SEALDESK_WRITE_GOLDEN=1 cargo test -p sealdesk-core golden`.
+
+use std::path::PathBuf;
+
+use sealdesk_core::crypto::*;
+use sealdesk_core::secret::Passphrase;
+
+use crate::rng;
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// Compares `fresh` with the committed hex file, or writes it when asked.
+fn check_golden(name: &str, fresh: &[u8]) -> Vec<u8> {
+    let path = data(name);
+    if std::env::var_os("SEALDESK_WRITE_GOLDEN").is_some() {
+        std::fs::write(&path, hex::encode(fresh) + "\n").expect("write golden");
+    }
+    let text = std::fs::read_to_string(&path).expect("golden file present");
+    hex::decode(text.trim()).expect("golden file is hex")
+}
+
+const PLAINTEXT: &str = "密件測試:主旨 檢舉 A123456789";
+const RECORD: RecordBinding<'static> = RecordBinding { record_id: "golden-record", purpose: "text" };
+const WRAP: WrapBinding<'static> = WrapBinding { record_id: "golden-record", purpose: "text" };
+
+#[test]
+fn record_format_v1_is_frozen() {
+    let key = fixed::data_key_from_bytes([0x11; 32]);
+    let fresh = fixed::seal_record_with_nonce(&key, &RECORD, PLAINTEXT.as_bytes(), &[0x22; 12]);
+    let frozen = check_golden("record_v1.hex", &fresh);
+    assert_eq!(fresh, frozen, "record layout changed: that is a migration");
+    assert_eq!(frozen[0], RECORD_V1);
+    let opened = open_record(&key, &RECORD, &frozen).expect("frozen record opens");
+    assert_eq!(opened.expose_str(), Some(PLAINTEXT));
+}
+
+#[test]
+fn record_associated_data_is_frozen() {
+    let ad = RECORD.associated_data();
+    let mut expected = b"sealdesk.record.v1\0".to_vec();
+    expected.extend_from_slice(&13u32.to_be_bytes());
+    expected.extend_from_slice(b"golden-record");
+    expected.extend_from_slice(&4u32.to_be_bytes());
+    expected.extend_from_slice(b"text");
+    assert_eq!(ad, expected);
+}
+
+#[test]
+fn wrapped_key_format_v1_is_frozen() {
+    let mut r = rng(100);
+    let recipient = UserSecretKey::make(&mut r);
+    let key = fixed::data_key_from_bytes([0x33; 32]);
+    let fresh = wrap_data_key(&recipient.public_key(), &WRAP, &key, &mut r);
+    let frozen = check_golden("wrapped_key_v1.hex", &fresh);
+    assert_eq!(fresh, frozen, "wrap layout or derivation changed: that is a migration");
+    assert_eq!(frozen.len(), 93);
+    let back = unwrap_data_key(&recipient, &WRAP, &frozen).expect("frozen wrap opens");
+    assert_eq!(back.expose(), &[0x33; 32]);
+}
+
+#[test]
+fn sealed_user_key_format_v1_is_frozen() {
+    let mut r = rng(200);
+    let sk = UserSecretKey::make(&mut r);
+    let pass = Passphrase::from("golden passphrase 密");
+    let fresh = seal_user_secret_key(&sk, &pass, &KdfParams::DEFAULT, "golden-user", &mut r).expect("seal");
+    let frozen = check_golden("sealed_user_key_v1.hex", &fresh);
+    assert_eq!(fresh, frozen, "user-key sealing changed: that is a migration");
+    assert_eq!(frozen.len(), 1 + 12 + 16 + 12 + 32 + 16);
+    let opened = open_user_secret_key(&frozen, &pass, "golden-user").expect("frozen key opens");
+    assert_eq!(opened.public_key(), sk.public_key());
+}

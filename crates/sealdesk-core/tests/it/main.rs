@@ -1,0 +1,11 @@
+//! Integration tests of the domain core: one binary, a module per area.
+
+mod crypto;
+mod golden;
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng;
+
+pub fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}

@@ -1,0 +1,150 @@
+// All user-visible strings, and pure lookup helpers.
+// No DOM and no storage access here, so node:test can import this file directly.
+
+export const DEFAULT_LANG = "zh-TW";
+export const LANGS = ["zh-TW", "en"];
+
+export const STRINGS = {
+  "zh-TW": {
+    "app.title": "Sealdesk 密件管理",
+    "lang.toggle": "English",
+    "lang.toggle.lang": "en",
+
+    "banner.badge": "密",
+    "banner.label": "密件",
+
+    "login.heading": "Sealdesk 密件管理",
+    "login.notice": "所有檢視皆留有紀錄",
+    "login.name": "使用者名稱",
+    "login.passphrase": "密碼",
+    "login.submit": "登入",
+    "login.submitting": "登入中…",
+    "login.missing": "請輸入使用者名稱與密碼",
+
+    "home.lock": "鎖定",
+    "home.me.heading": "目前使用者",
+    "home.me.name": "姓名",
+    "home.me.roles": "角色",
+    "home.me.unit": "單位",
+    "home.letters.heading": "密件清單",
+    "home.letters.placeholder": "密件清單將於後續版本提供。",
+    "home.notice": "所有檢視皆留有紀錄",
+
+    "role.admin": "系統管理員",
+    "role.clerk": "密件分文人員",
+    "role.supervisor": "主管",
+    "role.handler": "承辦人",
+    "role.auditor": "政風人員",
+    "roles.separator": "、",
+    "roles.none": "（無）",
+
+    "err.bad_credentials": "使用者名稱或密碼錯誤",
+    "err.throttled": "嘗試次數過多，請稍後再試",
+    "err.user_disabled": "此帳號已停用",
+    "err.locked": "工作階段已鎖定，請重新登入",
+    "err.vault": "無法開啟密件庫",
+    "err.other": "發生錯誤",
+    "err.detail": "（{detail}）",
+    "err.kind": " [{kind}]",
+  },
+  en: {
+    "app.title": "Sealdesk confidential letters",
+    "lang.toggle": "中文",
+    "lang.toggle.lang": "zh-TW",
+
+    "banner.badge": "密",
+    "banner.label": "Confidential",
+
+    "login.heading": "Sealdesk confidential letters",
+    "login.notice": "Every view is recorded",
+    "login.name": "User name",
+    "login.passphrase": "Passphrase",
+    "login.submit": "Log in",
+    "login.submitting": "Logging in…",
+    "login.missing": "Enter your user name and passphrase",
+
+    "home.lock": "Lock",
+    "home.me.heading": "Signed in",
+    "home.me.name": "Name",
+    "home.me.roles": "Roles",
+    "home.me.unit": "Unit",
+    "home.letters.heading": "Letters",
+    "home.letters.placeholder": "Letters will arrive in a later version.",
+    "home.notice": "Every view is recorded",
+
+    "role.admin": "Administrator",
+    "role.clerk": "Dispatch clerk",
+    "role.supervisor": "Supervisor",
+    "role.handler": "Handler",
+    "role.auditor": "Auditor",
+    "roles.separator": ", ",
+    "roles.none": "(none)",
+
+    "err.bad_credentials": "Wrong user name or passphrase",
+    "err.throttled": "Too many attempts; please wait and try again",
+    "err.user_disabled": "This account is disabled",
+    "err.locked": "Session locked; please log in again",
+    "err.vault": "Cannot open the vault",
+    "err.other": "Something went wrong",
+    "err.detail": " ({detail})",
+    "err.kind": " [{kind}]",
+  },
+};
+
+let currentLang = DEFAULT_LANG;
+
+/** Returns a supported language code, or the default for anything else. */
+export function normalizeLang(lang) {
+  return LANGS.includes(lang) ? lang : DEFAULT_LANG;
+}
+
+export function getLang() {
+  return currentLang;
+}
+
+export function setLang(lang) {
+  currentLang = normalizeLang(lang);
+  return currentLang;
+}
+
+/** The language the toggle button switches to. */
+export function otherLang(lang = currentLang) {
+  return normalizeLang(lang) === "en" ? "zh-TW" : "en";
+}
+
+function interpolate(text, params) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+/**
+ * Pure lookup in an explicit language. Falls back to the default language,
+ * then to the key itself, so a missing string is visible rather than blank.
+ */
+export function translate(lang, key, params = {}) {
+  const table = STRINGS[normalizeLang(lang)];
+  let text = table[key];
+  if (text === undefined) text = STRINGS[DEFAULT_LANG][key];
+  if (text === undefined) return key;
+  return interpolate(text, params);
+}
+
+/** Lookup in the current language. */
+export function t(key, params = {}) {
+  return translate(currentLang, key, params);
+}
+
+/** One role code → display name; unknown codes are shown as they are. */
+export function roleName(role, lang = currentLang) {
+  const key = `role.${role}`;
+  const table = STRINGS[normalizeLang(lang)];
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : String(role);
+}
+
+/** Role codes → one display string, joined with 、 (zh-TW) or ", " (en). */
+export function formatRoles(roles, lang = currentLang) {
+  const list = Array.isArray(roles) ? roles : [];
+  if (list.length === 0) return translate(lang, "roles.none");
+  return list.map((r) => roleName(r, lang)).join(translate(lang, "roles.separator"));
+}

@@ -1,0 +1,295 @@
+// Sealdesk front end: DOM wiring only. Strings live in i18n.js, error mapping in errors.js.
+// State is kept in memory; only the chosen language goes to localStorage.
+
+import "./style.css";
+import { invoke } from "@tauri-apps/api/core";
+import { formatRoles, getLang, normalizeLang, otherLang, setLang, t } from "./i18n.js";
+import { errorMessage, isSessionGone, normalizeError } from "./errors.js";
+import { createIdleTimer } from "./idle.js";
+
+const LANG_STORAGE_KEY = "sealdesk.lang";
+const POLL_INTERVAL_MS = 30_000;
+// Used only if the back end sends no usable idle_timeout_secs; it enforces its own limit anyway.
+const FALLBACK_IDLE_SECS = 300;
+const ACTIVITY_EVENTS = ["mousemove", "keydown", "click", "wheel", "touchstart"];
+
+const $ = (id) => {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`missing element #${id}`);
+  return node;
+};
+
+const el = {
+  langToggle: $("lang-toggle"),
+  lockButton: $("lock-button"),
+  loginScreen: $("login-screen"),
+  loginForm: $("login-form"),
+  loginName: $("login-name"),
+  loginPassphrase: $("login-passphrase"),
+  loginSubmit: $("login-submit"),
+  loginError: $("login-error"),
+  homeScreen: $("home-screen"),
+  homeHeading: $("home-heading"),
+  meName: $("me-name"),
+  meRoles: $("me-roles"),
+  meUnit: $("me-unit"),
+  meUnitRow: $("me-unit-row"),
+};
+
+const state = {
+  screen: null, // "login" | "home"
+  user: null, // { name, roles, unit, idle_timeout_secs } while unlocked
+  // What #login-error shows, kept as data so it can be re-rendered in the other language:
+  // { err: {kind, message} } from the back end, or { key } for a local message.
+  notice: null,
+  loggingIn: false,
+  epoch: 0, // bumped on every session change; late async results from an older epoch are dropped
+  idle: null,
+  idleSecs: 0,
+  pollHandle: null,
+  polling: false,
+};
+
+// ---------- language ----------
+
+function loadLang() {
+  let saved = null;
+  try {
+    saved = window.localStorage.getItem(LANG_STORAGE_KEY);
+  } catch {
+    // storage unavailable: keep the default
+  }
+  setLang(normalizeLang(saved));
+}
+
+function saveLang() {
+  try {
+    window.localStorage.setItem(LANG_STORAGE_KEY, getLang());
+  } catch {
+    // not fatal
+  }
+}
+
+function applyLang() {
+  document.documentElement.lang = getLang();
+  document.title = t("app.title");
+  for (const node of document.querySelectorAll("[data-i18n]")) {
+    node.textContent = t(node.dataset.i18n);
+  }
+  el.langToggle.textContent = t("lang.toggle");
+  el.langToggle.lang = t("lang.toggle.lang");
+  renderLoginBusy();
+  renderNotice();
+  renderUser();
+}
+
+// ---------- rendering ----------
+
+function renderNotice() {
+  const notice = state.notice;
+  let text = "";
+  if (notice && notice.err) text = errorMessage(notice.err);
+  else if (notice && notice.key) text = t(notice.key);
+  el.loginError.textContent = text;
+  el.loginError.hidden = text === "";
+}
+
+function setNotice(notice) {
+  state.notice = notice;
+  renderNotice();
+}
+
+function renderLoginBusy() {
+  el.loginSubmit.disabled = state.loggingIn;
+  el.loginSubmit.textContent = t(state.loggingIn ? "login.submitting" : "login.submit");
+  el.loginForm.setAttribute("aria-busy", state.loggingIn ? "true" : "false");
+}
+
+function renderUser() {
+  const user = state.user;
+  el.meName.textContent = user ? String(user.name ?? "") : "";
+  el.meRoles.textContent = user ? formatRoles(user.roles) : "";
+  const unit = user && typeof user.unit === "string" ? user.unit.trim() : "";
+  el.meUnit.textContent = unit;
+  el.meUnitRow.hidden = unit === "";
+}
+
+// ---------- screens ----------
+
+function showLogin({ notice = null, name } = {}) {
+  endSession();
+  state.user = null;
+  state.screen = "login";
+  renderUser(); // clears the user's details from the page
+  if (typeof name === "string") el.loginName.value = name;
+  el.loginPassphrase.value = "";
+  setNotice(notice);
+  el.homeScreen.hidden = true;
+  el.lockButton.hidden = true;
+  el.loginScreen.hidden = false;
+  (el.loginName.value === "" ? el.loginName : el.loginPassphrase).focus();
+}
+
+function showHome(user) {
+  state.user = user;
+  state.screen = "home";
+  setNotice(null);
+  renderUser();
+  el.loginScreen.hidden = true;
+  el.homeScreen.hidden = false;
+  el.lockButton.hidden = false;
+  el.lockButton.disabled = false;
+  beginSession(user);
+  el.homeHeading.focus();
+}
+
+// ---------- session: idle tracking and polling ----------
+
+function idleSecsOf(user) {
+  const secs = Number(user && user.idle_timeout_secs);
+  return Number.isFinite(secs) && secs > 0 ? secs : FALLBACK_IDLE_SECS;
+}
+
+function startIdle(secs) {
+  if (state.idle) state.idle.stop();
+  state.idleSecs = secs;
+  state.idle = createIdleTimer({ timeoutMs: secs * 1000, onIdle: onIdle });
+  state.idle.start();
+}
+
+function beginSession(user) {
+  endSession();
+  startIdle(idleSecsOf(user));
+  state.pollHandle = window.setInterval(poll, POLL_INTERVAL_MS);
+}
+
+function endSession() {
+  state.epoch += 1;
+  if (state.idle) state.idle.stop();
+  state.idle = null;
+  if (state.pollHandle !== null) window.clearInterval(state.pollHandle);
+  state.pollHandle = null;
+}
+
+function onActivity() {
+  if (state.idle) state.idle.poke();
+}
+
+function onVisibilityChange() {
+  if (document.visibilityState !== "visible" || state.screen !== "home") return;
+  // Timers may have been held back while hidden or asleep: check both right away.
+  if (state.idle) state.idle.checkNow();
+  poll();
+}
+
+function onIdle() {
+  lockNow({ notice: { err: { kind: "locked", message: "" } } });
+}
+
+async function poll() {
+  if (state.polling || state.screen !== "home") return;
+  const epoch = state.epoch;
+  state.polling = true;
+  try {
+    const user = await invoke("whoami");
+    if (epoch !== state.epoch) return;
+    state.user = user;
+    renderUser();
+    const secs = idleSecsOf(user);
+    if (secs !== state.idleSecs) startIdle(secs);
+  } catch (err) {
+    if (epoch !== state.epoch) return;
+    if (isSessionGone(err)) {
+      showLogin({ notice: { err: normalizeError(err) }, name: state.user ? state.user.name : undefined });
+    } else {
+      console.warn("whoami failed", normalizeError(err).kind);
+    }
+  } finally {
+    state.polling = false;
+  }
+}
+
+// The page is cleared first, so nothing confidential stays on screen while the call runs.
+async function lockNow({ notice = null } = {}) {
+  const name = state.user ? String(state.user.name ?? "") : el.loginName.value;
+  showLogin({ notice, name });
+  const epoch = state.epoch;
+  try {
+    await invoke("lock");
+  } catch (err) {
+    // Already locked is fine; anything else is worth telling the user.
+    if (epoch === state.epoch && !isSessionGone(err) && notice === null) {
+      setNotice({ err: normalizeError(err) });
+    }
+  }
+}
+
+// ---------- events ----------
+
+async function onLoginSubmit(event) {
+  event.preventDefault();
+  if (state.loggingIn) return;
+  const name = el.loginName.value.trim();
+  const passphrase = el.loginPassphrase.value;
+  if (name === "" || passphrase === "") {
+    setNotice({ key: "login.missing" });
+    (name === "" ? el.loginName : el.loginPassphrase).focus();
+    return;
+  }
+  el.loginPassphrase.value = "";
+  state.loggingIn = true;
+  setNotice(null);
+  renderLoginBusy();
+  const epoch = state.epoch;
+  let user = null;
+  try {
+    user = await invoke("login", { name, passphrase });
+  } catch (err) {
+    if (epoch === state.epoch) {
+      setNotice({ err: normalizeError(err) });
+      el.loginPassphrase.focus();
+    }
+  } finally {
+    state.loggingIn = false;
+    renderLoginBusy();
+    el.loginPassphrase.value = "";
+  }
+  if (user !== null && epoch === state.epoch) showHome(user);
+}
+
+function onLangToggle() {
+  setLang(otherLang());
+  saveLang();
+  applyLang();
+}
+
+function onLockClick() {
+  el.lockButton.disabled = true;
+  lockNow();
+}
+
+function wire() {
+  el.loginForm.addEventListener("submit", onLoginSubmit);
+  el.langToggle.addEventListener("click", onLangToggle);
+  el.lockButton.addEventListener("click", onLockClick);
+  for (const type of ACTIVITY_EVENTS) {
+    document.addEventListener(type, onActivity, { capture: true, passive: true });
+  }
+  document.addEventListener("visibilitychange", onVisibilityChange);
+}
+
+async function boot() {
+  loadLang();
+  applyLang();
+  wire();
+  // The back end may still hold an unlocked session (e.g. after a reload of the window).
+  const epoch = state.epoch;
+  try {
+    const user = await invoke("whoami");
+    if (epoch === state.epoch && state.screen === null) showHome(user);
+  } catch {
+    if (epoch === state.epoch && state.screen === null) showLogin();
+  }
+}
+
+boot();

@@ -1,0 +1,10 @@
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: ".",
+  base: "./",
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+  },
+});
