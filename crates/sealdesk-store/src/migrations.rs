@@ -1,0 +1,89 @@
+//! Schema migrations, from an empty file up. `PRAGMA user_version` holds the
+//! schema version; each step runs in its own transaction.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// Steps in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: vault metadata, accounts, letters, sealed records and key wraps.
+    "CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) STRICT;
+
+    CREATE TABLE users (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL UNIQUE,
+        unit              TEXT,
+        roles             TEXT NOT NULL,
+        public_key        BLOB NOT NULL CHECK (length(public_key) = 32),
+        sealed_secret_key BLOB NOT NULL,
+        disabled          INTEGER NOT NULL DEFAULT 0,
+        created_at        INTEGER NOT NULL,
+        failed_logins     INTEGER NOT NULL DEFAULT 0,
+        last_failed_at    INTEGER
+    ) STRICT;
+
+    -- Every wrong passphrase, kept (the ledger records them too).
+    CREATE TABLE login_failures (
+        id        INTEGER PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        at        INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE letters (
+        id            TEXT PRIMARY KEY,
+        receipt_no    TEXT NOT NULL UNIQUE,
+        level         TEXT NOT NULL,
+        category      TEXT NOT NULL,
+        registered_by TEXT NOT NULL REFERENCES users(id),
+        registered_at INTEGER NOT NULL
+    ) STRICT;
+
+    -- A data key exists only as wraps; this row names what it protects.
+    CREATE TABLE data_keys (
+        id        TEXT PRIMARY KEY,
+        letter_id TEXT NOT NULL REFERENCES letters(id),
+        purpose   TEXT NOT NULL,
+        UNIQUE (letter_id, purpose)
+    ) STRICT;
+
+    CREATE TABLE key_wraps (
+        key_id     TEXT NOT NULL REFERENCES data_keys(id),
+        recipient  TEXT NOT NULL,
+        wrapped    BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (key_id, recipient)
+    ) STRICT;
+
+    CREATE TABLE records (
+        id         TEXT PRIMARY KEY,
+        key_id     TEXT NOT NULL REFERENCES data_keys(id),
+        purpose    TEXT NOT NULL,
+        sealed     BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (key_id, purpose)
+    ) STRICT;",
+];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! Typed rows and the queries over them.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::{Db, Result, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    /// Comma-separated role names, as `RoleSet::to_list` writes them.
+    pub roles: String,
+    pub public_key: Vec<u8>,
+    pub sealed_secret_key: Vec<u8>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub failed_logins: i64,
+    pub last_failed_at: Option<i64>,
+}
+
+impl UserRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            unit: r.get(2)?,
+            roles: r.get(3)?,
+            public_key: r.get(4)?,
+            sealed_secret_key: r.get(5)?,
+            disabled: r.get(6)?,
+            created_at: r.get(7)?,
+            failed_logins: r.get(8)?,
+            last_failed_at: r.get(9)?,
+        })
+    }
+}
+
+const USER_COLS: &str = "id, name, unit, roles, public_key, sealed_secret_key, disabled, created_at, failed_logins, last_failed_at";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterRow {
+    pub id: String,
+    pub receipt_no: String,
+    pub level: String,
+    pub category: String,
+    pub registered_by: String,
+    pub registered_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataKeyRow {
+    pub id: String,
+    pub letter_id: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRow {
+    pub id: String,
+    pub key_id: String,
+    pub purpose: String,
+    pub sealed: Vec<u8>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrapRow {
+    pub key_id: String,
+    pub recipient: String,
+    pub wrapped: Vec<u8>,
+}
+
+fn unique_as(e: rusqlite::Error, what: &'static str) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            StoreError::Duplicate(what)
+        }
+        other => other.into(),
+    }
+}
+
+impl Db<'_> {
+    // ------------------------------------------------------------ users
+
+    pub fn insert_user(&self, u: &UserRow) -> Result<()> {
+        self.0
+            .execute(
+                &format!("INSERT INTO users ({USER_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                params![
+                    u.id,
+                    u.name,
+                    u.unit,
+                    u.roles,
+                    u.public_key,
+                    u.sealed_secret_key,
+                    u.disabled,
+                    u.created_at,
+                    u.failed_logins,
+                    u.last_failed_at
+                ],
+            )
+            .map_err(|e| unique_as(e, "user name"))?;
+        Ok(())
+    }
+
+    pub fn user_by_name(&self, name: &str) -> Result<Option<UserRow>> {
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE name = ?1"),
+                [name],
+                UserRow::from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn user_by_id(&self, id: &str) -> Result<Option<UserRow>> {
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
+                [id],
+                UserRow::from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn list_users(&self) -> Result<Vec<UserRow>> {
+        let mut st = self
+            .0
+            .prepare(&format!("SELECT {USER_COLS} FROM users ORDER BY name"))?;
+        let rows = st.query_map([], UserRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn set_user_disabled(&self, id: &str, disabled: bool) -> Result<()> {
+        self.0
+            .execute("UPDATE users SET disabled = ?2 WHERE id = ?1", params![id, disabled])?;
+        Ok(())
+    }
+
+    /// Replaces a user's key pair (admin reset) or only the sealed private
+    /// key (passphrase change, same public key).
+    pub fn set_user_keys(&self, id: &str, public_key: &[u8], sealed_secret_key: &[u8]) -> Result<()> {
+        self.0.execute(
+            "UPDATE users SET public_key = ?2, sealed_secret_key = ?3 WHERE id = ?1",
+            params![id, public_key, sealed_secret_key],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps a wrong-passphrase attempt: one row per attempt, and the user's
+    /// running count (when the name is a user).
+    pub fn record_login_failure(&self, user_name: &str, at: i64) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO login_failures (user_name, at) VALUES (?1, ?2)",
+            params![user_name, at],
+        )?;
+        self.0.execute(
+            "UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = ?2 WHERE name = ?1",
+            params![user_name, at],
+        )?;
+        Ok(())
+    }
+
+    pub fn reset_login_failures(&self, user_id: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE id = ?1",
+            [user_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn login_failures_of(&self, user_name: &str) -> Result<Vec<i64>> {
+        let mut st = self
+            .0
+            .prepare("SELECT at FROM login_failures WHERE user_name = ?1 ORDER BY id")?;
+        let rows = st.query_map([user_name], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // ------------------------------------------------------------ letters
+
+    pub fn insert_letter(&self, l: &LetterRow) -> Result<()> {
+        self.0
+            .execute(
+                "INSERT INTO letters (id, receipt_no, level, category, registered_by, registered_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![l.id, l.receipt_no, l.level, l.category, l.registered_by, l.registered_at],
+            )
+            .map_err(|e| unique_as(e, "receipt number"))?;
+        Ok(())
+    }
+
+    pub fn letter(&self, id: &str) -> Result<Option<LetterRow>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT id, receipt_no, level, category, registered_by, registered_at
+                 FROM letters WHERE id = ?1 OR receipt_no = ?1",
+                [id],
+                |r| {
+                    Ok(LetterRow {
+                        id: r.get(0)?,
+                        receipt_no: r.get(1)?,
+                        level: r.get(2)?,
+                        category: r.get(3)?,
+                        registered_by: r.get(4)?,
+                        registered_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn list_letters(&self) -> Result<Vec<LetterRow>> {
+        let mut st = self.0.prepare(
+            "SELECT id, receipt_no, level, category, registered_by, registered_at
+             FROM letters ORDER BY registered_at, receipt_no",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(LetterRow {
+                id: r.get(0)?,
+                receipt_no: r.get(1)?,
+                level: r.get(2)?,
+                category: r.get(3)?,
+                registered_by: r.get(4)?,
+                registered_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Letters registered in a receipt-number series, for the next serial.
+    pub fn count_letters_with_prefix(&self, prefix: &str) -> Result<i64> {
+        Ok(self.0.query_row(
+            "SELECT count(*) FROM letters WHERE substr(receipt_no, 1, length(?1)) = ?1",
+            [prefix],
+            |r| r.get(0),
+        )?)
+    }
+
+    // ------------------------------------------------------------ keys and records
+
+    pub fn insert_data_key(&self, k: &DataKeyRow) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO data_keys (id, letter_id, purpose) VALUES (?1, ?2, ?3)",
+            params![k.id, k.letter_id, k.purpose],
+        )?;
+        Ok(())
+    }
+
+    pub fn data_key_of(&self, letter_id: &str, purpose: &str) -> Result<Option<DataKeyRow>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT id, letter_id, purpose FROM data_keys WHERE letter_id = ?1 AND purpose = ?2",
+                [letter_id, purpose],
+                |r| {
+                    Ok(DataKeyRow {
+                        id: r.get(0)?,
+                        letter_id: r.get(1)?,
+                        purpose: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn list_data_keys(&self) -> Result<Vec<DataKeyRow>> {
+        let mut st = self
+            .0
+            .prepare("SELECT id, letter_id, purpose FROM data_keys ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok(DataKeyRow {
+                id: r.get(0)?,
+                letter_id: r.get(1)?,
+                purpose: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn insert_wrap(&self, w: &WrapRow, at: i64) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO key_wraps (key_id, recipient, wrapped, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(key_id, recipient) DO UPDATE SET wrapped = excluded.wrapped, created_at = excluded.created_at",
+            params![w.key_id, w.recipient, w.wrapped, at],
+        )?;
+        Ok(())
+    }
+
+    pub fn wrap_for(&self, key_id: &str, recipient: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT wrapped FROM key_wraps WHERE key_id = ?1 AND recipient = ?2",
+                [key_id, recipient],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn recipients_of(&self, key_id: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare("SELECT recipient FROM key_wraps WHERE key_id = ?1 ORDER BY recipient")?;
+        let rows = st.query_map([key_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Deletes every wrap to a recipient (their key pair was replaced, so the
+    /// old wraps can never open again).
+    pub fn delete_wraps_to(&self, recipient: &str) -> Result<usize> {
+        Ok(self
+            .0
+            .execute("DELETE FROM key_wraps WHERE recipient = ?1", [recipient])?)
+    }
+
+    pub fn insert_record(&self, r: &RecordRow) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO records (id, key_id, purpose, sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![r.id, r.key_id, r.purpose, r.sealed, r.created_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn record_of(&self, key_id: &str, purpose: &str) -> Result<Option<RecordRow>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT id, key_id, purpose, sealed, created_at FROM records WHERE key_id = ?1 AND purpose = ?2",
+                [key_id, purpose],
+                |r| {
+                    Ok(RecordRow {
+                        id: r.get(0)?,
+                        key_id: r.get(1)?,
+                        purpose: r.get(2)?,
+                        sealed: r.get(3)?,
+                        created_at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn records_under(&self, key_id: &str) -> Result<Vec<RecordRow>> {
+        let mut st = self.0.prepare(
+            "SELECT id, key_id, purpose, sealed, created_at FROM records WHERE key_id = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map([key_id], |r| {
+            Ok(RecordRow {
+                id: r.get(0)?,
+                key_id: r.get(1)?,
+                purpose: r.get(2)?,
+                sealed: r.get(3)?,
+                created_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
