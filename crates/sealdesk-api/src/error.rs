@@ -1,0 +1,66 @@
+//! The API's errors. Each has a stable `kind` string that the UI and scripts
+//! match on; messages are for people and may change.
+
+use sealdesk_core::crypto::CryptoError;
+use sealdesk_core::domain::RuleError;
+use sealdesk_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("wrong user name or passphrase")]
+    BadCredentials,
+    #[error("too many wrong passphrases; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
+    #[error("this account is disabled")]
+    UserDisabled,
+    #[error("the session is locked; log in again")]
+    Locked,
+    #[error("not allowed: {0}")]
+    Denied(String),
+    #[error("{0}")]
+    Rule(#[from] RuleError),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadInput(String),
+    #[error("the recovery code does not belong to this vault or is mistyped")]
+    BadRecoveryCode,
+    #[error("integrity failure: {0}")]
+    Integrity(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ApiError {
+    /// The stable machine-readable kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApiError::BadCredentials => "bad_credentials",
+            ApiError::Throttled { .. } => "throttled",
+            ApiError::UserDisabled => "user_disabled",
+            ApiError::Locked => "locked",
+            ApiError::Denied(_) => "denied",
+            ApiError::Rule(RuleError::SeparationOfDuties(..)) => "separation_of_duties",
+            ApiError::Rule(_) => "invalid",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::BadInput(_) => "bad_input",
+            ApiError::BadRecoveryCode => "bad_recovery_code",
+            ApiError::Integrity(_) => "integrity",
+            ApiError::Store(StoreError::NotAVault(_)) => "no_vault",
+            ApiError::Store(StoreError::AlreadyExists(_)) => "vault_exists",
+            ApiError::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",
+            ApiError::Store(StoreError::Corrupt(_)) => "integrity",
+            ApiError::Store(StoreError::Busy) => "busy",
+            ApiError::Store(StoreError::Duplicate(_)) => "exists",
+            ApiError::Store(_) => "vault",
+        }
+    }
+
+    /// A decryption that should have worked did not: the stored bytes were
+    /// changed, or a key was replaced. Kept opaque on purpose.
+    pub(crate) fn from_crypto(what: &str) -> impl FnOnce(CryptoError) -> ApiError + '_ {
+        move |e| ApiError::Integrity(format!("{what}: {e}"))
+    }
+}
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;

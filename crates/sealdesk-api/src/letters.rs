@@ -1,0 +1,304 @@
+//! Letters: registering typed text, listing, opening, and proving the
+//! recovery key. (Intake from PDF, scans and e-mail, and routing, build on
+//! this.)
+
+use chrono::{Datelike, FixedOffset, TimeZone};
+use sealdesk_core::crypto::{self, DataKey, RecordBinding, RecoveryCode, WrapBinding};
+use sealdesk_core::domain::Role;
+use sealdesk_core::Timestamp;
+use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
+use serde::{Deserialize, Serialize};
+
+use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
+
+/// Purposes of data keys and records. Bound into every ciphertext, so they
+/// are part of the stored format.
+pub(crate) const KEY_LETTER: &str = "letter";
+pub(crate) const REC_REGISTER: &str = "register";
+pub(crate) const REC_TEXT: &str = "text";
+
+/// A letter's category (the register's 類別).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// 陳情
+    Petition,
+    /// 檢舉
+    Whistleblower,
+    /// 採購異議
+    ProcurementObjection,
+    Other,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Petition => "petition",
+            Category::Whistleblower => "whistleblower",
+            Category::ProcurementObjection => "procurement_objection",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        [
+            Category::Petition,
+            Category::Whistleblower,
+            Category::ProcurementObjection,
+            Category::Other,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .ok_or_else(|| {
+            ApiError::BadInput(format!(
+                "unknown category {s:?} (petition, whistleblower, procurement_objection, other)"
+            ))
+        })
+    }
+}
+
+/// 保密期限 (a date) or 解密條件 (a condition): one is always set with the level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Secrecy {
+    /// Secret until this date (YYYY-MM-DD).
+    Until(String),
+    /// Secret until this condition is met.
+    Condition(String),
+}
+
+impl Secrecy {
+    pub fn check(&self) -> Result<()> {
+        match self {
+            Secrecy::Until(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map(|_| ())
+                .map_err(|_| ApiError::BadInput(format!("secrecy date {d:?} is not YYYY-MM-DD"))),
+            Secrecy::Condition(c) if c.trim().is_empty() => {
+                Err(ApiError::BadInput("declassification condition is empty".into()))
+            }
+            Secrecy::Condition(_) => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTypedLetter {
+    pub subject: String,
+    pub body: String,
+    pub category: Category,
+    pub secrecy: Secrecy,
+}
+
+/// The sealed register part of a letter (subject and secrecy).
+#[derive(Debug, Serialize, Deserialize)]
+struct RegisterRecord {
+    subject: String,
+    secrecy: Secrecy,
+}
+
+/// A register line as the caller may see it. Nothing here identifies anyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LetterSummary {
+    pub id: String,
+    pub receipt_no: String,
+    /// 密等
+    pub level: String,
+    pub category: String,
+    /// UTC milliseconds.
+    pub registered_at: i64,
+    /// Whether the caller holds a key to this letter.
+    pub can_read: bool,
+}
+
+/// A letter's content, returned only to a holder of its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LetterContent {
+    pub id: String,
+    pub receipt_no: String,
+    pub level: String,
+    pub subject: String,
+    pub secrecy: Secrecy,
+    pub text: String,
+}
+
+/// What `recover` proved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecoveryReport {
+    pub data_keys: usize,
+    pub records: usize,
+}
+
+/// The ROC (民國) year of a time, in Taiwan's time zone (UTC+8).
+fn roc_year(t: Timestamp) -> i32 {
+    let Some(tw) = FixedOffset::east_opt(8 * 3600) else {
+        return 0;
+    };
+    tw.timestamp_millis_opt(t.unix_millis())
+        .single()
+        .map(|d| d.year() - 1911)
+        .unwrap_or(0)
+}
+
+impl Vault {
+    /// Clerk: registers a letter typed into the form. Its register record and
+    /// text are sealed under a fresh data key wrapped to the clerk and the
+    /// recovery key only.
+    pub fn register_typed_letter(&mut self, session: &mut Session, new: &NewTypedLetter) -> Result<LetterSummary> {
+        let actor = self.begin(session, true)?;
+        actor.require(Role::Clerk, "registering a letter")?;
+        new.secrecy.check()?;
+        if new.body.trim().is_empty() {
+            return Err(ApiError::BadInput("the letter has no text".into()));
+        }
+        let now = self.now();
+        let recovery = self.recovery_public_key()?;
+        let letter_id = self.make_id();
+        let key_id = self.make_id();
+        let data_key = DataKey::make(&mut self.rng);
+        let register = serde_json::to_vec(&RegisterRecord {
+            subject: new.subject.clone(),
+            secrecy: new.secrecy.clone(),
+        })
+        .map_err(|e| ApiError::BadInput(e.to_string()))?;
+        let mut records = Vec::new();
+        for (purpose, bytes) in [(REC_REGISTER, register.as_slice()), (REC_TEXT, new.body.as_bytes())] {
+            let id = self.make_id();
+            let sealed = crypto::seal_record(&data_key, &RecordBinding { record_id: &id, purpose }, bytes, &mut self.rng);
+            records.push(RecordRow { id, key_id: key_id.clone(), purpose: purpose.into(), sealed, created_at: now.unix_millis() });
+        }
+        let binding = WrapBinding { record_id: &key_id, purpose: KEY_LETTER };
+        let wraps = [
+            (actor.id.clone(), crypto::wrap_data_key(&actor.public_key, &binding, &data_key, &mut self.rng)),
+            (RECOVERY_RECIPIENT.to_owned(), crypto::wrap_data_key(&recovery, &binding, &data_key, &mut self.rng)),
+        ];
+        let prefix = String::from_utf8(self.store.read(|db| db.meta_get(META_RECEIPT_PREFIX))?.unwrap_or_default())
+            .unwrap_or_else(|_| "SD".into());
+        let series = format!("{prefix}-{}-", roc_year(now));
+        let row = self.store.write(|db| {
+            let serial = db.count_letters_with_prefix(&series)? + 1;
+            let row = LetterRow {
+                id: letter_id.clone(),
+                receipt_no: format!("{series}{serial:05}"),
+                level: "密".into(),
+                category: new.category.as_str().into(),
+                registered_by: actor.id.clone(),
+                registered_at: now.unix_millis(),
+            };
+            db.insert_letter(&row)?;
+            db.insert_data_key(&DataKeyRow { id: key_id.clone(), letter_id: letter_id.clone(), purpose: KEY_LETTER.into() })?;
+            for r in &records {
+                db.insert_record(r)?;
+            }
+            for (recipient, wrapped) in &wraps {
+                db.insert_wrap(&WrapRow { key_id: key_id.clone(), recipient: recipient.clone(), wrapped: wrapped.clone() }, now.unix_millis())?;
+            }
+            Ok::<_, ApiError>(row)
+        })?;
+        Ok(LetterSummary {
+            id: row.id,
+            receipt_no: row.receipt_no,
+            level: row.level,
+            category: row.category,
+            registered_at: row.registered_at,
+            can_read: true,
+        })
+    }
+
+    /// The register as the caller may see it: a clerk sees every line;
+    /// supervisors and handlers see the letters they hold a key to.
+    pub fn list_letters(&mut self, session: &mut Session) -> Result<Vec<LetterSummary>> {
+        let actor = self.begin(session, true)?;
+        actor.require_any(&[Role::Clerk, Role::Supervisor, Role::Handler], "listing letters")?;
+        let is_clerk = actor.roles.contains(Role::Clerk);
+        self.store.read(|db| {
+            let mut out = Vec::new();
+            for l in db.list_letters()? {
+                let can_read = match db.data_key_of(&l.id, KEY_LETTER)? {
+                    Some(k) => db.wrap_for(&k.id, &actor.id)?.is_some(),
+                    None => false,
+                };
+                if is_clerk || can_read {
+                    out.push(LetterSummary {
+                        id: l.id,
+                        receipt_no: l.receipt_no,
+                        level: l.level,
+                        category: l.category,
+                        registered_at: l.registered_at,
+                        can_read,
+                    });
+                }
+            }
+            Ok(out)
+        })
+        .map_err(ApiError::from)
+    }
+
+    /// Opens a letter for a caller who holds its key, with a stated reason.
+    pub fn open_letter(&mut self, session: &mut Session, letter: &str, reason: &str) -> Result<LetterContent> {
+        let actor = self.begin(session, true)?;
+        actor.require_any(&[Role::Clerk, Role::Supervisor, Role::Handler], "opening a letter")?;
+        if reason.trim().is_empty() {
+            return Err(ApiError::BadInput("state why you open this letter (--reason)".into()));
+        }
+        let (row, key_row, wrapped) = self.store.read(|db| {
+            let row = db.letter(letter)?;
+            let Some(row) = row else { return Ok(None) };
+            let key_row = db.data_key_of(&row.id, KEY_LETTER)?;
+            let Some(key_row) = key_row else { return Ok(None) };
+            let wrapped = db.wrap_for(&key_row.id, &actor.id)?;
+            Ok(Some((row, key_row, wrapped)))
+        })?
+        .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))?;
+        let wrapped = wrapped.ok_or_else(|| ApiError::Denied("you are not on this letter's list".into()))?;
+        let own = self.session_key(session)?;
+        let data_key = crypto::unwrap_data_key(own, &WrapBinding { record_id: &key_row.id, purpose: KEY_LETTER }, &wrapped)
+            .map_err(ApiError::from_crypto("the letter's key"))?;
+        let register: RegisterRecord = {
+            let pt = self.open_record(&data_key, &key_row.id, REC_REGISTER)?;
+            serde_json::from_slice(pt.expose()).map_err(|_| ApiError::Integrity("register record".into()))?
+        };
+        let text = self.open_record(&data_key, &key_row.id, REC_TEXT)?;
+        Ok(LetterContent {
+            id: row.id,
+            receipt_no: row.receipt_no,
+            level: row.level,
+            subject: register.subject,
+            secrecy: register.secrecy,
+            text: text.expose_str().unwrap_or_default().to_owned(),
+        })
+    }
+
+    fn open_record(&self, key: &DataKey, key_id: &str, purpose: &str) -> Result<sealdesk_core::secret::Plaintext> {
+        let rec = self
+            .store
+            .read(|db| db.record_of(key_id, purpose))?
+            .ok_or_else(|| ApiError::Integrity(format!("{purpose} record missing")))?;
+        crypto::open_record(key, &RecordBinding { record_id: &rec.id, purpose }, &rec.sealed)
+            .map_err(ApiError::from_crypto("a sealed record"))
+    }
+
+    /// Proves the recovery code: it must match this vault's recovery key and
+    /// open every data key and every record under it. Needs no session: the
+    /// code is the authority, and it is kept offline.
+    pub fn recover_check(&self, code: &RecoveryCode) -> Result<RecoveryReport> {
+        if code.public_key() != self.recovery_public_key()? {
+            return Err(ApiError::BadRecoveryCode);
+        }
+        let keys = self.store.read(|db| db.list_data_keys())?;
+        let mut records = 0;
+        for k in &keys {
+            let wrapped = self
+                .store
+                .read(|db| db.wrap_for(&k.id, RECOVERY_RECIPIENT))?
+                .ok_or_else(|| ApiError::Integrity(format!("data key {} has no recovery wrap", k.id)))?;
+            let dk = crypto::unwrap_data_key(code.secret_key(), &WrapBinding { record_id: &k.id, purpose: &k.purpose }, &wrapped)
+                .map_err(ApiError::from_crypto("a recovery wrap"))?;
+            for rec in self.store.read(|db| db.records_under(&k.id))? {
+                crypto::open_record(&dk, &RecordBinding { record_id: &rec.id, purpose: &rec.purpose }, &rec.sealed)
+                    .map_err(ApiError::from_crypto("a sealed record"))?;
+                records += 1;
+            }
+        }
+        Ok(RecoveryReport { data_keys: keys.len(), records })
+    }
+}
