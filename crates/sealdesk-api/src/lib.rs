@@ -11,6 +11,7 @@
 
 mod accounts;
 mod clock;
+pub mod demo;
 mod error;
 mod letters;
 mod session;

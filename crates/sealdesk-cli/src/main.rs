@@ -1,0 +1,402 @@
+//! `sealdesk`: the command line. A contract that auditors script and tests
+//! drive: commands and `--json` shapes are added to, never renamed.
+//!
+//! Exit codes: 0 ok; 1 usage or invalid input; 2 denied or bad credentials;
+//! 3 integrity failure; 4 bad input file.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use sealdesk_api::{
+    os_seeded_rng, ApiError, Category, NewTypedLetter, NewUser, Secrecy, Session, SystemClock,
+    Vault,
+};
+use sealdesk_core::crypto::RecoveryCode;
+use sealdesk_core::domain::RoleSet;
+use sealdesk_core::secret::Passphrase;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Debug, Parser)]
+#[command(name = "sealdesk", version, about = "Sealdesk: confidential letters, need-to-know, and a ledger of every view")]
+struct Cli {
+    /// The vault folder (else $SEALDESK_VAULT, else the user's data dir).
+    #[arg(long, global = true, env = "SEALDESK_VAULT")]
+    vault: Option<PathBuf>,
+    /// Who acts (else $SEALDESK_USER). The passphrase comes from
+    /// $SEALDESK_PASSPHRASE or a prompt without echo.
+    #[arg(long, global = true, env = "SEALDESK_USER")]
+    user: Option<String>,
+    /// Print one JSON document on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a vault with its first administrator; prints the recovery code once.
+    Init {
+        #[arg(long)]
+        admin: String,
+    },
+    /// Create a demo vault with one user per role and two invented letters.
+    Demo,
+    /// Manage accounts (admin).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Change your passphrase (new one from $SEALDESK_NEW_PASSPHRASE or a prompt).
+    Passwd,
+    /// Show who you are.
+    Whoami,
+    /// Prove the recovery code (from $SEALDESK_RECOVERY_CODE or a prompt) opens every key.
+    Recover,
+    /// Register a letter (clerk). Today: UTF-8 text files.
+    Register(RegisterArgs),
+    /// The register.
+    #[command(subcommand)]
+    Letters(LettersCommand),
+    /// Open a letter you hold a key to, stating why.
+    Open {
+        letter: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Vault settings (admin).
+    Settings {
+        /// Seconds of inactivity before a session locks (60 to 28800).
+        #[arg(long)]
+        idle_timeout: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user (first passphrase from $SEALDESK_NEW_PASSPHRASE or a prompt).
+    Add {
+        name: String,
+        /// One or more of admin, clerk, supervisor, handler, auditor, comma-separated.
+        #[arg(long)]
+        role: String,
+        /// The user's unit (科/室); required for supervisors and handlers.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// List accounts (admin, auditor).
+    List,
+    /// Disable an account; its open sessions stop at their next call.
+    Disable { name: String },
+    /// Re-enable an account.
+    Enable { name: String },
+    /// Give a user a new key pair and passphrase ($SEALDESK_NEW_PASSPHRASE); their old grants are dropped.
+    Reset { name: String },
+}
+
+#[derive(Debug, Args)]
+#[group(id = "secrecy", required = true, multiple = false, args = ["until", "condition"])]
+struct RegisterArgs {
+    file: PathBuf,
+    /// petition, whistleblower, procurement_objection or other.
+    #[arg(long)]
+    category: String,
+    /// 保密期限: secret until this date (YYYY-MM-DD).
+    #[arg(long)]
+    until: Option<String>,
+    /// 解密條件: secret until this condition is met.
+    #[arg(long)]
+    condition: Option<String>,
+    /// 案由; may be a code name.
+    #[arg(long)]
+    subject: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum LettersCommand {
+    /// Register lines you may see.
+    List,
+    /// One register line.
+    Show { id: String },
+}
+
+/// A failure with its stable kind and exit code.
+#[derive(Debug)]
+struct Failure {
+    kind: &'static str,
+    message: String,
+    code: u8,
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        let kind = e.kind();
+        let code = match kind {
+            "bad_credentials" | "throttled" | "user_disabled" | "locked" | "denied"
+            | "separation_of_duties" | "bad_recovery_code" => 2,
+            "integrity" | "schema_too_new" => 3,
+            _ => 1,
+        };
+        Failure { kind, message: e.to_string(), code }
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure { kind: "usage", message: message.into(), code: 1 }
+}
+
+fn bad_file(message: impl Into<String>) -> Failure {
+    Failure { kind: "bad_file", message: message.into(), code: 4 }
+}
+
+type CliResult = Result<(serde_json::Value, String), Failure>;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let json_out = cli.json;
+    match run(cli) {
+        Ok((value, human)) => {
+            if json_out {
+                println!("{value}");
+            } else if !human.is_empty() {
+                println!("{human}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(f) => {
+            if json_out {
+                eprintln!("{}", json!({"error": {"kind": f.kind, "message": f.message}}));
+            } else {
+                eprintln!("sealdesk: error[{}]: {}", f.kind, f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn vault_dir(cli: &Cli) -> Result<PathBuf, Failure> {
+    if let Some(v) = &cli.vault {
+        return Ok(v.clone());
+    }
+    dirs::data_dir()
+        .map(|d| d.join("sealdesk").join("vault"))
+        .ok_or_else(|| usage("no --vault given and no user data directory; pass --vault DIR"))
+}
+
+fn open_vault(cli: &Cli) -> Result<Vault, Failure> {
+    Ok(Vault::open(&vault_dir(cli)?, Arc::new(SystemClock), os_seeded_rng())?)
+}
+
+fn secret_from_env_or_prompt(var: &str, prompt: &str) -> Result<Passphrase, Failure> {
+    if let Ok(v) = std::env::var(var) {
+        return Ok(Passphrase::new(v));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(format!("{var} is not set and there is no terminal to ask on")));
+    }
+    rpassword::prompt_password(prompt)
+        .map(Passphrase::new)
+        .map_err(|e| usage(format!("cannot read the passphrase: {e}")))
+}
+
+fn new_passphrase(prompt: &str) -> Result<Passphrase, Failure> {
+    if let Ok(v) = std::env::var("SEALDESK_NEW_PASSPHRASE") {
+        return Ok(Passphrase::new(v));
+    }
+    let first = secret_from_env_or_prompt("SEALDESK_NEW_PASSPHRASE", prompt)?;
+    let again = secret_from_env_or_prompt("SEALDESK_NEW_PASSPHRASE", "Again: ")?;
+    if first.expose() != again.expose() {
+        return Err(usage("the two passphrases differ"));
+    }
+    Ok(first)
+}
+
+fn login(cli: &Cli, vault: &mut Vault) -> Result<Session, Failure> {
+    let name = cli
+        .user
+        .clone()
+        .ok_or_else(|| usage("who are you? pass --user NAME or set SEALDESK_USER"))?;
+    let pass = secret_from_env_or_prompt("SEALDESK_PASSPHRASE", &format!("Passphrase for {name}: "))?;
+    Ok(vault.login(&name, &pass)?)
+}
+
+fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+fn run(cli: Cli) -> CliResult {
+    match &cli.command {
+        Command::Init { admin } => {
+            let dir = vault_dir(&cli)?;
+            let pass = new_passphrase(&format!("New passphrase for {admin}: "))?;
+            let init = Vault::init(&dir, admin, &pass, Arc::new(SystemClock), os_seeded_rng())?;
+            let code = init.recovery_code.to_printable();
+            let human = format!(
+                "Vault created at {}\nAdministrator: {}\n\nRECOVERY CODE (shown once; print it and lock it away, it is never stored):\n\n    {}\n",
+                dir.display(),
+                init.admin.name,
+                code.as_str()
+            );
+            Ok((
+                json!({"vault": dir.display().to_string(), "admin": to_json(&init.admin), "recovery_code": code.as_str()}),
+                human,
+            ))
+        }
+        Command::Demo => {
+            let dir = vault_dir(&cli)?;
+            let demo = sealdesk_api::demo::create_demo_vault(&dir, Arc::new(SystemClock), os_seeded_rng())?;
+            let mut human = format!("Demo vault created at {}\n\n  user        role        passphrase\n", demo.vault);
+            for u in &demo.users {
+                human.push_str(&format!("  {:<11} {:<11} {}\n", u.name, u.role.as_str(), u.passphrase));
+            }
+            human.push_str(&format!("\nLetters: {}\nRecovery code (demo only): {}", demo.letters.join(", "), demo.recovery_code));
+            Ok((to_json(&demo), human))
+        }
+        Command::User(cmd) => {
+            let mut vault = open_vault(&cli)?;
+            let mut s = login(&cli, &mut vault)?;
+            match cmd {
+                UserCommand::Add { name, role, unit } => {
+                    let roles = RoleSet::parse_list(role).map_err(ApiError::from)?;
+                    let passphrase = new_passphrase(&format!("First passphrase for {name}: "))?;
+                    let info = vault.add_user(&mut s, &NewUser { name: name.clone(), roles, unit: unit.clone(), passphrase })?;
+                    Ok((to_json(&info), format!("Added {} ({})", info.name, role)))
+                }
+                UserCommand::List => {
+                    let users = vault.list_users(&mut s)?;
+                    let human = users
+                        .iter()
+                        .map(|u| {
+                            let roles: Vec<&str> = u.roles.iter().map(|r| r.as_str()).collect();
+                            format!(
+                                "{:<16} {:<24} {:<12} {}",
+                                u.name,
+                                roles.join(","),
+                                u.unit.as_deref().unwrap_or("-"),
+                                if u.disabled { "disabled" } else { "active" }
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    Ok((json!({"users": to_json(&users)}), human))
+                }
+                UserCommand::Disable { name } => {
+                    let info = vault.set_user_disabled(&mut s, name, true)?;
+                    Ok((to_json(&info), format!("Disabled {name}")))
+                }
+                UserCommand::Enable { name } => {
+                    let info = vault.set_user_disabled(&mut s, name, false)?;
+                    Ok((to_json(&info), format!("Enabled {name}")))
+                }
+                UserCommand::Reset { name } => {
+                    let passphrase = new_passphrase(&format!("New passphrase for {name}: "))?;
+                    let dropped = vault.reset_user(&mut s, name, &passphrase)?;
+                    Ok((
+                        json!({"name": name, "dropped_grants": dropped}),
+                        format!("Reset {name}: new key pair; {dropped} old grant(s) dropped and must be granted again"),
+                    ))
+                }
+            }
+        }
+        Command::Passwd => {
+            let mut vault = open_vault(&cli)?;
+            let name = cli.user.clone().ok_or_else(|| usage("pass --user NAME or set SEALDESK_USER"))?;
+            let old = secret_from_env_or_prompt("SEALDESK_PASSPHRASE", &format!("Current passphrase for {name}: "))?;
+            let mut s = vault.login(&name, &old)?;
+            let new = new_passphrase("New passphrase: ")?;
+            vault.change_passphrase(&mut s, &old, &new)?;
+            Ok((json!({"name": name, "changed": true}), "Passphrase changed".into()))
+        }
+        Command::Whoami => {
+            let mut vault = open_vault(&cli)?;
+            let mut s = login(&cli, &mut vault)?;
+            let me = vault.whoami(&mut s)?;
+            let roles: Vec<&str> = me.roles.iter().map(|r| r.as_str()).collect();
+            let human = format!("{} ({}){}", me.name, roles.join(","), me.unit.as_deref().map(|u| format!(", {u}")).unwrap_or_default());
+            Ok((to_json(&me), human))
+        }
+        Command::Recover => {
+            let vault = open_vault(&cli)?;
+            let text = secret_from_env_or_prompt("SEALDESK_RECOVERY_CODE", "Recovery code: ")?;
+            let code = RecoveryCode::parse(text.expose()).map_err(|_| ApiError::BadRecoveryCode)?;
+            let report = vault.recover_check(&code)?;
+            Ok((
+                to_json(&report),
+                format!("Recovery code verified: it opens {} data key(s) and {} record(s)", report.data_keys, report.records),
+            ))
+        }
+        Command::Register(args) => {
+            let mut vault = open_vault(&cli)?;
+            let mut s = login(&cli, &mut vault)?;
+            let bytes = std::fs::read(&args.file).map_err(|e| bad_file(format!("{}: {e}", args.file.display())))?;
+            let body = String::from_utf8(bytes)
+                .map_err(|_| bad_file(format!("{}: not UTF-8 text (PDF, image and e-mail intake come next)", args.file.display())))?;
+            let secrecy = match (&args.until, &args.condition) {
+                (Some(d), None) => Secrecy::Until(d.clone()),
+                (None, Some(c)) => Secrecy::Condition(c.clone()),
+                _ => return Err(usage("give exactly one of --until or --condition")),
+            };
+            let l = vault.register_typed_letter(
+                &mut s,
+                &NewTypedLetter {
+                    subject: args.subject.clone().unwrap_or_default(),
+                    body,
+                    category: Category::parse(&args.category)?,
+                    secrecy,
+                },
+            )?;
+            Ok((
+                json!({"letter_id": l.id, "receipt_no": l.receipt_no, "level": l.level, "category": l.category, "registered_at": l.registered_at}),
+                format!("Registered {} ({})", l.receipt_no, l.id),
+            ))
+        }
+        Command::Letters(cmd) => {
+            let mut vault = open_vault(&cli)?;
+            let mut s = login(&cli, &mut vault)?;
+            let letters = vault.list_letters(&mut s)?;
+            match cmd {
+                LettersCommand::List => {
+                    let human = letters
+                        .iter()
+                        .map(|l| format!("{}  {}  {}  {}", l.receipt_no, l.level, l.category, if l.can_read { "readable" } else { "-" }))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    Ok((json!({"letters": to_json(&letters)}), human))
+                }
+                LettersCommand::Show { id } => {
+                    let l = letters
+                        .into_iter()
+                        .find(|l| &l.id == id || &l.receipt_no == id)
+                        .ok_or_else(|| Failure::from(ApiError::NotFound(format!("letter {id}"))))?;
+                    let human = format!("{}  {}  {}", l.receipt_no, l.level, l.category);
+                    Ok((to_json(&l), human))
+                }
+            }
+        }
+        Command::Open { letter, reason } => {
+            let mut vault = open_vault(&cli)?;
+            let mut s = login(&cli, &mut vault)?;
+            let c = vault.open_letter(&mut s, letter, reason)?;
+            let human = format!("{}  {}  {}\n\n{}", c.receipt_no, c.level, c.subject, c.text);
+            Ok((to_json(&c), human))
+        }
+        Command::Settings { idle_timeout } => {
+            let mut vault = open_vault(&cli)?;
+            let mut s = login(&cli, &mut vault)?;
+            vault.set_idle_timeout(&mut s, *idle_timeout)?;
+            Ok((json!({"idle_timeout_secs": idle_timeout}), format!("Sessions now lock after {idle_timeout} s idle")))
+        }
+    }
+}
