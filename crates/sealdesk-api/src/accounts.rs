@@ -52,15 +52,23 @@ impl Vault {
             domain::check_unit(unit)?;
         }
         // Routing needs to know whose unit a letter goes to.
-        if new.unit.is_none() && (new.roles.contains(Role::Supervisor) || new.roles.contains(Role::Handler)) {
+        if new.unit.is_none()
+            && (new.roles.contains(Role::Supervisor) || new.roles.contains(Role::Handler))
+        {
             return Err(ApiError::BadInput(
                 "a supervisor or handler needs a unit (--unit)".into(),
             ));
         }
         let id = self.make_id();
         let key = UserSecretKey::make(&mut self.rng);
-        let sealed = crypto::seal_user_secret_key(&key, &new.passphrase, &KdfParams::DEFAULT, &id, &mut self.rng)
-            .map_err(ApiError::from_crypto("sealing the private key"))?;
+        let sealed = crypto::seal_user_secret_key(
+            &key,
+            &new.passphrase,
+            &KdfParams::DEFAULT,
+            &id,
+            &mut self.rng,
+        )
+        .map_err(ApiError::from_crypto("sealing the private key"))?;
         let row = UserRow {
             id,
             name: new.name.clone(),
@@ -100,14 +108,22 @@ impl Vault {
 
     /// Admin: disables or re-enables an account. Takes effect on the user's
     /// next call, even in an open session.
-    pub fn set_user_disabled(&mut self, session: &mut Session, name: &str, disabled: bool) -> Result<UserInfo> {
+    pub fn set_user_disabled(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        disabled: bool,
+    ) -> Result<UserInfo> {
         let actor = self.begin(session, true)?;
         actor.require(Role::Admin, "disabling a user")?;
         let mut row = self.user_row(name)?;
         if row.id == actor.id {
-            return Err(ApiError::Denied("an administrator cannot disable their own account".into()));
+            return Err(ApiError::Denied(
+                "an administrator cannot disable their own account".into(),
+            ));
         }
-        self.store.write(|db| db.set_user_disabled(&row.id, disabled))?;
+        self.store
+            .write(|db| db.set_user_disabled(&row.id, disabled))?;
         row.disabled = disabled;
         UserInfo::from_row(&row)
     }
@@ -116,14 +132,25 @@ impl Vault {
     /// passphrase. The admin never learns the old key, so every wrap to it is
     /// dropped: the user must be granted their letters again (by a clerk, a
     /// supervisor, or the recovery key). Returns how many wraps were dropped.
-    pub fn reset_user(&mut self, session: &mut Session, name: &str, passphrase: &Passphrase) -> Result<usize> {
+    pub fn reset_user(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        passphrase: &Passphrase,
+    ) -> Result<usize> {
         let actor = self.begin(session, true)?;
         actor.require(Role::Admin, "resetting a user")?;
         domain::check_new_passphrase(passphrase.expose())?;
         let row = self.user_row(name)?;
         let key = UserSecretKey::make(&mut self.rng);
-        let sealed = crypto::seal_user_secret_key(&key, passphrase, &KdfParams::DEFAULT, &row.id, &mut self.rng)
-            .map_err(ApiError::from_crypto("sealing the private key"))?;
+        let sealed = crypto::seal_user_secret_key(
+            &key,
+            passphrase,
+            &KdfParams::DEFAULT,
+            &row.id,
+            &mut self.rng,
+        )
+        .map_err(ApiError::from_crypto("sealing the private key"))?;
         let pk = key.public_key();
         let dropped = self.store.write(|db| {
             db.set_user_keys(&row.id, pk.as_bytes(), &sealed)?;
@@ -138,7 +165,9 @@ impl Vault {
         let actor = self.begin(session, true)?;
         actor.require(Role::Admin, "changing the idle timeout")?;
         if !(60..=8 * 3600).contains(&secs) {
-            return Err(ApiError::BadInput("idle timeout must be between 60 and 28800 seconds".into()));
+            return Err(ApiError::BadInput(
+                "idle timeout must be between 60 and 28800 seconds".into(),
+            ));
         }
         self.store
             .write(|db| db.meta_set(META_IDLE_TIMEOUT, secs.to_string().as_bytes()))?;

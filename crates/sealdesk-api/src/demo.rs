@@ -59,7 +59,13 @@ fn demo_users() -> Vec<DemoUser> {
 pub fn create_demo_vault(dir: &Path, clock: Arc<dyn Clock>, rng: ApiRng) -> Result<DemoVault> {
     let users = demo_users();
     let admin = &users[0];
-    let init = Vault::init(dir, &admin.name, &Passphrase::new(admin.passphrase.clone()), clock, rng)?;
+    let init = Vault::init(
+        dir,
+        &admin.name,
+        &Passphrase::new(admin.passphrase.clone()),
+        clock,
+        rng,
+    )?;
     let mut vault = init.vault;
     let mut session = vault.login(&admin.name, &Passphrase::new(admin.passphrase.clone()))?;
     for u in &users[1..] {

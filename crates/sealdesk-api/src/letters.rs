@@ -73,9 +73,9 @@ impl Secrecy {
             Secrecy::Until(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .map(|_| ())
                 .map_err(|_| ApiError::BadInput(format!("secrecy date {d:?} is not YYYY-MM-DD"))),
-            Secrecy::Condition(c) if c.trim().is_empty() => {
-                Err(ApiError::BadInput("declassification condition is empty".into()))
-            }
+            Secrecy::Condition(c) if c.trim().is_empty() => Err(ApiError::BadInput(
+                "declassification condition is empty".into(),
+            )),
             Secrecy::Condition(_) => Ok(()),
         }
     }
@@ -143,7 +143,11 @@ impl Vault {
     /// Clerk: registers a letter typed into the form. Its register record and
     /// text are sealed under a fresh data key wrapped to the clerk and the
     /// recovery key only.
-    pub fn register_typed_letter(&mut self, session: &mut Session, new: &NewTypedLetter) -> Result<LetterSummary> {
+    pub fn register_typed_letter(
+        &mut self,
+        session: &mut Session,
+        new: &NewTypedLetter,
+    ) -> Result<LetterSummary> {
         let actor = self.begin(session, true)?;
         actor.require(Role::Clerk, "registering a letter")?;
         new.secrecy.check()?;
@@ -161,18 +165,48 @@ impl Vault {
         })
         .map_err(|e| ApiError::BadInput(e.to_string()))?;
         let mut records = Vec::new();
-        for (purpose, bytes) in [(REC_REGISTER, register.as_slice()), (REC_TEXT, new.body.as_bytes())] {
+        for (purpose, bytes) in [
+            (REC_REGISTER, register.as_slice()),
+            (REC_TEXT, new.body.as_bytes()),
+        ] {
             let id = self.make_id();
-            let sealed = crypto::seal_record(&data_key, &RecordBinding { record_id: &id, purpose }, bytes, &mut self.rng);
-            records.push(RecordRow { id, key_id: key_id.clone(), purpose: purpose.into(), sealed, created_at: now.unix_millis() });
+            let sealed = crypto::seal_record(
+                &data_key,
+                &RecordBinding {
+                    record_id: &id,
+                    purpose,
+                },
+                bytes,
+                &mut self.rng,
+            );
+            records.push(RecordRow {
+                id,
+                key_id: key_id.clone(),
+                purpose: purpose.into(),
+                sealed,
+                created_at: now.unix_millis(),
+            });
         }
-        let binding = WrapBinding { record_id: &key_id, purpose: KEY_LETTER };
+        let binding = WrapBinding {
+            record_id: &key_id,
+            purpose: KEY_LETTER,
+        };
         let wraps = [
-            (actor.id.clone(), crypto::wrap_data_key(&actor.public_key, &binding, &data_key, &mut self.rng)),
-            (RECOVERY_RECIPIENT.to_owned(), crypto::wrap_data_key(&recovery, &binding, &data_key, &mut self.rng)),
+            (
+                actor.id.clone(),
+                crypto::wrap_data_key(&actor.public_key, &binding, &data_key, &mut self.rng),
+            ),
+            (
+                RECOVERY_RECIPIENT.to_owned(),
+                crypto::wrap_data_key(&recovery, &binding, &data_key, &mut self.rng),
+            ),
         ];
-        let prefix = String::from_utf8(self.store.read(|db| db.meta_get(META_RECEIPT_PREFIX))?.unwrap_or_default())
-            .unwrap_or_else(|_| "SD".into());
+        let prefix = String::from_utf8(
+            self.store
+                .read(|db| db.meta_get(META_RECEIPT_PREFIX))?
+                .unwrap_or_default(),
+        )
+        .unwrap_or_else(|_| "SD".into());
         let series = format!("{prefix}-{}-", roc_year(now));
         let row = self.store.write(|db| {
             let serial = db.count_letters_with_prefix(&series)? + 1;
@@ -185,12 +219,23 @@ impl Vault {
                 registered_at: now.unix_millis(),
             };
             db.insert_letter(&row)?;
-            db.insert_data_key(&DataKeyRow { id: key_id.clone(), letter_id: letter_id.clone(), purpose: KEY_LETTER.into() })?;
+            db.insert_data_key(&DataKeyRow {
+                id: key_id.clone(),
+                letter_id: letter_id.clone(),
+                purpose: KEY_LETTER.into(),
+            })?;
             for r in &records {
                 db.insert_record(r)?;
             }
             for (recipient, wrapped) in &wraps {
-                db.insert_wrap(&WrapRow { key_id: key_id.clone(), recipient: recipient.clone(), wrapped: wrapped.clone() }, now.unix_millis())?;
+                db.insert_wrap(
+                    &WrapRow {
+                        key_id: key_id.clone(),
+                        recipient: recipient.clone(),
+                        wrapped: wrapped.clone(),
+                    },
+                    now.unix_millis(),
+                )?;
             }
             Ok::<_, ApiError>(row)
         })?;
@@ -208,54 +253,81 @@ impl Vault {
     /// supervisors and handlers see the letters they hold a key to.
     pub fn list_letters(&mut self, session: &mut Session) -> Result<Vec<LetterSummary>> {
         let actor = self.begin(session, true)?;
-        actor.require_any(&[Role::Clerk, Role::Supervisor, Role::Handler], "listing letters")?;
+        actor.require_any(
+            &[Role::Clerk, Role::Supervisor, Role::Handler],
+            "listing letters",
+        )?;
         let is_clerk = actor.roles.contains(Role::Clerk);
-        self.store.read(|db| {
-            let mut out = Vec::new();
-            for l in db.list_letters()? {
-                let can_read = match db.data_key_of(&l.id, KEY_LETTER)? {
-                    Some(k) => db.wrap_for(&k.id, &actor.id)?.is_some(),
-                    None => false,
-                };
-                if is_clerk || can_read {
-                    out.push(LetterSummary {
-                        id: l.id,
-                        receipt_no: l.receipt_no,
-                        level: l.level,
-                        category: l.category,
-                        registered_at: l.registered_at,
-                        can_read,
-                    });
+        self.store
+            .read(|db| {
+                let mut out = Vec::new();
+                for l in db.list_letters()? {
+                    let can_read = match db.data_key_of(&l.id, KEY_LETTER)? {
+                        Some(k) => db.wrap_for(&k.id, &actor.id)?.is_some(),
+                        None => false,
+                    };
+                    if is_clerk || can_read {
+                        out.push(LetterSummary {
+                            id: l.id,
+                            receipt_no: l.receipt_no,
+                            level: l.level,
+                            category: l.category,
+                            registered_at: l.registered_at,
+                            can_read,
+                        });
+                    }
                 }
-            }
-            Ok(out)
-        })
-        .map_err(ApiError::from)
+                Ok(out)
+            })
+            .map_err(ApiError::from)
     }
 
     /// Opens a letter for a caller who holds its key, with a stated reason.
-    pub fn open_letter(&mut self, session: &mut Session, letter: &str, reason: &str) -> Result<LetterContent> {
+    pub fn open_letter(
+        &mut self,
+        session: &mut Session,
+        letter: &str,
+        reason: &str,
+    ) -> Result<LetterContent> {
         let actor = self.begin(session, true)?;
-        actor.require_any(&[Role::Clerk, Role::Supervisor, Role::Handler], "opening a letter")?;
+        actor.require_any(
+            &[Role::Clerk, Role::Supervisor, Role::Handler],
+            "opening a letter",
+        )?;
         if reason.trim().is_empty() {
-            return Err(ApiError::BadInput("state why you open this letter (--reason)".into()));
+            return Err(ApiError::BadInput(
+                "state why you open this letter (--reason)".into(),
+            ));
         }
-        let (row, key_row, wrapped) = self.store.read(|db| {
-            let row = db.letter(letter)?;
-            let Some(row) = row else { return Ok(None) };
-            let key_row = db.data_key_of(&row.id, KEY_LETTER)?;
-            let Some(key_row) = key_row else { return Ok(None) };
-            let wrapped = db.wrap_for(&key_row.id, &actor.id)?;
-            Ok(Some((row, key_row, wrapped)))
-        })?
-        .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))?;
-        let wrapped = wrapped.ok_or_else(|| ApiError::Denied("you are not on this letter's list".into()))?;
+        let (row, key_row, wrapped) = self
+            .store
+            .read(|db| {
+                let row = db.letter(letter)?;
+                let Some(row) = row else { return Ok(None) };
+                let key_row = db.data_key_of(&row.id, KEY_LETTER)?;
+                let Some(key_row) = key_row else {
+                    return Ok(None);
+                };
+                let wrapped = db.wrap_for(&key_row.id, &actor.id)?;
+                Ok(Some((row, key_row, wrapped)))
+            })?
+            .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))?;
+        let wrapped =
+            wrapped.ok_or_else(|| ApiError::Denied("you are not on this letter's list".into()))?;
         let own = self.session_key(session)?;
-        let data_key = crypto::unwrap_data_key(own, &WrapBinding { record_id: &key_row.id, purpose: KEY_LETTER }, &wrapped)
-            .map_err(ApiError::from_crypto("the letter's key"))?;
+        let data_key = crypto::unwrap_data_key(
+            own,
+            &WrapBinding {
+                record_id: &key_row.id,
+                purpose: KEY_LETTER,
+            },
+            &wrapped,
+        )
+        .map_err(ApiError::from_crypto("the letter's key"))?;
         let register: RegisterRecord = {
             let pt = self.open_record(&data_key, &key_row.id, REC_REGISTER)?;
-            serde_json::from_slice(pt.expose()).map_err(|_| ApiError::Integrity("register record".into()))?
+            serde_json::from_slice(pt.expose())
+                .map_err(|_| ApiError::Integrity("register record".into()))?
         };
         let text = self.open_record(&data_key, &key_row.id, REC_TEXT)?;
         Ok(LetterContent {
@@ -268,13 +340,25 @@ impl Vault {
         })
     }
 
-    fn open_record(&self, key: &DataKey, key_id: &str, purpose: &str) -> Result<sealdesk_core::secret::Plaintext> {
+    fn open_record(
+        &self,
+        key: &DataKey,
+        key_id: &str,
+        purpose: &str,
+    ) -> Result<sealdesk_core::secret::Plaintext> {
         let rec = self
             .store
             .read(|db| db.record_of(key_id, purpose))?
             .ok_or_else(|| ApiError::Integrity(format!("{purpose} record missing")))?;
-        crypto::open_record(key, &RecordBinding { record_id: &rec.id, purpose }, &rec.sealed)
-            .map_err(ApiError::from_crypto("a sealed record"))
+        crypto::open_record(
+            key,
+            &RecordBinding {
+                record_id: &rec.id,
+                purpose,
+            },
+            &rec.sealed,
+        )
+        .map_err(ApiError::from_crypto("a sealed record"))
     }
 
     /// Proves the recovery code: it must match this vault's recovery key and
@@ -290,15 +374,34 @@ impl Vault {
             let wrapped = self
                 .store
                 .read(|db| db.wrap_for(&k.id, RECOVERY_RECIPIENT))?
-                .ok_or_else(|| ApiError::Integrity(format!("data key {} has no recovery wrap", k.id)))?;
-            let dk = crypto::unwrap_data_key(code.secret_key(), &WrapBinding { record_id: &k.id, purpose: &k.purpose }, &wrapped)
-                .map_err(ApiError::from_crypto("a recovery wrap"))?;
+                .ok_or_else(|| {
+                    ApiError::Integrity(format!("data key {} has no recovery wrap", k.id))
+                })?;
+            let dk = crypto::unwrap_data_key(
+                code.secret_key(),
+                &WrapBinding {
+                    record_id: &k.id,
+                    purpose: &k.purpose,
+                },
+                &wrapped,
+            )
+            .map_err(ApiError::from_crypto("a recovery wrap"))?;
             for rec in self.store.read(|db| db.records_under(&k.id))? {
-                crypto::open_record(&dk, &RecordBinding { record_id: &rec.id, purpose: &rec.purpose }, &rec.sealed)
-                    .map_err(ApiError::from_crypto("a sealed record"))?;
+                crypto::open_record(
+                    &dk,
+                    &RecordBinding {
+                        record_id: &rec.id,
+                        purpose: &rec.purpose,
+                    },
+                    &rec.sealed,
+                )
+                .map_err(ApiError::from_crypto("a sealed record"))?;
                 records += 1;
             }
         }
-        Ok(RecoveryReport { data_keys: keys.len(), records })
+        Ok(RecoveryReport {
+            data_keys: keys.len(),
+            records,
+        })
     }
 }

@@ -28,7 +28,9 @@ use sealdesk_store::Store;
 pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, Result};
-pub use letters::{Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy};
+pub use letters::{
+    Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy,
+};
 pub use sealdesk_core::domain::Role;
 pub use session::{Me, Session};
 
@@ -143,4 +145,16 @@ impl Vault {
     pub fn integrity_check(&self) -> Result<()> {
         Ok(self.store.integrity_check()?)
     }
+}
+
+/// Where the vault lives when no folder is named: `$SEALDESK_VAULT`, else
+/// the user's data directory (`~/.local/share/sealdesk/vault` on Linux).
+pub fn default_vault_dir() -> std::path::PathBuf {
+    if let Some(v) = std::env::var_os("SEALDESK_VAULT") {
+        return v.into();
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("sealdesk")
+        .join("vault")
 }

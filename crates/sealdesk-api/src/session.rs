@@ -57,7 +57,10 @@ impl Actor {
             Ok(())
         } else {
             let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::Denied(format!("{what} needs one of the roles {}", names.join(", "))))
+            Err(ApiError::Denied(format!(
+                "{what} needs one of the roles {}",
+                names.join(", ")
+            )))
         }
     }
 }
@@ -89,7 +92,8 @@ impl Vault {
         let Some(row) = row else {
             // Spend the same work as a real attempt; the result is discarded.
             let _ = crypto::open_user_secret_key(&decoy_sealed_key(), passphrase, name);
-            self.store.write(|db| db.record_login_failure(name, now.unix_millis()))?;
+            self.store
+                .write(|db| db.record_login_failure(name, now.unix_millis()))?;
             return Err(ApiError::BadCredentials);
         };
         if let Some(last) = row.last_failed_at {
@@ -106,7 +110,8 @@ impl Vault {
         let key = match crypto::open_user_secret_key(&row.sealed_secret_key, passphrase, &row.id) {
             Ok(k) => k,
             Err(_) => {
-                self.store.write(|db| db.record_login_failure(name, now.unix_millis()))?;
+                self.store
+                    .write(|db| db.record_login_failure(name, now.unix_millis()))?;
                 return Err(ApiError::BadCredentials);
             }
         };
@@ -116,7 +121,9 @@ impl Vault {
             return Err(ApiError::UserDisabled);
         }
         if key.public_key().as_bytes().as_slice() != row.public_key.as_slice() {
-            return Err(ApiError::Integrity("account key pair does not match".into()));
+            return Err(ApiError::Integrity(
+                "account key pair does not match".into(),
+            ));
         }
         if row.failed_logins > 0 {
             self.store.write(|db| db.reset_login_failures(&row.id))?;
@@ -208,7 +215,11 @@ impl Vault {
             .map_err(|_| ApiError::BadCredentials)?;
         let params = crypto::sealed_user_key_params(&row.sealed_secret_key)
             .unwrap_or(crypto::KdfParams::DEFAULT);
-        let params = if params.m_kib < crypto::KdfParams::DEFAULT.m_kib { crypto::KdfParams::DEFAULT } else { params };
+        let params = if params.m_kib < crypto::KdfParams::DEFAULT.m_kib {
+            crypto::KdfParams::DEFAULT
+        } else {
+            params
+        };
         let sealed = crypto::seal_user_secret_key(&key, new, &params, &row.id, &mut self.rng)
             .map_err(ApiError::from_crypto("sealing the private key"))?;
         self.store

@@ -21,7 +21,11 @@ use serde::Serialize;
 use serde_json::json;
 
 #[derive(Debug, Parser)]
-#[command(name = "sealdesk", version, about = "Sealdesk: confidential letters, need-to-know, and a ledger of every view")]
+#[command(
+    name = "sealdesk",
+    version,
+    about = "Sealdesk: confidential letters, need-to-know, and a ledger of every view"
+)]
 struct Cli {
     /// The vault folder (else $SEALDESK_VAULT, else the user's data dir).
     #[arg(long, global = true, env = "SEALDESK_VAULT")]
@@ -97,14 +101,17 @@ enum UserCommand {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "secrecy", required = true, multiple = false, args = ["until", "condition"])]
 struct RegisterArgs {
     file: PathBuf,
     /// petition, whistleblower, procurement_objection or other.
     #[arg(long)]
     category: String,
-    /// 保密期限: secret until this date (YYYY-MM-DD).
-    #[arg(long)]
+    /// 保密期限: secret until this date (YYYY-MM-DD). One of --until and --condition is required.
+    #[arg(
+        long,
+        required_unless_present = "condition",
+        conflicts_with = "condition"
+    )]
     until: Option<String>,
     /// 解密條件: secret until this condition is met.
     #[arg(long)]
@@ -134,21 +141,38 @@ impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
         let kind = e.kind();
         let code = match kind {
-            "bad_credentials" | "throttled" | "user_disabled" | "locked" | "denied"
-            | "separation_of_duties" | "bad_recovery_code" => 2,
+            "bad_credentials"
+            | "throttled"
+            | "user_disabled"
+            | "locked"
+            | "denied"
+            | "separation_of_duties"
+            | "bad_recovery_code" => 2,
             "integrity" | "schema_too_new" => 3,
             _ => 1,
         };
-        Failure { kind, message: e.to_string(), code }
+        Failure {
+            kind,
+            message: e.to_string(),
+            code,
+        }
     }
 }
 
 fn usage(message: impl Into<String>) -> Failure {
-    Failure { kind: "usage", message: message.into(), code: 1 }
+    Failure {
+        kind: "usage",
+        message: message.into(),
+        code: 1,
+    }
 }
 
 fn bad_file(message: impl Into<String>) -> Failure {
-    Failure { kind: "bad_file", message: message.into(), code: 4 }
+    Failure {
+        kind: "bad_file",
+        message: message.into(),
+        code: 4,
+    }
 }
 
 type CliResult = Result<(serde_json::Value, String), Failure>;
@@ -177,7 +201,10 @@ fn main() -> ExitCode {
         }
         Err(f) => {
             if json_out {
-                eprintln!("{}", json!({"error": {"kind": f.kind, "message": f.message}}));
+                eprintln!(
+                    "{}",
+                    json!({"error": {"kind": f.kind, "message": f.message}})
+                );
             } else {
                 eprintln!("sealdesk: error[{}]: {}", f.kind, f.message);
             }
@@ -196,7 +223,11 @@ fn vault_dir(cli: &Cli) -> Result<PathBuf, Failure> {
 }
 
 fn open_vault(cli: &Cli) -> Result<Vault, Failure> {
-    Ok(Vault::open(&vault_dir(cli)?, Arc::new(SystemClock), os_seeded_rng())?)
+    Ok(Vault::open(
+        &vault_dir(cli)?,
+        Arc::new(SystemClock),
+        os_seeded_rng(),
+    )?)
 }
 
 fn secret_from_env_or_prompt(var: &str, prompt: &str) -> Result<Passphrase, Failure> {
@@ -204,7 +235,9 @@ fn secret_from_env_or_prompt(var: &str, prompt: &str) -> Result<Passphrase, Fail
         return Ok(Passphrase::new(v));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(usage(format!("{var} is not set and there is no terminal to ask on")));
+        return Err(usage(format!(
+            "{var} is not set and there is no terminal to ask on"
+        )));
     }
     rpassword::prompt_password(prompt)
         .map(Passphrase::new)
@@ -228,7 +261,8 @@ fn login(cli: &Cli, vault: &mut Vault) -> Result<Session, Failure> {
         .user
         .clone()
         .ok_or_else(|| usage("who are you? pass --user NAME or set SEALDESK_USER"))?;
-    let pass = secret_from_env_or_prompt("SEALDESK_PASSPHRASE", &format!("Passphrase for {name}: "))?;
+    let pass =
+        secret_from_env_or_prompt("SEALDESK_PASSPHRASE", &format!("Passphrase for {name}: "))?;
     Ok(vault.login(&name, &pass)?)
 }
 
@@ -256,12 +290,28 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Demo => {
             let dir = vault_dir(&cli)?;
-            let demo = sealdesk_api::demo::create_demo_vault(&dir, Arc::new(SystemClock), os_seeded_rng())?;
-            let mut human = format!("Demo vault created at {}\n\n  user        role        passphrase\n", demo.vault);
+            let demo = sealdesk_api::demo::create_demo_vault(
+                &dir,
+                Arc::new(SystemClock),
+                os_seeded_rng(),
+            )?;
+            let mut human = format!(
+                "Demo vault created at {}\n\n  user        role        passphrase\n",
+                demo.vault
+            );
             for u in &demo.users {
-                human.push_str(&format!("  {:<11} {:<11} {}\n", u.name, u.role.as_str(), u.passphrase));
+                human.push_str(&format!(
+                    "  {:<11} {:<11} {}\n",
+                    u.name,
+                    u.role.as_str(),
+                    u.passphrase
+                ));
             }
-            human.push_str(&format!("\nLetters: {}\nRecovery code (demo only): {}", demo.letters.join(", "), demo.recovery_code));
+            human.push_str(&format!(
+                "\nLetters: {}\nRecovery code (demo only): {}",
+                demo.letters.join(", "),
+                demo.recovery_code
+            ));
             Ok((to_json(&demo), human))
         }
         Command::User(cmd) => {
@@ -271,7 +321,15 @@ fn run(cli: Cli) -> CliResult {
                 UserCommand::Add { name, role, unit } => {
                     let roles = RoleSet::parse_list(role).map_err(ApiError::from)?;
                     let passphrase = new_passphrase(&format!("First passphrase for {name}: "))?;
-                    let info = vault.add_user(&mut s, &NewUser { name: name.clone(), roles, unit: unit.clone(), passphrase })?;
+                    let info = vault.add_user(
+                        &mut s,
+                        &NewUser {
+                            name: name.clone(),
+                            roles,
+                            unit: unit.clone(),
+                            passphrase,
+                        },
+                    )?;
                     Ok((to_json(&info), format!("Added {} ({})", info.name, role)))
                 }
                 UserCommand::List => {
@@ -312,19 +370,36 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Passwd => {
             let mut vault = open_vault(&cli)?;
-            let name = cli.user.clone().ok_or_else(|| usage("pass --user NAME or set SEALDESK_USER"))?;
-            let old = secret_from_env_or_prompt("SEALDESK_PASSPHRASE", &format!("Current passphrase for {name}: "))?;
+            let name = cli
+                .user
+                .clone()
+                .ok_or_else(|| usage("pass --user NAME or set SEALDESK_USER"))?;
+            let old = secret_from_env_or_prompt(
+                "SEALDESK_PASSPHRASE",
+                &format!("Current passphrase for {name}: "),
+            )?;
             let mut s = vault.login(&name, &old)?;
             let new = new_passphrase("New passphrase: ")?;
             vault.change_passphrase(&mut s, &old, &new)?;
-            Ok((json!({"name": name, "changed": true}), "Passphrase changed".into()))
+            Ok((
+                json!({"name": name, "changed": true}),
+                "Passphrase changed".into(),
+            ))
         }
         Command::Whoami => {
             let mut vault = open_vault(&cli)?;
             let mut s = login(&cli, &mut vault)?;
             let me = vault.whoami(&mut s)?;
             let roles: Vec<&str> = me.roles.iter().map(|r| r.as_str()).collect();
-            let human = format!("{} ({}){}", me.name, roles.join(","), me.unit.as_deref().map(|u| format!(", {u}")).unwrap_or_default());
+            let human = format!(
+                "{} ({}){}",
+                me.name,
+                roles.join(","),
+                me.unit
+                    .as_deref()
+                    .map(|u| format!(", {u}"))
+                    .unwrap_or_default()
+            );
             Ok((to_json(&me), human))
         }
         Command::Recover => {
@@ -334,15 +409,23 @@ fn run(cli: Cli) -> CliResult {
             let report = vault.recover_check(&code)?;
             Ok((
                 to_json(&report),
-                format!("Recovery code verified: it opens {} data key(s) and {} record(s)", report.data_keys, report.records),
+                format!(
+                    "Recovery code verified: it opens {} data key(s) and {} record(s)",
+                    report.data_keys, report.records
+                ),
             ))
         }
         Command::Register(args) => {
             let mut vault = open_vault(&cli)?;
             let mut s = login(&cli, &mut vault)?;
-            let bytes = std::fs::read(&args.file).map_err(|e| bad_file(format!("{}: {e}", args.file.display())))?;
-            let body = String::from_utf8(bytes)
-                .map_err(|_| bad_file(format!("{}: not UTF-8 text (PDF, image and e-mail intake come next)", args.file.display())))?;
+            let bytes = std::fs::read(&args.file)
+                .map_err(|e| bad_file(format!("{}: {e}", args.file.display())))?;
+            let body = String::from_utf8(bytes).map_err(|_| {
+                bad_file(format!(
+                    "{}: not UTF-8 text (PDF, image and e-mail intake come next)",
+                    args.file.display()
+                ))
+            })?;
             let secrecy = match (&args.until, &args.condition) {
                 (Some(d), None) => Secrecy::Until(d.clone()),
                 (None, Some(c)) => Secrecy::Condition(c.clone()),
@@ -370,7 +453,15 @@ fn run(cli: Cli) -> CliResult {
                 LettersCommand::List => {
                     let human = letters
                         .iter()
-                        .map(|l| format!("{}  {}  {}  {}", l.receipt_no, l.level, l.category, if l.can_read { "readable" } else { "-" }))
+                        .map(|l| {
+                            format!(
+                                "{}  {}  {}  {}",
+                                l.receipt_no,
+                                l.level,
+                                l.category,
+                                if l.can_read { "readable" } else { "-" }
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("\n");
                     Ok((json!({"letters": to_json(&letters)}), human))
@@ -396,7 +487,10 @@ fn run(cli: Cli) -> CliResult {
             let mut vault = open_vault(&cli)?;
             let mut s = login(&cli, &mut vault)?;
             vault.set_idle_timeout(&mut s, *idle_timeout)?;
-            Ok((json!({"idle_timeout_secs": idle_timeout}), format!("Sessions now lock after {idle_timeout} s idle")))
+            Ok((
+                json!({"idle_timeout_secs": idle_timeout}),
+                format!("Sessions now lock after {idle_timeout} s idle"),
+            ))
         }
     }
 }

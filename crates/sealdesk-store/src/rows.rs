@@ -138,14 +138,21 @@ impl Db<'_> {
     }
 
     pub fn set_user_disabled(&self, id: &str, disabled: bool) -> Result<()> {
-        self.0
-            .execute("UPDATE users SET disabled = ?2 WHERE id = ?1", params![id, disabled])?;
+        self.0.execute(
+            "UPDATE users SET disabled = ?2 WHERE id = ?1",
+            params![id, disabled],
+        )?;
         Ok(())
     }
 
     /// Replaces a user's key pair (admin reset) or only the sealed private
     /// key (passphrase change, same public key).
-    pub fn set_user_keys(&self, id: &str, public_key: &[u8], sealed_secret_key: &[u8]) -> Result<()> {
+    pub fn set_user_keys(
+        &self,
+        id: &str,
+        public_key: &[u8],
+        sealed_secret_key: &[u8],
+    ) -> Result<()> {
         self.0.execute(
             "UPDATE users SET public_key = ?2, sealed_secret_key = ?3 WHERE id = ?1",
             params![id, public_key, sealed_secret_key],

@@ -81,7 +81,8 @@ pub(super) fn hkdf_sha256(salt: &[u8], ikm: &[u8], info: &[u8]) -> SecretBytes32
 /// Associated data: a domain-separation label, then each field prefixed by its
 /// length (u32, big-endian) so that no two field lists share an encoding.
 pub(super) fn associated_data(label: &[u8], fields: &[&[u8]]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(label.len() + fields.iter().map(|f| f.len() + 4).sum::<usize>());
+    let mut out =
+        Vec::with_capacity(label.len() + fields.iter().map(|f| f.len() + 4).sum::<usize>());
     out.extend_from_slice(label);
     for f in fields {
         out.extend_from_slice(&(f.len() as u32).to_be_bytes());

@@ -400,7 +400,8 @@ pub fn sealed_user_key_params(sealed: &[u8]) -> Result<KdfParams, CryptoError> {
     if sealed[0] != USER_KEY_V1 {
         return Err(CryptoError::UnsupportedVersion(sealed[0]));
     }
-    let u32_at = |i: usize| u32::from_be_bytes([sealed[i], sealed[i + 1], sealed[i + 2], sealed[i + 3]]);
+    let u32_at =
+        |i: usize| u32::from_be_bytes([sealed[i], sealed[i + 1], sealed[i + 2], sealed[i + 3]]);
     Ok(KdfParams {
         m_kib: u32_at(1),
         t: u32_at(5),

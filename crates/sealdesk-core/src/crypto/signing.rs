@@ -48,8 +48,10 @@ pub fn verify_signature(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), CryptoError> {
-    let vk = ed25519_dalek::VerifyingKey::from_bytes(&key.0).map_err(|_| CryptoError::BadSignature)?;
-    let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| CryptoError::BadSignature)?;
+    let vk =
+        ed25519_dalek::VerifyingKey::from_bytes(&key.0).map_err(|_| CryptoError::BadSignature)?;
+    let sig =
+        ed25519_dalek::Signature::from_slice(signature).map_err(|_| CryptoError::BadSignature)?;
     vk.verify_strict(message, &sig)
         .map_err(|_| CryptoError::BadSignature)
 }

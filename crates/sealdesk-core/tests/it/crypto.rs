@@ -48,12 +48,30 @@ fn record_fails_with_wrong_binding_or_key_or_truncation() {
     let mut r = rng(3);
     let key = DataKey::make(&mut r);
     let sealed = seal_record(&key, &B, b"confidential", &mut r);
-    let other_row = RecordBinding { record_id: "letter-2", purpose: "text" };
-    let other_purpose = RecordBinding { record_id: "letter-1", purpose: "identity" };
-    assert_eq!(open_record(&key, &other_row, &sealed), Err(CryptoError::Decrypt));
-    assert_eq!(open_record(&key, &other_purpose, &sealed), Err(CryptoError::Decrypt));
-    assert_eq!(open_record(&DataKey::make(&mut r), &B, &sealed), Err(CryptoError::Decrypt));
-    assert_eq!(open_record(&key, &B, &sealed[..sealed.len() - 1]), Err(CryptoError::Decrypt));
+    let other_row = RecordBinding {
+        record_id: "letter-2",
+        purpose: "text",
+    };
+    let other_purpose = RecordBinding {
+        record_id: "letter-1",
+        purpose: "identity",
+    };
+    assert_eq!(
+        open_record(&key, &other_row, &sealed),
+        Err(CryptoError::Decrypt)
+    );
+    assert_eq!(
+        open_record(&key, &other_purpose, &sealed),
+        Err(CryptoError::Decrypt)
+    );
+    assert_eq!(
+        open_record(&DataKey::make(&mut r), &B, &sealed),
+        Err(CryptoError::Decrypt)
+    );
+    assert_eq!(
+        open_record(&key, &B, &sealed[..sealed.len() - 1]),
+        Err(CryptoError::Decrypt)
+    );
     assert_eq!(open_record(&key, &B, &[]), Err(CryptoError::Decrypt));
     assert_eq!(open_record(&key, &B, &[1, 2, 3]), Err(CryptoError::Decrypt));
 }
@@ -68,9 +86,18 @@ fn wrap_round_trip_and_only_the_recipient_opens() {
     assert_eq!(wrapped.len(), 1 + 32 + 12 + 32 + 16);
     let back = unwrap_data_key(&alice, &W, &wrapped).expect("alice opens");
     assert_eq!(back.expose(), key.expose());
-    assert_eq!(unwrap_data_key(&bob, &W, &wrapped).err(), Some(CryptoError::Decrypt));
-    let moved = WrapBinding { record_id: "letter-2", purpose: "text" };
-    assert_eq!(unwrap_data_key(&alice, &moved, &wrapped).err(), Some(CryptoError::Decrypt));
+    assert_eq!(
+        unwrap_data_key(&bob, &W, &wrapped).err(),
+        Some(CryptoError::Decrypt)
+    );
+    let moved = WrapBinding {
+        record_id: "letter-2",
+        purpose: "text",
+    };
+    assert_eq!(
+        unwrap_data_key(&alice, &moved, &wrapped).err(),
+        Some(CryptoError::Decrypt)
+    );
     for i in 1..wrapped.len() {
         let mut bad = wrapped.clone();
         bad[i] ^= 0x80;
@@ -86,7 +113,10 @@ fn wrap_refuses_a_low_order_ephemeral_key() {
     let mut wrapped = wrap_data_key(&alice.public_key(), &W, &key, &mut r);
     // The all-zero point has order 1: any DH with it is all zeros.
     wrapped[1..33].copy_from_slice(&[0u8; 32]);
-    assert_eq!(unwrap_data_key(&alice, &W, &wrapped).err(), Some(CryptoError::Decrypt));
+    assert_eq!(
+        unwrap_data_key(&alice, &W, &wrapped).err(),
+        Some(CryptoError::Decrypt)
+    );
 }
 
 #[test]
@@ -99,15 +129,28 @@ fn user_key_seal_round_trip_wrong_passphrase_and_floor() {
     let opened = open_user_secret_key(&sealed, &pass, "u1").expect("opens");
     assert_eq!(opened.public_key(), sk.public_key());
     let wrong = Passphrase::from("correct horse battery!");
-    assert_eq!(open_user_secret_key(&sealed, &wrong, "u1").err(), Some(CryptoError::Decrypt));
-    assert_eq!(open_user_secret_key(&sealed, &pass, "u2").err(), Some(CryptoError::Decrypt));
+    assert_eq!(
+        open_user_secret_key(&sealed, &wrong, "u1").err(),
+        Some(CryptoError::Decrypt)
+    );
+    assert_eq!(
+        open_user_secret_key(&sealed, &pass, "u2").err(),
+        Some(CryptoError::Decrypt)
+    );
 
     // Lowering the stored cost in the header is caught: below the floor it is
     // refused outright, and the header is bound as associated data anyway.
     let mut weaker = sealed.clone();
     weaker[1..5].copy_from_slice(&(1024u32).to_be_bytes());
-    assert_eq!(open_user_secret_key(&weaker, &pass, "u1").err(), Some(CryptoError::KdfParams));
-    let weak = KdfParams { m_kib: 1024, t: 1, p: 1 };
+    assert_eq!(
+        open_user_secret_key(&weaker, &pass, "u1").err(),
+        Some(CryptoError::KdfParams)
+    );
+    let weak = KdfParams {
+        m_kib: 1024,
+        t: 1,
+        p: 1,
+    };
     assert_eq!(
         seal_user_secret_key(&sk, &pass, &weak, "u1", &mut r).err(),
         Some(CryptoError::KdfParams)
@@ -128,8 +171,14 @@ fn recovery_code_round_trip_and_typo_detection() {
     let mut typo: Vec<char> = text.chars().collect();
     typo[3] = if typo[3] == 'A' { 'B' } else { 'A' };
     let typo: String = typo.into_iter().collect();
-    assert_eq!(RecoveryCode::parse(&typo).err(), Some(CryptoError::BadRecoveryCode));
-    assert_eq!(RecoveryCode::parse("not a code").err(), Some(CryptoError::BadRecoveryCode));
+    assert_eq!(
+        RecoveryCode::parse(&typo).err(),
+        Some(CryptoError::BadRecoveryCode)
+    );
+    assert_eq!(
+        RecoveryCode::parse("not a code").err(),
+        Some(CryptoError::BadRecoveryCode)
+    );
 }
 
 #[test]
@@ -139,8 +188,14 @@ fn signatures_verify_and_reject_tampering() {
     let vk = sk.verifying_key();
     let sig = sk.sign(b"checkpoint 42");
     assert_eq!(verify_signature(&vk, b"checkpoint 42", &sig), Ok(()));
-    assert_eq!(verify_signature(&vk, b"checkpoint 43", &sig), Err(CryptoError::BadSignature));
+    assert_eq!(
+        verify_signature(&vk, b"checkpoint 43", &sig),
+        Err(CryptoError::BadSignature)
+    );
     let mut bad = sig;
     bad[0] ^= 1;
-    assert_eq!(verify_signature(&vk, b"checkpoint 42", &bad), Err(CryptoError::BadSignature));
+    assert_eq!(
+        verify_signature(&vk, b"checkpoint 42", &bad),
+        Err(CryptoError::BadSignature)
+    );
 }

@@ -12,7 +12,9 @@ use sealdesk_core::secret::Passphrase;
 use crate::rng;
 
 fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// Compares `fresh` with the committed hex file, or writes it when asked.
@@ -26,8 +28,14 @@ fn check_golden(name: &str, fresh: &[u8]) -> Vec<u8> {
 }
 
 const PLAINTEXT: &str = "密件測試:主旨 檢舉 A123456789";
-const RECORD: RecordBinding<'static> = RecordBinding { record_id: "golden-record", purpose: "text" };
-const WRAP: WrapBinding<'static> = WrapBinding { record_id: "golden-record", purpose: "text" };
+const RECORD: RecordBinding<'static> = RecordBinding {
+    record_id: "golden-record",
+    purpose: "text",
+};
+const WRAP: WrapBinding<'static> = WrapBinding {
+    record_id: "golden-record",
+    purpose: "text",
+};
 
 #[test]
 fn record_format_v1_is_frozen() {
@@ -58,7 +66,10 @@ fn wrapped_key_format_v1_is_frozen() {
     let key = fixed::data_key_from_bytes([0x33; 32]);
     let fresh = wrap_data_key(&recipient.public_key(), &WRAP, &key, &mut r);
     let frozen = check_golden("wrapped_key_v1.hex", &fresh);
-    assert_eq!(fresh, frozen, "wrap layout or derivation changed: that is a migration");
+    assert_eq!(
+        fresh, frozen,
+        "wrap layout or derivation changed: that is a migration"
+    );
     assert_eq!(frozen.len(), 93);
     let back = unwrap_data_key(&recipient, &WRAP, &frozen).expect("frozen wrap opens");
     assert_eq!(back.expose(), &[0x33; 32]);
@@ -69,9 +80,13 @@ fn sealed_user_key_format_v1_is_frozen() {
     let mut r = rng(200);
     let sk = UserSecretKey::make(&mut r);
     let pass = Passphrase::from("golden passphrase 密");
-    let fresh = seal_user_secret_key(&sk, &pass, &KdfParams::DEFAULT, "golden-user", &mut r).expect("seal");
+    let fresh =
+        seal_user_secret_key(&sk, &pass, &KdfParams::DEFAULT, "golden-user", &mut r).expect("seal");
     let frozen = check_golden("sealed_user_key_v1.hex", &fresh);
-    assert_eq!(fresh, frozen, "user-key sealing changed: that is a migration");
+    assert_eq!(
+        fresh, frozen,
+        "user-key sealing changed: that is a migration"
+    );
     assert_eq!(frozen.len(), 1 + 12 + 16 + 12 + 32 + 16);
     let opened = open_user_secret_key(&frozen, &pass, "golden-user").expect("frozen key opens");
     assert_eq!(opened.public_key(), sk.public_key());

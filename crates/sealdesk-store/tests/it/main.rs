@@ -39,7 +39,8 @@ fn refuses_a_newer_schema_with_a_clear_error() {
     drop(Store::create(&vault).expect("create"));
     {
         let c = rusqlite::Connection::open(vault.join(DB_FILE)).expect("raw open");
-        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).expect("bump");
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("bump");
     }
     let err = Store::open(&vault).expect_err("must refuse");
     assert!(
@@ -55,7 +56,10 @@ fn missing_vault_and_double_create_are_clear_errors() {
     let vault = dir.path().join("nothing-here");
     assert!(matches!(Store::open(&vault), Err(StoreError::NotAVault(_))));
     drop(Store::create(&vault).expect("create"));
-    assert!(matches!(Store::create(&vault), Err(StoreError::AlreadyExists(_))));
+    assert!(matches!(
+        Store::create(&vault),
+        Err(StoreError::AlreadyExists(_))
+    ));
 }
 
 #[test]

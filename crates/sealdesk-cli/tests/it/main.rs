@@ -1,0 +1,345 @@
+//! The `sealdesk` command run as a user runs it: real binary, real vault
+//! folder, passphrases from the environment. Pins exit codes and `--json`
+//! shapes, which auditors' scripts rely on.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    fn error_kind(&self) -> String {
+        let v: Value = serde_json::from_str(self.stderr.trim())
+            .unwrap_or_else(|e| panic!("stderr is not JSON ({e}): {}", self.stderr));
+        v["error"]["kind"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+struct Cli {
+    vault: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Cli {
+            vault: dir.path().join("vault"),
+            _dir: dir,
+        }
+    }
+
+    /// Runs `sealdesk` as `user` (if any) with `pass` in the environment.
+    fn run(&self, user: Option<(&str, &str)>, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealdesk"));
+        cmd.arg("--vault").arg(&self.vault).arg("--json").args(args);
+        for var in [
+            "SEALDESK_USER",
+            "SEALDESK_PASSPHRASE",
+            "SEALDESK_NEW_PASSPHRASE",
+            "SEALDESK_VAULT",
+            "SEALDESK_RECOVERY_CODE",
+        ] {
+            cmd.env_remove(var);
+        }
+        if let Some((u, p)) = user {
+            cmd.env("SEALDESK_USER", u).env("SEALDESK_PASSPHRASE", p);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out: Output = cmd.output().expect("run sealdesk");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn init(&self) -> String {
+        let r = self.run(
+            None,
+            &[("SEALDESK_NEW_PASSPHRASE", "admin-passphrase")],
+            &["init", "--admin", "chief"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v = r.json();
+        assert_eq!(v["admin"]["name"], "chief");
+        assert_eq!(v["admin"]["roles"], serde_json::json!(["admin"]));
+        v["recovery_code"]
+            .as_str()
+            .expect("recovery code")
+            .to_owned()
+    }
+
+    fn add(&self, name: &str, roles: &str, unit: Option<&str>) -> Run {
+        let pass = format!("{name}-passphrase");
+        let mut args = vec!["user", "add", name, "--role", roles];
+        if let Some(u) = unit {
+            args.extend(["--unit", u]);
+        }
+        self.run(
+            Some(("chief", "admin-passphrase")),
+            &[("SEALDESK_NEW_PASSPHRASE", &pass)],
+            &args,
+        )
+    }
+}
+
+fn pass(name: &str) -> String {
+    format!("{name}-passphrase")
+}
+
+#[test]
+fn init_users_of_each_role_and_whoami() {
+    let cli = Cli::new();
+    cli.init();
+    for (name, role, unit) in [
+        ("lin", "clerk", Some("秘書室")),
+        ("chen", "supervisor", Some("稅務管理科")),
+        ("wang", "handler", Some("稅務管理科")),
+        ("hsu", "auditor", Some("政風室")),
+        ("ops", "admin", None),
+    ] {
+        let r = cli.add(name, role, unit);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert_eq!(r.json()["roles"], serde_json::json!([role]));
+        let me = cli.run(Some((name, &pass(name))), &[], &["whoami"]);
+        assert_eq!(me.code, 0, "{}", me.stderr);
+        let v = me.json();
+        assert_eq!(v["name"], name);
+        assert_eq!(v["roles"], serde_json::json!([role]));
+        assert_eq!(v["unit"], unit.map(Value::from).unwrap_or(Value::Null));
+        assert_eq!(v["idle_timeout_secs"], 600);
+    }
+    let list = cli.run(Some(("hsu", &pass("hsu"))), &[], &["user", "list"]);
+    assert_eq!(list.code, 0, "auditor reviews accounts: {}", list.stderr);
+    assert_eq!(list.json()["users"].as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn wrong_passphrase_exits_2_with_a_stable_kind() {
+    let cli = Cli::new();
+    cli.init();
+    let r = cli.run(Some(("chief", "not-it-at-all")), &[], &["whoami"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.error_kind(), "bad_credentials");
+    assert!(r.stdout.is_empty());
+    let human = Command::new(env!("CARGO_BIN_EXE_sealdesk"))
+        .arg("--vault")
+        .arg(&cli.vault)
+        .arg("whoami")
+        .env("SEALDESK_USER", "chief")
+        .env("SEALDESK_PASSPHRASE", "not-it-at-all")
+        .output()
+        .expect("run");
+    assert_eq!(human.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&human.stderr).trim(),
+        "sealdesk: error[bad_credentials]: wrong user name or passphrase"
+    );
+}
+
+#[test]
+fn separation_of_duties_is_refused() {
+    let cli = Cli::new();
+    cli.init();
+    for roles in [
+        "auditor,clerk",
+        "supervisor,auditor",
+        "handler,auditor",
+        "admin,handler",
+    ] {
+        let r = cli.add("mixed", roles, Some("政風室"));
+        assert_eq!(r.code, 2, "{roles}");
+        assert_eq!(r.error_kind(), "separation_of_duties", "{roles}");
+        assert!(r.stderr.contains("separation of duties"), "{}", r.stderr);
+    }
+    let r = cli.add("ok", "clerk,supervisor", Some("秘書室"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn only_admin_manages_accounts() {
+    let cli = Cli::new();
+    cli.init();
+    assert_eq!(cli.add("lin", "clerk", Some("秘書室")).code, 0);
+    let r = cli.run(
+        Some(("lin", &pass("lin"))),
+        &[("SEALDESK_NEW_PASSPHRASE", "whatever-pass")],
+        &["user", "add", "mallory", "--role", "handler", "--unit", "x"],
+    );
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "denied"));
+    let r = cli.run(
+        Some(("chief", "admin-passphrase")),
+        &[],
+        &["user", "disable", "lin"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["disabled"], true);
+    let r = cli.run(Some(("lin", &pass("lin"))), &[], &["whoami"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "user_disabled"));
+}
+
+#[test]
+fn usage_errors_exit_1() {
+    let cli = Cli::new();
+    let r = cli.run(None, &[], &["user", "frobnicate"]);
+    assert_eq!(r.code, 1);
+    let r = cli.run(Some(("chief", "x")), &[], &["whoami"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (1, "no_vault"));
+    let r = cli.run(None, &[], &["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("register"));
+}
+
+#[test]
+fn register_open_recover_and_bad_files() {
+    let cli = Cli::new();
+    let code = cli.init();
+    assert_eq!(cli.add("lin", "clerk", Some("秘書室")).code, 0);
+    assert_eq!(cli.add("wang", "handler", Some("稅務管理科")).code, 0);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(&letter, "主旨:測試檢舉\n本人測試人").expect("write");
+    let lin = Some(("lin", "lin-passphrase"));
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "register",
+            letter.to_str().expect("utf8"),
+            "--category",
+            "whistleblower",
+            "--until",
+            "2027-06-30",
+            "--subject",
+            "代號甲",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let receipt = v["receipt_no"].as_str().expect("receipt").to_owned();
+    assert!(receipt.starts_with("SD-1"), "{receipt}");
+    assert!(v["letter_id"].as_str().is_some_and(|s| s.len() == 32));
+
+    let r = cli.run(lin, &[], &["open", &receipt, "--reason", "登記核對"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["text"], "主旨:測試檢舉\n本人測試人");
+    let r = cli.run(
+        Some(("wang", "wang-passphrase")),
+        &[],
+        &["open", &receipt, "--reason", "好奇"],
+    );
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "denied"));
+    let r = cli.run(Some(("wang", "wang-passphrase")), &[], &["letters", "list"]);
+    assert_eq!(
+        r.json()["letters"],
+        serde_json::json!([]),
+        "a handler sees no register line they hold no key to"
+    );
+
+    let r = cli.run(None, &[("SEALDESK_RECOVERY_CODE", &code)], &["recover"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json(), serde_json::json!({"data_keys": 1, "records": 2}));
+    let r = cli.run(
+        None,
+        &[("SEALDESK_RECOVERY_CODE", "AAAAA-BBBBB")],
+        &["recover"],
+    );
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "bad_recovery_code"));
+
+    let binary = dir.path().join("scan.jpg");
+    std::fs::write(&binary, [0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0xc3, 0x28]).expect("write");
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "register",
+            binary.to_str().expect("utf8"),
+            "--category",
+            "other",
+            "--condition",
+            "結案",
+        ],
+    );
+    assert_eq!((r.code, r.error_kind().as_str()), (4, "bad_file"));
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "register",
+            "/nonexistent/file.txt",
+            "--category",
+            "other",
+            "--condition",
+            "結案",
+        ],
+    );
+    assert_eq!((r.code, r.error_kind().as_str()), (4, "bad_file"));
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "register",
+            letter.to_str().expect("utf8"),
+            "--category",
+            "other",
+        ],
+    );
+    assert_eq!(r.code, 1, "secrecy period or condition is required");
+}
+
+#[test]
+fn damaged_or_newer_vaults_exit_3() {
+    let cli = Cli::new();
+    cli.init();
+    {
+        let c = rusqlite::Connection::open(cli.vault.join(sealdesk_store::DB_FILE)).expect("open");
+        c.pragma_update(None, "user_version", 999).expect("bump");
+    }
+    let r = cli.run(Some(("chief", "admin-passphrase")), &[], &["whoami"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (3, "schema_too_new"));
+    let garbage = Cli::new();
+    std::fs::create_dir_all(&garbage.vault).expect("mkdir");
+    std::fs::write(
+        garbage.vault.join(sealdesk_store::DB_FILE),
+        vec![0x42u8; 4096],
+    )
+    .expect("write");
+    let r = garbage.run(Some(("chief", "x")), &[], &["whoami"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (3, "integrity"));
+}
+
+#[test]
+fn demo_vault_has_one_user_per_role_and_letters() {
+    let cli = Cli::new();
+    let r = cli.run(None, &[], &["demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    let users = v["users"].as_array().expect("users");
+    assert_eq!(users.len(), 5);
+    for u in users {
+        let name = u["name"].as_str().expect("name");
+        let me = cli.run(
+            Some((name, u["passphrase"].as_str().expect("p"))),
+            &[],
+            &["whoami"],
+        );
+        assert_eq!(me.code, 0, "{name}: {}", me.stderr);
+        assert_eq!(me.json()["roles"][0], u["role"]);
+    }
+    assert_eq!(v["letters"].as_array().map(Vec::len), Some(2));
+    let _ = Path::new(&cli.vault);
+}

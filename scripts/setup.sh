@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what Sealdesk needs on Debian 12 (as root, or with sudo), then the
+# UI's npm packages. Safe to run again: it skips what is already there.
+#   scripts/setup.sh          build and run needs
+#   scripts/setup.sh --test   also the end-to-end test tools (Xvfb, WebDriver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
+      libssl-dev libxdo-dev build-essential pkg-config file curl fonts-noto-cjk)
+if [ "$want_test" = 1 ]; then
+  pkgs+=(xvfb xauth webkit2gtk-driver)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo is not installed: install Rust (rustup) first" >&2
+  exit 1
+fi
+if ! command -v npm >/dev/null; then
+  echo "==> apt-get install nodejs npm"
+  $SUDO apt-get install -y -qq nodejs npm
+fi
+
+if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "==> cargo install tauri-driver"
+  cargo install tauri-driver --locked
+fi
+
+echo "==> npm ci (ui/)"
+npm --prefix ui ci --no-audit --no-fund --loglevel=error
+echo "==> npm run build (ui/)"
+npm --prefix ui run build --silent

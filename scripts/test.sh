@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: formatting, clippy, the UI's tests, and the
+# whole workspace (unit, integration, CLI, IPC and the end-to-end window test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+start=$(date +%s)
+
+scripts/setup.sh --test
+
+echo "==> npm test (ui/)"
+npm --prefix ui test
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "==> cargo test"
+# The outer timeout guards the end-to-end test, which drives a real window.
+timeout 40m cargo test --workspace --locked
+
+echo "==> all tests passed in $(( $(date +%s) - start )) s"

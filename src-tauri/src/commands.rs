@@ -1,0 +1,72 @@
+//! The Tauri commands. Each one forwards to a single `Vault` method.
+//! (They live in a module: a `pub` command in the crate root collides with
+//! the macro-generated items, E0255.)
+
+use std::sync::{Arc, MutexGuard};
+
+use sealdesk_api::{os_seeded_rng, Me, SystemClock, Vault};
+use sealdesk_core::secret::Passphrase;
+use tauri::State;
+
+use crate::{AppState, CommandError, Inner};
+
+fn inner<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Inner>, CommandError> {
+    state
+        .inner
+        .lock()
+        .map_err(|_| CommandError::internal("state poisoned; restart Sealdesk"))
+}
+
+#[tauri::command]
+pub async fn login(
+    state: State<'_, AppState>,
+    name: String,
+    passphrase: String,
+) -> Result<Me, CommandError> {
+    // Into a zeroizing wrapper at once; the IPC layer's own copy is beyond reach.
+    let passphrase = Passphrase::new(passphrase);
+    let mut guard = inner(&state)?;
+    let g = &mut *guard;
+    if let Some(s) = g.session.as_mut() {
+        s.lock();
+    }
+    g.session = None;
+    if g.vault.is_none() {
+        g.vault = Some(Vault::open(
+            &state.vault_dir,
+            Arc::new(SystemClock),
+            os_seeded_rng(),
+        )?);
+    }
+    let vault = g
+        .vault
+        .as_mut()
+        .ok_or_else(|| CommandError::internal("vault not open"))?;
+    let mut session = vault.login(name.trim(), &passphrase)?;
+    let me = vault.whoami(&mut session)?;
+    g.session = Some(session);
+    Ok(me)
+}
+
+#[tauri::command]
+pub async fn whoami(state: State<'_, AppState>) -> Result<Me, CommandError> {
+    let mut guard = inner(&state)?;
+    let g = &mut *guard;
+    match (g.vault.as_mut(), g.session.as_mut()) {
+        (Some(v), Some(s)) => Ok(v.whoami(s)?),
+        _ => Err(CommandError {
+            kind: "not_logged_in".into(),
+            message: "not logged in".into(),
+        }),
+    }
+}
+
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>) -> Result<(), CommandError> {
+    let mut guard = inner(&state)?;
+    if let Some(s) = guard.session.as_mut() {
+        s.lock();
+    }
+    guard.session = None;
+    Ok(())
+}

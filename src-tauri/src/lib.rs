@@ -1,0 +1,64 @@
+//! The Sealdesk desktop app: window glue over `sealdesk-api`.
+//!
+//! Architecture Invariant: this is the only crate that names `tauri`, and it
+//! decides nothing. Every command forwards to one `Vault` method, which does
+//! its own permission checks; the UI only reflects their outcome.
+
+mod commands;
+mod dto;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use sealdesk_api::{Session, Vault};
+
+pub use dto::CommandError;
+
+/// What the app holds between commands: the vault (opened on first login)
+/// and at most one session.
+#[derive(Debug)]
+pub struct AppState {
+    vault_dir: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    vault: Option<Vault>,
+    session: Option<Session>,
+}
+
+impl AppState {
+    pub fn new(vault_dir: PathBuf) -> Self {
+        Self {
+            vault_dir,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+}
+
+/// Registers the state and the commands on a builder (the real one, or
+/// `tauri::test::mock_builder()` in tests).
+pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::login,
+            commands::whoami,
+            commands::lock
+        ])
+}
+
+/// The app's context (config, capabilities, embedded UI), shared with tests.
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+pub fn run() {
+    let dir = sealdesk_api::default_vault_dir();
+    let app = setup(tauri::Builder::default(), AppState::new(dir)).run(context());
+    if let Err(e) = app {
+        eprintln!("sealdesk-app: {e}");
+        std::process::exit(1);
+    }
+}

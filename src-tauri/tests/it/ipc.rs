@@ -1,0 +1,179 @@
+//! The commands through Tauri's IPC layer with the app's real context and
+//! capabilities (MockRuntime, no display needed).
+
+use std::sync::Arc;
+
+use sealdesk_app::{setup, AppState};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct App {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn app() -> App {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path().join("vault");
+    sealdesk_api::demo::create_demo_vault(
+        &vault,
+        Arc::new(sealdesk_api::SystemClock),
+        sealdesk_api::seeded_rng(3),
+    )
+    .expect("demo vault");
+    let app = setup(mock_builder(), AppState::new(vault))
+        .build(sealdesk_app::context())
+        .expect("app builds");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    App {
+        _app: app,
+        window,
+        _dir: dir,
+    }
+}
+
+fn invoke(app: &App, cmd: &str, body: Value) -> Result<Value, Value> {
+    invoke_from(app, "tauri://localhost", cmd, body)
+}
+
+fn invoke_from(app: &App, origin: &str, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &app.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().expect("url"),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json response"))
+}
+
+#[test]
+fn login_whoami_lock_round_trip() {
+    let app = app();
+    let me = invoke(
+        &app,
+        "login",
+        json!({"name": "handler", "passphrase": "demo-handler-pass"}),
+    )
+    .expect("login");
+    assert_eq!(me["name"], "handler");
+    assert_eq!(me["roles"], json!(["handler"]));
+    assert_eq!(me["unit"], "稅務管理科");
+    assert_eq!(me["idle_timeout_secs"], 600);
+    assert_eq!(
+        invoke(&app, "whoami", json!({})).expect("whoami")["name"],
+        "handler"
+    );
+    invoke(&app, "lock", json!({})).expect("lock");
+    let err = invoke(&app, "whoami", json!({})).expect_err("locked");
+    assert_eq!(err["kind"], "not_logged_in");
+}
+
+#[test]
+fn errors_carry_a_stable_kind() {
+    let app = app();
+    let err = invoke(
+        &app,
+        "login",
+        json!({"name": "handler", "passphrase": "wrong"}),
+    )
+    .expect_err("wrong");
+    assert_eq!(
+        err,
+        json!({"kind": "bad_credentials", "message": "wrong user name or passphrase"})
+    );
+    let err = invoke(
+        &app,
+        "login",
+        json!({"name": "nobody", "passphrase": "wrong"}),
+    )
+    .expect_err("unknown user");
+    assert_eq!(err["kind"], "bad_credentials");
+    let err = invoke(&app, "whoami", json!({})).expect_err("not logged in");
+    assert_eq!(err["kind"], "not_logged_in");
+}
+
+#[test]
+fn a_failed_login_ends_the_previous_session() {
+    let app = app();
+    invoke(
+        &app,
+        "login",
+        json!({"name": "clerk", "passphrase": "demo-clerk-pass"}),
+    )
+    .expect("login");
+    invoke(
+        &app,
+        "login",
+        json!({"name": "handler", "passphrase": "bad"}),
+    )
+    .expect_err("wrong");
+    // Someone else typing at this desk must not inherit the clerk's session.
+    assert_eq!(
+        invoke(&app, "whoami", json!({})).expect_err("locked")["kind"],
+        "not_logged_in"
+    );
+}
+
+#[test]
+fn commands_outside_the_capability_are_refused() {
+    let app = app();
+    let err =
+        invoke(&app, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).expect_err("no fs");
+    assert!(
+        err.as_str()
+            .is_some_and(|s| s.contains("not found") || s.contains("not allowed")),
+        "{err}"
+    );
+    let err = invoke(&app, "export_everything", json!({})).expect_err("unknown");
+    assert!(
+        err.as_str()
+            .is_some_and(|s| s.contains("not found") || s.contains("not allowed")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_remote_page_cannot_call_any_command() {
+    let app = app();
+    let err = invoke_from(
+        &app,
+        "https://evil.example",
+        "login",
+        json!({"name": "handler", "passphrase": "demo-handler-pass"}),
+    )
+    .expect_err("remote origin refused");
+    assert!(
+        err.as_str().is_some_and(|s| s.contains("not allowed")),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_vault_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = setup(mock_builder(), AppState::new(dir.path().join("none")))
+        .build(sealdesk_app::context())
+        .expect("app builds");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    let a = App {
+        _app: app,
+        window,
+        _dir: dir,
+    };
+    let err = invoke(&a, "login", json!({"name": "x", "passphrase": "y"})).expect_err("no vault");
+    assert_eq!(err["kind"], "no_vault");
+}

@@ -1,0 +1,80 @@
+//! T6: a thief with the vault folder finds no plaintext in the DB, WAL, SHM
+//! or temp files.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::World;
+
+fn scan(dir: &Path, needles: &[Vec<u8>], since: SystemTime, hits: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if meta.is_dir() {
+            scan(&p, needles, since, hits);
+        } else if meta.is_file()
+            && meta.len() < 256 << 20
+            && meta.modified().map(|m| m >= since).unwrap_or(true)
+        {
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            for n in needles {
+                if bytes.windows(n.len()).any(|w| w == n.as_slice()) {
+                    hits.push(format!(
+                        "{} contains {:?}",
+                        p.display(),
+                        String::from_utf8_lossy(n)
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn t6_no_plaintext_in_vault_files_or_temp_dir() {
+    #[allow(clippy::disallowed_methods)] // file mtimes are wall-clock; this is not domain logic
+    let started = SystemTime::now() - std::time::Duration::from_secs(1);
+    // A marker unique to this run, so the temp-dir scan cannot hit another test's file.
+    let marker = format!("標記{}", std::process::id() as u64 * 7919 + 12345);
+    let name = "王小明";
+    let id_no = "A123456789";
+    let body = format!("{marker} 檢舉人{name}(身分證 {id_no})住花蓮縣花蓮市中山路100號");
+    let mut w = World::new();
+    let letter = w.register(&body);
+    let mut clerk = w.login("clerk");
+    assert_eq!(
+        w.vault
+            .open_letter(&mut clerk, &letter, "登記")
+            .expect("opens")
+            .text,
+        body
+    );
+    let dir = w.dir().to_owned();
+    // Keep the vault open while scanning the WAL too, then close and scan again.
+    let needles: Vec<Vec<u8>> = [marker.as_str(), name, id_no, "中山路100號"]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    let mut hits = Vec::new();
+    scan(&dir, &needles, started, &mut hits);
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("-wal")),
+        "WAL present to scan: {files:?}"
+    );
+    drop(w.vault);
+    scan(&dir, &needles, started, &mut hits);
+    scan(&std::env::temp_dir(), &needles, started, &mut hits);
+    assert!(hits.is_empty(), "{hits:#?}");
+}

@@ -1,0 +1,238 @@
+//! Sessions: idle lock (T8), wrong passphrases, disabled accounts,
+//! separation of duties.
+
+use sealdesk_api::{ApiError, NewUser, Role};
+use sealdesk_core::domain::RoleSet;
+use sealdesk_core::secret::Passphrase;
+
+use crate::{pass, World};
+
+#[test]
+fn t8_session_locks_after_idle_time_and_on_demand() {
+    let mut w = World::new();
+    let mut s = w.login("handler");
+    w.clock.advance_secs(9 * 60);
+    assert!(w.vault.whoami(&mut s).is_ok());
+    // whoami is not activity: the UI's poll must not keep a session open.
+    w.clock.advance_secs(60);
+    assert!(matches!(w.vault.whoami(&mut s), Err(ApiError::Locked)));
+    assert!(s.is_locked());
+    // A locked session stays locked even if the clock goes back.
+    w.clock.advance_secs(-3600);
+    assert!(matches!(w.vault.whoami(&mut s), Err(ApiError::Locked)));
+
+    let mut s = w.login("handler");
+    w.vault.lock(&mut s);
+    assert!(matches!(
+        w.vault.list_letters(&mut s),
+        Err(ApiError::Locked)
+    ));
+}
+
+#[test]
+fn activity_keeps_a_session_open_and_admin_sets_the_idle_time() {
+    let mut w = World::new();
+    let mut admin = w.login("admin");
+    assert!(matches!(
+        w.vault.set_idle_timeout(&mut admin, 5),
+        Err(ApiError::BadInput(_))
+    ));
+    w.vault.set_idle_timeout(&mut admin, 120).expect("set");
+    let mut s = w.login("clerk");
+    for _ in 0..5 {
+        w.clock.advance_secs(100);
+        w.vault.list_letters(&mut s).expect("active session");
+    }
+    w.clock.advance_secs(121);
+    assert!(matches!(
+        w.vault.list_letters(&mut s),
+        Err(ApiError::Locked)
+    ));
+    let mut handler = w.login("handler");
+    assert!(matches!(
+        w.vault.set_idle_timeout(&mut handler, 600),
+        Err(ApiError::Denied(_))
+    ));
+}
+
+#[test]
+fn wrong_passphrases_are_kept_and_slow_down_the_next_try() {
+    let mut w = World::new();
+    let wrong = Passphrase::from("not-the-passphrase");
+    for _ in 0..3 {
+        assert!(matches!(
+            w.vault.login("handler", &wrong),
+            Err(ApiError::BadCredentials)
+        ));
+    }
+    // Three tries are free; the 4th waits 1 s and is not even checked before.
+    assert!(matches!(
+        w.vault.login("handler", &wrong),
+        Err(ApiError::Throttled {
+            retry_after_secs: 1
+        })
+    ));
+    w.clock.advance_secs(1);
+    assert!(matches!(
+        w.vault.login("handler", &wrong),
+        Err(ApiError::BadCredentials)
+    ));
+    // After the 4th failure the next attempt waits 2 s, even with the right passphrase.
+    match w.vault.login("handler", &pass("handler")) {
+        Err(ApiError::Throttled { retry_after_secs }) => assert_eq!(retry_after_secs, 2),
+        other => panic!("expected throttled, got {other:?}"),
+    }
+    w.clock.advance_secs(2);
+    w.vault
+        .login("handler", &pass("handler"))
+        .expect("after the delay");
+    // Unknown names fail the same way and are kept too.
+    assert!(matches!(
+        w.vault.login("nobody", &wrong),
+        Err(ApiError::BadCredentials)
+    ));
+    let mut admin = w.login("admin");
+    assert_eq!(
+        w.vault
+            .login_failures(&mut admin, "handler")
+            .expect("failures")
+            .len(),
+        4
+    );
+    assert_eq!(
+        w.vault
+            .login_failures(&mut admin, "nobody")
+            .expect("failures")
+            .len(),
+        1
+    );
+    let users = w.vault.list_users(&mut admin).expect("list");
+    let h = users.iter().find(|u| u.name == "handler").expect("handler");
+    assert_eq!(h.failed_logins, 0, "reset by the successful login");
+}
+
+#[test]
+fn disabling_stops_an_open_session_at_its_next_call() {
+    let mut w = World::new();
+    let mut h = w.login("handler");
+    let mut admin = w.login("admin");
+    w.vault
+        .set_user_disabled(&mut admin, "handler", true)
+        .expect("disable");
+    assert!(matches!(
+        w.vault.whoami(&mut h),
+        Err(ApiError::UserDisabled)
+    ));
+    assert!(matches!(
+        w.vault.login("handler", &pass("handler")),
+        Err(ApiError::UserDisabled)
+    ));
+    assert!(matches!(
+        w.vault.set_user_disabled(&mut admin, "admin", true),
+        Err(ApiError::Denied(_))
+    ));
+    w.vault
+        .set_user_disabled(&mut admin, "handler", false)
+        .expect("enable");
+    w.login("handler");
+}
+
+#[test]
+fn separation_of_duties_and_admin_only_account_management() {
+    let mut w = World::new();
+    let mut admin = w.login("admin");
+    for roles in [
+        "auditor,clerk",
+        "auditor,supervisor",
+        "auditor,handler",
+        "admin,clerk",
+    ] {
+        let err = w
+            .vault
+            .add_user(
+                &mut admin,
+                &NewUser {
+                    name: "x".into(),
+                    roles: match RoleSet::parse_list(roles) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            assert_eq!(ApiError::from(e).kind(), "separation_of_duties");
+                            continue;
+                        }
+                    },
+                    unit: Some("u".into()),
+                    passphrase: pass("x"),
+                },
+            )
+            .expect_err(roles);
+        assert_eq!(err.kind(), "separation_of_duties");
+    }
+    let mut clerk = w.login("clerk");
+    let new = NewUser {
+        name: "y".into(),
+        roles: RoleSet::new([Role::Handler]).expect("r"),
+        unit: Some("u".into()),
+        passphrase: pass("y"),
+    };
+    assert!(matches!(
+        w.vault.add_user(&mut clerk, &new),
+        Err(ApiError::Denied(_))
+    ));
+    let no_unit = NewUser {
+        unit: None,
+        ..new.clone()
+    };
+    assert_eq!(
+        w.vault
+            .add_user(&mut admin, &no_unit)
+            .expect_err("no unit")
+            .kind(),
+        "bad_input"
+    );
+    let weak = NewUser {
+        passphrase: Passphrase::from("short"),
+        ..new.clone()
+    };
+    assert_eq!(
+        w.vault
+            .add_user(&mut admin, &weak)
+            .expect_err("weak")
+            .kind(),
+        "invalid"
+    );
+    w.vault.add_user(&mut admin, &new).expect("admin adds");
+    assert_eq!(
+        w.vault.add_user(&mut admin, &new).expect_err("dup").kind(),
+        "exists"
+    );
+}
+
+#[test]
+fn passphrase_change_reseals_only_the_private_key() {
+    let mut w = World::new();
+    let id = w.register("內容");
+    let mut clerk = w.login("clerk");
+    assert!(matches!(
+        w.vault.change_passphrase(
+            &mut clerk,
+            &Passphrase::from("wrong-old-pass"),
+            &pass("clerk-2")
+        ),
+        Err(ApiError::BadCredentials)
+    ));
+    w.vault
+        .change_passphrase(&mut clerk, &pass("clerk"), &pass("clerk-2"))
+        .expect("change");
+    assert!(w.vault.login("clerk", &pass("clerk")).is_err());
+    let mut clerk = w
+        .vault
+        .login("clerk", &pass("clerk-2"))
+        .expect("new passphrase");
+    assert_eq!(
+        w.vault
+            .open_letter(&mut clerk, &id, "登記")
+            .expect("same key still opens")
+            .text,
+        "內容"
+    );
+}
