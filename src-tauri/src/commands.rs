@@ -27,10 +27,10 @@ pub async fn login(
     let passphrase = Passphrase::new(passphrase);
     let mut guard = inner(&state)?;
     let g = &mut *guard;
-    if let Some(s) = g.session.as_mut() {
-        s.lock();
+    // Whoever logs in next at this desk must not inherit the last session.
+    if let (Some(v), Some(mut s)) = (g.vault.as_mut(), g.session.take()) {
+        v.lock(&mut s);
     }
-    g.session = None;
     if g.vault.is_none() {
         g.vault = Some(Vault::open(
             &state.vault_dir,
@@ -64,9 +64,9 @@ pub async fn whoami(state: State<'_, AppState>) -> Result<Me, CommandError> {
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> Result<(), CommandError> {
     let mut guard = inner(&state)?;
-    if let Some(s) = guard.session.as_mut() {
-        s.lock();
+    let g = &mut *guard;
+    if let (Some(v), Some(mut s)) = (g.vault.as_mut(), g.session.take()) {
+        v.lock(&mut s);
     }
-    guard.session = None;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! as an attacker who copied it would (threat-model rows named per test).
 
 mod key_model;
+mod ledger;
 mod plaintext_scan;
 mod sessions;
 
@@ -34,6 +35,11 @@ pub struct World {
 impl World {
     #[allow(clippy::new_without_default)]
     pub fn new() -> World {
+        Self::with_seed(1)
+    }
+
+    /// A world whose keys come from another seed (another agency's vault).
+    pub fn with_seed(seed: u64) -> World {
         let dir = tempfile::tempdir().expect("tempdir");
         let clock = ManualClock::at(T0);
         let init = Vault::init(
@@ -41,7 +47,7 @@ impl World {
             "admin",
             &pass("admin"),
             Arc::new(clock.clone()),
-            seeded_rng(1),
+            seeded_rng(seed),
         )
         .expect("init");
         let mut vault = init.vault;

@@ -1,11 +1,12 @@
 //! Accounts and roles. The admin manages accounts but is given no data keys.
 
-use sealdesk_core::crypto::{self, KdfParams, UserSecretKey};
+use sealdesk_core::crypto::{self, KdfParams, SigningKey, UserSecretKey};
 use sealdesk_core::domain::{self, Role, RoleSet};
 use sealdesk_core::secret::Passphrase;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
+use crate::ledger::{Action, Event};
 use crate::session::parse_roles;
 use crate::{ApiError, Result, Session, Vault, META_IDLE_TIMEOUT};
 
@@ -45,7 +46,13 @@ impl UserInfo {
 }
 
 impl Vault {
-    pub(crate) fn create_user(&mut self, new: &NewUser) -> Result<UserInfo> {
+    /// Creates the account and wraps the workstation signing key to it, so
+    /// that its sessions can sign ledger checkpoints.
+    pub(crate) fn create_user(
+        &mut self,
+        new: &NewUser,
+        workstation: Option<&SigningKey>,
+    ) -> Result<UserInfo> {
         domain::check_user_name(&new.name)?;
         domain::check_new_passphrase(new.passphrase.expose())?;
         if let Some(unit) = &new.unit {
@@ -82,20 +89,45 @@ impl Vault {
             last_failed_at: None,
         };
         self.store.write(|db| db.insert_user(&row))?;
+        if let Some(ws) = workstation {
+            self.wrap_workstation_key_to(ws, &row.id, &key.public_key())?;
+        }
         UserInfo::from_row(&row)
+    }
+
+    fn admin_event(&self, actor_name: &str, detail: String) -> Event {
+        Event::new(actor_name, Some(Role::Admin), Action::UserAdmin).detail(detail)
     }
 
     /// Admin: creates an account with its own key pair.
     pub fn add_user(&mut self, session: &mut Session, new: &NewUser) -> Result<UserInfo> {
         let actor = self.begin(session, true)?;
-        actor.require(Role::Admin, "adding a user")?;
-        self.create_user(new)
+        self.require_role(&actor, &[Role::Admin], Action::UserAdmin, "adding a user")?;
+        let own = self.session_key_owned(session)?;
+        let ws = self.workstation_key(&actor.id, &own)?;
+        let info = self.create_user(new, Some(&ws))?;
+        let ev = self.admin_event(
+            &actor.name,
+            format!(
+                "added {} ({}, unit {})",
+                info.name,
+                new.roles.to_list(),
+                info.unit.as_deref().unwrap_or("-")
+            ),
+        );
+        self.record(ev, Some((&actor.id, &own)))?;
+        Ok(info)
     }
 
     /// Admin and auditor (account reviews): every account.
     pub fn list_users(&mut self, session: &mut Session) -> Result<Vec<UserInfo>> {
         let actor = self.begin(session, true)?;
-        actor.require_any(&[Role::Admin, Role::Auditor], "listing users")?;
+        self.require_role(
+            &actor,
+            &[Role::Admin, Role::Auditor],
+            Action::UserAdmin,
+            "listing users",
+        )?;
         let rows = self.store.read(|db| db.list_users())?;
         rows.iter().map(UserInfo::from_row).collect()
     }
@@ -115,15 +147,26 @@ impl Vault {
         disabled: bool,
     ) -> Result<UserInfo> {
         let actor = self.begin(session, true)?;
-        actor.require(Role::Admin, "disabling a user")?;
+        self.require_role(
+            &actor,
+            &[Role::Admin],
+            Action::UserAdmin,
+            "disabling a user",
+        )?;
         let mut row = self.user_row(name)?;
         if row.id == actor.id {
             return Err(ApiError::Denied(
                 "an administrator cannot disable their own account".into(),
             ));
         }
+        let own = self.session_key_owned(session)?;
         self.store
             .write(|db| db.set_user_disabled(&row.id, disabled))?;
+        let ev = self.admin_event(
+            &actor.name,
+            format!("{} {name}", if disabled { "disabled" } else { "enabled" }),
+        );
+        self.record(ev, Some((&actor.id, &own)))?;
         row.disabled = disabled;
         UserInfo::from_row(&row)
     }
@@ -131,7 +174,8 @@ impl Vault {
     /// Admin: gives a user who forgot their passphrase a new key pair and
     /// passphrase. The admin never learns the old key, so every wrap to it is
     /// dropped: the user must be granted their letters again (by a clerk, a
-    /// supervisor, or the recovery key). Returns how many wraps were dropped.
+    /// supervisor, or the recovery key), and an auditor their ledger key.
+    /// Returns how many letter grants were dropped.
     pub fn reset_user(
         &mut self,
         session: &mut Session,
@@ -139,9 +183,16 @@ impl Vault {
         passphrase: &Passphrase,
     ) -> Result<usize> {
         let actor = self.begin(session, true)?;
-        actor.require(Role::Admin, "resetting a user")?;
+        self.require_role(
+            &actor,
+            &[Role::Admin],
+            Action::UserAdmin,
+            "resetting a user",
+        )?;
         domain::check_new_passphrase(passphrase.expose())?;
         let row = self.user_row(name)?;
+        let own = self.session_key_owned(session)?;
+        let ws = self.workstation_key(&actor.id, &own)?;
         let key = UserSecretKey::make(&mut self.rng);
         let sealed = crypto::seal_user_secret_key(
             &key,
@@ -155,29 +206,49 @@ impl Vault {
         let dropped = self.store.write(|db| {
             db.set_user_keys(&row.id, pk.as_bytes(), &sealed)?;
             db.reset_login_failures(&row.id)?;
+            db.delete_secret_wraps_to(&row.id)?;
             db.delete_wraps_to(&row.id)
         })?;
+        self.wrap_workstation_key_to(&ws, &row.id, &pk)?;
+        let ev = self.admin_event(
+            &actor.name,
+            format!("reset {name}: new key pair, {dropped} grant(s) dropped"),
+        );
+        self.record(ev, Some((&actor.id, &own)))?;
         Ok(dropped)
     }
 
     /// Admin: sets the idle time before sessions lock (60 s to 8 h).
     pub fn set_idle_timeout(&mut self, session: &mut Session, secs: i64) -> Result<()> {
         let actor = self.begin(session, true)?;
-        actor.require(Role::Admin, "changing the idle timeout")?;
+        self.require_role(
+            &actor,
+            &[Role::Admin],
+            Action::UserAdmin,
+            "changing the idle timeout",
+        )?;
         if !(60..=8 * 3600).contains(&secs) {
             return Err(ApiError::BadInput(
                 "idle timeout must be between 60 and 28800 seconds".into(),
             ));
         }
+        let own = self.session_key_owned(session)?;
         self.store
             .write(|db| db.meta_set(META_IDLE_TIMEOUT, secs.to_string().as_bytes()))?;
+        let ev = self.admin_event(&actor.name, format!("idle timeout set to {secs} s"));
+        self.record(ev, Some((&actor.id, &own)))?;
         Ok(())
     }
 
     /// Wrong-passphrase attempts kept for a user name (UTC milliseconds).
     pub fn login_failures(&mut self, session: &mut Session, name: &str) -> Result<Vec<i64>> {
         let actor = self.begin(session, true)?;
-        actor.require_any(&[Role::Admin, Role::Auditor], "reading login failures")?;
+        self.require_role(
+            &actor,
+            &[Role::Admin, Role::Auditor],
+            Action::UserAdmin,
+            "reading login failures",
+        )?;
         Ok(self.store.read(|db| db.login_failures_of(name))?)
     }
 }

@@ -96,6 +96,9 @@ pub fn create_demo_vault(dir: &Path, clock: Arc<dyn Clock>, rng: ApiRng) -> Resu
         letters.push(l.receipt_no);
     }
     vault.lock(&mut session);
+    // The first auditor gets the ledger key from the recovery code, as in a
+    // real agency; an admin never holds it.
+    vault.recover_grant_ledger(&init.recovery_code, "auditor")?;
     Ok(DemoVault {
         vault: dir.display().to_string(),
         users,

@@ -27,6 +27,8 @@ pub enum ApiError {
     BadRecoveryCode,
     #[error("integrity failure: {0}")]
     Integrity(String),
+    #[error("the ledger cannot be written, so nothing is shown: {0}")]
+    LedgerUnavailable(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -46,6 +48,7 @@ impl ApiError {
             ApiError::BadInput(_) => "bad_input",
             ApiError::BadRecoveryCode => "bad_recovery_code",
             ApiError::Integrity(_) => "integrity",
+            ApiError::LedgerUnavailable(_) => "ledger_unavailable",
             ApiError::Store(StoreError::NotAVault(_)) => "no_vault",
             ApiError::Store(StoreError::AlreadyExists(_)) => "vault_exists",
             ApiError::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",

@@ -9,6 +9,7 @@ use sealdesk_core::Timestamp;
 use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
 use serde::{Deserialize, Serialize};
 
+use crate::ledger::{Action, Event};
 use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
 
 /// Purposes of data keys and records. Bound into every ciphertext, so they
@@ -149,7 +150,12 @@ impl Vault {
         new: &NewTypedLetter,
     ) -> Result<LetterSummary> {
         let actor = self.begin(session, true)?;
-        actor.require(Role::Clerk, "registering a letter")?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "registering a letter",
+        )?;
         new.secrecy.check()?;
         if new.body.trim().is_empty() {
             return Err(ApiError::BadInput("the letter has no text".into()));
@@ -239,6 +245,13 @@ impl Vault {
             }
             Ok::<_, ApiError>(row)
         })?;
+        let own = self.session_key_owned(session)?;
+        let mut ev = Event::new(&actor.name, Some(Role::Clerk), Action::Register)
+            .detail(format!("category {}", row.category));
+        ev.letter_id = Some(row.id.clone());
+        ev.receipt_no = Some(row.receipt_no.clone());
+        ev.level = Some(row.level.clone());
+        self.record(ev, Some((&actor.id, &own)))?;
         Ok(LetterSummary {
             id: row.id,
             receipt_no: row.receipt_no,
@@ -253,8 +266,10 @@ impl Vault {
     /// supervisors and handlers see the letters they hold a key to.
     pub fn list_letters(&mut self, session: &mut Session) -> Result<Vec<LetterSummary>> {
         let actor = self.begin(session, true)?;
-        actor.require_any(
+        self.require_role(
+            &actor,
             &[Role::Clerk, Role::Supervisor, Role::Handler],
+            Action::View,
             "listing letters",
         )?;
         let is_clerk = actor.roles.contains(Role::Clerk);
@@ -283,6 +298,11 @@ impl Vault {
     }
 
     /// Opens a letter for a caller who holds its key, with a stated reason.
+    ///
+    /// Fail closed: the content is decrypted in memory, then the `view`
+    /// entry is committed to the ledger, and only then returned. If the entry
+    /// cannot be written, the content is dropped and the call fails. Every
+    /// denied attempt is recorded too.
     pub fn open_letter(
         &mut self,
         session: &mut Session,
@@ -290,33 +310,47 @@ impl Vault {
         reason: &str,
     ) -> Result<LetterContent> {
         let actor = self.begin(session, true)?;
-        actor.require_any(
+        let role = self.require_role(
+            &actor,
             &[Role::Clerk, Role::Supervisor, Role::Handler],
+            Action::View,
             "opening a letter",
         )?;
+        let mut ev = Event::new(&actor.name, Some(role), Action::View);
+        ev.letter_id = Some(letter.to_owned());
+        ev.reason = Some(reason.to_owned());
         if reason.trim().is_empty() {
-            return Err(ApiError::BadInput(
-                "state why you open this letter (--reason)".into(),
-            ));
+            return self.deny(
+                ev,
+                ApiError::BadInput("state why you open this letter (--reason)".into()),
+            );
         }
-        let (row, key_row, wrapped) = self
-            .store
-            .read(|db| {
-                let row = db.letter(letter)?;
-                let Some(row) = row else { return Ok(None) };
-                let key_row = db.data_key_of(&row.id, KEY_LETTER)?;
-                let Some(key_row) = key_row else {
-                    return Ok(None);
-                };
-                let wrapped = db.wrap_for(&key_row.id, &actor.id)?;
-                Ok(Some((row, key_row, wrapped)))
-            })?
-            .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))?;
-        let wrapped =
-            wrapped.ok_or_else(|| ApiError::Denied("you are not on this letter's list".into()))?;
-        let own = self.session_key(session)?;
+        let found = self.store.read(|db| {
+            let Some(row) = db.letter(letter)? else {
+                return Ok(None);
+            };
+            let Some(key_row) = db.data_key_of(&row.id, KEY_LETTER)? else {
+                return Ok(None);
+            };
+            let wrapped = db.wrap_for(&key_row.id, &actor.id)?;
+            Ok(Some((row, key_row, wrapped)))
+        })?;
+        let Some((row, key_row, wrapped)) = found else {
+            return self.deny(ev, ApiError::NotFound(format!("letter {letter}")));
+        };
+        ev.letter_id = Some(row.id.clone());
+        ev.receipt_no = Some(row.receipt_no.clone());
+        ev.level = Some(row.level.clone());
+        ev.assignment = Some(row.receipt_no.clone());
+        let Some(wrapped) = wrapped else {
+            return self.deny(
+                ev,
+                ApiError::Denied("you are not on this letter's list".into()),
+            );
+        };
+        let own = self.session_key_owned(session)?;
         let data_key = crypto::unwrap_data_key(
-            own,
+            &own,
             &WrapBinding {
                 record_id: &key_row.id,
                 purpose: KEY_LETTER,
@@ -330,6 +364,7 @@ impl Vault {
                 .map_err(|_| ApiError::Integrity("register record".into()))?
         };
         let text = self.open_record(&data_key, &key_row.id, REC_TEXT)?;
+        self.record(ev, Some((&actor.id, &own)))?;
         Ok(LetterContent {
             id: row.id,
             receipt_no: row.receipt_no,
@@ -364,9 +399,12 @@ impl Vault {
     /// Proves the recovery code: it must match this vault's recovery key and
     /// open every data key and every record under it. Needs no session: the
     /// code is the authority, and it is kept offline.
-    pub fn recover_check(&self, code: &RecoveryCode) -> Result<RecoveryReport> {
+    pub fn recover_check(&mut self, code: &RecoveryCode) -> Result<RecoveryReport> {
         if code.public_key() != self.recovery_public_key()? {
-            return Err(ApiError::BadRecoveryCode);
+            return self.deny(
+                Event::new("recovery", None, Action::Recover),
+                ApiError::BadRecoveryCode,
+            );
         }
         let keys = self.store.read(|db| db.list_data_keys())?;
         let mut records = 0;
@@ -399,6 +437,13 @@ impl Vault {
                 records += 1;
             }
         }
+        self.record(
+            Event::new("recovery", None, Action::Recover).detail(format!(
+                "recovery code checked: {} key(s), {records} record(s)",
+                keys.len()
+            )),
+            None,
+        )?;
         Ok(RecoveryReport {
             data_keys: keys.len(),
             records,

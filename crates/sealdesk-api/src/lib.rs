@@ -13,6 +13,8 @@ mod accounts;
 mod clock;
 pub mod demo;
 mod error;
+mod export;
+mod ledger;
 mod letters;
 mod session;
 
@@ -28,10 +30,13 @@ use sealdesk_store::Store;
 pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, Result};
+pub use export::{verify_export, ExportSummary, ExportVerifyReport};
+pub use ledger::{Action, LedgerEntry, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy,
 };
 pub use sealdesk_core::domain::Role;
+pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, VerifyReport};
 pub use session::{Me, Session};
 
 /// Meta keys.
@@ -87,12 +92,21 @@ impl Vault {
             Ok::<_, ApiError>(())
         })?;
         let mut vault = Vault { store, clock, rng };
-        let admin = vault.create_user(&NewUser {
-            name: admin_name.to_owned(),
-            roles: RoleSet::new([Role::Admin])?,
-            unit: None,
-            passphrase: admin_passphrase.clone(),
-        })?;
+        let workstation = vault.init_ledger_keys(&recovery_pk)?;
+        let admin = vault.create_user(
+            &NewUser {
+                name: admin_name.to_owned(),
+                roles: RoleSet::new([Role::Admin])?,
+                unit: None,
+                passphrase: admin_passphrase.clone(),
+            },
+            Some(&workstation),
+        )?;
+        vault.record(
+            ledger::Event::new(admin_name, Some(Role::Admin), ledger::Action::UserAdmin)
+                .detail(format!("vault created; first administrator {admin_name}")),
+            None,
+        )?;
         Ok(Initialized {
             vault,
             recovery_code,

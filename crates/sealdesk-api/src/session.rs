@@ -7,6 +7,7 @@ use sealdesk_core::Timestamp;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
+use crate::ledger::{Action, Event};
 use crate::{ApiError, Result, Vault};
 
 /// An unlocked login. Holds the user's private key until it locks.
@@ -27,8 +28,9 @@ impl Session {
         self.key.is_none()
     }
 
-    /// Locks now: the private key is dropped (and zeroized).
-    pub fn lock(&mut self) {
+    /// Drops the private key (zeroized). Shells call `Vault::lock`, which
+    /// also records the lock.
+    pub(crate) fn lock(&mut self) {
         self.key = None;
     }
 }
@@ -44,14 +46,6 @@ pub(crate) struct Actor {
 }
 
 impl Actor {
-    pub fn require(&self, role: Role, what: &str) -> Result<()> {
-        if self.roles.contains(role) {
-            Ok(())
-        } else {
-            Err(ApiError::Denied(format!("{what} needs the {role} role")))
-        }
-    }
-
     pub fn require_any(&self, roles: &[Role], what: &str) -> Result<()> {
         if roles.iter().any(|r| self.roles.contains(*r)) {
             Ok(())
@@ -82,19 +76,20 @@ pub(crate) fn parse_roles(row: &UserRow) -> Result<RoleSet> {
 impl Vault {
     /// Unlocks a user's private key with their passphrase.
     ///
-    /// Wrong passphrases are kept (`login_failures`) and, after three, each
-    /// further attempt waits twice as long as the last. An unknown name costs
-    /// the same Argon2id work as a known one, so timing does not tell which
-    /// names exist.
+    /// Wrong passphrases are kept (`login_failures` and the ledger) and, after
+    /// three, each further attempt waits twice as long as the last. An unknown
+    /// name costs the same Argon2id work as a known one, so timing does not
+    /// tell which names exist.
     pub fn login(&mut self, name: &str, passphrase: &Passphrase) -> Result<Session> {
         let now = self.now();
         let row = self.store.read(|db| db.user_by_name(name))?;
+        let failed = |why: &str| Event::new(name, None, Action::LoginFailed).denied(why);
         let Some(row) = row else {
             // Spend the same work as a real attempt; the result is discarded.
             let _ = crypto::open_user_secret_key(&decoy_sealed_key(), passphrase, name);
             self.store
                 .write(|db| db.record_login_failure(name, now.unix_millis()))?;
-            return Err(ApiError::BadCredentials);
+            return self.deny(failed("unknown user name"), ApiError::BadCredentials);
         };
         if let Some(last) = row.last_failed_at {
             let allowed = domain::next_login_allowed_at(
@@ -102,9 +97,11 @@ impl Vault {
                 Timestamp::from_unix_millis(last),
             );
             if now < allowed {
-                return Err(ApiError::Throttled {
-                    retry_after_secs: (allowed.unix_millis() - now.unix_millis() + 999) / 1000,
-                });
+                let retry_after_secs = (allowed.unix_millis() - now.unix_millis() + 999) / 1000;
+                return self.deny(
+                    failed("throttled"),
+                    ApiError::Throttled { retry_after_secs },
+                );
             }
         }
         let key = match crypto::open_user_secret_key(&row.sealed_secret_key, passphrase, &row.id) {
@@ -112,13 +109,13 @@ impl Vault {
             Err(_) => {
                 self.store
                     .write(|db| db.record_login_failure(name, now.unix_millis()))?;
-                return Err(ApiError::BadCredentials);
+                return self.deny(failed("wrong passphrase"), ApiError::BadCredentials);
             }
         };
         // The passphrase was right; only now say that the account is off, so
         // that a guesser learns nothing about disabled accounts.
         if row.disabled {
-            return Err(ApiError::UserDisabled);
+            return self.deny(failed("account disabled"), ApiError::UserDisabled);
         }
         if key.public_key().as_bytes().as_slice() != row.public_key.as_slice() {
             return Err(ApiError::Integrity(
@@ -128,6 +125,11 @@ impl Vault {
         if row.failed_logins > 0 {
             self.store.write(|db| db.reset_login_failures(&row.id))?;
         }
+        let roles = parse_roles(&row)?;
+        self.record(
+            Event::new(&row.name, roles.iter().next(), Action::Login),
+            Some((&row.id, &key)),
+        )?;
         Ok(Session {
             user_id: row.id,
             name: row.name,
@@ -138,14 +140,14 @@ impl Vault {
 
     /// Starts every call made for a person: enforces the idle lock, re-reads
     /// the account and refreshes the activity time when `activity` is true.
-    pub(crate) fn begin(&self, session: &mut Session, activity: bool) -> Result<Actor> {
+    pub(crate) fn begin(&mut self, session: &mut Session, activity: bool) -> Result<Actor> {
         let now = self.now();
         if session.key.is_none() {
             return Err(ApiError::Locked);
         }
         let idle = self.idle_timeout_secs()?;
         if now.secs_since(session.last_active) >= idle {
-            session.lock();
+            self.lock_with(session, "idle");
             return Err(ApiError::Locked);
         }
         let row = self
@@ -153,7 +155,7 @@ impl Vault {
             .read(|db| db.user_by_id(&session.user_id))?
             .ok_or(ApiError::Locked)?;
         if row.disabled {
-            session.lock();
+            self.lock_with(session, "account disabled");
             return Err(ApiError::UserDisabled);
         }
         let roles = parse_roles(&row)?;
@@ -183,7 +185,7 @@ impl Vault {
 
     /// Who is logged in. Does not count as activity, so that a UI polling it
     /// does not keep an unattended session open.
-    pub fn whoami(&self, session: &mut Session) -> Result<Me> {
+    pub fn whoami(&mut self, session: &mut Session) -> Result<Me> {
         let actor = self.begin(session, false)?;
         Ok(Me {
             name: actor.name,
@@ -193,9 +195,22 @@ impl Vault {
         })
     }
 
-    /// Locks on demand.
-    pub fn lock(&self, session: &mut Session) {
-        session.lock();
+    /// Locks on demand: records the lock, signs a checkpoint at the ledger's
+    /// head, and drops the private key. Locking itself never fails.
+    pub fn lock(&mut self, session: &mut Session) {
+        self.lock_with(session, "on demand");
+    }
+
+    fn lock_with(&mut self, session: &mut Session, why: &str) {
+        if let Some(key) = session.key.take() {
+            let ev = Event::new(&session.name, None, Action::Lock).detail(why);
+            if let Err(e) = self.record(ev, Some((&session.user_id, &key))) {
+                tracing::error!(error = %e, "could not record a lock");
+            }
+            if let Err(e) = self.checkpoint_now(&session.user_id, &key) {
+                tracing::error!(error = %e, "could not sign a checkpoint at lock");
+            }
+        }
     }
 
     /// Changes the caller's passphrase: re-seals only the private key.
@@ -211,19 +226,29 @@ impl Vault {
             .store
             .read(|db| db.user_by_id(&actor.id))?
             .ok_or(ApiError::Locked)?;
-        let key = crypto::open_user_secret_key(&row.sealed_secret_key, old, &row.id)
-            .map_err(|_| ApiError::BadCredentials)?;
-        let params = crypto::sealed_user_key_params(&row.sealed_secret_key)
+        let key = match crypto::open_user_secret_key(&row.sealed_secret_key, old, &row.id) {
+            Ok(k) => k,
+            Err(_) => {
+                let ev = Event::new(&actor.name, None, Action::UserAdmin);
+                return self.deny(ev, ApiError::BadCredentials);
+            }
+        };
+        // Keep the stored cost, but never below today's floor.
+        let stored = crypto::sealed_user_key_params(&row.sealed_secret_key)
             .unwrap_or(crypto::KdfParams::DEFAULT);
-        let params = if params.m_kib < crypto::KdfParams::DEFAULT.m_kib {
-            crypto::KdfParams::DEFAULT
-        } else {
-            params
+        let params = crypto::KdfParams {
+            m_kib: stored.m_kib.max(crypto::KdfParams::DEFAULT.m_kib),
+            t: stored.t.max(crypto::KdfParams::DEFAULT.t),
+            p: stored.p.max(1),
         };
         let sealed = crypto::seal_user_secret_key(&key, new, &params, &row.id, &mut self.rng)
             .map_err(ApiError::from_crypto("sealing the private key"))?;
         self.store
             .write(|db| db.set_user_keys(&row.id, &row.public_key, &sealed))?;
+        self.record(
+            Event::new(&actor.name, None, Action::UserAdmin).detail("changed own passphrase"),
+            Some((&actor.id, &key)),
+        )?;
         Ok(())
     }
 }

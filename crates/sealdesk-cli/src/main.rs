@@ -58,7 +58,14 @@ enum Command {
     /// Show who you are.
     Whoami,
     /// Prove the recovery code (from $SEALDESK_RECOVERY_CODE or a prompt) opens every key.
-    Recover,
+    Recover {
+        /// Also give this auditor the ledger key (how a vault's first auditor gets it).
+        #[arg(long, value_name = "AUDITOR")]
+        grant_ledger: Option<String>,
+    },
+    /// The ledger: verify, checkpoint, read, export.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Register a letter (clerk). Today: UTF-8 text files.
     Register(RegisterArgs),
     /// The register.
@@ -122,6 +129,42 @@ struct RegisterArgs {
 }
 
 #[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Check the chain and every signature; needs no passphrase. Exit 3 on damage.
+    Verify {
+        /// A checkpoint kept outside the workstation (from `ledger checkpoint`).
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Sign a checkpoint at the ledger's head and write it for safekeeping.
+    Checkpoint {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print the workstation's public key (what verify-export needs).
+    Key,
+    /// Auditor: read every entry.
+    Entries,
+    /// Auditor: give another auditor the ledger key.
+    Grant { name: String },
+    /// Auditor: write entries (JSONL, CSV), the sealed chain, a signed checkpoint and a manifest.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify an export on any machine, with only the workstation's public key. Exit 3 on damage.
+    VerifyExport {
+        dir: PathBuf,
+        /// The workstation's public key (hex), as `ledger key` prints it.
+        #[arg(long, required_unless_present = "checkpoint")]
+        workstation_key: Option<String>,
+        /// Or a checkpoint kept earlier; its key is used.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum LettersCommand {
     /// Register lines you may see.
     List,
@@ -135,6 +178,8 @@ struct Failure {
     kind: &'static str,
     message: String,
     code: u8,
+    /// A report still printed on stdout (a verifier's findings).
+    report: Option<(serde_json::Value, String)>,
 }
 
 impl From<ApiError> for Failure {
@@ -148,13 +193,14 @@ impl From<ApiError> for Failure {
             | "denied"
             | "separation_of_duties"
             | "bad_recovery_code" => 2,
-            "integrity" | "schema_too_new" => 3,
+            "integrity" | "schema_too_new" | "ledger_unavailable" => 3,
             _ => 1,
         };
         Failure {
             kind,
             message: e.to_string(),
             code,
+            report: None,
         }
     }
 }
@@ -164,6 +210,7 @@ fn usage(message: impl Into<String>) -> Failure {
         kind: "usage",
         message: message.into(),
         code: 1,
+        report: None,
     }
 }
 
@@ -172,6 +219,7 @@ fn bad_file(message: impl Into<String>) -> Failure {
         kind: "bad_file",
         message: message.into(),
         code: 4,
+        report: None,
     }
 }
 
@@ -190,7 +238,10 @@ fn main() -> ExitCode {
         }
     };
     let json_out = cli.json;
-    match run(cli) {
+    let mut ctx = Ctx::default();
+    let result = run(cli, &mut ctx);
+    ctx.finish();
+    match result {
         Ok((value, human)) => {
             if json_out {
                 println!("{value}");
@@ -200,6 +251,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(f) => {
+            if let Some((value, human)) = &f.report {
+                if json_out {
+                    println!("{value}");
+                } else {
+                    println!("{human}");
+                }
+            }
             if json_out {
                 eprintln!(
                     "{}",
@@ -266,11 +324,39 @@ fn login(cli: &Cli, vault: &mut Vault) -> Result<Session, Failure> {
     Ok(vault.login(&name, &pass)?)
 }
 
+/// The vault and session of one command. The session is locked when the
+/// command ends, which records the lock and signs a ledger checkpoint.
+#[derive(Debug, Default)]
+struct Ctx {
+    vault: Option<Vault>,
+    session: Option<Session>,
+}
+
+impl Ctx {
+    fn login(&mut self, cli: &Cli) -> Result<(&mut Vault, &mut Session), Failure> {
+        if self.vault.is_none() {
+            self.vault = Some(open_vault(cli)?);
+        }
+        let vault = self.vault.as_mut().ok_or_else(|| usage("no vault"))?;
+        if self.session.is_none() {
+            self.session = Some(login(cli, vault)?);
+        }
+        let session = self.session.as_mut().ok_or_else(|| usage("no session"))?;
+        Ok((vault, session))
+    }
+
+    fn finish(&mut self) {
+        if let (Some(v), Some(s)) = (self.vault.as_mut(), self.session.as_mut()) {
+            v.lock(s);
+        }
+    }
+}
+
 fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-fn run(cli: Cli) -> CliResult {
+fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
     match &cli.command {
         Command::Init { admin } => {
             let dir = vault_dir(&cli)?;
@@ -315,14 +401,13 @@ fn run(cli: Cli) -> CliResult {
             Ok((to_json(&demo), human))
         }
         Command::User(cmd) => {
-            let mut vault = open_vault(&cli)?;
-            let mut s = login(&cli, &mut vault)?;
+            let (vault, s) = ctx.login(&cli)?;
             match cmd {
                 UserCommand::Add { name, role, unit } => {
                     let roles = RoleSet::parse_list(role).map_err(ApiError::from)?;
                     let passphrase = new_passphrase(&format!("First passphrase for {name}: "))?;
                     let info = vault.add_user(
-                        &mut s,
+                        s,
                         &NewUser {
                             name: name.clone(),
                             roles,
@@ -333,7 +418,7 @@ fn run(cli: Cli) -> CliResult {
                     Ok((to_json(&info), format!("Added {} ({})", info.name, role)))
                 }
                 UserCommand::List => {
-                    let users = vault.list_users(&mut s)?;
+                    let users = vault.list_users(s)?;
                     let human = users
                         .iter()
                         .map(|u| {
@@ -351,16 +436,16 @@ fn run(cli: Cli) -> CliResult {
                     Ok((json!({"users": to_json(&users)}), human))
                 }
                 UserCommand::Disable { name } => {
-                    let info = vault.set_user_disabled(&mut s, name, true)?;
+                    let info = vault.set_user_disabled(s, name, true)?;
                     Ok((to_json(&info), format!("Disabled {name}")))
                 }
                 UserCommand::Enable { name } => {
-                    let info = vault.set_user_disabled(&mut s, name, false)?;
+                    let info = vault.set_user_disabled(s, name, false)?;
                     Ok((to_json(&info), format!("Enabled {name}")))
                 }
                 UserCommand::Reset { name } => {
                     let passphrase = new_passphrase(&format!("New passphrase for {name}: "))?;
-                    let dropped = vault.reset_user(&mut s, name, &passphrase)?;
+                    let dropped = vault.reset_user(s, name, &passphrase)?;
                     Ok((
                         json!({"name": name, "dropped_grants": dropped}),
                         format!("Reset {name}: new key pair; {dropped} old grant(s) dropped and must be granted again"),
@@ -380,16 +465,17 @@ fn run(cli: Cli) -> CliResult {
             )?;
             let mut s = vault.login(&name, &old)?;
             let new = new_passphrase("New passphrase: ")?;
-            vault.change_passphrase(&mut s, &old, &new)?;
+            let changed = vault.change_passphrase(&mut s, &old, &new);
+            vault.lock(&mut s);
+            changed?;
             Ok((
                 json!({"name": name, "changed": true}),
                 "Passphrase changed".into(),
             ))
         }
         Command::Whoami => {
-            let mut vault = open_vault(&cli)?;
-            let mut s = login(&cli, &mut vault)?;
-            let me = vault.whoami(&mut s)?;
+            let (vault, s) = ctx.login(&cli)?;
+            let me = vault.whoami(s)?;
             let roles: Vec<&str> = me.roles.iter().map(|r| r.as_str()).collect();
             let human = format!(
                 "{} ({}){}",
@@ -402,22 +488,26 @@ fn run(cli: Cli) -> CliResult {
             );
             Ok((to_json(&me), human))
         }
-        Command::Recover => {
-            let vault = open_vault(&cli)?;
+        Command::Recover { grant_ledger } => {
+            let mut vault = open_vault(&cli)?;
             let text = secret_from_env_or_prompt("SEALDESK_RECOVERY_CODE", "Recovery code: ")?;
             let code = RecoveryCode::parse(text.expose()).map_err(|_| ApiError::BadRecoveryCode)?;
             let report = vault.recover_check(&code)?;
-            Ok((
-                to_json(&report),
-                format!(
-                    "Recovery code verified: it opens {} data key(s) and {} record(s)",
-                    report.data_keys, report.records
-                ),
-            ))
+            let mut human = format!(
+                "Recovery code verified: it opens {} data key(s) and {} record(s)",
+                report.data_keys, report.records
+            );
+            let mut value = to_json(&report);
+            if let Some(name) = grant_ledger {
+                vault.recover_grant_ledger(&code, name)?;
+                human.push_str(&format!("\nLedger key granted to {name}"));
+                value["ledger_granted_to"] = json!(name);
+            }
+            Ok((value, human))
         }
+        Command::Ledger(cmd) => ledger_command(&cli, cmd, ctx),
         Command::Register(args) => {
-            let mut vault = open_vault(&cli)?;
-            let mut s = login(&cli, &mut vault)?;
+            let (vault, s) = ctx.login(&cli)?;
             let bytes = std::fs::read(&args.file)
                 .map_err(|e| bad_file(format!("{}: {e}", args.file.display())))?;
             let body = String::from_utf8(bytes).map_err(|_| {
@@ -432,7 +522,7 @@ fn run(cli: Cli) -> CliResult {
                 _ => return Err(usage("give exactly one of --until or --condition")),
             };
             let l = vault.register_typed_letter(
-                &mut s,
+                s,
                 &NewTypedLetter {
                     subject: args.subject.clone().unwrap_or_default(),
                     body,
@@ -446,9 +536,8 @@ fn run(cli: Cli) -> CliResult {
             ))
         }
         Command::Letters(cmd) => {
-            let mut vault = open_vault(&cli)?;
-            let mut s = login(&cli, &mut vault)?;
-            let letters = vault.list_letters(&mut s)?;
+            let (vault, s) = ctx.login(&cli)?;
+            let letters = vault.list_letters(s)?;
             match cmd {
                 LettersCommand::List => {
                     let human = letters
@@ -477,19 +566,159 @@ fn run(cli: Cli) -> CliResult {
             }
         }
         Command::Open { letter, reason } => {
-            let mut vault = open_vault(&cli)?;
-            let mut s = login(&cli, &mut vault)?;
-            let c = vault.open_letter(&mut s, letter, reason)?;
+            let (vault, s) = ctx.login(&cli)?;
+            let c = vault.open_letter(s, letter, reason)?;
             let human = format!("{}  {}  {}\n\n{}", c.receipt_no, c.level, c.subject, c.text);
             Ok((to_json(&c), human))
         }
         Command::Settings { idle_timeout } => {
-            let mut vault = open_vault(&cli)?;
-            let mut s = login(&cli, &mut vault)?;
-            vault.set_idle_timeout(&mut s, *idle_timeout)?;
+            let (vault, s) = ctx.login(&cli)?;
+            vault.set_idle_timeout(s, *idle_timeout)?;
             Ok((
                 json!({"idle_timeout_secs": idle_timeout}),
                 format!("Sessions now lock after {idle_timeout} s idle"),
+            ))
+        }
+    }
+}
+
+fn read_checkpoint(path: &std::path::Path) -> Result<sealdesk_api::Checkpoint, Failure> {
+    let bytes = std::fs::read(path).map_err(|e| bad_file(format!("{}: {e}", path.display())))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| bad_file(format!("{}: not a checkpoint: {e}", path.display())))
+}
+
+fn damage_failure(value: serde_json::Value, damage: &sealdesk_api::Finding) -> Failure {
+    let kind = serde_json::to_value(damage.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let human = format!(
+        "LEDGER DAMAGED: {kind} at entry {}: {}",
+        damage.seq, damage.detail
+    );
+    Failure {
+        kind: "integrity",
+        message: format!("ledger damaged: {kind} at entry {}", damage.seq),
+        code: 3,
+        report: Some((value, human)),
+    }
+}
+
+fn ledger_command(cli: &Cli, cmd: &LedgerCommand, ctx: &mut Ctx) -> CliResult {
+    match cmd {
+        LedgerCommand::Verify { checkpoint } => {
+            let vault = open_vault(cli)?;
+            let kept = checkpoint.as_deref().map(read_checkpoint).transpose()?;
+            let report = vault.ledger_verify(kept.as_ref())?;
+            let value = to_json(&report);
+            if let Some(d) = &report.damage {
+                return Err(damage_failure(value, d));
+            }
+            Ok((
+                value,
+                format!(
+                    "Ledger intact: {} entries, head {}, {} signed checkpoint(s) verified, {} entr(ies) after the last one",
+                    report.entries,
+                    hex::encode(report.head_hash),
+                    report.checkpoints_verified,
+                    report.unsigned_tail
+                ),
+            ))
+        }
+        LedgerCommand::Key => {
+            let vault = open_vault(cli)?;
+            let key = hex::encode(vault.workstation_public_key()?.0);
+            let id = vault.workstation_id()?;
+            Ok((
+                json!({"workstation_public_key": key, "workstation_id": id}),
+                key,
+            ))
+        }
+        LedgerCommand::Checkpoint { out } => {
+            let (vault, s) = ctx.login(cli)?;
+            let cp = vault.ledger_checkpoint(s)?;
+            let bytes = serde_json::to_vec_pretty(&cp).map_err(|e| usage(e.to_string()))?;
+            std::fs::write(out, bytes).map_err(|e| bad_file(format!("{}: {e}", out.display())))?;
+            Ok((
+                to_json(&cp),
+                format!(
+                    "Checkpoint at entry {} written to {}; keep it off this workstation",
+                    cp.seq,
+                    out.display()
+                ),
+            ))
+        }
+        LedgerCommand::Entries => {
+            let (vault, s) = ctx.login(cli)?;
+            let entries = vault.ledger_entries(s)?;
+            let human = entries
+                .iter()
+                .map(|e| {
+                    let b = &e.body;
+                    format!(
+                        "{:>6}  {}  {:<12} {:<14} {:<8} {} {}",
+                        b.seq,
+                        b.at,
+                        b.user,
+                        b.action,
+                        b.outcome,
+                        b.receipt_no.as_deref().unwrap_or("-"),
+                        b.reason.as_deref().or(b.detail.as_deref()).unwrap_or("")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok((json!({"entries": to_json(&entries)}), human))
+        }
+        LedgerCommand::Grant { name } => {
+            let (vault, s) = ctx.login(cli)?;
+            vault.ledger_grant(s, name)?;
+            Ok((
+                json!({"granted_to": name}),
+                format!("Ledger key granted to {name}"),
+            ))
+        }
+        LedgerCommand::Export { out } => {
+            let (vault, s) = ctx.login(cli)?;
+            let summary = vault.ledger_export(s, out)?;
+            Ok((
+                to_json(&summary),
+                format!(
+                    "Exported {} entries to {} (checkpoint at entry {})",
+                    summary.entries, summary.dir, summary.checkpoint.seq
+                ),
+            ))
+        }
+        LedgerCommand::VerifyExport {
+            dir,
+            workstation_key,
+            checkpoint,
+        } => {
+            let key = match (workstation_key, checkpoint) {
+                (Some(h), _) => {
+                    let bytes: [u8; 32] = hex::decode(h.trim())
+                        .ok()
+                        .and_then(|v| v.try_into().ok())
+                        .ok_or_else(|| usage("--workstation-key must be 64 hex digits"))?;
+                    sealdesk_core::crypto::VerifyingKey(bytes)
+                }
+                (None, Some(p)) => {
+                    sealdesk_core::crypto::VerifyingKey(read_checkpoint(p)?.workstation_public_key)
+                }
+                (None, None) => return Err(usage("give --workstation-key or --checkpoint")),
+            };
+            let report = sealdesk_api::verify_export(dir, &key)?;
+            let value = to_json(&report);
+            if let Some(d) = &report.damage {
+                return Err(damage_failure(value, d));
+            }
+            Ok((
+                value,
+                format!(
+                    "Export intact: {} entries match the sealed chain and its signed checkpoint at {}",
+                    report.entries, report.checkpoint_seq
+                ),
             ))
         }
     }

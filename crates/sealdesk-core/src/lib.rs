@@ -9,6 +9,7 @@
 
 pub mod crypto;
 pub mod domain;
+pub mod ledger;
 pub mod secret;
 pub mod time;
 

@@ -5,6 +5,7 @@
 //! by `sealdesk-core`, and no function here takes a key. It decides nothing
 //! about who may do what; `sealdesk-api` does.
 
+mod ledger;
 mod migrations;
 mod rows;
 
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+pub use ledger::*;
 pub use migrations::SCHEMA_VERSION;
 pub use rows::*;
 

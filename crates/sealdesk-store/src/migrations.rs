@@ -66,6 +66,35 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL,
         UNIQUE (key_id, purpose)
     ) STRICT;",
+    // 2: the ledger, its checkpoints, and the vault-wide secrets (ledger
+    // reader key, workstation signing key) wrapped to their holders.
+    "CREATE TABLE ledger (
+        seq       INTEGER PRIMARY KEY,
+        prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+        sealed    BLOB NOT NULL,
+        hash      BLOB NOT NULL CHECK (length(hash) = 32)
+    ) STRICT;
+
+    -- Append-only, also against a bug in Sealdesk itself. (Someone with the
+    -- file can drop these; the chain and signed checkpoints catch that.)
+    CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+    BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+    CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+    BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+
+    CREATE TABLE ledger_checkpoints (
+        seq       INTEGER PRIMARY KEY,
+        head_hash BLOB NOT NULL CHECK (length(head_hash) = 32),
+        at        INTEGER NOT NULL,
+        signature BLOB NOT NULL
+    ) STRICT;
+
+    CREATE TABLE secret_wraps (
+        secret    TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        wrapped   BLOB NOT NULL,
+        PRIMARY KEY (secret, recipient)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

@@ -343,3 +343,138 @@ fn demo_vault_has_one_user_per_role_and_letters() {
     assert_eq!(v["letters"].as_array().map(Vec::len), Some(2));
     let _ = Path::new(&cli.vault);
 }
+
+/// The auditor's ledger workflow as scripts run it (T5, T9).
+#[test]
+fn ledger_verify_checkpoint_export_and_forged_export() {
+    let cli = Cli::new();
+    let r = cli.run(None, &[], &["demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let auditor = Some(("auditor", "demo-auditor-pass"));
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    let r = cli.run(None, &[], &["ledger", "verify"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["intact"], true);
+    assert!(v["entries"].as_u64().is_some_and(|n| n > 5));
+
+    let r = cli.run(
+        Some(("handler", "demo-handler-pass")),
+        &[],
+        &["ledger", "entries"],
+    );
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "denied"));
+    let r = cli.run(auditor, &[], &["ledger", "entries"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let entries = r.json()["entries"].as_array().cloned().expect("entries");
+    assert!(entries
+        .iter()
+        .any(|e| e["action"] == "register" && e["user"] == "clerk"));
+
+    let cp = dir.path().join("kept.json");
+    let r = cli.run(
+        auditor,
+        &[],
+        &["ledger", "checkpoint", "--out", cp.to_str().expect("utf8")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = cli.run(
+        None,
+        &[],
+        &[
+            "ledger",
+            "verify",
+            "--checkpoint",
+            cp.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let out = dir.path().join("export");
+    let r = cli.run(
+        auditor,
+        &[],
+        &["ledger", "export", "--out", out.to_str().expect("utf8")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let csv = std::fs::read(out.join("entries.csv")).expect("csv");
+    assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF], "UTF-8 BOM for Excel");
+    assert!(String::from_utf8_lossy(&csv).contains("register"));
+    let key = cli.run(None, &[], &["ledger", "key"]).json()["workstation_public_key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    let r = cli.run(
+        None,
+        &[],
+        &[
+            "ledger",
+            "verify-export",
+            out.to_str().expect("utf8"),
+            "--workstation-key",
+            &key,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["intact"], true);
+
+    // A forged export: change a stated reason and fix up the manifest hash.
+    let jsonl = std::fs::read_to_string(out.join("entries.jsonl")).expect("jsonl");
+    let forged = jsonl.replacen("\"action\":\"register\"", "\"action\":\"lock\"", 1);
+    assert_ne!(forged, jsonl);
+    std::fs::write(out.join("entries.jsonl"), &forged).expect("write");
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("m"))
+            .expect("json");
+    manifest["files"]["entries.jsonl"] = Value::from(sha256_hex(forged.as_bytes()));
+    std::fs::write(
+        out.join("manifest.json"),
+        serde_json::to_vec(&manifest).expect("ser"),
+    )
+    .expect("write");
+    let r = cli.run(
+        None,
+        &[],
+        &[
+            "ledger",
+            "verify-export",
+            out.to_str().expect("utf8"),
+            "--workstation-key",
+            &key,
+        ],
+    );
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert_eq!(r.json()["damage"]["kind"], "edited");
+
+    // Damage the vault itself: verify names the kind and the entry, exit 3.
+    {
+        let db = rusqlite::Connection::open(cli.vault.join(sealdesk_store::DB_FILE)).expect("raw");
+        db.execute_batch("DROP TRIGGER ledger_no_delete;")
+            .expect("drop");
+        db.execute("DELETE FROM ledger WHERE seq = 3", [])
+            .expect("delete");
+    }
+    let r = cli.run(None, &[], &["ledger", "verify"]);
+    assert_eq!(r.code, 3);
+    assert_eq!(r.error_kind(), "integrity");
+    assert_eq!(r.json()["damage"]["kind"], "missing");
+    assert_eq!(r.json()["damage"]["seq"], 3);
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    let out = Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(b)?;
+            c.wait_with_output()
+        });
+    String::from_utf8_lossy(&out.expect("sha256sum").stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}

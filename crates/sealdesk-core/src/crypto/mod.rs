@@ -177,6 +177,12 @@ impl UserSecretKey {
     pub(crate) fn secret(&self) -> &SecretBytes32 {
         &self.0
     }
+
+    /// The private key's bytes, to wrap it to someone else (the ledger
+    /// reader key is handed from auditor to auditor this way).
+    pub fn secret_bytes(&self) -> &SecretBytes32 {
+        &self.0
+    }
 }
 
 // ---------------------------------------------------------------- wrapping

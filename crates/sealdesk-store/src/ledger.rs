@@ -1,0 +1,132 @@
+//! Ledger rows, checkpoints and vault-wide secret wraps.
+
+use rusqlite::{params, OptionalExtension};
+
+use crate::{Db, Result, StoreError};
+
+/// A stored ledger row (see `sealdesk_core::ledger` for the format).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow {
+    pub seq: i64,
+    pub prev_hash: Vec<u8>,
+    pub sealed: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointRow {
+    pub seq: i64,
+    pub head_hash: Vec<u8>,
+    pub at: i64,
+    pub signature: Vec<u8>,
+}
+
+impl Db<'_> {
+    /// The last entry's sequence number and hash.
+    pub fn ledger_head(&self) -> Result<Option<(i64, Vec<u8>)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn append_ledger(&self, row: &LedgerRow) -> Result<()> {
+        self.0
+            .execute(
+                "INSERT INTO ledger (seq, prev_hash, sealed, hash) VALUES (?1, ?2, ?3, ?4)",
+                params![row.seq, row.prev_hash, row.sealed, row.hash],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+                {
+                    StoreError::Duplicate("ledger sequence number")
+                }
+                other => other.into(),
+            })?;
+        Ok(())
+    }
+
+    /// Streams every row in sequence order without loading them all.
+    pub fn for_each_ledger_row(&self, mut f: impl FnMut(LedgerRow)) -> Result<()> {
+        let mut st = self
+            .0
+            .prepare("SELECT seq, prev_hash, sealed, hash FROM ledger ORDER BY seq")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            f(LedgerRow {
+                seq: r.get(0)?,
+                prev_hash: r.get(1)?,
+                sealed: r.get(2)?,
+                hash: r.get(3)?,
+            });
+        }
+        Ok(())
+    }
+
+    pub fn insert_checkpoint(&self, c: &CheckpointRow) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO ledger_checkpoints (seq, head_hash, at, signature) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(seq) DO NOTHING",
+            params![c.seq, c.head_hash, c.at, c.signature],
+        )?;
+        Ok(())
+    }
+
+    pub fn list_checkpoints(&self) -> Result<Vec<CheckpointRow>> {
+        let mut st = self
+            .0
+            .prepare("SELECT seq, head_hash, at, signature FROM ledger_checkpoints ORDER BY seq")?;
+        let rows = st.query_map([], |r| {
+            Ok(CheckpointRow {
+                seq: r.get(0)?,
+                head_hash: r.get(1)?,
+                at: r.get(2)?,
+                signature: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn secret_wrap(&self, secret: &str, recipient: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT wrapped FROM secret_wraps WHERE secret = ?1 AND recipient = ?2",
+                [secret, recipient],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn put_secret_wrap(&self, secret: &str, recipient: &str, wrapped: &[u8]) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO secret_wraps (secret, recipient, wrapped) VALUES (?1, ?2, ?3)
+             ON CONFLICT(secret, recipient) DO UPDATE SET wrapped = excluded.wrapped",
+            params![secret, recipient, wrapped],
+        )?;
+        Ok(())
+    }
+
+    pub fn secret_recipients(&self, secret: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare("SELECT recipient FROM secret_wraps WHERE secret = ?1 ORDER BY recipient")?;
+        let rows = st.query_map([secret], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Db<'_> {
+    /// Drops every vault-wide secret wrapped to a recipient (their key pair
+    /// was replaced).
+    pub fn delete_secret_wraps_to(&self, recipient: &str) -> Result<usize> {
+        Ok(self
+            .0
+            .execute("DELETE FROM secret_wraps WHERE recipient = ?1", [recipient])?)
+    }
+}
