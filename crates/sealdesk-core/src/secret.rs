@@ -73,6 +73,10 @@ impl Plaintext {
         Self(Zeroizing::new(bytes))
     }
 
+    pub fn from_zeroizing(bytes: Zeroizing<Vec<u8>>) -> Self {
+        Self(bytes)
+    }
+
     pub fn expose(&self) -> &[u8] {
         &self.0
     }

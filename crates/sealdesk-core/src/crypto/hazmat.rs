@@ -1,7 +1,7 @@
 //! Low-level primitives. Private to `crypto`: everything outside goes through
 //! the small typed API in `crypto/mod.rs`, which fixes the formats.
 
-use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, Payload};
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce};
 use hkdf::Hkdf;
 use rand_core::CryptoRngCore;
@@ -45,6 +45,24 @@ pub(super) fn aes_gcm_seal(
             },
         )
         .unwrap_or_default()
+}
+
+/// AES-256-GCM in place: encrypts `buf[start..]` and appends the tag. Saves
+/// the second buffer and copy that `aes_gcm_seal` costs on large records.
+pub(super) fn aes_gcm_seal_in_place(
+    key: &SecretBytes32,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    buf: &mut Vec<u8>,
+    start: usize,
+) {
+    let cipher = Aes256Gcm::new(key.expose().into());
+    // Fails only beyond 64 GiB of input, which no caller can produce.
+    if let Ok(tag) = cipher.encrypt_in_place_detached(Nonce::from_slice(nonce), aad, &mut buf[start..]) {
+        buf.extend_from_slice(&tag);
+    } else {
+        buf.truncate(start);
+    }
 }
 
 pub(super) fn aes_gcm_open(

@@ -115,11 +115,11 @@ fn seal_record_with_nonce(
     plaintext: &[u8],
     nonce: &[u8; NONCE_LEN],
 ) -> Vec<u8> {
-    let ct = hazmat::aes_gcm_seal(&key.0, nonce, &binding.associated_data(), plaintext);
-    let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + plaintext.len() + TAG_LEN);
     out.push(RECORD_V1);
     out.extend_from_slice(nonce);
-    out.extend_from_slice(&ct);
+    out.extend_from_slice(plaintext);
+    hazmat::aes_gcm_seal_in_place(&key.0, nonce, &binding.associated_data(), &mut out, 1 + NONCE_LEN);
     out
 }
 
@@ -137,7 +137,7 @@ pub fn open_record(
     }
     let (nonce, ct) = rest.split_at(NONCE_LEN);
     let pt = hazmat::aes_gcm_open(&key.0, nonce, &binding.associated_data(), ct)?;
-    Ok(Plaintext::new(pt.to_vec()))
+    Ok(Plaintext::from_zeroizing(pt))
 }
 
 // ---------------------------------------------------------------- key pairs
@@ -289,7 +289,7 @@ pub fn unwrap_with(
     let own_pk = own.public_key();
     let kek = derive_kek(own, &epk, &epk, &own_pk)?;
     let pt = hazmat::aes_gcm_open(&kek, nonce, &binding.associated_data(&own_pk), ct)?;
-    Ok(Plaintext::new(pt.to_vec()))
+    Ok(Plaintext::from_zeroizing(pt))
 }
 
 /// Wraps a data key to one recipient.
