@@ -1,0 +1,275 @@
+//! The extractors. These run inside the worker process only.
+
+use std::io::Cursor;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use mail_parser::{MessageParser, MimeHeaders};
+
+use crate::{Attachment, EmailHeaders, Extracted, IntakeError, SourceKind};
+
+/// Decides the kind from the bytes first (a name can lie), then the name.
+pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeError> {
+    if bytes.is_empty() {
+        return Err(IntakeError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Ok(SourceKind::Pdf);
+    }
+    if head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(b"II*\0")
+        || head.starts_with(b"MM\0*")
+    {
+        return Ok(SourceKind::Image);
+    }
+    let lower = file_name.to_ascii_lowercase();
+    let text = std::str::from_utf8(bytes).ok();
+    let looks_like_mail = |t: &str| {
+        let first = t.lines().take(30).collect::<Vec<_>>();
+        let has = |h: &str| first.iter().any(|l| l.len() >= h.len() && l[..h.len()].eq_ignore_ascii_case(h));
+        (has("From:") || has("Received:")) && (has("Subject:") || has("To:") || has("MIME-Version:"))
+    };
+    if lower.ends_with(".eml") || lower.ends_with(".msg") && text.is_some_and(looks_like_mail) {
+        return Ok(SourceKind::Email);
+    }
+    if let Some(t) = text {
+        if looks_like_mail(t) {
+            return Ok(SourceKind::Email);
+        }
+        return Ok(SourceKind::Text);
+    }
+    if lower.ends_with(".pdf") {
+        return Err(IntakeError::Malformed("named .pdf but has no PDF header".into()));
+    }
+    Err(IntakeError::Unsupported(format!(
+        "{file_name}: not a PDF, JPEG, PNG, TIFF, e-mail or UTF-8 text file"
+    )))
+}
+
+/// Reads one file. Call inside the worker: the parsers here are not trusted
+/// to survive hostile input.
+pub fn extract(bytes: &[u8], file_name: &str) -> Result<Extracted, IntakeError> {
+    match detect_kind(bytes, file_name)? {
+        SourceKind::Pdf => extract_pdf(bytes),
+        SourceKind::Image => extract_image(bytes),
+        SourceKind::Email => extract_email(bytes),
+        SourceKind::Text => extract_text(bytes),
+    }
+}
+
+fn empty(source: SourceKind, extractor: &str) -> Extracted {
+    Extracted {
+        source,
+        text: String::new(),
+        pages: 0,
+        has_text_layer: false,
+        extractor: extractor.into(),
+        email: None,
+        attachments: Vec::new(),
+        working_image: None,
+        notices: Vec::new(),
+    }
+}
+
+fn extract_text(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| IntakeError::Unsupported("text is not UTF-8".into()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = empty(SourceKind::Text, "utf-8");
+    out.text = normalize_newlines(text);
+    out.pages = 1;
+    out.has_text_layer = true;
+    Ok(out)
+}
+
+fn normalize_newlines(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Text that an extractor produced but that cannot be right: empty, or
+/// mostly replacement characters and private-use code points (what a wrong
+/// CMap gives for CJK fonts).
+fn is_garbled(text: &str) -> bool {
+    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if visible.is_empty() {
+        return true;
+    }
+    let bad = visible
+        .iter()
+        .filter(|c| **c == '\u{FFFD}' || ('\u{E000}'..='\u{F8FF}').contains(*c) || c.is_control())
+        .count();
+    bad * 10 > visible.len()
+}
+
+/// PDF text: `pdf-extract` first, where it reads correctly; `pdf_oxide` when
+/// it panics (it does on `UniCNS-UCS2-H` and `UniGB-*` encodings, the usual
+/// ones of Traditional and Simplified Chinese PDFs), errs, or yields garbled
+/// text. ARCHITECTURE.md records the measurements behind this order.
+fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let pages = pdf_page_count(bytes);
+    let first = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem(bytes)));
+    let (text, extractor) = match first {
+        Ok(Ok(t)) if !is_garbled(&t) => (t, "pdf-extract"),
+        _ => match oxide_text(bytes) {
+            Ok(t) => (t, "pdf_oxide"),
+            Err(e) => {
+                // An empty text layer is a scan, not an error.
+                if pages.is_some() {
+                    (String::new(), "none")
+                } else {
+                    return Err(e);
+                }
+            }
+        },
+    };
+    let mut out = empty(SourceKind::Pdf, extractor);
+    out.pages = pages.unwrap_or(0);
+    out.text = tidy_pdf_text(&text);
+    out.has_text_layer = !out.text.trim().is_empty();
+    if !out.has_text_layer {
+        out.notices.push("此 PDF 無文字層（掃描影像），請人工輸入或待 OCR。 No text layer: a scanned PDF.".into());
+    }
+    Ok(out)
+}
+
+fn pdf_page_count(bytes: &[u8]) -> Option<u32> {
+    catch_unwind(AssertUnwindSafe(|| {
+        pdf_oxide::PdfDocument::from_bytes(bytes.to_vec())
+            .ok()
+            .and_then(|d| d.page_count().ok())
+            .map(|n| n as u32)
+    }))
+    .ok()
+    .flatten()
+}
+
+fn oxide_text(bytes: &[u8]) -> Result<String, IntakeError> {
+    let r = catch_unwind(AssertUnwindSafe(|| -> Result<String, IntakeError> {
+        let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec()).map_err(|e| IntakeError::Malformed(e.to_string()))?;
+        let n = doc.page_count().map_err(|e| IntakeError::Malformed(e.to_string()))?;
+        let mut text = String::new();
+        for i in 0..n {
+            let page = doc.extract_text(i).map_err(|e| IntakeError::Malformed(format!("page {}: {e}", i + 1)))?;
+            if i > 0 {
+                text.push('\u{000C}');
+            }
+            text.push_str(&page);
+        }
+        Ok(text)
+    }));
+    match r {
+        Ok(r) => r,
+        Err(_) => Err(IntakeError::Malformed("the PDF reader failed on this file".into())),
+    }
+}
+
+/// Extractors emit stray spaces between CJK characters and break lines at
+/// arbitrary places; drop spaces between two CJK characters so that words
+/// and numbers read as written. (Line breaks are kept: the detector handles
+/// them.)
+fn tidy_pdf_text(text: &str) -> String {
+    let text = normalize_newlines(text);
+    let chars: Vec<char> = text.chars().collect();
+    let is_cjk = |c: char| ('\u{3000}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c);
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' {
+            let prev = out.chars().last();
+            let next = chars[i + 1..].iter().find(|n| **n != ' ');
+            if let (Some(p), Some(n)) = (prev, next) {
+                if is_cjk(p) && is_cjk(*n) {
+                    continue;
+                }
+            }
+        }
+        out.push(*c);
+    }
+    out.trim().to_owned()
+}
+
+fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| IntakeError::Malformed(e.to_string()))?;
+    // Re-encoding from decoded pixels keeps no EXIF, GPS or other metadata.
+    let mut png = Vec::new();
+    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+    let mut out = empty(SourceKind::Image, "image");
+    out.pages = 1;
+    out.working_image = Some(png);
+    out.notices.push(format!(
+        "掃描影像（{}×{}），無文字層；OCR 將於後續版本提供。 A scan with no text layer ({}×{}); OCR comes later.",
+        img.width(),
+        img.height(),
+        img.width(),
+        img.height()
+    ));
+    Ok(out)
+}
+
+fn extract_email(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let msg = MessageParser::default()
+        .parse(bytes)
+        .ok_or_else(|| IntakeError::Malformed("not a readable e-mail".into()))?;
+    let from = msg.from().and_then(|a| a.first());
+    let headers = EmailHeaders {
+        from_name: from.and_then(|a| a.name()).map(str::to_owned),
+        from_address: from.and_then(|a| a.address()).map(str::to_owned),
+        to: msg
+            .to()
+            .map(|a| a.iter().filter_map(|x| x.address().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        subject: msg.subject().map(str::to_owned),
+        date: msg.date().map(|d| d.to_rfc3339()),
+    };
+    let mut body = String::new();
+    for i in 0..msg.text_body.len() {
+        if let Some(t) = msg.body_text(i) {
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(&t);
+        }
+    }
+    let attachments = msg
+        .attachments()
+        .map(|a| Attachment {
+            name: a.attachment_name().unwrap_or("(unnamed)").to_owned(),
+            content_type: a
+                .content_type()
+                .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")))
+                .unwrap_or_default(),
+            size: a.contents().len(),
+            sha256: hex::encode(sealdesk_core::crypto::sha256(a.contents())),
+        })
+        .collect();
+    // The headers go first in the text so the detector sees the sender; the
+    // sealed identity compartment keeps them, the working copy masks them.
+    let mut text = String::new();
+    if let Some(f) = from {
+        text.push_str(&format!(
+            "From: {} <{}>\n",
+            f.name().unwrap_or(""),
+            f.address().unwrap_or("")
+        ));
+    }
+    if let Some(s) = &headers.subject {
+        text.push_str(&format!("Subject: {s}\n"));
+    }
+    text.push('\n');
+    text.push_str(&normalize_newlines(&body));
+    let mut out = empty(SourceKind::Email, "mail-parser");
+    out.text = text;
+    out.pages = 1;
+    out.has_text_layer = true;
+    out.email = Some(headers);
+    out.attachments = attachments;
+    Ok(out)
+}

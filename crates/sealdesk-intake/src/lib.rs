@@ -1,0 +1,130 @@
+//! Reading an incoming letter — a PDF, a scan, an e-mail or typed text —
+//! into text and facts about it.
+//!
+//! Architecture Invariant: untrusted bytes are parsed only inside a worker
+//! process ([`worker_main`]) with a time limit, a memory limit and a size cap
+//! ([`run_isolated`]). A crafted PDF has made Rust PDF crates overflow the
+//! stack, which `catch_unwind` cannot catch; in a child process it only ends
+//! that child. The file reaches the worker through a pipe and the text comes
+//! back through a pipe: plaintext never touches a temp file.
+
+mod extract;
+mod worker;
+
+use serde::{Deserialize, Serialize};
+
+pub use extract::{detect_kind, extract};
+pub use worker::{run_isolated, worker_main, Limits, WorkerCommand, WORKER_ARG};
+
+/// What kind of file a letter came as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Pdf,
+    Image,
+    Email,
+    Text,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Pdf => "pdf",
+            SourceKind::Image => "image",
+            SourceKind::Email => "email",
+            SourceKind::Text => "text",
+        }
+    }
+}
+
+/// An attachment of an e-mail, registered as an attachment of the letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: usize,
+    pub sha256: String,
+}
+
+/// E-mail headers: they identify the sender, so they belong to the identity
+/// compartment, never to the working copy.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EmailHeaders {
+    pub from_name: Option<String>,
+    pub from_address: Option<String>,
+    pub to: Vec<String>,
+    pub subject: Option<String>,
+    pub date: Option<String>,
+}
+
+/// What the worker read from one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extracted {
+    pub source: SourceKind,
+    /// The letter's text; empty for a scan without a text layer.
+    pub text: String,
+    pub pages: u32,
+    pub has_text_layer: bool,
+    /// Which extractor produced the text (`pdf-extract`, `pdf_oxide`, …).
+    pub extractor: String,
+    pub email: Option<EmailHeaders>,
+    pub attachments: Vec<Attachment>,
+    /// A scan re-encoded as PNG with its metadata (EXIF, GPS) dropped.
+    #[serde(with = "hex_opt", default)]
+    pub working_image: Option<Vec<u8>>,
+    /// Notices for the clerk (zh-TW first), e.g. that a scan has no text layer.
+    pub notices: Vec<String>,
+}
+
+/// Why a file could not be read. `kind()` is stable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "message", rename_all = "snake_case")]
+pub enum IntakeError {
+    #[error("unsupported file type: {0}")]
+    Unsupported(String),
+    #[error("the file is damaged or not what it claims to be: {0}")]
+    Malformed(String),
+    #[error("the file is larger than the {0} MiB limit")]
+    TooLarge(u64),
+    #[error("reading the file took longer than {0} s and was stopped")]
+    Timeout(u64),
+    #[error("reading the file needed more memory than allowed and was stopped")]
+    OutOfMemory,
+    #[error("the reader crashed on this file ({0}); nothing else was affected")]
+    Crashed(String),
+    #[error("the file is empty")]
+    Empty,
+    #[error("could not start the reader: {0}")]
+    Worker(String),
+}
+
+impl IntakeError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IntakeError::Unsupported(_) => "unsupported",
+            IntakeError::Malformed(_) => "malformed",
+            IntakeError::TooLarge(_) => "too_large",
+            IntakeError::Timeout(_) => "timeout",
+            IntakeError::OutOfMemory => "out_of_memory",
+            IntakeError::Crashed(_) => "crashed",
+            IntakeError::Empty => "empty",
+            IntakeError::Worker(_) => "worker",
+        }
+    }
+}
+
+mod hex_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_some(&hex::encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        let o: Option<String> = Option::deserialize(d)?;
+        o.map(|h| hex::decode(h).map_err(serde::de::Error::custom)).transpose()
+    }
+}

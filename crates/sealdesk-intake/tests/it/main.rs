@@ -1,0 +1,244 @@
+//! Intake through the real worker process: CID-keyed CJK PDFs, scans,
+//! e-mail, and a corpus of hostile files (T7) that must each give a clear
+//! error within the time limit while the test process survives.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use sealdesk_intake::{run_isolated, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).expect("test data")
+}
+
+fn worker() -> WorkerCommand {
+    WorkerCommand { program: env!("CARGO_BIN_EXE_sealdesk-parse-worker").into(), args: vec![] }
+}
+
+fn parse(bytes: &[u8], name: &str) -> Result<Extracted, IntakeError> {
+    run_isolated(&worker(), bytes, name, Limits::default())
+}
+
+fn check_pdf(file: &str, wants: &[&str]) {
+    let ex = parse(&data(file), file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(ex.source, SourceKind::Pdf);
+    assert!(ex.has_text_layer, "{file}");
+    for w in wants {
+        assert!(ex.text.contains(w), "{file} via {}: {w:?} missing from {:?}", ex.extractor, ex.text);
+    }
+}
+
+#[test]
+fn cid_keyed_traditional_chinese_pdf_unicns_ucs2_h() {
+    // The e-mail address is broken across two lines in this PDF, as word
+    // processors do; the detector joins it, the extractor must not lose it.
+    check_pdf("cid-unicns-ucs2-h.pdf", &["檢舉本局某承辦人員", "許俊宏", "C181590831", "sdhu81", "@gmail.com", "陳情人"]);
+}
+
+#[test]
+fn cid_keyed_simplified_chinese_pdf_unigb_ucs2_h() {
+    check_pdf("cid-unigb-ucs2-h.pdf", &["检举信", "A123456789", "0912-345-678"]);
+}
+
+#[test]
+fn office_suite_sample_pdfs() {
+    check_pdf("sample-01.pdf", &["許俊宏", "C181590831", "中央西路二段"]);
+    check_pdf("sample-04.pdf", &["立穩工程股份有限公司", "66617603", "黃宗華"]);
+}
+
+#[test]
+fn twenty_page_pdf_counts_pages() {
+    let ex = parse(&data("twenty-pages-zh-tw.pdf"), "twenty.pdf").expect("reads");
+    assert_eq!(ex.pages, 20);
+    assert!(ex.text.contains("第 20 頁") || ex.text.contains("第20頁"), "{}", &ex.text[ex.text.len().saturating_sub(200)..]);
+}
+
+#[test]
+fn scan_has_no_text_layer_and_loses_its_metadata() {
+    let jpg = data("sample-01-scan.jpg");
+    let ex = parse(&jpg, "scan.jpg").expect("reads");
+    assert_eq!(ex.source, SourceKind::Image);
+    assert!(!ex.has_text_layer);
+    assert!(ex.text.is_empty());
+    assert!(ex.notices.iter().any(|n| n.contains("無文字層")), "{:?}", ex.notices);
+    let png = ex.working_image.expect("working image");
+    assert!(png.starts_with(b"\x89PNG"));
+    assert!(!png.windows(4).any(|w| w == b"Exif" || w == b"eXIf"), "metadata dropped");
+}
+
+#[test]
+fn exif_and_gps_are_dropped() {
+    // A JPEG with an APP1 Exif segment spliced in after SOI.
+    let jpg = data("sample-01-scan.jpg");
+    let mut app1 = vec![0xFF, 0xE1];
+    let payload = b"Exif\0\0GPSLatitude 23.97N secret-location";
+    app1.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    app1.extend_from_slice(payload);
+    let mut with_exif = jpg[..2].to_vec();
+    with_exif.extend_from_slice(&app1);
+    with_exif.extend_from_slice(&jpg[2..]);
+    let ex = parse(&with_exif, "gps.jpg").expect("reads");
+    let png = ex.working_image.expect("image");
+    assert!(!png.windows(15).any(|w| w == b"secret-location"));
+}
+
+#[test]
+fn email_with_encoded_subject() {
+    let ex = parse(&data("sample-06.eml"), "sample-06.eml").expect("reads");
+    assert_eq!(ex.source, SourceKind::Email);
+    let h = ex.email.expect("headers");
+    assert_eq!(h.subject.as_deref(), Some("檢舉信"));
+    assert_eq!(h.from_name.as_deref(), Some("高詩傑"));
+    assert_eq!(h.from_address.as_deref(), Some("nebxlovs67@ms21.hinet.net"));
+    assert!(ex.text.contains("A801826334"));
+    assert!(ex.text.contains("高詩傑"));
+}
+
+#[test]
+fn email_base64_quoted_printable_and_attachment() {
+    let eml = "From: =?UTF-8?B?546L5bCP5piO?= <wang@example.com>\r\nTo: a@example.gov.tw\r\nSubject: =?UTF-8?Q?=E9=99=B3=E6=83=85?=\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=E6=88=91=E6=98=AF=E7=8E=8B=E5=B0=8F=E6=98=8E\r\n--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"evidence.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b1--\r\n";
+    let ex = parse(eml.as_bytes(), "m.eml").expect("reads");
+    let h = ex.email.expect("headers");
+    assert_eq!(h.subject.as_deref(), Some("陳情"));
+    assert_eq!(h.from_name.as_deref(), Some("王小明"));
+    assert!(ex.text.contains("我是王小明"));
+    assert_eq!(ex.attachments.len(), 1);
+    assert_eq!(ex.attachments[0].name, "evidence.pdf");
+    assert_eq!(ex.attachments[0].size, 9);
+}
+
+// ---------------------------------------------------------------- T7 corpus
+
+/// Runs one hostile file; it must end within the limit with either an error
+/// or an empty result, and this process must survive to assert it.
+fn check_hostile(name: &str, bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let limits = Limits { timeout_secs: 20, max_memory_mib: 512, max_file_mib: 64 };
+    let t = Instant::now();
+    let r = run_isolated(&worker(), bytes, name, limits);
+    assert!(t.elapsed() < Duration::from_secs(25), "{name} took {:?}", t.elapsed());
+    if let Err(e) = &r {
+        assert!(!e.to_string().is_empty());
+    }
+    r
+}
+
+fn nested_pdf(depth: usize) -> Vec<u8> {
+    let mut v = b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R/X ".to_vec();
+    v.extend(std::iter::repeat_n(b'[', depth));
+    v.extend(std::iter::repeat_n(b']', depth));
+    v.extend_from_slice(b">>\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF\n");
+    v
+}
+
+fn empty_pages_pdf(pages: usize) -> Vec<u8> {
+    let mut v = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    offsets.push(v.len());
+    v.extend_from_slice(b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n");
+    offsets.push(v.len());
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 3)).collect();
+    v.extend_from_slice(format!("2 0 obj<</Type/Pages/Count {pages}/Kids[{}]>>endobj\n", kids.join(" ")).as_bytes());
+    for i in 0..pages {
+        offsets.push(v.len());
+        v.extend_from_slice(format!("{} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n", i + 3).as_bytes());
+    }
+    let xref = v.len();
+    v.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
+    for o in &offsets {
+        v.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    v.extend_from_slice(format!("trailer<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n", offsets.len() + 1).as_bytes());
+    v
+}
+
+#[test]
+fn t7_empty_file_is_a_clear_error() {
+    assert_eq!(check_hostile("empty.pdf", b"").err(), Some(IntakeError::Empty));
+}
+
+#[test]
+fn t7_garbage_is_unsupported() {
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    let garbage: Vec<u8> = (0..100_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    let r = check_hostile("garbage.bin", &garbage);
+    assert!(matches!(r, Err(IntakeError::Unsupported(_))), "{r:?}");
+    let r = check_hostile("garbage.pdf", &garbage);
+    assert!(matches!(r, Err(IntakeError::Malformed(_))), "{r:?}");
+}
+
+#[test]
+fn t7_truncated_pdf_gives_an_error_or_no_text() {
+    let pdf = data("sample-01.pdf");
+    for cut in [16, 1000, pdf.len() / 2] {
+        let r = check_hostile("truncated.pdf", &pdf[..cut]);
+        if let Ok(ex) = r {
+            assert!(!ex.text.contains("C181590831") || cut > pdf.len() / 3, "cut {cut}");
+        }
+    }
+}
+
+#[test]
+fn t7_deeply_nested_pdf_does_not_take_the_caller_down() {
+    let r = check_hostile("nested.pdf", &nested_pdf(500_000));
+    // Whatever the parsers do (stack overflow included), the answer is an
+    // error or an empty text, never a dead parent.
+    if let Ok(ex) = r {
+        assert!(ex.text.trim().is_empty());
+    }
+}
+
+#[test]
+fn t7_zip_bomb_like_stream_is_limited() {
+    let r = check_hostile("bomb.pdf", &data("bomb-stream.pdf"));
+    if let Ok(ex) = r {
+        assert!(ex.text.len() < 1 << 20, "a bomb must not come back as 256 MiB of text");
+    }
+}
+
+#[test]
+fn t7_ten_thousand_empty_pages_finish_within_the_limit() {
+    let r = check_hostile("pages.pdf", &empty_pages_pdf(10_000));
+    if let Ok(ex) = r {
+        assert!(!ex.has_text_layer);
+    }
+}
+
+#[test]
+fn t7_broken_image_and_mail() {
+    let r = check_hostile("broken.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2, 3]);
+    assert!(matches!(r, Err(IntakeError::Malformed(_))), "{r:?}");
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&[0, 0, 0, 13, b'I', b'H', b'D', b'R', 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    let r = check_hostile("huge.png", &png);
+    assert!(r.is_err(), "a 2^31 x 2^31 image is refused: {r:?}");
+}
+
+#[test]
+fn t7_hang_is_stopped_at_the_time_limit() {
+    let sleeper = WorkerCommand { program: "sh".into(), args: vec!["-c".into(), "sleep 30".into(), "sh".into()] };
+    let t = Instant::now();
+    let r = run_isolated(&sleeper, b"%PDF-1.4", "x.pdf", Limits { timeout_secs: 1, ..Limits::default() });
+    assert_eq!(r.err(), Some(IntakeError::Timeout(1)));
+    assert!(t.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn t7_crash_is_reported_not_propagated() {
+    let crasher = WorkerCommand { program: "sh".into(), args: vec!["-c".into(), "kill -SEGV $$".into(), "sh".into()] };
+    let r = run_isolated(&crasher, b"%PDF-1.4", "x.pdf", Limits::default());
+    assert!(matches!(&r, Err(IntakeError::Crashed(s)) if s.contains("11")), "{r:?}");
+}
+
+#[test]
+fn t7_oversized_file_is_refused_before_parsing() {
+    let big = vec![b'a'; 2 * 1024 * 1024];
+    let r = run_isolated(&worker(), &big, "big.txt", Limits { max_file_mib: 1, ..Limits::default() });
+    assert_eq!(r.err(), Some(IntakeError::TooLarge(1)));
+}
