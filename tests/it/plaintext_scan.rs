@@ -48,20 +48,37 @@ fn t6_no_plaintext_in_vault_files_or_temp_dir() {
     let body = format!("{marker} 檢舉人{name}(身分證 {id_no})住花蓮縣花蓮市中山路100號");
     let mut w = World::new();
     let letter = w.register(&body);
+    // And a whole sample letter with every kind of identity value in it.
+    w.register(include_str!(
+        "../../crates/sealdesk-core/tests/data/samples/sample-01.txt"
+    ));
     let mut clerk = w.login("clerk");
-    assert_eq!(
-        w.vault
-            .open_letter(&mut clerk, &letter, "登記")
-            .expect("opens")
-            .text,
-        body
+    let working = w
+        .vault
+        .open_letter(&mut clerk, &letter, "登記")
+        .expect("opens")
+        .text;
+    assert!(working.contains(&marker), "the letter is there: {working}");
+    assert!(
+        !working.contains(name) && !working.contains(id_no),
+        "and its petitioner masked: {working}"
     );
     let dir = w.dir().to_owned();
     // Keep the vault open while scanning the WAL too, then close and scan again.
-    let needles: Vec<Vec<u8>> = [marker.as_str(), name, id_no, "中山路100號"]
-        .iter()
-        .map(|s| s.as_bytes().to_vec())
-        .collect();
+    let needles: Vec<Vec<u8>> = [
+        marker.as_str(),
+        name,
+        id_no,
+        "中山路100號",
+        "C181590831",
+        "+886-901-661-318",
+        "sdhu81@gmail.com",
+        "許俊宏",
+        "中央西路二段26號",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
     let mut hits = Vec::new();
     scan(&dir, &needles, started, &mut hits);
     let files: Vec<String> = std::fs::read_dir(&dir)

@@ -27,6 +27,8 @@ pub enum ApiError {
     BadRecoveryCode,
     #[error("integrity failure: {0}")]
     Integrity(String),
+    #[error("{0}")]
+    BadFile(sealdesk_intake::IntakeError),
     #[error("the ledger cannot be written, so nothing is shown: {0}")]
     LedgerUnavailable(String),
     #[error(transparent)]
@@ -49,6 +51,8 @@ impl ApiError {
             ApiError::BadRecoveryCode => "bad_recovery_code",
             ApiError::Integrity(_) => "integrity",
             ApiError::LedgerUnavailable(_) => "ledger_unavailable",
+            ApiError::BadFile(sealdesk_intake::IntakeError::Worker(_)) => "worker_unavailable",
+            ApiError::BadFile(_) => "bad_file",
             ApiError::Store(StoreError::NotAVault(_)) => "no_vault",
             ApiError::Store(StoreError::AlreadyExists(_)) => "vault_exists",
             ApiError::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",

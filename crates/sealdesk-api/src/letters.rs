@@ -6,17 +6,11 @@ use chrono::{Datelike, FixedOffset, TimeZone};
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::Role;
 use sealdesk_core::Timestamp;
-use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
 use serde::{Deserialize, Serialize};
 
+use crate::intake::{RegisterMeta, RegisterRecord, Review, KEY_LETTER, REC_REGISTER, REC_WORKING};
 use crate::ledger::{Action, Event};
-use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
-
-/// Purposes of data keys and records. Bound into every ciphertext, so they
-/// are part of the stored format.
-pub(crate) const KEY_LETTER: &str = "letter";
-pub(crate) const REC_REGISTER: &str = "register";
-pub(crate) const REC_TEXT: &str = "text";
+use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
 /// A letter's category (the register's 類別).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,13 +84,6 @@ pub struct NewTypedLetter {
     pub secrecy: Secrecy,
 }
 
-/// The sealed register part of a letter (subject and secrecy).
-#[derive(Debug, Serialize, Deserialize)]
-struct RegisterRecord {
-    subject: String,
-    secrecy: Secrecy,
-}
-
 /// A register line as the caller may see it. Nothing here identifies anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LetterSummary {
@@ -111,7 +98,8 @@ pub struct LetterSummary {
     pub can_read: bool,
 }
 
-/// A letter's content, returned only to a holder of its key.
+/// A letter's content, returned only to a holder of its key. `text` is the
+/// working copy: personal data masked (the identity compartment is separate).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LetterContent {
     pub id: String,
@@ -130,7 +118,7 @@ pub struct RecoveryReport {
 }
 
 /// The ROC (民國) year of a time, in Taiwan's time zone (UTC+8).
-fn roc_year(t: Timestamp) -> i32 {
+pub(crate) fn roc_year(t: Timestamp) -> i32 {
     let Some(tw) = FixedOffset::east_opt(8 * 3600) else {
         return 0;
     };
@@ -141,123 +129,21 @@ fn roc_year(t: Timestamp) -> i32 {
 }
 
 impl Vault {
-    /// Clerk: registers a letter typed into the form. Its register record and
-    /// text are sealed under a fresh data key wrapped to the clerk and the
-    /// recovery key only.
+    /// Clerk: registers a letter typed into the form (see `register_text`).
     pub fn register_typed_letter(
         &mut self,
         session: &mut Session,
         new: &NewTypedLetter,
     ) -> Result<LetterSummary> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "registering a letter",
-        )?;
-        new.secrecy.check()?;
-        if new.body.trim().is_empty() {
-            return Err(ApiError::BadInput("the letter has no text".into()));
-        }
-        let now = self.now();
-        let recovery = self.recovery_public_key()?;
-        let letter_id = self.make_id();
-        let key_id = self.make_id();
-        let data_key = DataKey::make(&mut self.rng);
-        let register = serde_json::to_vec(&RegisterRecord {
-            subject: new.subject.clone(),
-            secrecy: new.secrecy.clone(),
-        })
-        .map_err(|e| ApiError::BadInput(e.to_string()))?;
-        let mut records = Vec::new();
-        for (purpose, bytes) in [
-            (REC_REGISTER, register.as_slice()),
-            (REC_TEXT, new.body.as_bytes()),
-        ] {
-            let id = self.make_id();
-            let sealed = crypto::seal_record(
-                &data_key,
-                &RecordBinding {
-                    record_id: &id,
-                    purpose,
-                },
-                bytes,
-                &mut self.rng,
-            );
-            records.push(RecordRow {
-                id,
-                key_id: key_id.clone(),
-                purpose: purpose.into(),
-                sealed,
-                created_at: now.unix_millis(),
-            });
-        }
-        let binding = WrapBinding {
-            record_id: &key_id,
-            purpose: KEY_LETTER,
-        };
-        let wraps = [
-            (
-                actor.id.clone(),
-                crypto::wrap_data_key(&actor.public_key, &binding, &data_key, &mut self.rng),
-            ),
-            (
-                RECOVERY_RECIPIENT.to_owned(),
-                crypto::wrap_data_key(&recovery, &binding, &data_key, &mut self.rng),
-            ),
-        ];
-        let prefix = String::from_utf8(
-            self.store
-                .read(|db| db.meta_get(META_RECEIPT_PREFIX))?
-                .unwrap_or_default(),
-        )
-        .unwrap_or_else(|_| "SD".into());
-        let series = format!("{prefix}-{}-", roc_year(now));
-        let row = self.store.write(|db| {
-            let serial = db.count_letters_with_prefix(&series)? + 1;
-            let row = LetterRow {
-                id: letter_id.clone(),
-                receipt_no: format!("{series}{serial:05}"),
-                level: "密".into(),
-                category: new.category.as_str().into(),
-                registered_by: actor.id.clone(),
-                registered_at: now.unix_millis(),
-            };
-            db.insert_letter(&row)?;
-            db.insert_data_key(&DataKeyRow {
-                id: key_id.clone(),
-                letter_id: letter_id.clone(),
-                purpose: KEY_LETTER.into(),
-            })?;
-            for r in &records {
-                db.insert_record(r)?;
-            }
-            for (recipient, wrapped) in &wraps {
-                db.insert_wrap(
-                    &WrapRow {
-                        key_id: key_id.clone(),
-                        recipient: recipient.clone(),
-                        wrapped: wrapped.clone(),
-                    },
-                    now.unix_millis(),
-                )?;
-            }
-            Ok::<_, ApiError>(row)
-        })?;
-        let own = self.session_key_owned(session)?;
-        let mut ev = Event::new(&actor.name, Some(Role::Clerk), Action::Register)
-            .detail(format!("category {}", row.category));
-        ev.letter_id = Some(row.id.clone());
-        ev.receipt_no = Some(row.receipt_no.clone());
-        ev.level = Some(row.level.clone());
-        self.record(ev, Some((&actor.id, &own)))?;
+        let mut meta = RegisterMeta::new(new.category, new.secrecy.clone());
+        meta.subject = new.subject.clone();
+        let r = self.register_text(session, &new.body, &meta, &Review::default())?;
         Ok(LetterSummary {
-            id: row.id,
-            receipt_no: row.receipt_no,
-            level: row.level,
-            category: row.category,
-            registered_at: row.registered_at,
+            id: r.letter_id,
+            receipt_no: r.receipt_no,
+            level: r.level,
+            category: r.category,
+            registered_at: r.registered_at,
             can_read: true,
         })
     }
@@ -363,7 +249,7 @@ impl Vault {
             serde_json::from_slice(pt.expose())
                 .map_err(|_| ApiError::Integrity("register record".into()))?
         };
-        let text = self.open_record(&data_key, &key_row.id, REC_TEXT)?;
+        let text = self.open_record(&data_key, &key_row.id, REC_WORKING)?;
         self.record(ev, Some((&actor.id, &own)))?;
         Ok(LetterContent {
             id: row.id,

@@ -14,6 +14,7 @@ mod clock;
 pub mod demo;
 mod error;
 mod export;
+mod intake;
 mod ledger;
 mod letters;
 mod session;
@@ -31,12 +32,17 @@ pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, Result};
 pub use export::{verify_export, ExportSummary, ExportVerifyReport};
+pub use intake::{scan_file, AddresseeType, RegisterMeta, Registered, Review, ScanReport};
 pub use ledger::{Action, LedgerEntry, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy,
 };
 pub use sealdesk_core::domain::Role;
 pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, VerifyReport};
+pub use sealdesk_core::pii::{Finding as PiiFinding, PiiKind};
+pub use sealdesk_intake::{
+    worker_main as parse_worker_main, IntakeError, WorkerCommand, WORKER_ARG,
+};
 pub use session::{Me, Session};
 
 /// Meta keys.
@@ -54,6 +60,10 @@ pub struct Vault {
     store: Store,
     clock: Arc<dyn Clock>,
     rng: ApiRng,
+    /// Read once per open vault: the ledger's sealing state.
+    ledger: Option<ledger::LedgerCache>,
+    /// How to start a parse worker; the running binary when unset.
+    worker: Option<sealdesk_intake::WorkerCommand>,
 }
 
 /// What `init` hands back once: the open vault and the recovery code, which
@@ -91,7 +101,13 @@ impl Vault {
             db.meta_set(META_RECEIPT_PREFIX, b"SD")?;
             Ok::<_, ApiError>(())
         })?;
-        let mut vault = Vault { store, clock, rng };
+        let mut vault = Vault {
+            store,
+            clock,
+            rng,
+            ledger: None,
+            worker: None,
+        };
         let workstation = vault.init_ledger_keys(&recovery_pk)?;
         let admin = vault.create_user(
             &NewUser {
@@ -117,7 +133,13 @@ impl Vault {
     /// Opens an existing vault.
     pub fn open(dir: &Path, clock: Arc<dyn Clock>, rng: ApiRng) -> Result<Vault> {
         let store = Store::open(dir)?;
-        Ok(Vault { store, clock, rng })
+        Ok(Vault {
+            store,
+            clock,
+            rng,
+            ledger: None,
+            worker: None,
+        })
     }
 
     pub fn dir(&self) -> &Path {

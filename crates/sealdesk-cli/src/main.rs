@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use sealdesk_api::{
-    os_seeded_rng, ApiError, Category, NewTypedLetter, NewUser, Secrecy, Session, SystemClock,
-    Vault,
+    os_seeded_rng, AddresseeType, ApiError, Category, NewUser, PiiKind, RegisterMeta, Review,
+    Secrecy, Session, SystemClock, Vault, WorkerCommand,
 };
 use sealdesk_core::crypto::RecoveryCode;
 use sealdesk_core::domain::RoleSet;
@@ -66,8 +66,10 @@ enum Command {
     /// The ledger: verify, checkpoint, read, export.
     #[command(subcommand)]
     Ledger(LedgerCommand),
-    /// Register a letter (clerk). Today: UTF-8 text files.
-    Register(RegisterArgs),
+    /// Register a letter from a PDF, scan (JPEG/PNG/TIFF), e-mail (.eml) or text file (clerk).
+    Register(Box<RegisterArgs>),
+    /// Read a file and list the personal data found in it. Needs no vault.
+    Scan { file: PathBuf },
     /// The register.
     #[command(subcommand)]
     Letters(LettersCommand),
@@ -126,6 +128,39 @@ struct RegisterArgs {
     /// 案由; may be a code name.
     #[arg(long)]
     subject: Option<String>,
+    /// 密等 (default 密).
+    #[arg(long, default_value = "密")]
+    level: String,
+    /// Sending agency (or person; a person is kept in the identity compartment).
+    #[arg(long)]
+    sender: Option<String>,
+    /// The sending agency's document number.
+    #[arg(long)]
+    sender_doc_no: Option<String>,
+    /// agency, head or person.
+    #[arg(long, default_value = "agency")]
+    addressee: String,
+    /// Who opened the inner envelope (default: you).
+    #[arg(long)]
+    opened_by: Option<String>,
+    /// The seal was broken on arrival.
+    #[arg(long)]
+    seal_broken: bool,
+    /// Pages as counted (default: the file's own count).
+    #[arg(long)]
+    pages: Option<u32>,
+    /// A party named in the letter (procurement: companies); repeat for more.
+    #[arg(long = "party")]
+    parties: Vec<String>,
+    /// 保存年限 in years.
+    #[arg(long, default_value_t = 10)]
+    retention_years: u32,
+    /// Review: a detected value that is not personal data; repeat for more.
+    #[arg(long = "drop-finding")]
+    drop_findings: Vec<String>,
+    /// Review: a missed value, as KIND=VALUE (e.g. person=王小明); repeat for more.
+    #[arg(long = "add-finding")]
+    add_findings: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +229,7 @@ impl From<ApiError> for Failure {
             | "separation_of_duties"
             | "bad_recovery_code" => 2,
             "integrity" | "schema_too_new" | "ledger_unavailable" => 3,
+            "bad_file" => 4,
             _ => 1,
         };
         Failure {
@@ -226,6 +262,10 @@ fn bad_file(message: impl Into<String>) -> Failure {
 type CliResult = Result<(serde_json::Value, String), Failure>;
 
 fn main() -> ExitCode {
+    // Untrusted files are parsed by this same binary in a limited child process.
+    if std::env::args().nth(1).as_deref() == Some(sealdesk_api::WORKER_ARG) {
+        return ExitCode::from(u8::try_from(sealdesk_api::parse_worker_main()).unwrap_or(1));
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -350,6 +390,16 @@ impl Ctx {
             v.lock(s);
         }
     }
+}
+
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| bad_file(format!("{}: {e}", path.display())))
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
@@ -507,33 +557,90 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
         }
         Command::Ledger(cmd) => ledger_command(&cli, cmd, ctx),
         Command::Register(args) => {
-            let (vault, s) = ctx.login(&cli)?;
-            let bytes = std::fs::read(&args.file)
-                .map_err(|e| bad_file(format!("{}: {e}", args.file.display())))?;
-            let body = String::from_utf8(bytes).map_err(|_| {
-                bad_file(format!(
-                    "{}: not UTF-8 text (PDF, image and e-mail intake come next)",
-                    args.file.display()
-                ))
-            })?;
+            let bytes = read_input(&args.file)?;
             let secrecy = match (&args.until, &args.condition) {
                 (Some(d), None) => Secrecy::Until(d.clone()),
                 (None, Some(c)) => Secrecy::Condition(c.clone()),
                 _ => return Err(usage("give exactly one of --until or --condition")),
             };
-            let l = vault.register_typed_letter(
-                s,
-                &NewTypedLetter {
-                    subject: args.subject.clone().unwrap_or_default(),
-                    body,
-                    category: Category::parse(&args.category)?,
-                    secrecy,
-                },
-            )?;
-            Ok((
-                json!({"letter_id": l.id, "receipt_no": l.receipt_no, "level": l.level, "category": l.category, "registered_at": l.registered_at}),
-                format!("Registered {} ({})", l.receipt_no, l.id),
-            ))
+            let mut meta = RegisterMeta::new(Category::parse(&args.category)?, secrecy);
+            meta.subject = args.subject.clone().unwrap_or_default();
+            meta.level = args.level.clone();
+            meta.sender = args.sender.clone();
+            meta.sender_doc_no = args.sender_doc_no.clone();
+            meta.addressee = match args.addressee.as_str() {
+                "agency" => AddresseeType::Agency,
+                "head" => AddresseeType::Head,
+                "person" => AddresseeType::Person,
+                other => {
+                    return Err(usage(format!(
+                        "--addressee {other:?}: agency, head or person"
+                    )))
+                }
+            };
+            meta.opened_by = args.opened_by.clone();
+            meta.seal_intact = !args.seal_broken;
+            meta.pages = args.pages;
+            meta.parties = args.parties.clone();
+            meta.retention_years = args.retention_years;
+            let mut review = Review {
+                drop: args.drop_findings.clone(),
+                add: Vec::new(),
+            };
+            for a in &args.add_findings {
+                let (k, v) = a
+                    .split_once('=')
+                    .ok_or_else(|| usage(format!("--add-finding {a:?}: expected KIND=VALUE")))?;
+                let kind: PiiKind = serde_json::from_value(json!(k))
+                    .map_err(|_| usage(format!("unknown finding kind {k:?}")))?;
+                review.add.push((kind, v.to_owned()));
+            }
+            let name = file_name(&args.file);
+            let (vault, s) = ctx.login(&cli)?;
+            vault.set_parse_worker(WorkerCommand::current_exe().map_err(ApiError::BadFile)?);
+            let r = vault.register_file(s, &bytes, &name, &meta, &review)?;
+            let mut human = format!("Registered {} ({}) from {} ({} page(s), {} characters); {} finding(s) sealed in the identity compartment",
+                r.receipt_no, r.letter_id, r.source.as_str(), r.pages, r.text_chars, r.findings.len());
+            for n in &r.notices {
+                human.push_str(&format!("\n  {n}"));
+            }
+            Ok((to_json(&r), human))
+        }
+        Command::Scan { file } => {
+            let bytes = read_input(file)?;
+            let worker = WorkerCommand::current_exe().map_err(ApiError::BadFile)?;
+            let r = sealdesk_api::scan_file(&worker, &bytes, &file_name(file))?;
+            let mut human = format!(
+                "{}: {} ({} characters, {} page(s), read by {})",
+                file.display(),
+                r.source.as_str(),
+                r.text_chars,
+                r.pages,
+                r.extractor
+            );
+            for f in &r.findings {
+                human.push_str(&format!(
+                    "\n  {:<15} {}  [{}..{}] {:.2}",
+                    f.kind.as_str(),
+                    f.value,
+                    f.start,
+                    f.end,
+                    f.confidence
+                ));
+            }
+            for n in &r.notices {
+                human.push_str(&format!("\n  {n}"));
+            }
+            let value = json!({
+                "source": file.display().to_string(),
+                "kind": r.source,
+                "text_chars": r.text_chars,
+                "pages": r.pages,
+                "extractor": r.extractor,
+                "findings": to_json(&r.findings),
+                "notices": r.notices,
+            });
+            Ok((value, human))
         }
         Command::Letters(cmd) => {
             let (vault, s) = ctx.login(&cli)?;

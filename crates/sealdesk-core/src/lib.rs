@@ -10,6 +10,7 @@
 pub mod crypto;
 pub mod domain;
 pub mod ledger;
+pub mod pii;
 pub mod secret;
 pub mod time;
 

@@ -27,8 +27,17 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
     let text = std::str::from_utf8(bytes).ok();
     let looks_like_mail = |t: &str| {
         let first = t.lines().take(30).collect::<Vec<_>>();
-        let has = |h: &str| first.iter().any(|l| l.len() >= h.len() && l[..h.len()].eq_ignore_ascii_case(h));
-        (has("From:") || has("Received:")) && (has("Subject:") || has("To:") || has("MIME-Version:"))
+        // Compare bytes: a line may start with CJK, where slicing a &str
+        // at an ASCII header's length would split a character.
+        let has = |h: &str| {
+            first.iter().any(|l| {
+                l.as_bytes()
+                    .get(..h.len())
+                    .is_some_and(|b| b.eq_ignore_ascii_case(h.as_bytes()))
+            })
+        };
+        (has("From:") || has("Received:"))
+            && (has("Subject:") || has("To:") || has("MIME-Version:"))
     };
     if lower.ends_with(".eml") || lower.ends_with(".msg") && text.is_some_and(looks_like_mail) {
         return Ok(SourceKind::Email);
@@ -40,7 +49,9 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
         return Ok(SourceKind::Text);
     }
     if lower.ends_with(".pdf") {
-        return Err(IntakeError::Malformed("named .pdf but has no PDF header".into()));
+        return Err(IntakeError::Malformed(
+            "named .pdf but has no PDF header".into(),
+        ));
     }
     Err(IntakeError::Unsupported(format!(
         "{file_name}: not a PDF, JPEG, PNG, TIFF, e-mail or UTF-8 text file"
@@ -73,7 +84,8 @@ fn empty(source: SourceKind, extractor: &str) -> Extracted {
 }
 
 fn extract_text(bytes: &[u8]) -> Result<Extracted, IntakeError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| IntakeError::Unsupported("text is not UTF-8".into()))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| IntakeError::Unsupported("text is not UTF-8".into()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = empty(SourceKind::Text, "utf-8");
     out.text = normalize_newlines(text);
@@ -107,7 +119,9 @@ fn is_garbled(text: &str) -> bool {
 /// text. ARCHITECTURE.md records the measurements behind this order.
 fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     let pages = pdf_page_count(bytes);
-    let first = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem(bytes)));
+    let first = catch_unwind(AssertUnwindSafe(|| {
+        pdf_extract::extract_text_from_mem(bytes)
+    }));
     let (text, extractor) = match first {
         Ok(Ok(t)) if !is_garbled(&t) => (t, "pdf-extract"),
         _ => match oxide_text(bytes) {
@@ -127,7 +141,10 @@ fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     out.text = tidy_pdf_text(&text);
     out.has_text_layer = !out.text.trim().is_empty();
     if !out.has_text_layer {
-        out.notices.push("此 PDF 無文字層（掃描影像），請人工輸入或待 OCR。 No text layer: a scanned PDF.".into());
+        out.notices.push(
+            "此 PDF 無文字層（掃描影像），請人工輸入或待 OCR。 No text layer: a scanned PDF."
+                .into(),
+        );
     }
     Ok(out)
 }
@@ -145,11 +162,16 @@ fn pdf_page_count(bytes: &[u8]) -> Option<u32> {
 
 fn oxide_text(bytes: &[u8]) -> Result<String, IntakeError> {
     let r = catch_unwind(AssertUnwindSafe(|| -> Result<String, IntakeError> {
-        let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec()).map_err(|e| IntakeError::Malformed(e.to_string()))?;
-        let n = doc.page_count().map_err(|e| IntakeError::Malformed(e.to_string()))?;
+        let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec())
+            .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+        let n = doc
+            .page_count()
+            .map_err(|e| IntakeError::Malformed(e.to_string()))?;
         let mut text = String::new();
         for i in 0..n {
-            let page = doc.extract_text(i).map_err(|e| IntakeError::Malformed(format!("page {}: {e}", i + 1)))?;
+            let page = doc
+                .extract_text(i)
+                .map_err(|e| IntakeError::Malformed(format!("page {}: {e}", i + 1)))?;
             if i > 0 {
                 text.push('\u{000C}');
             }
@@ -159,7 +181,9 @@ fn oxide_text(bytes: &[u8]) -> Result<String, IntakeError> {
     }));
     match r {
         Ok(r) => r,
-        Err(_) => Err(IntakeError::Malformed("the PDF reader failed on this file".into())),
+        Err(_) => Err(IntakeError::Malformed(
+            "the PDF reader failed on this file".into(),
+        )),
     }
 }
 
@@ -170,7 +194,8 @@ fn oxide_text(bytes: &[u8]) -> Result<String, IntakeError> {
 fn tidy_pdf_text(text: &str) -> String {
     let text = normalize_newlines(text);
     let chars: Vec<char> = text.chars().collect();
-    let is_cjk = |c: char| ('\u{3000}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c);
+    let is_cjk =
+        |c: char| ('\u{3000}'..='\u{9FFF}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c);
     let mut out = String::with_capacity(text.len());
     for (i, c) in chars.iter().enumerate() {
         if *c == ' ' {
@@ -196,7 +221,9 @@ fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     limits.max_image_width = Some(20_000);
     limits.max_image_height = Some(20_000);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| IntakeError::Malformed(e.to_string()))?;
+    let img = reader
+        .decode()
+        .map_err(|e| IntakeError::Malformed(e.to_string()))?;
     // Re-encoding from decoded pixels keeps no EXIF, GPS or other metadata.
     let mut png = Vec::new();
     img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
@@ -224,7 +251,11 @@ fn extract_email(bytes: &[u8]) -> Result<Extracted, IntakeError> {
         from_address: from.and_then(|a| a.address()).map(str::to_owned),
         to: msg
             .to()
-            .map(|a| a.iter().filter_map(|x| x.address().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.address().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default(),
         subject: msg.subject().map(str::to_owned),
         date: msg.date().map(|d| d.to_rfc3339()),

@@ -125,6 +125,7 @@ mod hex_opt {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
         let o: Option<String> = Option::deserialize(d)?;
-        o.map(|h| hex::decode(h).map_err(serde::de::Error::custom)).transpose()
+        o.map(|h| hex::decode(h).map_err(serde::de::Error::custom))
+            .transpose()
     }
 }

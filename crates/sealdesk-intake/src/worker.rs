@@ -25,7 +25,10 @@ impl WorkerCommand {
     /// The running binary itself, in worker mode.
     pub fn current_exe() -> Result<Self, IntakeError> {
         let program = std::env::current_exe().map_err(|e| IntakeError::Worker(e.to_string()))?;
-        Ok(Self { program, args: vec![WORKER_ARG.into()] })
+        Ok(Self {
+            program,
+            args: vec![WORKER_ARG.into()],
+        })
     }
 }
 
@@ -39,7 +42,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { timeout_secs: 20, max_memory_mib: 1024, max_file_mib: 64 }
+        Self {
+            timeout_secs: 20,
+            max_memory_mib: 1024,
+            max_file_mib: 64,
+        }
     }
 }
 
@@ -52,7 +59,12 @@ enum Reply {
 
 /// Parses `bytes` in a fresh worker process. A crash, an abort, a hang or a
 /// limit ends only the worker; the caller gets an error for this file.
-pub fn run_isolated(cmd: &WorkerCommand, bytes: &[u8], file_name: &str, limits: Limits) -> Result<Extracted, IntakeError> {
+pub fn run_isolated(
+    cmd: &WorkerCommand,
+    bytes: &[u8],
+    file_name: &str,
+    limits: Limits,
+) -> Result<Extracted, IntakeError> {
     if bytes.is_empty() {
         return Err(IntakeError::Empty);
     }
@@ -76,9 +88,18 @@ pub fn run_isolated(cmd: &WorkerCommand, bytes: &[u8], file_name: &str, limits: 
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| IntakeError::Worker(format!("{}: {e}", cmd.program.display())))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| IntakeError::Worker("no stdin".into()))?;
-    let mut stdout = child.stdout.take().ok_or_else(|| IntakeError::Worker("no stdout".into()))?;
-    let mut stderr = child.stderr.take().ok_or_else(|| IntakeError::Worker("no stderr".into()))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| IntakeError::Worker("no stdin".into()))?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| IntakeError::Worker("no stdout".into()))?;
+    let mut stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| IntakeError::Worker("no stderr".into()))?;
     // Feed and drain on threads so that a worker that stops reading or
     // floods its output cannot block the parent past the time limit.
     let input = bytes.to_vec();
@@ -157,7 +178,10 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 }
 
 fn arg_value(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 /// The worker's `main`: reads one file on stdin, writes one JSON reply on
@@ -166,8 +190,12 @@ fn arg_value(args: &[String], name: &str) -> Option<String> {
 pub fn worker_main() -> i32 {
     let args: Vec<String> = std::env::args().collect();
     let name = arg_value(&args, "--name").unwrap_or_default();
-    let max_mem = arg_value(&args, "--max-mem").and_then(|v| v.parse::<u64>().ok()).unwrap_or(1024);
-    let cpu = arg_value(&args, "--cpu").and_then(|v| v.parse::<u64>().ok()).unwrap_or(20);
+    let max_mem = arg_value(&args, "--max-mem")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(1024);
+    let cpu = arg_value(&args, "--cpu")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(20);
     // Limits first, before any untrusted byte is read. The address-space
     // limit makes a decompression bomb fail an allocation instead of taking
     // the machine's memory; the CPU limit backs up the parent's timer.

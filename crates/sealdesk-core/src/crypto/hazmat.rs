@@ -58,7 +58,9 @@ pub(super) fn aes_gcm_seal_in_place(
 ) {
     let cipher = Aes256Gcm::new(key.expose().into());
     // Fails only beyond 64 GiB of input, which no caller can produce.
-    if let Ok(tag) = cipher.encrypt_in_place_detached(Nonce::from_slice(nonce), aad, &mut buf[start..]) {
+    if let Ok(tag) =
+        cipher.encrypt_in_place_detached(Nonce::from_slice(nonce), aad, &mut buf[start..])
+    {
         buf.extend_from_slice(&tag);
     } else {
         buf.truncate(start);

@@ -119,7 +119,13 @@ fn seal_record_with_nonce(
     out.push(RECORD_V1);
     out.extend_from_slice(nonce);
     out.extend_from_slice(plaintext);
-    hazmat::aes_gcm_seal_in_place(&key.0, nonce, &binding.associated_data(), &mut out, 1 + NONCE_LEN);
+    hazmat::aes_gcm_seal_in_place(
+        &key.0,
+        nonce,
+        &binding.associated_data(),
+        &mut out,
+        1 + NONCE_LEN,
+    );
     out
 }
 
@@ -269,6 +275,63 @@ fn wrap_with(
     out.extend_from_slice(nonce);
     out.extend_from_slice(&ct);
     out
+}
+
+/// Wraps many payloads to one recipient with one ephemeral key: the X25519
+/// agreement and HKDF run once, each payload gets a fresh nonce. The output
+/// of [`Wrapper::wrap`] has exactly the layout of [`wrap_to`] and opens with
+/// [`unwrap_with`]. The ledger uses it so that an append costs one AES-GCM
+/// seal instead of two scalar multiplications.
+pub struct Wrapper {
+    recipient: UserPublicKey,
+    ephemeral_pk: UserPublicKey,
+    kek: SecretBytes32,
+}
+
+impl Wrapper {
+    pub fn make(recipient: &UserPublicKey, rng: &mut impl CryptoRngCore) -> Self {
+        let ephemeral = UserSecretKey::make(rng);
+        let ephemeral_pk = ephemeral.public_key();
+        let kek = derive_kek(&ephemeral, &ephemeral_pk, recipient, recipient)
+            .unwrap_or_else(|_| SecretBytes32::new([0u8; 32]));
+        Self {
+            recipient: *recipient,
+            ephemeral_pk,
+            kek,
+        }
+    }
+
+    pub fn recipient(&self) -> &UserPublicKey {
+        &self.recipient
+    }
+
+    pub fn wrap(
+        &self,
+        binding: &WrapBinding<'_>,
+        payload: &[u8],
+        rng: &mut impl CryptoRngCore,
+    ) -> Vec<u8> {
+        let nonce = hazmat::make_nonce(rng);
+        let mut out = Vec::with_capacity(1 + 32 + NONCE_LEN + payload.len() + TAG_LEN);
+        out.push(WRAP_V1);
+        out.extend_from_slice(self.ephemeral_pk.as_bytes());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(payload);
+        hazmat::aes_gcm_seal_in_place(
+            &self.kek,
+            &nonce,
+            &binding.associated_data(&self.recipient),
+            &mut out,
+            1 + 32 + NONCE_LEN,
+        );
+        out
+    }
+}
+
+impl std::fmt::Debug for Wrapper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Wrapper([REDACTED])")
+    }
 }
 
 pub fn unwrap_with(

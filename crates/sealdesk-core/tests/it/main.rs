@@ -2,6 +2,7 @@
 
 mod crypto;
 mod golden;
+mod pii;
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;

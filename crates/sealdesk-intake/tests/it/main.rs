@@ -8,11 +8,19 @@ use std::time::{Duration, Instant};
 use sealdesk_intake::{run_isolated, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
 
 fn data(name: &str) -> Vec<u8> {
-    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).expect("test data")
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
+    )
+    .expect("test data")
 }
 
 fn worker() -> WorkerCommand {
-    WorkerCommand { program: env!("CARGO_BIN_EXE_sealdesk-parse-worker").into(), args: vec![] }
+    WorkerCommand {
+        program: env!("CARGO_BIN_EXE_sealdesk-parse-worker").into(),
+        args: vec![],
+    }
 }
 
 fn parse(bytes: &[u8], name: &str) -> Result<Extracted, IntakeError> {
@@ -24,7 +32,12 @@ fn check_pdf(file: &str, wants: &[&str]) {
     assert_eq!(ex.source, SourceKind::Pdf);
     assert!(ex.has_text_layer, "{file}");
     for w in wants {
-        assert!(ex.text.contains(w), "{file} via {}: {w:?} missing from {:?}", ex.extractor, ex.text);
+        assert!(
+            ex.text.contains(w),
+            "{file} via {}: {w:?} missing from {:?}",
+            ex.extractor,
+            ex.text
+        );
     }
 }
 
@@ -32,25 +45,45 @@ fn check_pdf(file: &str, wants: &[&str]) {
 fn cid_keyed_traditional_chinese_pdf_unicns_ucs2_h() {
     // The e-mail address is broken across two lines in this PDF, as word
     // processors do; the detector joins it, the extractor must not lose it.
-    check_pdf("cid-unicns-ucs2-h.pdf", &["檢舉本局某承辦人員", "許俊宏", "C181590831", "sdhu81", "@gmail.com", "陳情人"]);
+    check_pdf(
+        "cid-unicns-ucs2-h.pdf",
+        &[
+            "檢舉本局某承辦人員",
+            "許俊宏",
+            "C181590831",
+            "sdhu81",
+            "@gmail.com",
+            "陳情人",
+        ],
+    );
 }
 
 #[test]
 fn cid_keyed_simplified_chinese_pdf_unigb_ucs2_h() {
-    check_pdf("cid-unigb-ucs2-h.pdf", &["检举信", "A123456789", "0912-345-678"]);
+    check_pdf(
+        "cid-unigb-ucs2-h.pdf",
+        &["检举信", "A123456789", "0912-345-678"],
+    );
 }
 
 #[test]
 fn office_suite_sample_pdfs() {
     check_pdf("sample-01.pdf", &["許俊宏", "C181590831", "中央西路二段"]);
-    check_pdf("sample-04.pdf", &["立穩工程股份有限公司", "66617603", "黃宗華"]);
+    check_pdf(
+        "sample-04.pdf",
+        &["立穩工程股份有限公司", "66617603", "黃宗華"],
+    );
 }
 
 #[test]
 fn twenty_page_pdf_counts_pages() {
     let ex = parse(&data("twenty-pages-zh-tw.pdf"), "twenty.pdf").expect("reads");
     assert_eq!(ex.pages, 20);
-    assert!(ex.text.contains("第 20 頁") || ex.text.contains("第20頁"), "{}", &ex.text[ex.text.len().saturating_sub(200)..]);
+    assert!(
+        ex.text.contains("第 20 頁") || ex.text.contains("第20頁"),
+        "{}",
+        &ex.text[ex.text.len().saturating_sub(200)..]
+    );
 }
 
 #[test]
@@ -60,10 +93,17 @@ fn scan_has_no_text_layer_and_loses_its_metadata() {
     assert_eq!(ex.source, SourceKind::Image);
     assert!(!ex.has_text_layer);
     assert!(ex.text.is_empty());
-    assert!(ex.notices.iter().any(|n| n.contains("無文字層")), "{:?}", ex.notices);
+    assert!(
+        ex.notices.iter().any(|n| n.contains("無文字層")),
+        "{:?}",
+        ex.notices
+    );
     let png = ex.working_image.expect("working image");
     assert!(png.starts_with(b"\x89PNG"));
-    assert!(!png.windows(4).any(|w| w == b"Exif" || w == b"eXIf"), "metadata dropped");
+    assert!(
+        !png.windows(4).any(|w| w == b"Exif" || w == b"eXIf"),
+        "metadata dropped"
+    );
 }
 
 #[test]
@@ -112,10 +152,18 @@ fn email_base64_quoted_printable_and_attachment() {
 /// Runs one hostile file; it must end within the limit with either an error
 /// or an empty result, and this process must survive to assert it.
 fn check_hostile(name: &str, bytes: &[u8]) -> Result<Extracted, IntakeError> {
-    let limits = Limits { timeout_secs: 20, max_memory_mib: 512, max_file_mib: 64 };
+    let limits = Limits {
+        timeout_secs: 20,
+        max_memory_mib: 512,
+        max_file_mib: 64,
+    };
     let t = Instant::now();
     let r = run_isolated(&worker(), bytes, name, limits);
-    assert!(t.elapsed() < Duration::from_secs(25), "{name} took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(25),
+        "{name} took {:?}",
+        t.elapsed()
+    );
     if let Err(e) = &r {
         assert!(!e.to_string().is_empty());
     }
@@ -137,23 +185,44 @@ fn empty_pages_pdf(pages: usize) -> Vec<u8> {
     v.extend_from_slice(b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n");
     offsets.push(v.len());
     let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 3)).collect();
-    v.extend_from_slice(format!("2 0 obj<</Type/Pages/Count {pages}/Kids[{}]>>endobj\n", kids.join(" ")).as_bytes());
+    v.extend_from_slice(
+        format!(
+            "2 0 obj<</Type/Pages/Count {pages}/Kids[{}]>>endobj\n",
+            kids.join(" ")
+        )
+        .as_bytes(),
+    );
     for i in 0..pages {
         offsets.push(v.len());
-        v.extend_from_slice(format!("{} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n", i + 3).as_bytes());
+        v.extend_from_slice(
+            format!(
+                "{} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n",
+                i + 3
+            )
+            .as_bytes(),
+        );
     }
     let xref = v.len();
     v.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes());
     for o in &offsets {
         v.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
-    v.extend_from_slice(format!("trailer<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n", offsets.len() + 1).as_bytes());
+    v.extend_from_slice(
+        format!(
+            "trailer<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+        .as_bytes(),
+    );
     v
 }
 
 #[test]
 fn t7_empty_file_is_a_clear_error() {
-    assert_eq!(check_hostile("empty.pdf", b"").err(), Some(IntakeError::Empty));
+    assert_eq!(
+        check_hostile("empty.pdf", b"").err(),
+        Some(IntakeError::Empty)
+    );
 }
 
 #[test]
@@ -179,7 +248,10 @@ fn t7_truncated_pdf_gives_an_error_or_no_text() {
     for cut in [16, 1000, pdf.len() / 2] {
         let r = check_hostile("truncated.pdf", &pdf[..cut]);
         if let Ok(ex) = r {
-            assert!(!ex.text.contains("C181590831") || cut > pdf.len() / 3, "cut {cut}");
+            assert!(
+                !ex.text.contains("C181590831") || cut > pdf.len() / 3,
+                "cut {cut}"
+            );
         }
     }
 }
@@ -198,7 +270,10 @@ fn t7_deeply_nested_pdf_does_not_take_the_caller_down() {
 fn t7_zip_bomb_like_stream_is_limited() {
     let r = check_hostile("bomb.pdf", &data("bomb-stream.pdf"));
     if let Ok(ex) = r {
-        assert!(ex.text.len() < 1 << 20, "a bomb must not come back as 256 MiB of text");
+        assert!(
+            ex.text.len() < 1 << 20,
+            "a bomb must not come back as 256 MiB of text"
+        );
     }
 }
 
@@ -215,30 +290,74 @@ fn t7_broken_image_and_mail() {
     let r = check_hostile("broken.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 1, 2, 3]);
     assert!(matches!(r, Err(IntakeError::Malformed(_))), "{r:?}");
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend_from_slice(&[0, 0, 0, 13, b'I', b'H', b'D', b'R', 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    png.extend_from_slice(&[
+        0, 0, 0, 13, b'I', b'H', b'D', b'R', 0x7f, 0xff, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff, 8, 6,
+        0, 0, 0, 0, 0, 0, 0,
+    ]);
     let r = check_hostile("huge.png", &png);
     assert!(r.is_err(), "a 2^31 x 2^31 image is refused: {r:?}");
 }
 
 #[test]
 fn t7_hang_is_stopped_at_the_time_limit() {
-    let sleeper = WorkerCommand { program: "sh".into(), args: vec!["-c".into(), "sleep 30".into(), "sh".into()] };
+    let sleeper = WorkerCommand {
+        program: "sh".into(),
+        args: vec!["-c".into(), "sleep 30".into(), "sh".into()],
+    };
     let t = Instant::now();
-    let r = run_isolated(&sleeper, b"%PDF-1.4", "x.pdf", Limits { timeout_secs: 1, ..Limits::default() });
+    let r = run_isolated(
+        &sleeper,
+        b"%PDF-1.4",
+        "x.pdf",
+        Limits {
+            timeout_secs: 1,
+            ..Limits::default()
+        },
+    );
     assert_eq!(r.err(), Some(IntakeError::Timeout(1)));
     assert!(t.elapsed() < Duration::from_secs(5));
 }
 
 #[test]
 fn t7_crash_is_reported_not_propagated() {
-    let crasher = WorkerCommand { program: "sh".into(), args: vec!["-c".into(), "kill -SEGV $$".into(), "sh".into()] };
+    let crasher = WorkerCommand {
+        program: "sh".into(),
+        args: vec!["-c".into(), "kill -SEGV $$".into(), "sh".into()],
+    };
     let r = run_isolated(&crasher, b"%PDF-1.4", "x.pdf", Limits::default());
-    assert!(matches!(&r, Err(IntakeError::Crashed(s)) if s.contains("11")), "{r:?}");
+    assert!(
+        matches!(&r, Err(IntakeError::Crashed(s)) if s.contains("11")),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn t7_oversized_file_is_refused_before_parsing() {
     let big = vec![b'a'; 2 * 1024 * 1024];
-    let r = run_isolated(&worker(), &big, "big.txt", Limits { max_file_mib: 1, ..Limits::default() });
+    let r = run_isolated(
+        &worker(),
+        &big,
+        "big.txt",
+        Limits {
+            max_file_mib: 1,
+            ..Limits::default()
+        },
+    );
     assert_eq!(r.err(), Some(IntakeError::TooLarge(1)));
+}
+
+/// Regression: a text file whose lines start with CJK made the e-mail
+/// sniffing slice a `&str` inside a character and panic.
+#[test]
+fn cjk_text_is_not_mistaken_for_mail_and_does_not_panic() {
+    for text in [
+        "主旨:檢舉\n說明:一、二、三",
+        "寄件者:王小明\n主旨:陳情",
+        "F",
+        "From:",
+        "\u{feff}主旨",
+    ] {
+        let ex = sealdesk_intake::extract(text.as_bytes(), "typed.txt").expect("reads");
+        assert_eq!(ex.source, SourceKind::Text, "{text:?}");
+    }
 }

@@ -1,0 +1,505 @@
+//! Registering a letter from a file: read it in a limited worker process,
+//! detect personal data, seal the whole letter and its sender's identity
+//! away, and keep a masked working copy for everyone else.
+//!
+//! Two data keys per letter:
+//! * the **letter key** (`letter`) seals the register record and the masked
+//!   working copy. Routing later wraps it to handlers.
+//! * the **identity key** (`identity`) seals the original file, the full
+//!   extracted text, a scan's image, and the identity compartment (the
+//!   detected personal data and the e-mail headers). It is wrapped to the
+//!   registering clerk and the recovery key only; closing or declassifying a
+//!   letter never changes that.
+
+use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
+use sealdesk_core::domain::Role;
+use sealdesk_core::pii::{self, Finding, PiiKind};
+use sealdesk_intake::{EmailHeaders, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
+use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::{Action, Event};
+use crate::letters::{roc_year, Category, Secrecy};
+use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
+
+pub(crate) const KEY_LETTER: &str = "letter";
+pub(crate) const KEY_IDENTITY: &str = "identity";
+pub(crate) const REC_REGISTER: &str = "register";
+pub(crate) const REC_WORKING: &str = "working";
+pub(crate) const REC_ORIGINAL: &str = "original";
+pub(crate) const REC_FULLTEXT: &str = "fulltext";
+pub(crate) const REC_IDENTITY: &str = "identity";
+pub(crate) const REC_SCAN: &str = "scan";
+
+/// Who the letter is addressed to (it decides who may open it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AddresseeType {
+    /// The agency: opened by the head or the head's designee.
+    #[default]
+    Agency,
+    /// The head of the agency by name.
+    Head,
+    /// A named person: only that person opens it.
+    Person,
+}
+
+/// The register fields a clerk fills in (密件登記).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterMeta {
+    pub category: Category,
+    pub secrecy: Secrecy,
+    /// 案由; may be a code name.
+    pub subject: String,
+    /// 密等; 「密」 unless stated.
+    pub level: String,
+    /// Sending agency or person (kept in the identity compartment when a person).
+    pub sender: Option<String>,
+    /// The sending agency's document number.
+    pub sender_doc_no: Option<String>,
+    pub addressee: AddresseeType,
+    /// Who opened the inner envelope; the clerk unless stated.
+    pub opened_by: Option<String>,
+    pub seal_intact: bool,
+    /// Pages as counted by the clerk; the file's own count when absent.
+    pub pages: Option<u32>,
+    /// Parties (procurement: the objecting company and any company named).
+    pub parties: Vec<String>,
+    /// 保存年限, in years.
+    pub retention_years: u32,
+    /// When the letter arrived (UTC ms); now when absent.
+    pub received_at: Option<i64>,
+}
+
+impl RegisterMeta {
+    pub fn new(category: Category, secrecy: Secrecy) -> Self {
+        Self {
+            category,
+            secrecy,
+            subject: String::new(),
+            level: "密".into(),
+            sender: None,
+            sender_doc_no: None,
+            addressee: AddresseeType::Agency,
+            opened_by: None,
+            seal_intact: true,
+            pages: None,
+            parties: Vec::new(),
+            retention_years: 10,
+            received_at: None,
+        }
+    }
+}
+
+/// The clerk's review of the detected personal data, applied before sealing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Review {
+    /// Values that are not personal data (a false finding).
+    pub drop: Vec<String>,
+    /// Missed ones: kind and value as written in the letter.
+    pub add: Vec<(PiiKind, String)>,
+}
+
+/// The sealed register record of a letter. Nothing identifying: the
+/// sender, when a person, and all findings live in the identity compartment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct RegisterRecord {
+    pub subject: String,
+    pub secrecy: Secrecy,
+    #[serde(default)]
+    pub sender_agency: Option<String>,
+    #[serde(default)]
+    pub sender_doc_no: Option<String>,
+    #[serde(default)]
+    pub addressee: AddresseeType,
+    #[serde(default)]
+    pub opened_by: Option<String>,
+    #[serde(default)]
+    pub seal_intact: bool,
+    #[serde(default)]
+    pub pages: u32,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+    #[serde(default)]
+    pub retention_years: u32,
+    #[serde(default)]
+    pub received_at: i64,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub original_sha256: String,
+    #[serde(default)]
+    pub has_text_layer: bool,
+    #[serde(default)]
+    pub notices: Vec<String>,
+    /// How many findings of each kind were masked (counts, never values).
+    #[serde(default)]
+    pub masked: Vec<(String, usize)>,
+}
+
+/// The identity compartment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct IdentityRecord {
+    pub findings: Vec<Finding>,
+    pub email: Option<EmailHeaders>,
+    pub sender_person: Option<String>,
+    pub parties: Vec<String>,
+}
+
+/// What the clerk gets back from registering.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registered {
+    pub letter_id: String,
+    pub receipt_no: String,
+    pub level: String,
+    pub category: String,
+    pub registered_at: i64,
+    pub source: SourceKind,
+    pub pages: u32,
+    pub text_chars: usize,
+    pub has_text_layer: bool,
+    pub original_sha256: String,
+    /// For the registering clerk's review only.
+    pub findings: Vec<Finding>,
+    pub notices: Vec<String>,
+}
+
+/// What `scan` reports (no vault).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanReport {
+    pub source: SourceKind,
+    pub text_chars: usize,
+    pub pages: u32,
+    pub extractor: String,
+    pub findings: Vec<Finding>,
+    pub notices: Vec<String>,
+}
+
+fn intake_error(e: IntakeError) -> ApiError {
+    ApiError::BadFile(e)
+}
+
+/// Reads a file in a worker and detects personal data. Needs no vault.
+pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Result<ScanReport> {
+    let ex = sealdesk_intake::run_isolated(worker, bytes, file_name, Limits::default())
+        .map_err(intake_error)?;
+    let findings = pii::detect(&ex.text);
+    Ok(ScanReport {
+        source: ex.source,
+        text_chars: ex.text.chars().count(),
+        pages: ex.pages,
+        extractor: ex.extractor,
+        findings,
+        notices: ex.notices,
+    })
+}
+
+fn apply_review(text: &str, mut findings: Vec<Finding>, review: &Review) -> Vec<Finding> {
+    findings.retain(|f| {
+        !review
+            .drop
+            .iter()
+            .any(|d| d == &f.value || text.get(f.start..f.end) == Some(d.as_str()))
+    });
+    for (kind, value) in &review.add {
+        let mut found = false;
+        for (start, m) in text.match_indices(value.as_str()) {
+            found = true;
+            findings.push(Finding {
+                kind: *kind,
+                value: value.clone(),
+                start,
+                end: start + m.len(),
+                confidence: 1.0,
+            });
+        }
+        if !found {
+            findings.push(Finding {
+                kind: *kind,
+                value: value.clone(),
+                start: 0,
+                end: 0,
+                confidence: 1.0,
+            });
+        }
+    }
+    findings.sort_by_key(|f| (f.start, f.end));
+    findings
+}
+
+impl Vault {
+    /// The worker command used to parse files (set by the shell: the CLI and
+    /// the app run themselves in worker mode).
+    pub fn set_parse_worker(&mut self, worker: WorkerCommand) {
+        self.worker = Some(worker);
+    }
+
+    /// Clerk: registers a letter from a file (PDF, scan, e-mail or text).
+    pub fn register_file(
+        &mut self,
+        session: &mut Session,
+        bytes: &[u8],
+        file_name: &str,
+        meta: &RegisterMeta,
+        review: &Review,
+    ) -> Result<Registered> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "registering a letter",
+        )?;
+        meta.secrecy.check()?;
+        let worker = match &self.worker {
+            Some(w) => w.clone(),
+            None => WorkerCommand::current_exe().map_err(intake_error)?,
+        };
+        let ex = sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
+            .map_err(intake_error)?;
+        self.register_extracted(session, &actor, bytes, ex, meta, review)
+    }
+
+    /// Clerk: registers a letter typed into the form.
+    pub fn register_text(
+        &mut self,
+        session: &mut Session,
+        text: &str,
+        meta: &RegisterMeta,
+        review: &Review,
+    ) -> Result<Registered> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "registering a letter",
+        )?;
+        meta.secrecy.check()?;
+        if text.trim().is_empty() {
+            return Err(ApiError::BadInput("the letter has no text".into()));
+        }
+        // Typed text is the clerk's own input: no need to isolate it.
+        let ex = sealdesk_intake::extract(text.as_bytes(), "typed.txt").map_err(intake_error)?;
+        self.register_extracted(session, &actor, text.as_bytes(), ex, meta, review)
+    }
+
+    fn register_extracted(
+        &mut self,
+        session: &mut Session,
+        actor: &crate::session::Actor,
+        original: &[u8],
+        ex: Extracted,
+        meta: &RegisterMeta,
+        review: &Review,
+    ) -> Result<Registered> {
+        let now = self.now();
+        let recovery = self.recovery_public_key()?;
+        let findings = apply_review(&ex.text, pii::detect(&ex.text), review);
+        let working = pii::mask(&ex.text, &findings);
+        let original_sha256 = hex::encode(crypto::sha256(original));
+        let mut masked: Vec<(String, usize)> = Vec::new();
+        for f in &findings {
+            match masked.iter_mut().find(|(k, _)| k == f.kind.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => masked.push((f.kind.as_str().to_owned(), 1)),
+            }
+        }
+        // A person who sent the letter is identity; an agency is not.
+        let sender_is_person = meta.sender.as_deref().is_some_and(|s| {
+            !s.contains('局')
+                && !s.contains('府')
+                && !s.contains('署')
+                && !s.contains('部')
+                && !s.contains("公所")
+                && !s.contains('處')
+        });
+        let register = RegisterRecord {
+            subject: meta.subject.clone(),
+            secrecy: meta.secrecy.clone(),
+            sender_agency: if sender_is_person {
+                None
+            } else {
+                meta.sender.clone()
+            },
+            sender_doc_no: meta.sender_doc_no.clone(),
+            addressee: meta.addressee,
+            opened_by: Some(meta.opened_by.clone().unwrap_or_else(|| actor.name.clone())),
+            seal_intact: meta.seal_intact,
+            pages: meta.pages.unwrap_or(ex.pages),
+            attachments: ex
+                .attachments
+                .iter()
+                .map(|a| format!("{} ({} B)", a.name, a.size))
+                .collect(),
+            retention_years: meta.retention_years,
+            received_at: meta.received_at.unwrap_or(now.unix_millis()),
+            source: ex.source.as_str().into(),
+            original_sha256: original_sha256.clone(),
+            has_text_layer: ex.has_text_layer,
+            notices: ex.notices.clone(),
+            masked,
+        };
+        let identity = IdentityRecord {
+            findings: findings.clone(),
+            email: ex.email.clone(),
+            sender_person: if sender_is_person {
+                meta.sender.clone()
+            } else {
+                None
+            },
+            parties: meta.parties.clone(),
+        };
+        let to_json = |e: serde_json::Error| ApiError::BadInput(e.to_string());
+        let register_json = serde_json::to_vec(&register).map_err(to_json)?;
+        let identity_json = serde_json::to_vec(&identity).map_err(to_json)?;
+        let letter_id = self.make_id();
+        let letter_key_id = self.make_id();
+        let identity_key_id = self.make_id();
+        let letter_key = DataKey::make(&mut self.rng);
+        let identity_key = DataKey::make(&mut self.rng);
+        let mut records = Vec::new();
+        let mut seal =
+            |vault: &mut Vault, key: &DataKey, key_id: &str, purpose: &str, bytes: &[u8]| {
+                let id = vault.make_id();
+                let sealed = crypto::seal_record(
+                    key,
+                    &RecordBinding {
+                        record_id: &id,
+                        purpose,
+                    },
+                    bytes,
+                    &mut vault.rng,
+                );
+                records.push(RecordRow {
+                    id,
+                    key_id: key_id.to_owned(),
+                    purpose: purpose.into(),
+                    sealed,
+                    created_at: now.unix_millis(),
+                });
+            };
+        seal(
+            self,
+            &letter_key,
+            &letter_key_id,
+            REC_REGISTER,
+            &register_json,
+        );
+        seal(
+            self,
+            &letter_key,
+            &letter_key_id,
+            REC_WORKING,
+            working.as_bytes(),
+        );
+        seal(
+            self,
+            &identity_key,
+            &identity_key_id,
+            REC_ORIGINAL,
+            original,
+        );
+        seal(
+            self,
+            &identity_key,
+            &identity_key_id,
+            REC_FULLTEXT,
+            ex.text.as_bytes(),
+        );
+        seal(
+            self,
+            &identity_key,
+            &identity_key_id,
+            REC_IDENTITY,
+            &identity_json,
+        );
+        if let Some(img) = &ex.working_image {
+            seal(self, &identity_key, &identity_key_id, REC_SCAN, img);
+        }
+        let mut wraps = Vec::new();
+        for (key_id, purpose, key) in [
+            (&letter_key_id, KEY_LETTER, &letter_key),
+            (&identity_key_id, KEY_IDENTITY, &identity_key),
+        ] {
+            let binding = WrapBinding {
+                record_id: key_id,
+                purpose,
+            };
+            for (recipient, pk) in [
+                (actor.id.as_str(), &actor.public_key),
+                (RECOVERY_RECIPIENT, &recovery),
+            ] {
+                let wrapped = crypto::wrap_data_key(pk, &binding, key, &mut self.rng);
+                wraps.push(WrapRow {
+                    key_id: key_id.clone(),
+                    recipient: recipient.to_owned(),
+                    wrapped,
+                });
+            }
+        }
+        let prefix = String::from_utf8(
+            self.store
+                .read(|db| db.meta_get(META_RECEIPT_PREFIX))?
+                .unwrap_or_default(),
+        )
+        .unwrap_or_else(|_| "SD".into());
+        let series = format!("{prefix}-{}-", roc_year(now));
+        let category = meta.category.as_str().to_owned();
+        let level = meta.level.clone();
+        let row = self.store.write(|db| {
+            let serial = db.count_letters_with_prefix(&series)? + 1;
+            let row = LetterRow {
+                id: letter_id.clone(),
+                receipt_no: format!("{series}{serial:05}"),
+                level: level.clone(),
+                category: category.clone(),
+                registered_by: actor.id.clone(),
+                registered_at: now.unix_millis(),
+            };
+            db.insert_letter(&row)?;
+            db.insert_data_key(&DataKeyRow {
+                id: letter_key_id.clone(),
+                letter_id: letter_id.clone(),
+                purpose: KEY_LETTER.into(),
+            })?;
+            db.insert_data_key(&DataKeyRow {
+                id: identity_key_id.clone(),
+                letter_id: letter_id.clone(),
+                purpose: KEY_IDENTITY.into(),
+            })?;
+            for r in &records {
+                db.insert_record(r)?;
+            }
+            for w in &wraps {
+                db.insert_wrap(w, now.unix_millis())?;
+            }
+            Ok::<_, ApiError>(row)
+        })?;
+        let own = self.session_key_owned(session)?;
+        let mut ev = Event::new(&actor.name, Some(Role::Clerk), Action::Register).detail(format!(
+            "{} from {}, {} finding(s) sealed",
+            row.category,
+            ex.source.as_str(),
+            findings.len()
+        ));
+        ev.letter_id = Some(row.id.clone());
+        ev.receipt_no = Some(row.receipt_no.clone());
+        ev.level = Some(row.level.clone());
+        self.record(ev, Some((&actor.id, &own)))?;
+        Ok(Registered {
+            letter_id: row.id,
+            receipt_no: row.receipt_no,
+            level: row.level,
+            category: row.category,
+            registered_at: row.registered_at,
+            source: ex.source,
+            pages: register.pages,
+            text_chars: ex.text.chars().count(),
+            has_text_layer: ex.has_text_layer,
+            original_sha256,
+            findings,
+            notices: ex.notices,
+        })
+    }
+}

@@ -1,0 +1,155 @@
+//! National IDs, resident certificate numbers and company tax IDs: the
+//! identifiers that carry a checksum, so a number that fails it is never
+//! reported as one (a document number shaped like an ID is not an ID).
+
+use super::text::{ascii_digit, is_digit, is_word, Text};
+use super::{Finding, PiiKind};
+
+/// The two-digit code of each first letter, A to Z, in the national ID
+/// checksum. The order is historical (I, O, W … were added later).
+const LETTER_CODES: [u32; 26] = [
+    10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30,
+    31, 33,
+];
+
+fn letter_code(b: u8) -> Option<u32> {
+    if !b.is_ascii_uppercase() {
+        return None;
+    }
+    LETTER_CODES.get(usize::from(b - b'A')).copied()
+}
+
+/// Whether `s` is a valid national ID (身分證, second digit 1 or 2), a
+/// new-format resident certificate number (統一證號, second digit 8 or 9) or
+/// an old-format one (second character A–D), checksum included.
+///
+/// Only uppercase letters are accepted: IDs are printed in uppercase, and a
+/// lowercase one in running text is far more likely to be something else.
+pub fn is_valid_national_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&second), Some(rest)) = (b.first(), b.get(1), b.get(2..)) else {
+        return false;
+    };
+    if b.len() != 10 || !rest.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let Some(code) = letter_code(first) else {
+        return false;
+    };
+    // The old resident format writes the second digit as a letter A–D, and
+    // only the units digit of that letter's code takes part in the checksum.
+    let second = match second {
+        b'1' | b'2' | b'8' | b'9' => u32::from(second - b'0'),
+        b'A'..=b'D' => match letter_code(second) {
+            Some(c) => c % 10,
+            None => return false,
+        },
+        _ => return false,
+    };
+    let mut sum = code / 10 + (code % 10) * 9 + second * 8;
+    for (d, weight) in rest.iter().zip([7, 6, 5, 4, 3, 2, 1, 1]) {
+        sum += u32::from(d - b'0') * weight;
+    }
+    sum.is_multiple_of(10)
+}
+
+/// Whether `s` is a valid company tax ID (統一編號): 8 digits whose weighted
+/// digit sum is divisible by 5 (the rule since 2023-04-01; every number valid
+/// under the old divide-by-10 rule stays valid). When the 7th digit is 7 its
+/// product 28 counts as either 10 or 11, so a sum one short also passes.
+pub fn is_valid_company_tax_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = b
+        .iter()
+        .zip([1, 2, 1, 2, 1, 2, 4, 1])
+        .map(|(d, weight)| {
+            let p = u32::from(d - b'0') * weight;
+            p / 10 + p % 10
+        })
+        .sum();
+    sum.is_multiple_of(5) || (b.get(6) == Some(&b'7') && (sum + 1).is_multiple_of(5))
+}
+
+pub(super) fn find_national_ids(t: &Text, out: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < t.len() {
+        let starts = t.get(i).is_some_and(|c| c.is_ascii_uppercase()) && !is_word(t.before(i));
+        if starts && !is_word(t.get(i + 10)) {
+            let candidate = t.slice(i, i + 10);
+            if is_valid_national_id(candidate) {
+                out.push(t.finding(PiiKind::NationalId, candidate.to_owned(), i, i + 10, 0.95));
+                i += 10;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Words that, shortly before an 8-digit number, say it is a tax ID.
+const TAX_ID_CUES: [&str; 3] = ["統一編號", "統編", "稅籍編號"];
+
+/// Words that say an 8-digit number is something else: a case, document or
+/// account number, or part of a phone number.
+const OTHER_NUMBER_CUES: [&str; 10] = [
+    "案號", "文號", "字第", "編號", "單號", "帳號", "電話", "手機", "傳真", "分機",
+];
+
+/// How far before a number (in chars) a cue may stand: "統一編號:" plus a
+/// few chars of spacing or a parenthesis.
+const CUE_WINDOW: usize = 12;
+
+pub(super) fn find_company_tax_ids(t: &Text, out: &mut Vec<Finding>) {
+    let mut i = 0;
+    while i < t.len() {
+        if !is_digit(t.get(i)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while is_digit(t.get(i)) {
+            i += 1;
+        }
+        // Only an exact run of 8 digits: never a piece of a longer number.
+        if i - start != 8 || is_word(t.before(start)) || is_word(t.get(i)) {
+            continue;
+        }
+        let value: String = (start..i)
+            .filter_map(|j| t.get(j).and_then(ascii_digit))
+            .collect();
+        if !is_valid_company_tax_id(&value) {
+            continue;
+        }
+        let context = t.window_before(start, CUE_WINDOW);
+        let confidence = if TAX_ID_CUES.iter().any(|cue| context.contains(cue)) {
+            0.95
+        } else if stands_alone(t, start, i)
+            && !OTHER_NUMBER_CUES.iter().any(|c| context.contains(c))
+        {
+            // A fifth of all 8-digit numbers pass the checksum, so one
+            // without a cue is only a guess.
+            0.6
+        } else {
+            continue;
+        };
+        out.push(t.finding(PiiKind::CompanyTaxId, value, start, i, confidence));
+    }
+}
+
+/// Whether the digits `from..to` are a number of their own rather than a
+/// piece of a date, an amount, a decimal or a phone number.
+fn stands_alone(t: &Text, from: usize, to: usize) -> bool {
+    let joined_before = matches!(
+        t.before(from),
+        Some('-' | '+' | '.' | '/' | ':' | ',' | ')' | '#' | '－' | '）')
+    );
+    let joined_after = matches!(
+        t.get(to),
+        Some('-' | '.' | '/' | ':' | ',' | '%' | '－' | '(' | '（')
+    );
+    let unit_after = matches!(t.get(to), Some('元' | '年' | '月' | '日' | '號'));
+    !joined_before && !joined_after && !unit_after
+}
