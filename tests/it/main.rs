@@ -4,6 +4,7 @@
 mod key_model;
 mod ledger;
 mod plaintext_scan;
+mod routing;
 mod sessions;
 
 use std::path::Path;

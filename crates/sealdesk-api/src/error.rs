@@ -29,6 +29,8 @@ pub enum ApiError {
     Integrity(String),
     #[error("{0}")]
     BadFile(sealdesk_intake::IntakeError),
+    #[error("before the first open, affirm that you have no relationship with: {}", .0.join("、"))]
+    AffirmationRequired(Vec<String>),
     #[error("the ledger cannot be written, so nothing is shown: {0}")]
     LedgerUnavailable(String),
     #[error(transparent)]
@@ -53,6 +55,7 @@ impl ApiError {
             ApiError::LedgerUnavailable(_) => "ledger_unavailable",
             ApiError::BadFile(sealdesk_intake::IntakeError::Worker(_)) => "worker_unavailable",
             ApiError::BadFile(_) => "bad_file",
+            ApiError::AffirmationRequired(_) => "affirmation_required",
             ApiError::Store(StoreError::NotAVault(_)) => "no_vault",
             ApiError::Store(StoreError::AlreadyExists(_)) => "vault_exists",
             ApiError::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",

@@ -135,6 +135,10 @@ pub(crate) struct RegisterRecord {
     /// How many findings of each kind were masked (counts, never values).
     #[serde(default)]
     pub masked: Vec<(String, usize)>,
+    /// Parties a handler must affirm no relationship with. They travel with
+    /// the letter key to approved handlers, never on a routing slip.
+    #[serde(default)]
+    pub parties: Vec<String>,
 }
 
 /// The identity compartment.
@@ -339,6 +343,7 @@ impl Vault {
             has_text_layer: ex.has_text_layer,
             notices: ex.notices.clone(),
             masked,
+            parties: meta.parties.clone(),
         };
         let identity = IdentityRecord {
             findings: findings.clone(),

@@ -195,6 +195,20 @@ impl Vault {
         letter: &str,
         reason: &str,
     ) -> Result<LetterContent> {
+        self.open_letter_affirming(session, letter, reason, false)
+    }
+
+    /// `open_letter`, for a handler who affirms at first open that they have
+    /// no relationship with the letter's parties. A handler opens only a
+    /// letter assigned to them (and still unexpired); the registering clerk
+    /// opens what they registered. Both read the working copy.
+    pub fn open_letter_affirming(
+        &mut self,
+        session: &mut Session,
+        letter: &str,
+        reason: &str,
+        affirm_no_conflict: bool,
+    ) -> Result<LetterContent> {
         let actor = self.begin(session, true)?;
         let role = self.require_role(
             &actor,
@@ -234,6 +248,21 @@ impl Vault {
                 ApiError::Denied("you are not on this letter's list".into()),
             );
         };
+        // A handler needs a live assignment, not just a key: the key may not
+        // have been swept yet, and the assignment carries the affirmation.
+        let assignment = if row.registered_by == actor.id {
+            None
+        } else {
+            match self.active_assignment(&actor.id, &row.id, "access")? {
+                Some(a) => Some(a),
+                None => {
+                    return self.deny(
+                        ev,
+                        ApiError::Denied("you are not assigned this letter".into()),
+                    )
+                }
+            }
+        };
         let own = self.session_key_owned(session)?;
         let data_key = crypto::unwrap_data_key(
             &own,
@@ -249,6 +278,22 @@ impl Vault {
             serde_json::from_slice(pt.expose())
                 .map_err(|_| ApiError::Integrity("register record".into()))?
         };
+        if let Some(a) = &assignment {
+            if !register.parties.is_empty() && a.affirmed_at.is_none() {
+                if !affirm_no_conflict {
+                    return self.deny(ev, ApiError::AffirmationRequired(register.parties.clone()));
+                }
+                let now = self.now().unix_millis();
+                self.store.write(|db| db.affirm_assignment(&a.id, now))?;
+                let mut aff = ev.clone();
+                aff.action = Action::RouteDecision;
+                aff.detail = Some(format!(
+                    "affirmed no relationship with: {}",
+                    register.parties.join("、")
+                ));
+                self.record(aff, Some((&actor.id, &own)))?;
+            }
+        }
         let text = self.open_record(&data_key, &key_row.id, REC_WORKING)?;
         self.record(ev, Some((&actor.id, &own)))?;
         Ok(LetterContent {

@@ -17,6 +17,7 @@ mod export;
 mod intake;
 mod ledger;
 mod letters;
+mod routing;
 mod session;
 
 use std::path::Path;
@@ -36,6 +37,10 @@ pub use intake::{scan_file, AddresseeType, RegisterMeta, Registered, Review, Sca
 pub use ledger::{Action, LedgerEntry, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy,
+};
+pub use routing::{
+    AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,
+    DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,
 };
 pub use sealdesk_core::domain::Role;
 pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, VerifyReport};

@@ -141,6 +141,7 @@ impl Vault {
     /// Starts every call made for a person: enforces the idle lock, re-reads
     /// the account and refreshes the activity time when `activity` is true.
     pub(crate) fn begin(&mut self, session: &mut Session, activity: bool) -> Result<Actor> {
+        self.sweep_lapsed()?;
         let now = self.now();
         if session.key.is_none() {
             return Err(ApiError::Locked);

@@ -73,12 +73,83 @@ enum Command {
     /// The register.
     #[command(subcommand)]
     Letters(LettersCommand),
-    /// Open a letter you hold a key to, stating why.
+    /// Open a letter assigned to you (or that you registered), stating why; prints the working copy.
     Open {
         letter: String,
         #[arg(long)]
         reason: String,
+        /// Affirm you have no relationship with the letter's parties (asked at first open).
+        #[arg(long)]
+        affirm_no_conflict: bool,
     },
+    /// Clerk: ask units' supervisors "is this yours?" with a routing slip only.
+    Inquire {
+        letter: String,
+        /// One or more units, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        unit: Vec<String>,
+        /// The reply deadline shown on the slip.
+        #[arg(long)]
+        deadline: Option<String>,
+    },
+    /// Supervisor: inquiries to your unit. Clerk: the ones you sent, with answers.
+    Inquiries,
+    /// Supervisor: answer an inquiry.
+    Answer {
+        inquiry: String,
+        #[arg(
+            long,
+            conflicts_with = "not_ours",
+            required_unless_present = "not_ours"
+        )]
+        ours: bool,
+        #[arg(long)]
+        not_ours: bool,
+    },
+    /// Clerk: route a letter to a handler of a unit, for the unit supervisor's approval.
+    Route {
+        letter: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        handler: String,
+        /// End of access (YYYY-MM-DD); 30 days when absent, at most 90.
+        #[arg(long)]
+        until: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Supervisor: pending requests of your unit. Clerk: reveal requests awaiting your endorsement.
+    Requests,
+    /// Supervisor: approve a request (routing or identity reveal).
+    Approve {
+        request: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Supervisor: deny a request; the prepared grant is destroyed.
+    Deny {
+        request: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Supervisor: end an assignment now.
+    Revoke {
+        assignment: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Handler: your assignments.
+    Assignments,
+    /// Handler: hand an assignment back to the supervisor (e.g. a conflict of interest).
+    Decline {
+        assignment: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Identity reveals: request (handler), endorse (clerk), show (handler, once approved).
+    #[command(subcommand)]
+    Reveal(RevealCommand),
     /// Vault settings (admin).
     Settings {
         /// Seconds of inactivity before a session locks (60 to 28800).
@@ -200,6 +271,20 @@ enum LedgerCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RevealCommand {
+    /// Handler: ask for the petitioner's identity, with a reason.
+    Request {
+        letter: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Clerk holding the identity: endorse a reveal request for the supervisor's decision.
+    Endorse { request: String },
+    /// Handler: show the identity once the reveal is approved.
+    Show { letter: String },
+}
+
+#[derive(Debug, Subcommand)]
 enum LettersCommand {
     /// Register lines you may see.
     List,
@@ -227,7 +312,8 @@ impl From<ApiError> for Failure {
             | "locked"
             | "denied"
             | "separation_of_duties"
-            | "bad_recovery_code" => 2,
+            | "bad_recovery_code"
+            | "affirmation_required" => 2,
             "integrity" | "schema_too_new" | "ledger_unavailable" => 3,
             "bad_file" => 4,
             _ => 1,
@@ -672,11 +758,165 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
                 }
             }
         }
-        Command::Open { letter, reason } => {
+        Command::Open {
+            letter,
+            reason,
+            affirm_no_conflict,
+        } => {
             let (vault, s) = ctx.login(&cli)?;
-            let c = vault.open_letter(s, letter, reason)?;
+            let c = vault.open_letter_affirming(s, letter, reason, *affirm_no_conflict)?;
             let human = format!("{}  {}  {}\n\n{}", c.receipt_no, c.level, c.subject, c.text);
             Ok((to_json(&c), human))
+        }
+        Command::Inquire {
+            letter,
+            unit,
+            deadline,
+        } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let qs = vault.inquire(s, letter, unit, deadline.as_deref())?;
+            let human = qs
+                .iter()
+                .map(|q| format!("inquiry {} to {}", q.id, q.unit))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok((json!({"inquiries": to_json(&qs)}), human))
+        }
+        Command::Inquiries => {
+            let (vault, s) = ctx.login(&cli)?;
+            let qs = vault.inquiries(s)?;
+            let human = qs
+                .iter()
+                .map(|q| {
+                    format!(
+                        "{}  {}  {}  {}",
+                        q.id,
+                        q.receipt_no,
+                        q.unit,
+                        q.answer.as_deref().unwrap_or("(unanswered)")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok((json!({"inquiries": to_json(&qs)}), human))
+        }
+        Command::Answer { inquiry, ours, .. } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let q = vault.answer_inquiry(s, inquiry, *ours)?;
+            Ok((
+                to_json(&q),
+                format!("Answered {}: {}", q.id, q.answer.as_deref().unwrap_or("")),
+            ))
+        }
+        Command::Route {
+            letter,
+            unit,
+            handler,
+            until,
+            reason,
+        } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let r = vault.route(s, letter, unit, handler, until.as_deref(), reason)?;
+            Ok((
+                to_json(&r),
+                format!(
+                    "Request {} ({} to {} of {}) awaits the supervisor",
+                    r.id, r.receipt_no, r.handler, r.unit
+                ),
+            ))
+        }
+        Command::Requests => {
+            let (vault, s) = ctx.login(&cli)?;
+            let rs = vault.requests(s)?;
+            let human = rs
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}  {}  {}  {} -> {}  {}  {}",
+                        r.id, r.kind, r.receipt_no, r.requested_by, r.handler, r.status, r.reason
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok((json!({"requests": to_json(&rs)}), human))
+        }
+        Command::Approve { request, reason } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let a = vault.approve(s, request, reason)?;
+            Ok((
+                to_json(&a),
+                format!(
+                    "Approved: assignment {} ({}) until {}",
+                    a.id, a.receipt_no, a.until
+                ),
+            ))
+        }
+        Command::Deny { request, reason } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let r = vault.deny_request(s, request, reason)?;
+            Ok((to_json(&r), format!("Denied request {}", r.id)))
+        }
+        Command::Revoke { assignment, reason } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let a = vault.revoke(s, assignment, reason)?;
+            Ok((to_json(&a), format!("Revoked assignment {}", a.id)))
+        }
+        Command::Assignments => {
+            let (vault, s) = ctx.login(&cli)?;
+            let xs = vault.assignments(s)?;
+            let human = xs
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}  {}  {}  {}  {}",
+                        a.id,
+                        a.kind,
+                        a.receipt_no,
+                        a.unit,
+                        if a.active {
+                            "active"
+                        } else {
+                            a.ended.as_deref().unwrap_or("expired")
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok((json!({"assignments": to_json(&xs)}), human))
+        }
+        Command::Decline { assignment, reason } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let a = vault.decline(s, assignment, reason)?;
+            Ok((to_json(&a), format!("Declined assignment {}", a.id)))
+        }
+        Command::Reveal(cmd) => {
+            let (vault, s) = ctx.login(&cli)?;
+            match cmd {
+                RevealCommand::Request { letter, reason } => {
+                    let r = vault.reveal_request(s, letter, reason)?;
+                    Ok((
+                        to_json(&r),
+                        format!("Reveal request {} awaits the clerk's endorsement", r.id),
+                    ))
+                }
+                RevealCommand::Endorse { request } => {
+                    let r = vault.reveal_endorse(s, request)?;
+                    Ok((
+                        to_json(&r),
+                        format!("Endorsed {}; awaits the supervisor", r.id),
+                    ))
+                }
+                RevealCommand::Show { letter } => {
+                    let v = vault.reveal_show(s, letter)?;
+                    let human = v
+                        .findings
+                        .iter()
+                        .map(|f| format!("{:<15} {}", f.kind.as_str(), f.value))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    Ok((to_json(&v), human))
+                }
+            }
         }
         Command::Settings { idle_timeout } => {
             let (vault, s) = ctx.login(&cli)?;

@@ -7,6 +7,7 @@
 
 mod ledger;
 mod migrations;
+mod routing;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use ledger::*;
 pub use migrations::SCHEMA_VERSION;
+pub use routing::*;
 pub use rows::*;
 
 /// The database file's name inside a vault folder.

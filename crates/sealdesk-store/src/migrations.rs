@@ -95,6 +95,64 @@ const MIGRATIONS: &[&str] = &[
         wrapped   BLOB NOT NULL,
         PRIMARY KEY (secret, recipient)
     ) STRICT;",
+    // 3: need-to-know routing: inquiries, requests with two-layer grants,
+    // and time-boxed assignments.
+    "CREATE TABLE inquiries (
+        id          TEXT PRIMARY KEY,
+        letter_id   TEXT NOT NULL REFERENCES letters(id),
+        unit        TEXT NOT NULL,
+        asked_by    TEXT NOT NULL REFERENCES users(id),
+        asked_at    INTEGER NOT NULL,
+        answer      TEXT,
+        answered_by TEXT REFERENCES users(id),
+        answered_at INTEGER
+    ) STRICT;
+
+    -- The routing slip of an inquiry, sealed under its own key.
+    CREATE TABLE inquiry_slips (
+        inquiry_id TEXT PRIMARY KEY REFERENCES inquiries(id),
+        sealed     BLOB NOT NULL
+    ) STRICT;
+
+    CREATE TABLE requests (
+        id           TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('access', 'reveal')),
+        letter_id    TEXT NOT NULL REFERENCES letters(id),
+        unit         TEXT NOT NULL,
+        handler      TEXT NOT NULL REFERENCES users(id),
+        requested_by TEXT NOT NULL REFERENCES users(id),
+        requested_at INTEGER NOT NULL,
+        until        INTEGER NOT NULL,
+        reason       TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        decided_by   TEXT REFERENCES users(id),
+        decided_at   INTEGER,
+        decision     TEXT
+    ) STRICT;
+
+    -- A grant's outer layer: the inner wrap (data key to the handler)
+    -- wrapped again to one supervisor of the unit.
+    CREATE TABLE grant_layers (
+        request_id TEXT NOT NULL REFERENCES requests(id),
+        supervisor TEXT NOT NULL REFERENCES users(id),
+        wrapped    BLOB NOT NULL,
+        PRIMARY KEY (request_id, supervisor)
+    ) STRICT;
+
+    CREATE TABLE assignments (
+        id          TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        letter_id   TEXT NOT NULL REFERENCES letters(id),
+        key_id      TEXT NOT NULL REFERENCES data_keys(id),
+        handler     TEXT NOT NULL REFERENCES users(id),
+        unit        TEXT NOT NULL,
+        request_id  TEXT NOT NULL REFERENCES requests(id),
+        starts_at   INTEGER NOT NULL,
+        until       INTEGER NOT NULL,
+        ended_at    INTEGER,
+        end_reason  TEXT,
+        affirmed_at INTEGER
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

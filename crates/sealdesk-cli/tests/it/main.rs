@@ -694,3 +694,119 @@ fn register_pdf_eml_and_scan_seal_identity() {
         }
     }
 }
+
+/// Routing through the CLI, as the contract names it: ids printed by
+/// one command are what the next takes.
+#[test]
+fn routing_inquiry_approval_open_and_reveal_through_the_cli() {
+    let cli = Cli::new();
+    cli.init();
+    for (n, r, u) in [
+        ("lin", "clerk", "秘書室"),
+        ("chen", "supervisor", "稅務管理科"),
+        ("wang", "handler", "稅務管理科"),
+    ] {
+        assert_eq!(cli.add(n, r, Some(u)).code, 0);
+    }
+    let (lin, chen, wang) = (
+        Some(("lin", "lin-passphrase")),
+        Some(("chen", "chen-passphrase")),
+        Some(("wang", "wang-passphrase")),
+    );
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "register",
+            sample("sample-04.txt").to_str().expect("utf8"),
+            "--category",
+            "procurement_objection",
+            "--until",
+            "2027-12-31",
+            "--subject",
+            "代號乙",
+            "--party",
+            "立穩工程股份有限公司",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let letter = r.json()["letter_id"].as_str().expect("id").to_owned();
+
+    let r = cli.run(lin, &[], &["inquire", &letter, "--unit", "稅務管理科"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains("立穩"),
+        "the slip names no party: {}",
+        r.stdout
+    );
+    let inquiry = r.json()["inquiries"][0]["id"]
+        .as_str()
+        .expect("inquiry")
+        .to_owned();
+    let r = cli.run(chen, &[], &["inquiries"]);
+    assert_eq!(r.json()["inquiries"][0]["slip"]["subject"], "代號乙");
+    assert_eq!(cli.run(chen, &[], &["answer", &inquiry, "--ours"]).code, 0);
+
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "route",
+            &letter,
+            "--unit",
+            "稅務管理科",
+            "--handler",
+            "wang",
+            "--reason",
+            "貴科承辦",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let request = r.json()["id"].as_str().expect("request").to_owned();
+    let r = cli.run(wang, &[], &["open", &letter, "--reason", "先看看"]);
+    assert_eq!(
+        (r.code, r.error_kind().as_str()),
+        (2, "denied"),
+        "not before approval"
+    );
+    let r = cli.run(chen, &[], &["requests"]);
+    assert_eq!(r.json()["requests"][0]["id"], request.as_str());
+    let r = cli.run(chen, &[], &["approve", &request, "--reason", "同意"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = cli.run(wang, &[], &["assignments"]);
+    assert_eq!(r.json()["assignments"][0]["active"], true);
+    let r = cli.run(wang, &[], &["open", &letter, "--reason", "辦理異議"]);
+    assert_eq!(
+        (r.code, r.error_kind().as_str()),
+        (2, "affirmation_required")
+    );
+    let r = cli.run(
+        wang,
+        &[],
+        &[
+            "open",
+            &letter,
+            "--reason",
+            "辦理異議",
+            "--affirm-no-conflict",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let r = cli.run(
+        wang,
+        &[],
+        &["reveal", "request", &letter, "--reason", "需聯繫異議廠商"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let reveal = r.json()["id"].as_str().expect("reveal").to_owned();
+    assert_eq!(cli.run(lin, &[], &["reveal", "endorse", &reveal]).code, 0);
+    assert_eq!(
+        cli.run(chen, &[], &["approve", &reveal, "--reason", "同意揭露"])
+            .code,
+        0
+    );
+    let r = cli.run(wang, &[], &["reveal", "show", &letter]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("66617603"), "{}", r.stdout);
+}

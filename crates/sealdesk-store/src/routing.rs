@@ -1,0 +1,326 @@
+//! Rows of need-to-know routing: inquiries, requests, grant layers and
+//! assignments.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::{Db, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InquiryRow {
+    pub id: String,
+    pub letter_id: String,
+    pub unit: String,
+    pub asked_by: String,
+    pub asked_at: i64,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<i64>,
+}
+
+impl InquiryRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            letter_id: r.get(1)?,
+            unit: r.get(2)?,
+            asked_by: r.get(3)?,
+            asked_at: r.get(4)?,
+            answer: r.get(5)?,
+            answered_by: r.get(6)?,
+            answered_at: r.get(7)?,
+        })
+    }
+}
+
+const INQ: &str = "id, letter_id, unit, asked_by, asked_at, answer, answered_by, answered_at";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRow {
+    pub id: String,
+    pub kind: String,
+    pub letter_id: String,
+    pub unit: String,
+    pub handler: String,
+    pub requested_by: String,
+    pub requested_at: i64,
+    pub until: i64,
+    pub reason: String,
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision: Option<String>,
+}
+
+impl RequestRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            letter_id: r.get(2)?,
+            unit: r.get(3)?,
+            handler: r.get(4)?,
+            requested_by: r.get(5)?,
+            requested_at: r.get(6)?,
+            until: r.get(7)?,
+            reason: r.get(8)?,
+            status: r.get(9)?,
+            decided_by: r.get(10)?,
+            decided_at: r.get(11)?,
+            decision: r.get(12)?,
+        })
+    }
+}
+
+const REQ: &str = "id, kind, letter_id, unit, handler, requested_by, requested_at, until, reason, status, decided_by, decided_at, decision";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRow {
+    pub id: String,
+    pub kind: String,
+    pub letter_id: String,
+    pub key_id: String,
+    pub handler: String,
+    pub unit: String,
+    pub request_id: String,
+    pub starts_at: i64,
+    pub until: i64,
+    pub ended_at: Option<i64>,
+    pub end_reason: Option<String>,
+    pub affirmed_at: Option<i64>,
+}
+
+impl AssignmentRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            letter_id: r.get(2)?,
+            key_id: r.get(3)?,
+            handler: r.get(4)?,
+            unit: r.get(5)?,
+            request_id: r.get(6)?,
+            starts_at: r.get(7)?,
+            until: r.get(8)?,
+            ended_at: r.get(9)?,
+            end_reason: r.get(10)?,
+            affirmed_at: r.get(11)?,
+        })
+    }
+}
+
+const ASG: &str = "id, kind, letter_id, key_id, handler, unit, request_id, starts_at, until, ended_at, end_reason, affirmed_at";
+
+impl Db<'_> {
+    pub fn insert_inquiry(&self, q: &InquiryRow, sealed_slip: &[u8]) -> Result<()> {
+        self.0.execute(
+            &format!("INSERT INTO inquiries ({INQ}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+            params![
+                q.id,
+                q.letter_id,
+                q.unit,
+                q.asked_by,
+                q.asked_at,
+                q.answer,
+                q.answered_by,
+                q.answered_at
+            ],
+        )?;
+        self.0.execute(
+            "INSERT INTO inquiry_slips (inquiry_id, sealed) VALUES (?1, ?2)",
+            params![q.id, sealed_slip],
+        )?;
+        Ok(())
+    }
+
+    pub fn inquiry(&self, id: &str) -> Result<Option<InquiryRow>> {
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {INQ} FROM inquiries WHERE id = ?1"),
+                [id],
+                InquiryRow::from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn inquiry_slip(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT sealed FROM inquiry_slips WHERE inquiry_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn inquiries_for_unit(&self, unit: &str) -> Result<Vec<InquiryRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {INQ} FROM inquiries WHERE unit = ?1 ORDER BY asked_at, id"
+        ))?;
+        let rows = st.query_map([unit], InquiryRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn inquiries_asked_by(&self, user: &str) -> Result<Vec<InquiryRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {INQ} FROM inquiries WHERE asked_by = ?1 ORDER BY asked_at, id"
+        ))?;
+        let rows = st.query_map([user], InquiryRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn answer_inquiry(&self, id: &str, answer: &str, by: &str, at: i64) -> Result<()> {
+        self.0.execute(
+            "UPDATE inquiries SET answer = ?2, answered_by = ?3, answered_at = ?4 WHERE id = ?1",
+            params![id, answer, by, at],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_request(&self, q: &RequestRow) -> Result<()> {
+        self.0.execute(
+            &format!("INSERT INTO requests ({REQ}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            params![
+                q.id, q.kind, q.letter_id, q.unit, q.handler, q.requested_by, q.requested_at, q.until, q.reason, q.status,
+                q.decided_by, q.decided_at, q.decision
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn request(&self, id: &str) -> Result<Option<RequestRow>> {
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {REQ} FROM requests WHERE id = ?1"),
+                [id],
+                RequestRow::from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn requests_by_status(&self, status: &str) -> Result<Vec<RequestRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {REQ} FROM requests WHERE status = ?1 ORDER BY requested_at, id"
+        ))?;
+        let rows = st.query_map([status], RequestRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn set_request_status(
+        &self,
+        id: &str,
+        status: &str,
+        by: Option<&str>,
+        at: Option<i64>,
+        decision: Option<&str>,
+    ) -> Result<()> {
+        self.0.execute(
+            "UPDATE requests SET status = ?2, decided_by = coalesce(?3, decided_by), decided_at = coalesce(?4, decided_at), decision = coalesce(?5, decision) WHERE id = ?1",
+            params![id, status, by, at, decision],
+        )?;
+        Ok(())
+    }
+
+    pub fn put_grant_layer(
+        &self,
+        request_id: &str,
+        supervisor: &str,
+        wrapped: &[u8],
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO grant_layers (request_id, supervisor, wrapped) VALUES (?1, ?2, ?3)
+             ON CONFLICT(request_id, supervisor) DO UPDATE SET wrapped = excluded.wrapped",
+            params![request_id, supervisor, wrapped],
+        )?;
+        Ok(())
+    }
+
+    pub fn grant_layer(&self, request_id: &str, supervisor: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT wrapped FROM grant_layers WHERE request_id = ?1 AND supervisor = ?2",
+                [request_id, supervisor],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Destroys every outer layer of a request (decided either way).
+    pub fn delete_grant_layers(&self, request_id: &str) -> Result<usize> {
+        Ok(self.0.execute(
+            "DELETE FROM grant_layers WHERE request_id = ?1",
+            [request_id],
+        )?)
+    }
+
+    pub fn insert_assignment(&self, a: &AssignmentRow) -> Result<()> {
+        self.0.execute(
+            &format!("INSERT INTO assignments ({ASG}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+            params![a.id, a.kind, a.letter_id, a.key_id, a.handler, a.unit, a.request_id, a.starts_at, a.until, a.ended_at, a.end_reason, a.affirmed_at],
+        )?;
+        Ok(())
+    }
+
+    pub fn assignment(&self, id: &str) -> Result<Option<AssignmentRow>> {
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {ASG} FROM assignments WHERE id = ?1"),
+                [id],
+                AssignmentRow::from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn assignments_of(&self, handler: &str) -> Result<Vec<AssignmentRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {ASG} FROM assignments WHERE handler = ?1 ORDER BY starts_at, id"
+        ))?;
+        let rows = st.query_map([handler], AssignmentRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Assignments still open (not ended) whose end date has passed.
+    pub fn lapsed_assignments(&self, now: i64) -> Result<Vec<AssignmentRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {ASG} FROM assignments WHERE ended_at IS NULL AND until <= ?1"
+        ))?;
+        let rows = st.query_map([now], AssignmentRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn end_assignment(&self, id: &str, at: i64, reason: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE assignments SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
+            params![id, at, reason],
+        )?;
+        Ok(())
+    }
+
+    pub fn affirm_assignment(&self, id: &str, at: i64) -> Result<()> {
+        self.0.execute(
+            "UPDATE assignments SET affirmed_at = ?2 WHERE id = ?1",
+            params![id, at],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_wrap(&self, key_id: &str, recipient: &str) -> Result<usize> {
+        Ok(self.0.execute(
+            "DELETE FROM key_wraps WHERE key_id = ?1 AND recipient = ?2",
+            [key_id, recipient],
+        )?)
+    }
+
+    /// Users of a unit holding a role (e.g. the supervisors of 稅務管理科).
+    pub fn users_in_unit(&self, unit: &str) -> Result<Vec<crate::UserRow>> {
+        Ok(self
+            .list_users()?
+            .into_iter()
+            .filter(|u| u.unit.as_deref() == Some(unit) && !u.disabled)
+            .collect())
+    }
+}

@@ -1,0 +1,471 @@
+//! Need-to-know routing (T1, T3): a role × state matrix through the API and
+//! straight against the database file, slips that reveal no one, expiry
+//! without anyone acting, identity reveals, and every decision in the ledger.
+
+use sealdesk_api::{ApiError, Category, NewUser, RegisterMeta, Review, Role, Secrecy};
+use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
+use sealdesk_core::domain::RoleSet;
+
+use crate::{pass, World};
+
+const PETITION: &str = include_str!("../../crates/sealdesk-core/tests/data/samples/sample-01.txt");
+const PROCUREMENT: &str =
+    include_str!("../../crates/sealdesk-core/tests/data/samples/sample-04.txt");
+
+fn add(w: &mut World, name: &str, roles: &[Role], unit: &str) {
+    let mut admin = w.login("admin");
+    w.vault
+        .add_user(
+            &mut admin,
+            &NewUser {
+                name: name.into(),
+                roles: RoleSet::new(roles.iter().copied()).expect("roles"),
+                unit: Some(unit.into()),
+                passphrase: pass(name),
+            },
+        )
+        .expect("add user");
+}
+
+/// The world plus a second unit with its own supervisor and handler.
+fn world() -> World {
+    let mut w = World::new();
+    add(&mut w, "handler2", &[Role::Handler], "地方稅科");
+    add(&mut w, "supervisor2", &[Role::Supervisor], "地方稅科");
+    w
+}
+
+fn register(w: &mut World, text: &str, category: Category, parties: &[&str]) -> String {
+    let mut clerk = w.login("clerk");
+    let mut meta = RegisterMeta::new(category, Secrecy::Condition("結案後解密".into()));
+    meta.subject = "代號:甲案".into();
+    meta.parties = parties.iter().map(|p| p.to_string()).collect();
+    w.vault
+        .register_text(&mut clerk, text, &meta, &Review::default())
+        .expect("register")
+        .letter_id
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Unrouted,
+    InquiryOpen,
+    Pending,
+    Approved,
+    Expired,
+    Revoked,
+    Denied,
+}
+
+const STATES: [State; 7] = [
+    State::Unrouted,
+    State::InquiryOpen,
+    State::Pending,
+    State::Approved,
+    State::Expired,
+    State::Revoked,
+    State::Denied,
+];
+const ACTORS: [&str; 8] = [
+    "admin",
+    "clerk",
+    "clerk2",
+    "supervisor",
+    "handler",
+    "supervisor2",
+    "handler2",
+    "auditor",
+];
+
+/// Builds a letter in `state`; returns its id and, once approved, the assignment id.
+fn letter_in(w: &mut World, state: State) -> String {
+    let id = register(w, PETITION, Category::Whistleblower, &[]);
+    if state == State::Unrouted {
+        return id;
+    }
+    let mut clerk = w.login("clerk");
+    if state == State::InquiryOpen {
+        w.vault
+            .inquire(&mut clerk, &id, &["稅務管理科".into()], None)
+            .expect("inquire");
+        return id;
+    }
+    let req = w
+        .vault
+        .route(&mut clerk, &id, "稅務管理科", "handler", None, "請貴科辦理")
+        .expect("route")
+        .id;
+    if state == State::Pending {
+        return id;
+    }
+    let mut sup = w.login("supervisor");
+    if state == State::Denied {
+        w.vault
+            .deny_request(&mut sup, &req, "非本科業務")
+            .expect("deny");
+        return id;
+    }
+    let a = w.vault.approve(&mut sup, &req, "同意").expect("approve");
+    match state {
+        State::Expired => w.clock.advance_secs(31 * 86_400),
+        State::Revoked => {
+            w.vault.revoke(&mut sup, &a.id, "改分").expect("revoke");
+        }
+        _ => {}
+    }
+    id
+}
+
+/// Everything `user`'s own key opens of this letter's letter-key records,
+/// straight from the file.
+fn opens_from_file(w: &World, user: &str, letter_id: &str) -> bool {
+    let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
+    let (uid, sealed): (String, Vec<u8>) = db
+        .query_row(
+            "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
+            [user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("user");
+    let own = crypto::open_user_secret_key(&sealed, &pass(user), &uid).expect("own key");
+    let mut st = db
+        .prepare("SELECT k.id, k.purpose, w.wrapped FROM data_keys k JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1 AND k.purpose IN ('letter', 'identity')")
+        .expect("prep");
+    let wraps: Vec<(String, String, Vec<u8>)> = st
+        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    for (kid, purpose, wrapped) in wraps {
+        if let Ok(dk) = crypto::unwrap_data_key(
+            &own,
+            &WrapBinding {
+                record_id: &kid,
+                purpose: &purpose,
+            },
+            &wrapped,
+        ) {
+            let (rid, sealed): (String, Vec<u8>) = db
+                .query_row("SELECT id, sealed FROM records WHERE key_id = ?1 AND purpose IN ('working', 'fulltext') LIMIT 1", [&kid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("record");
+            let p = if purpose == "letter" {
+                "working"
+            } else {
+                "fulltext"
+            };
+            if crypto::open_record(
+                &dk,
+                &RecordBinding {
+                    record_id: &rid,
+                    purpose: p,
+                },
+                &sealed,
+            )
+            .is_ok()
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[test]
+fn t1_open_matrix_every_role_every_state_api_and_file() {
+    for state in STATES {
+        let mut w = world();
+        let id = letter_in(&mut w, state);
+        for actor in ACTORS {
+            let allowed = actor == "clerk" || (actor == "handler" && state == State::Approved);
+            let mut s = w.login(actor);
+            let r = w.vault.open_letter(&mut s, &id, "辦理本案");
+            assert_eq!(r.is_ok(), allowed, "{actor} in {state:?}: {r:?}");
+            if let Err(e) = &r {
+                assert!(
+                    matches!(e, ApiError::Denied(_)),
+                    "{actor} in {state:?}: {e:?}"
+                );
+                assert!(
+                    !opens_from_file(&w, actor, &id),
+                    "{actor} in {state:?} decrypts from the file"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn t1_decision_matrix_only_the_units_supervisor_decides() {
+    let mut w = world();
+    let id = letter_in(&mut w, State::Unrouted);
+    let mut clerk = w.login("clerk");
+    // Only a clerk holding the key routes.
+    for actor in ["admin", "clerk2", "supervisor", "handler", "auditor"] {
+        let mut s = w.login(actor);
+        assert!(
+            w.vault
+                .route(&mut s, &id, "稅務管理科", "handler", None, "x")
+                .is_err(),
+            "{actor} routed"
+        );
+    }
+    let req = w
+        .vault
+        .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
+        .expect("route")
+        .id;
+    for actor in [
+        "admin",
+        "clerk",
+        "clerk2",
+        "handler",
+        "supervisor2",
+        "handler2",
+        "auditor",
+    ] {
+        let mut s = w.login(actor);
+        assert!(
+            w.vault.approve(&mut s, &req, "ok").is_err(),
+            "{actor} approved"
+        );
+        assert!(
+            w.vault.deny_request(&mut s, &req, "no").is_err(),
+            "{actor} denied"
+        );
+    }
+    let mut sup = w.login("supervisor");
+    let a = w
+        .vault
+        .approve(&mut sup, &req, "同意")
+        .expect("the unit's supervisor approves");
+    assert!(
+        w.vault.approve(&mut sup, &req, "again").is_err(),
+        "a decided request stays decided"
+    );
+    // A handler cannot route onward or add readers.
+    let mut h = w.login("handler");
+    assert!(w
+        .vault
+        .route(&mut h, &id, "稅務管理科", "handler", None, "轉")
+        .is_err());
+    let mut sup2 = w.login("supervisor2");
+    assert!(
+        w.vault.revoke(&mut sup2, &a.id, "x").is_err(),
+        "another unit's supervisor cannot revoke"
+    );
+}
+
+#[test]
+fn a_supervisor_cannot_approve_their_own_request() {
+    let mut w = World::new();
+    add(
+        &mut w,
+        "chief",
+        &[Role::Clerk, Role::Supervisor],
+        "稅務管理科",
+    );
+    let mut chief = w.login("chief");
+    let mut meta = RegisterMeta::new(Category::Petition, Secrecy::Until("2030-01-01".into()));
+    meta.subject = "x".into();
+    let id = w
+        .vault
+        .register_text(&mut chief, PETITION, &meta, &Review::default())
+        .expect("register")
+        .letter_id;
+    let req = w
+        .vault
+        .route(&mut chief, &id, "稅務管理科", "handler", None, "自辦")
+        .expect("route")
+        .id;
+    let err = w
+        .vault
+        .approve(&mut chief, &req, "自己核准")
+        .expect_err("own request");
+    assert!(matches!(err, ApiError::Denied(_)), "{err:?}");
+    let mut sup = w.login("supervisor");
+    w.vault
+        .approve(&mut sup, &req, "同意")
+        .expect("another supervisor approves");
+}
+
+#[test]
+fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
+    let mut w = world();
+    let id = register(
+        &mut w,
+        PROCUREMENT,
+        Category::ProcurementObjection,
+        &["立穩工程股份有限公司", "金鼎機電工程有限公司"],
+    );
+    let mut clerk = w.login("clerk");
+    let qs = w
+        .vault
+        .inquire(
+            &mut clerk,
+            &id,
+            &["稅務管理科".into(), "地方稅科".into()],
+            Some("2026-12-05"),
+        )
+        .expect("inquire");
+    let serialized = serde_json::to_string(&qs).expect("json");
+    for secret in [
+        "立穩工程",
+        "金鼎機電",
+        "黃宗華",
+        "66617603",
+        "1590-1092",
+        "tacgtm20",
+        "112A585",
+    ] {
+        assert!(
+            !serialized.contains(secret),
+            "slip reveals {secret}: {serialized}"
+        );
+    }
+    assert!(serialized.contains("代號:甲案"));
+    // Each addressee sees only their own unit's inquiry.
+    let mut sup = w.login("supervisor");
+    let mine = w.vault.inquiries(&mut sup).expect("inquiries");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].unit, "稅務管理科");
+    assert!(mine[0].slip.is_some());
+    let theirs = qs.iter().find(|q| q.unit == "地方稅科").expect("other");
+    assert!(matches!(
+        w.vault.answer_inquiry(&mut sup, &theirs.id, true),
+        Err(ApiError::Denied(_))
+    ));
+    let answered = w
+        .vault
+        .answer_inquiry(&mut sup, &mine[0].id, true)
+        .expect("answer");
+    assert_eq!(answered.answer.as_deref(), Some("ours"));
+    let back = w.vault.inquiries(&mut clerk).expect("clerk sees answers");
+    assert!(back
+        .iter()
+        .any(|q| q.unit == "稅務管理科" && q.answer.as_deref() == Some("ours")));
+    // The handler reading the whole working copy sees no party either, but
+    // must affirm no relationship with the parties at first open.
+    let req = w
+        .vault
+        .route(&mut clerk, &id, "稅務管理科", "handler", None, "貴科承辦")
+        .expect("route")
+        .id;
+    w.vault.approve(&mut sup, &req, "同意").expect("approve");
+    let mut h = w.login("handler");
+    let err = w
+        .vault
+        .open_letter(&mut h, &id, "辦理異議")
+        .expect_err("affirmation first");
+    assert_eq!(err.kind(), "affirmation_required");
+    assert!(
+        err.to_string().contains("立穩工程股份有限公司"),
+        "the handler is told whom to affirm about"
+    );
+    let c = w
+        .vault
+        .open_letter_affirming(&mut h, &id, "辦理異議", true)
+        .expect("opens after affirming");
+    assert!(
+        !c.text.contains("立穩工程") && !c.text.contains("66617603"),
+        "{}",
+        c.text
+    );
+    w.vault
+        .open_letter(&mut h, &id, "再辦理")
+        .expect("affirmation is asked once");
+}
+
+#[test]
+fn expiry_removes_access_without_anyone_acting() {
+    let mut w = world();
+    let id = letter_in(&mut w, State::Approved);
+    let mut h = w.login("handler");
+    w.vault
+        .open_letter(&mut h, &id, "辦理")
+        .expect("open while assigned");
+    assert!(opens_from_file(&w, "handler", &id));
+    w.clock.advance_secs(31 * 86_400);
+    // Any call by anyone sweeps lapsed assignments first.
+    let mut other = w.login("auditor");
+    let _ = w.vault.whoami(&mut other);
+    assert!(
+        !opens_from_file(&w, "handler", &id),
+        "the handler's wrap is gone"
+    );
+    let mut h = w.login("handler");
+    assert!(matches!(
+        w.vault.open_letter(&mut h, &id, "辦理"),
+        Err(ApiError::Denied(_))
+    ));
+    let a = w.vault.assignments(&mut h).expect("assignments");
+    assert_eq!(a[0].ended.as_deref(), Some("expired"));
+}
+
+#[test]
+fn identity_reveal_needs_the_clerk_and_the_supervisor_and_lapses() {
+    let mut w = world();
+    let id = letter_in(&mut w, State::Approved);
+    let mut h = w.login("handler");
+    assert!(matches!(
+        w.vault.reveal_show(&mut h, &id),
+        Err(ApiError::Denied(_))
+    ));
+    let req = w
+        .vault
+        .reveal_request(&mut h, &id, "需通知檢舉人補正")
+        .expect("request")
+        .id;
+    // The supervisor cannot decide before the clerk endorses.
+    let mut sup = w.login("supervisor");
+    assert!(w.vault.approve(&mut sup, &req, "同意").is_err());
+    let mut clerk2 = w.login("clerk2");
+    assert!(
+        w.vault.reveal_endorse(&mut clerk2, &req).is_err(),
+        "only the clerk holding the identity endorses"
+    );
+    let mut clerk = w.login("clerk");
+    w.vault.reveal_endorse(&mut clerk, &req).expect("endorse");
+    assert!(
+        matches!(w.vault.reveal_show(&mut h, &id), Err(ApiError::Denied(_))),
+        "not before approval"
+    );
+    w.vault
+        .approve(&mut sup, &req, "同意揭露")
+        .expect("approve");
+    let v = w.vault.reveal_show(&mut h, &id).expect("shown");
+    assert!(v.findings.iter().any(|f| f.value == "C181590831"));
+    w.clock.advance_secs(8 * 86_400);
+    let mut h = w.login("handler");
+    assert!(
+        w.vault.reveal_show(&mut h, &id).is_err(),
+        "a reveal lapses after 7 days"
+    );
+}
+
+#[test]
+fn every_decision_and_denial_is_in_the_ledger() {
+    let mut w = world();
+    let id = letter_in(&mut w, State::Revoked);
+    let mut h2 = w.login("handler2");
+    let _ = w.vault.open_letter(&mut h2, &id, "好奇");
+    let code = RecoveryCode::parse(&w.recovery_code).expect("code");
+    w.vault
+        .recover_grant_ledger(&code, "auditor")
+        .expect("grant");
+    let mut a = w.login("auditor");
+    let entries = w.vault.ledger_entries(&mut a).expect("entries");
+    let has = |user: &str, action: &str, outcome: &str, needle: &str| {
+        entries.iter().any(|e| {
+            let b = &e.body;
+            b.user == user
+                && b.action == action
+                && b.outcome == outcome
+                && (b.reason.as_deref().unwrap_or("").contains(needle)
+                    || b.detail.as_deref().unwrap_or("").contains(needle))
+        })
+    };
+    assert!(has("clerk", "route_request", "allowed", "請貴科辦理"));
+    assert!(has("supervisor", "route_decision", "allowed", "同意"));
+    assert!(has("supervisor", "route_decision", "allowed", "改分"));
+    assert!(has("handler2", "view", "denied", "好奇"));
+}
