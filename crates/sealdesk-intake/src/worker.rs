@@ -72,7 +72,8 @@ pub fn run_isolated(
         return Err(IntakeError::TooLarge(limits.max_file_mib));
     }
     let mut command = Command::new(&cmd.program);
-    // Its own process group, so that a timeout kills anything it started.
+    // Its own process group: a Ctrl-C at the terminal is for Sealdesk, and
+    // Sealdesk decides what happens to the worker.
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
@@ -120,7 +121,7 @@ pub fn run_isolated(
         .wait_timeout(Duration::from_secs(limits.timeout_secs))
         .map_err(|e| IntakeError::Worker(e.to_string()))?;
     let Some(status) = status else {
-        kill_group(&mut child);
+        kill_worker(&mut child);
         // The pipe threads end when the last process holding the pipes is
         // gone; they are not joined, so nothing here can wait on them.
         drop((feeder, reader, err_reader));
@@ -145,17 +146,11 @@ pub fn run_isolated(
     Err(IntakeError::Crashed(describe_exit(status)))
 }
 
-fn kill_group(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    {
-        // Safe Rust has no killpg; the `kill` utility does it.
-        let _ = Command::new("kill")
-            .arg("-KILL")
-            .arg(format!("-{}", child.id()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
+/// Ends a worker that ran out of time. The worker is one process (it starts
+/// none), so killing it closes the pipes; the pipe threads are left to end
+/// on their own rather than joined, so a stray grandchild holding a pipe
+/// cannot make the parent wait.
+fn kill_worker(child: &mut std::process::Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
