@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, MutexGuard};
 
-use sealdesk_api::{os_seeded_rng, Me, SystemClock, Vault};
+use sealdesk_api::{
+    os_seeded_rng, ApiError, AssignmentInfo, LetterSummary, Me, Session, SystemClock, Vault,
+};
 use sealdesk_core::secret::Passphrase;
 use tauri::State;
 
@@ -48,17 +50,36 @@ pub async fn login(
     Ok(me)
 }
 
-#[tauri::command]
-pub async fn whoami(state: State<'_, AppState>) -> Result<Me, CommandError> {
-    let mut guard = inner(&state)?;
+/// Runs one `Vault` method with the open session, or fails with
+/// `not_logged_in`. The method does its own permission checks.
+fn with_session<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Vault, &mut Session) -> Result<T, ApiError>,
+) -> Result<T, CommandError> {
+    let mut guard = inner(state)?;
     let g = &mut *guard;
     match (g.vault.as_mut(), g.session.as_mut()) {
-        (Some(v), Some(s)) => Ok(v.whoami(s)?),
-        _ => Err(CommandError {
-            kind: "not_logged_in".into(),
-            message: "not logged in".into(),
-        }),
+        (Some(v), Some(s)) => Ok(f(v, s)?),
+        _ => Err(CommandError::not_logged_in()),
     }
+}
+
+#[tauri::command]
+pub async fn whoami(state: State<'_, AppState>) -> Result<Me, CommandError> {
+    with_session(&state, |v, s| v.whoami(s))
+}
+
+/// The register lines the caller may see (clerk: all; supervisor and
+/// handler: those they hold a key to). Admin and auditor get `denied`.
+#[tauri::command]
+pub async fn letters(state: State<'_, AppState>) -> Result<Vec<LetterSummary>, CommandError> {
+    with_session(&state, |v, s| v.list_letters(s))
+}
+
+/// A handler's assignments, active and ended. Other roles get `denied`.
+#[tauri::command]
+pub async fn assignments(state: State<'_, AppState>) -> Result<Vec<AssignmentInfo>, CommandError> {
+    with_session(&state, |v, s| v.assignments(s))
 }
 
 #[tauri::command]

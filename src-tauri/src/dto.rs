@@ -20,6 +20,13 @@ impl From<ApiError> for CommandError {
 }
 
 impl CommandError {
+    pub(crate) fn not_logged_in() -> Self {
+        Self {
+            kind: "not_logged_in".into(),
+            message: "not logged in".into(),
+        }
+    }
+
     pub(crate) fn internal(message: &str) -> Self {
         Self {
             kind: "internal".into(),

@@ -45,6 +45,8 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         .invoke_handler(tauri::generate_handler![
             commands::login,
             commands::whoami,
+            commands::letters,
+            commands::assignments,
             commands::lock
         ])
 }

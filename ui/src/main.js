@@ -6,6 +6,16 @@ import { invoke } from "@tauri-apps/api/core";
 import { formatRoles, getLang, normalizeLang, otherLang, setLang, t } from "./i18n.js";
 import { errorMessage, isSessionGone, normalizeError } from "./errors.js";
 import { createIdleTimer } from "./idle.js";
+import {
+  assignmentStatus,
+  categoryName,
+  formatTaiwanDate,
+  formatTaiwanDateTime,
+  mayListAssignments,
+  mayListLetters,
+  statusName,
+  yesNo,
+} from "./letters.js";
 
 const LANG_STORAGE_KEY = "sealdesk.lang";
 const POLL_INTERVAL_MS = 30_000;
@@ -34,7 +44,22 @@ const el = {
   meRoles: $("me-roles"),
   meUnit: $("me-unit"),
   meUnitRow: $("me-unit-row"),
+  lettersStatus: $("letters-status"),
+  lettersError: $("letters-error"),
+  lettersNone: $("letters-none"),
+  lettersWrap: $("letters-wrap"),
+  lettersBody: $("letters-body"),
+  assignmentsSection: $("assignments-section"),
+  assignmentsStatus: $("assignments-status"),
+  assignmentsError: $("assignments-error"),
+  assignmentsWrap: $("assignments-wrap"),
+  assignmentsBody: $("assignments-body"),
 };
+
+// A list as loaded from the back end, kept as data so it can be re-rendered in the other language.
+// status: "idle" (nothing asked, nothing shown) | "loading" | "ok" | "none" (the role has no such
+// list) | "error" (err: {kind, message}).
+const EMPTY_LIST = Object.freeze({ status: "idle", items: [], err: null });
 
 const state = {
   screen: null, // "login" | "home"
@@ -48,6 +73,8 @@ const state = {
   idleSecs: 0,
   pollHandle: null,
   polling: false,
+  letters: EMPTY_LIST,
+  assignments: EMPTY_LIST,
 };
 
 // ---------- language ----------
@@ -81,6 +108,7 @@ function applyLang() {
   renderLoginBusy();
   renderNotice();
   renderUser();
+  renderLists();
 }
 
 // ---------- rendering ----------
@@ -114,6 +142,122 @@ function renderUser() {
   el.meUnitRow.hidden = unit === "";
 }
 
+function cell(tag, text, className) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  if (className) node.className = className;
+  if (tag === "th") node.scope = "row";
+  return node;
+}
+
+function letterRow(letter) {
+  const receipt = String(letter.receipt_no ?? "");
+  const row = document.createElement("tr");
+  row.className = "letter-row";
+  row.dataset.receipt = receipt;
+  row.append(
+    cell("th", receipt, "cell-receipt"),
+    cell("td", String(letter.level ?? ""), "cell-level"),
+    cell("td", categoryName(letter.category)),
+    cell("td", formatTaiwanDateTime(letter.registered_at), "cell-time"),
+    cell("td", yesNo(letter.can_read), letter.can_read === true ? "cell-yes" : "cell-no"),
+  );
+  return row;
+}
+
+function assignmentRow(assignment) {
+  const receipt = String(assignment.receipt_no ?? "");
+  const status = assignmentStatus(assignment);
+  const row = document.createElement("tr");
+  row.className = "assignment-row";
+  row.dataset.receipt = receipt;
+  row.append(
+    cell("th", receipt, "cell-receipt"),
+    cell("td", String(assignment.unit ?? "")),
+    cell("td", formatTaiwanDate(assignment.until), "cell-time"),
+    cell("td", statusName(status), `status status-${status === "active" ? "active" : "ended"}`),
+  );
+  return row;
+}
+
+// Shows one list's state in its status line, error line and table.
+function renderList(list, parts, keys, makeRow) {
+  parts.body.replaceChildren();
+  let statusKey = null;
+  if (list.status === "loading") statusKey = "home.letters.loading";
+  else if (list.status === "ok" && list.items.length === 0) statusKey = keys.empty;
+  parts.status.textContent = statusKey === null ? "" : t(statusKey);
+  parts.status.hidden = statusKey === null;
+  parts.error.textContent = list.status === "error" ? errorMessage(list.err) : "";
+  parts.error.hidden = list.status !== "error";
+  parts.wrap.hidden = !(list.status === "ok" && list.items.length > 0);
+  if (list.status === "ok") parts.body.append(...list.items.map(makeRow));
+}
+
+function renderLists() {
+  renderList(
+    state.letters,
+    { status: el.lettersStatus, error: el.lettersError, wrap: el.lettersWrap, body: el.lettersBody },
+    { empty: "home.letters.empty" },
+    letterRow,
+  );
+  el.lettersNone.hidden = state.letters.status !== "none";
+  renderList(
+    state.assignments,
+    {
+      status: el.assignmentsStatus,
+      error: el.assignmentsError,
+      wrap: el.assignmentsWrap,
+      body: el.assignmentsBody,
+    },
+    { empty: "home.assignments.empty" },
+    assignmentRow,
+  );
+  el.assignmentsSection.hidden = state.assignments.status === "idle" || state.assignments.status === "none";
+}
+
+// ---------- loading the lists ----------
+
+async function fetchList(command, key, epoch) {
+  let next;
+  try {
+    const items = await invoke(command);
+    if (epoch !== state.epoch) return;
+    next = { status: "ok", items: Array.isArray(items) ? items : [], err: null };
+  } catch (err) {
+    if (epoch !== state.epoch) return;
+    const e = normalizeError(err);
+    if (isSessionGone(e)) {
+      showLogin({ notice: { err: e }, name: state.user ? state.user.name : undefined });
+      return;
+    }
+    // A role without this list is refused by the back end: not an error to alarm anyone with.
+    next = e.kind === "denied" ? { status: "none", items: [], err: null } : { status: "error", items: [], err: e };
+  }
+  state[key] = next;
+  renderLists();
+}
+
+// Asked once per login (each call counts as activity for the idle lock, so it is not polled).
+// Roles that have no such list are not asked: the back end would refuse, and record the refusal.
+function loadLists(user) {
+  const epoch = state.epoch;
+  const roles = user ? user.roles : [];
+  const wantLetters = mayListLetters(roles);
+  const wantAssignments = mayListAssignments(roles);
+  state.letters = wantLetters ? { status: "loading", items: [], err: null } : { status: "none", items: [], err: null };
+  state.assignments = wantAssignments ? { status: "loading", items: [], err: null } : EMPTY_LIST;
+  renderLists();
+  if (wantLetters) fetchList("letters", "letters", epoch);
+  if (wantAssignments) fetchList("assignments", "assignments", epoch);
+}
+
+function clearLists() {
+  state.letters = EMPTY_LIST;
+  state.assignments = EMPTY_LIST;
+  renderLists();
+}
+
 // ---------- screens ----------
 
 function showLogin({ notice = null, name } = {}) {
@@ -121,6 +265,7 @@ function showLogin({ notice = null, name } = {}) {
   state.user = null;
   state.screen = "login";
   renderUser(); // clears the user's details from the page
+  clearLists(); // and the letters
   if (typeof name === "string") el.loginName.value = name;
   el.loginPassphrase.value = "";
   setNotice(notice);
@@ -140,6 +285,7 @@ function showHome(user) {
   el.lockButton.hidden = false;
   el.lockButton.disabled = false;
   beginSession(user);
+  loadLists(user);
   el.homeHeading.focus();
 }
 

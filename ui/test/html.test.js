@@ -32,6 +32,9 @@ test("the required element ids exist", () => {
     "me-roles",
     "me-unit",
     "lock-button",
+    "letters-table",
+    "letters-none",
+    "assignments-table",
   ]) {
     assert.match(html, new RegExp(`id="${id}"`), id);
   }

@@ -95,6 +95,24 @@ pub fn create_demo_vault(dir: &Path, clock: Arc<dyn Clock>, rng: ApiRng) -> Resu
         )?;
         letters.push(l.receipt_no);
     }
+    // Something to explore in every role: the complaint routed to the
+    // handler and approved; the procurement objection out as an inquiry.
+    let request = vault.route(
+        &mut session,
+        &letters[0],
+        "稅務管理科",
+        "handler",
+        None,
+        "示範分文：請貴科辦理",
+    )?;
+    vault.inquire(&mut session, &letters[1], &["稅務管理科".to_owned()], None)?;
+    vault.lock(&mut session);
+    let supervisor = &users[2];
+    let mut session = vault.login(
+        &supervisor.name,
+        &Passphrase::new(supervisor.passphrase.clone()),
+    )?;
+    vault.approve(&mut session, &request.id, "示範核准")?;
     vault.lock(&mut session);
     // The first auditor gets the ledger key from the recovery code, as in a
     // real agency; an admin never holds it.

@@ -53,7 +53,10 @@ pub struct RegisterMeta {
     pub subject: String,
     /// 密等; 「密」 unless stated.
     pub level: String,
-    /// Sending agency or person (kept in the identity compartment when a person).
+    /// A sending agency: shown in the register.
+    pub sender_agency: Option<String>,
+    /// A sending person or company: identity (a legal person's identity is
+    /// protected too), so kept only in the sealed identity compartment.
     pub sender: Option<String>,
     /// The sending agency's document number.
     pub sender_doc_no: Option<String>,
@@ -78,6 +81,7 @@ impl RegisterMeta {
             secrecy,
             subject: String::new(),
             level: "密".into(),
+            sender_agency: None,
             sender: None,
             sender_doc_no: None,
             addressee: AddresseeType::Agency,
@@ -309,23 +313,10 @@ impl Vault {
                 None => masked.push((f.kind.as_str().to_owned(), 1)),
             }
         }
-        // A person who sent the letter is identity; an agency is not.
-        let sender_is_person = meta.sender.as_deref().is_some_and(|s| {
-            !s.contains('局')
-                && !s.contains('府')
-                && !s.contains('署')
-                && !s.contains('部')
-                && !s.contains("公所")
-                && !s.contains('處')
-        });
         let register = RegisterRecord {
             subject: meta.subject.clone(),
             secrecy: meta.secrecy.clone(),
-            sender_agency: if sender_is_person {
-                None
-            } else {
-                meta.sender.clone()
-            },
+            sender_agency: meta.sender_agency.clone(),
             sender_doc_no: meta.sender_doc_no.clone(),
             addressee: meta.addressee,
             opened_by: Some(meta.opened_by.clone().unwrap_or_else(|| actor.name.clone())),
@@ -348,11 +339,7 @@ impl Vault {
         let identity = IdentityRecord {
             findings: findings.clone(),
             email: ex.email.clone(),
-            sender_person: if sender_is_person {
-                meta.sender.clone()
-            } else {
-                None
-            },
+            sender_person: meta.sender.clone(),
             parties: meta.parties.clone(),
         };
         let to_json = |e: serde_json::Error| ApiError::BadInput(e.to_string());

@@ -3,7 +3,7 @@
 //! this.)
 
 use chrono::{Datelike, FixedOffset, TimeZone};
-use sealdesk_core::crypto::{self, DataKey, RecordBinding, RecoveryCode, WrapBinding};
+use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::Role;
 use sealdesk_core::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -274,7 +274,7 @@ impl Vault {
         )
         .map_err(ApiError::from_crypto("the letter's key"))?;
         let register: RegisterRecord = {
-            let pt = self.open_record(&data_key, &key_row.id, REC_REGISTER)?;
+            let pt = self.open_record_under(&data_key, &key_row.id, REC_REGISTER)?;
             serde_json::from_slice(pt.expose())
                 .map_err(|_| ApiError::Integrity("register record".into()))?
         };
@@ -294,7 +294,7 @@ impl Vault {
                 self.record(aff, Some((&actor.id, &own)))?;
             }
         }
-        let text = self.open_record(&data_key, &key_row.id, REC_WORKING)?;
+        let text = self.open_record_under(&data_key, &key_row.id, REC_WORKING)?;
         self.record(ev, Some((&actor.id, &own)))?;
         Ok(LetterContent {
             id: row.id,
@@ -304,27 +304,6 @@ impl Vault {
             secrecy: register.secrecy,
             text: text.expose_str().unwrap_or_default().to_owned(),
         })
-    }
-
-    fn open_record(
-        &self,
-        key: &DataKey,
-        key_id: &str,
-        purpose: &str,
-    ) -> Result<sealdesk_core::secret::Plaintext> {
-        let rec = self
-            .store
-            .read(|db| db.record_of(key_id, purpose))?
-            .ok_or_else(|| ApiError::Integrity(format!("{purpose} record missing")))?;
-        crypto::open_record(
-            key,
-            &RecordBinding {
-                record_id: &rec.id,
-                purpose,
-            },
-            &rec.sealed,
-        )
-        .map_err(ApiError::from_crypto("a sealed record"))
     }
 
     /// Proves the recovery code: it must match this vault's recovery key and

@@ -202,7 +202,10 @@ struct RegisterArgs {
     /// 密等 (default 密).
     #[arg(long, default_value = "密")]
     level: String,
-    /// Sending agency (or person; a person is kept in the identity compartment).
+    /// A sending agency (shown in the register).
+    #[arg(long)]
+    sender_agency: Option<String>,
+    /// A sending person or company (sealed in the identity compartment, never shown in the register).
     #[arg(long)]
     sender: Option<String>,
     /// The sending agency's document number.
@@ -653,6 +656,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
             meta.subject = args.subject.clone().unwrap_or_default();
             meta.level = args.level.clone();
             meta.sender = args.sender.clone();
+            meta.sender_agency = args.sender_agency.clone();
             meta.sender_doc_no = args.sender_doc_no.clone();
             meta.addressee = match args.addressee.as_str() {
                 "agency" => AddresseeType::Agency,

@@ -192,10 +192,6 @@ fn real_window_login_wrong_passphrase_and_lock() {
             log_in(&c, "handler", "demo-handler-pass").await;
             wait_text(&c, "#me-name", "handler").await;
             wait_text(&c, "#me-roles", "承辦人").await;
-            if let Ok(png) = c.screenshot().await {
-                let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-home.png");
-                let _ = std::fs::write(out, png);
-            }
 
             c.find(Locator::Css("#lock-button"))
                 .await
@@ -217,6 +213,22 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 Some("handler"),
                 "name kept, passphrase cleared"
             );
+
+            // The clerk sees the register: the demo's letters, by receipt number.
+            log_in(&c, "clerk", "demo-clerk-pass").await;
+            wait_text(&c, "#me-name", "clerk").await;
+            wait_text(&c, "#letters-table tr.letter-row", "SD-").await;
+            if let Ok(png) = c.screenshot().await {
+                let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-home.png");
+                let _ = std::fs::write(out, png);
+            }
+            c.find(Locator::Css("#lock-button"))
+                .await
+                .expect("lock button")
+                .click()
+                .await
+                .expect("click lock");
+            wait_text(&c, "#login-submit", "登入").await;
 
             // English switch.
             c.find(Locator::Css("#lang-toggle"))

@@ -177,3 +177,74 @@ fn missing_vault_is_a_clear_error() {
     let err = invoke(&a, "login", json!({"name": "x", "passphrase": "y"})).expect_err("no vault");
     assert_eq!(err["kind"], "no_vault");
 }
+
+#[test]
+fn letters_lists_what_the_role_may_see() {
+    let app = app();
+    let err = invoke(&app, "letters", json!({})).expect_err("not logged in");
+    assert_eq!(err["kind"], "not_logged_in");
+
+    invoke(
+        &app,
+        "login",
+        json!({"name": "clerk", "passphrase": "demo-clerk-pass"}),
+    )
+    .expect("clerk login");
+    let letters = invoke(&app, "letters", json!({})).expect("clerk letters");
+    let letters = letters.as_array().expect("an array");
+    assert_eq!(letters.len(), 2, "{letters:?}");
+    for l in letters {
+        let receipt = l["receipt_no"].as_str().expect("receipt_no");
+        assert!(receipt.starts_with("SD-"), "{receipt}");
+        assert_eq!(l["can_read"], true, "the registering clerk holds the key");
+        assert!(l["registered_at"].is_i64(), "{l}");
+        for field in ["id", "level", "category"] {
+            assert!(l[field].is_string(), "{field} in {l}");
+        }
+    }
+    // Assignments are a handler's; a clerk is refused by the API.
+    assert_eq!(
+        invoke(&app, "assignments", json!({})).expect_err("clerk")["kind"],
+        "denied"
+    );
+
+    invoke(
+        &app,
+        "login",
+        json!({"name": "auditor", "passphrase": "demo-auditor-pass"}),
+    )
+    .expect("auditor login");
+    let err = invoke(&app, "letters", json!({})).expect_err("auditor");
+    assert_eq!(err["kind"], "denied");
+
+    // A handler sees only letters routed to them, and holds a key to each;
+    // their assignments are theirs to list.
+    invoke(
+        &app,
+        "login",
+        json!({"name": "handler", "passphrase": "demo-handler-pass"}),
+    )
+    .expect("handler login");
+    let letters = invoke(&app, "letters", json!({})).expect("handler letters");
+    for l in letters.as_array().expect("an array") {
+        assert_eq!(l["can_read"], true, "{l}");
+    }
+    let assignments = invoke(&app, "assignments", json!({})).expect("handler assignments");
+    for a in assignments.as_array().expect("an array") {
+        assert!(
+            a["receipt_no"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("SD-")),
+            "{a}"
+        );
+    }
+
+    invoke(&app, "lock", json!({})).expect("lock");
+    for cmd in ["letters", "assignments"] {
+        assert_eq!(
+            invoke(&app, cmd, json!({})).expect_err("locked")["kind"],
+            "not_logged_in",
+            "{cmd}"
+        );
+    }
+}
