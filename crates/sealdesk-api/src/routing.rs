@@ -865,33 +865,47 @@ impl Vault {
             Action::RouteDecision,
             "revoking access",
         )?;
-        let a = self
-            .store
-            .read(|db| db.assignment(assignment))?
-            .ok_or_else(|| ApiError::NotFound(format!("assignment {assignment}")))?;
-        let l = self.letter_row(&a.letter_id)?;
+        let a = self.assignment_row(assignment)?;
         if actor.unit.as_deref() != Some(a.unit.as_str()) {
+            let l = self.letter_row(&a.letter_id)?;
             let ev = self.event_for(&actor, Role::Supervisor, Action::RouteDecision, &l);
             return self.deny(
                 ev,
                 ApiError::Denied("this assignment is in another unit".into()),
             );
         }
+        self.end_assignment_now(session, &actor, Role::Supervisor, &a, "revoked", reason)
+    }
+
+    fn assignment_row(&self, id: &str) -> Result<AssignmentRow> {
+        self.store
+            .read(|db| db.assignment(id))?
+            .ok_or_else(|| ApiError::NotFound(format!("assignment {id}")))
+    }
+
+    /// Ends an assignment: deletes the handler's wrap, records why.
+    fn end_assignment_now(
+        &mut self,
+        session: &Session,
+        actor: &Actor,
+        role: Role,
+        a: &AssignmentRow,
+        how: &str,
+        reason: &str,
+    ) -> Result<AssignmentInfo> {
+        let l = self.letter_row(&a.letter_id)?;
         let now = self.now().unix_millis();
         self.store.write(|db| {
             db.delete_wrap(&a.key_id, &a.handler)?;
-            db.end_assignment(&a.id, now, "revoked")
+            db.end_assignment(&a.id, now, how)
         })?;
         let own = self.session_key_owned(session)?;
         let mut ev = self
-            .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
-            .detail(format!("revoked assignment {}", a.id));
+            .event_for(actor, role, Action::RouteDecision, &l)
+            .detail(format!("assignment {} {how}", a.id));
         ev.reason = Some(reason.into());
         self.record(ev, Some((&actor.id, &own)))?;
-        let a = self
-            .store
-            .read(|db| db.assignment(&a.id))?
-            .ok_or_else(|| ApiError::NotFound("assignment".into()))?;
+        let a = self.assignment_row(&a.id)?;
         self.assignment_info(&a, now)
     }
 
@@ -926,7 +940,8 @@ impl Vault {
             }))
     }
 
-    /// Handler: hands an assignment back (e.g. a conflict of interest).
+    /// Handler: hands an assignment back to the supervisor (e.g. a conflict
+    /// of interest).
     pub fn decline(
         &mut self,
         session: &mut Session,
@@ -940,33 +955,11 @@ impl Vault {
             Action::RouteDecision,
             "declining an assignment",
         )?;
-        let a = self
-            .store
-            .read(|db| db.assignment(assignment))?
-            .ok_or_else(|| ApiError::NotFound(format!("assignment {assignment}")))?;
+        let a = self.assignment_row(assignment)?;
         if a.handler != actor.id {
             return Err(ApiError::Denied("not your assignment".into()));
         }
-        let l = self.letter_row(&a.letter_id)?;
-        let now = self.now().unix_millis();
-        self.store.write(|db| {
-            db.delete_wrap(&a.key_id, &a.handler)?;
-            db.end_assignment(&a.id, now, "declined")
-        })?;
-        let own = self.session_key_owned(session)?;
-        let mut ev = self
-            .event_for(&actor, Role::Handler, Action::RouteDecision, &l)
-            .detail(format!(
-                "declined assignment {}; back to the supervisor",
-                a.id
-            ));
-        ev.reason = Some(reason.into());
-        self.record(ev, Some((&actor.id, &own)))?;
-        let a = self
-            .store
-            .read(|db| db.assignment(&a.id))?
-            .ok_or_else(|| ApiError::NotFound("assignment".into()))?;
-        self.assignment_info(&a, now)
+        self.end_assignment_now(session, &actor, Role::Handler, &a, "declined", reason)
     }
 
     // ------------------------------------------------------------ identity reveal

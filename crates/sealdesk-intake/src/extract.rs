@@ -118,18 +118,30 @@ fn is_garbled(text: &str) -> bool {
 /// ones of Traditional and Simplified Chinese PDFs), errs, or yields garbled
 /// text. ARCHITECTURE.md records the measurements behind this order.
 fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
-    let pages = pdf_page_count(bytes);
-    let first = catch_unwind(AssertUnwindSafe(|| {
-        pdf_extract::extract_text_from_mem(bytes)
-    }));
-    let (text, extractor) = match first {
-        Ok(Ok(t)) if !is_garbled(&t) => (t, "pdf-extract"),
-        _ => match oxide_text(bytes) {
-            Ok(t) => (t, "pdf_oxide"),
+    // pdf-extract panics on the predefined CJK CMaps; when the file names
+    // one, go straight to pdf_oxide rather than parse the file twice.
+    let cjk_cmap = [b"UniCNS-".as_slice(), b"UniGB-", b"UniJIS-", b"UniKS-"]
+        .iter()
+        .any(|needle| bytes.windows(needle.len()).any(|w| w == *needle));
+    let first = if cjk_cmap {
+        None
+    } else {
+        catch_unwind(AssertUnwindSafe(|| {
+            pdf_extract::extract_text_from_mem(bytes)
+        }))
+        .ok()
+        .and_then(Result::ok)
+        .filter(|t| !is_garbled(t))
+    };
+    let (text, extractor, pages) = match first {
+        Some(t) => (t, "pdf-extract", pdf_page_count(bytes)),
+        None => match oxide_text(bytes) {
+            Ok((t, pages)) => (t, "pdf_oxide", Some(pages)),
             Err(e) => {
+                let pages = pdf_page_count(bytes);
                 // An empty text layer is a scan, not an error.
                 if pages.is_some() {
-                    (String::new(), "none")
+                    (String::new(), "none", pages)
                 } else {
                     return Err(e);
                 }
@@ -160,25 +172,28 @@ fn pdf_page_count(bytes: &[u8]) -> Option<u32> {
     .flatten()
 }
 
-fn oxide_text(bytes: &[u8]) -> Result<String, IntakeError> {
-    let r = catch_unwind(AssertUnwindSafe(|| -> Result<String, IntakeError> {
-        let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec())
-            .map_err(|e| IntakeError::Malformed(e.to_string()))?;
-        let n = doc
-            .page_count()
-            .map_err(|e| IntakeError::Malformed(e.to_string()))?;
-        let mut text = String::new();
-        for i in 0..n {
-            let page = doc
-                .extract_text(i)
-                .map_err(|e| IntakeError::Malformed(format!("page {}: {e}", i + 1)))?;
-            if i > 0 {
-                text.push('\u{000C}');
+/// Text and page count from one pdf_oxide parse.
+fn oxide_text(bytes: &[u8]) -> Result<(String, u32), IntakeError> {
+    let r = catch_unwind(AssertUnwindSafe(
+        || -> Result<(String, u32), IntakeError> {
+            let doc = pdf_oxide::PdfDocument::from_bytes(bytes.to_vec())
+                .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+            let n = doc
+                .page_count()
+                .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+            let mut text = String::new();
+            for i in 0..n {
+                let page = doc
+                    .extract_text(i)
+                    .map_err(|e| IntakeError::Malformed(format!("page {}: {e}", i + 1)))?;
+                if i > 0 {
+                    text.push('\u{000C}');
+                }
+                text.push_str(&page);
             }
-            text.push_str(&page);
-        }
-        Ok(text)
-    }));
+            Ok((text, n as u32))
+        },
+    ));
     match r {
         Ok(r) => r,
         Err(_) => Err(IntakeError::Malformed(

@@ -201,6 +201,9 @@ pub fn worker_main() -> i32 {
         let _ = rlimit::setrlimit(rlimit::Resource::CPU, cpu, cpu.saturating_add(1));
         let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
     }
+    // Parser panics are caught and answered as errors; a default hook would
+    // also capture a backtrace (slow with RUST_BACKTRACE set) and print it.
+    std::panic::set_hook(Box::new(|_| {}));
     let mut input = Vec::new();
     let reply = match std::io::stdin().lock().read_to_end(&mut input) {
         Ok(_) => match extract(&input, &name) {

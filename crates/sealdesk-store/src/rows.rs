@@ -48,6 +48,19 @@ pub struct LetterRow {
     pub registered_at: i64,
 }
 
+impl LetterRow {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get(0)?,
+            receipt_no: r.get(1)?,
+            level: r.get(2)?,
+            category: r.get(3)?,
+            registered_by: r.get(4)?,
+            registered_at: r.get(5)?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataKeyRow {
     pub id: String,
@@ -210,16 +223,7 @@ impl Db<'_> {
                 "SELECT id, receipt_no, level, category, registered_by, registered_at
                  FROM letters WHERE id = ?1 OR receipt_no = ?1",
                 [id],
-                |r| {
-                    Ok(LetterRow {
-                        id: r.get(0)?,
-                        receipt_no: r.get(1)?,
-                        level: r.get(2)?,
-                        category: r.get(3)?,
-                        registered_by: r.get(4)?,
-                        registered_at: r.get(5)?,
-                    })
-                },
+                LetterRow::from_row,
             )
             .optional()?)
     }
@@ -229,16 +233,7 @@ impl Db<'_> {
             "SELECT id, receipt_no, level, category, registered_by, registered_at
              FROM letters ORDER BY registered_at, receipt_no",
         )?;
-        let rows = st.query_map([], |r| {
-            Ok(LetterRow {
-                id: r.get(0)?,
-                receipt_no: r.get(1)?,
-                level: r.get(2)?,
-                category: r.get(3)?,
-                registered_by: r.get(4)?,
-                registered_at: r.get(5)?,
-            })
-        })?;
+        let rows = st.query_map([], LetterRow::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

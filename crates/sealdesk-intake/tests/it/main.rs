@@ -27,8 +27,12 @@ fn parse(bytes: &[u8], name: &str) -> Result<Extracted, IntakeError> {
     run_isolated(&worker(), bytes, name, Limits::default())
 }
 
-fn check_pdf(file: &str, wants: &[&str]) {
+/// Also pins which extractor read the file (the measurement ARCHITECTURE.md
+/// records): `pdf-extract` where it reads correctly, `pdf_oxide` for the
+/// predefined CJK CMaps `pdf-extract` panics on.
+fn check_pdf_by(file: &str, extractor: &str, wants: &[&str]) {
     let ex = parse(&data(file), file).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_eq!(ex.extractor, extractor, "{file}");
     assert_eq!(ex.source, SourceKind::Pdf);
     assert!(ex.has_text_layer, "{file}");
     for w in wants {
@@ -45,8 +49,9 @@ fn check_pdf(file: &str, wants: &[&str]) {
 fn cid_keyed_traditional_chinese_pdf_unicns_ucs2_h() {
     // The e-mail address is broken across two lines in this PDF, as word
     // processors do; the detector joins it, the extractor must not lose it.
-    check_pdf(
+    check_pdf_by(
         "cid-unicns-ucs2-h.pdf",
+        "pdf_oxide",
         &[
             "檢舉本局某承辦人員",
             "許俊宏",
@@ -60,17 +65,23 @@ fn cid_keyed_traditional_chinese_pdf_unicns_ucs2_h() {
 
 #[test]
 fn cid_keyed_simplified_chinese_pdf_unigb_ucs2_h() {
-    check_pdf(
+    check_pdf_by(
         "cid-unigb-ucs2-h.pdf",
+        "pdf_oxide",
         &["检举信", "A123456789", "0912-345-678"],
     );
 }
 
 #[test]
 fn office_suite_sample_pdfs() {
-    check_pdf("sample-01.pdf", &["許俊宏", "C181590831", "中央西路二段"]);
-    check_pdf(
+    check_pdf_by(
+        "sample-01.pdf",
+        "pdf-extract",
+        &["許俊宏", "C181590831", "中央西路二段"],
+    );
+    check_pdf_by(
         "sample-04.pdf",
+        "pdf-extract",
         &["立穩工程股份有限公司", "66617603", "黃宗華"],
     );
 }
