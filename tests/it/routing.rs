@@ -469,3 +469,113 @@ fn every_decision_and_denial_is_in_the_ledger() {
     assert!(has("supervisor", "route_decision", "allowed", "改分"));
     assert!(has("handler2", "view", "denied", "好奇"));
 }
+
+/// Every routing call × every role × every letter state: allowed exactly
+/// where the rules say, and every refusal is a `denied` (T1, T4, T9).
+#[test]
+fn t1_every_call_every_role_every_state() {
+    // Mutating calls go last and by the one actor allowed, so earlier checks
+    // see the state as built.
+    const ORDER: [&str; 8] = [
+        "admin",
+        "auditor",
+        "clerk2",
+        "handler2",
+        "supervisor2",
+        "handler",
+        "clerk",
+        "supervisor",
+    ];
+    for state in STATES {
+        let mut w = world();
+        let id = letter_in(&mut w, state);
+        let pending = if state == State::Pending {
+            let mut sup = w.login("supervisor");
+            w.vault
+                .requests(&mut sup)
+                .expect("requests")
+                .into_iter()
+                .next()
+                .map(|r| r.id)
+        } else {
+            None
+        };
+        let assignment = if state == State::Approved {
+            let mut h = w.login("handler");
+            w.vault
+                .assignments(&mut h)
+                .expect("assignments")
+                .into_iter()
+                .next()
+                .map(|a| a.id)
+        } else {
+            None
+        };
+        for actor in ORDER {
+            let mut s = w.login(actor);
+            let role_reads = [
+                "clerk",
+                "clerk2",
+                "supervisor",
+                "supervisor2",
+                "handler",
+                "handler2",
+            ]
+            .contains(&actor);
+            let check = |call: &str, r: Result<(), ApiError>, allowed: bool| {
+                assert_eq!(r.is_ok(), allowed, "{call} by {actor} in {state:?}: {r:?}");
+                if let Err(e) = r {
+                    assert!(
+                        matches!(e, ApiError::Denied(_)),
+                        "{call} by {actor} in {state:?}: {e:?}"
+                    );
+                }
+            };
+            let approved = state == State::Approved;
+            check("list", w.vault.list_letters(&mut s).map(|_| ()), role_reads);
+            check(
+                "open",
+                w.vault.open_letter(&mut s, &id, "辦理").map(|_| ()),
+                actor == "clerk" || (actor == "handler" && approved),
+            );
+            check(
+                "reveal_show",
+                w.vault.reveal_show(&mut s, &id).map(|_| ()),
+                actor == "clerk",
+            );
+            check(
+                "reveal_request",
+                w.vault.reveal_request(&mut s, &id, "需聯繫").map(|_| ()),
+                actor == "handler" && approved,
+            );
+            check(
+                "inquire",
+                w.vault
+                    .inquire(&mut s, &id, &["稅務管理科".into()], None)
+                    .map(|_| ()),
+                actor == "clerk",
+            );
+            check(
+                "route",
+                w.vault
+                    .route(&mut s, &id, "稅務管理科", "handler", None, "分文")
+                    .map(|_| ()),
+                actor == "clerk",
+            );
+            if let Some(req) = &pending {
+                check(
+                    "approve",
+                    w.vault.approve(&mut s, req, "同意").map(|_| ()),
+                    actor == "supervisor",
+                );
+            }
+            if let Some(a) = &assignment {
+                check(
+                    "revoke",
+                    w.vault.revoke(&mut s, a, "改分").map(|_| ()),
+                    actor == "supervisor",
+                );
+            }
+        }
+    }
+}
