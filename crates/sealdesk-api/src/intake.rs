@@ -191,7 +191,7 @@ fn intake_error(e: IntakeError) -> ApiError {
 pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Result<ScanReport> {
     let ex = sealdesk_intake::run_isolated(worker, bytes, file_name, Limits::default())
         .map_err(intake_error)?;
-    let findings = pii::detect(&ex.text);
+    let findings = detect(&ex.text)?;
     Ok(ScanReport {
         source: ex.source,
         text_chars: ex.text.chars().count(),
@@ -199,6 +199,17 @@ pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Resul
         extractor: ex.extractor,
         findings,
         notices: ex.notices,
+    })
+}
+
+/// The detector runs in this process on text that came from an untrusted
+/// file. It is written not to panic; if it ever does, the answer is an error
+/// for this file, not a dead app.
+fn detect(text: &str) -> Result<Vec<Finding>> {
+    std::panic::catch_unwind(|| pii::detect(text)).map_err(|_| {
+        ApiError::BadFile(IntakeError::Malformed(
+            "personal-data detection failed on this text".into(),
+        ))
     })
 }
 
@@ -303,7 +314,7 @@ impl Vault {
     ) -> Result<Registered> {
         let now = self.now();
         let recovery = self.recovery_public_key()?;
-        let findings = apply_review(&ex.text, pii::detect(&ex.text), review);
+        let findings = apply_review(&ex.text, detect(&ex.text)?, review);
         let working = pii::mask(&ex.text, &findings);
         let original_sha256 = hex::encode(crypto::sha256(original));
         let mut masked: Vec<(String, usize)> = Vec::new();

@@ -230,9 +230,9 @@ pub fn wrap_to(
     payload: &[u8],
     rng: &mut impl CryptoRngCore,
 ) -> Vec<u8> {
-    let ephemeral = UserSecretKey::make(rng);
-    let nonce = hazmat::make_nonce(rng);
-    wrap_with(recipient, binding, payload, &ephemeral, &nonce)
+    // A one-shot `Wrapper`: the same draws from `rng` (ephemeral key, then
+    // nonce), so the same bytes; pinned by the golden wrap test.
+    Wrapper::make(recipient, rng).wrap(binding, payload, rng)
 }
 
 fn derive_kek(
@@ -253,30 +253,6 @@ fn derive_kek(
     Ok(hazmat::hkdf_sha256(&salt, shared.as_bytes(), WRAP_KDF_INFO))
 }
 
-fn wrap_with(
-    recipient: &UserPublicKey,
-    binding: &WrapBinding<'_>,
-    payload: &[u8],
-    ephemeral: &UserSecretKey,
-    nonce: &[u8; NONCE_LEN],
-) -> Vec<u8> {
-    let epk = ephemeral.public_key();
-    let kek = match derive_kek(ephemeral, &epk, recipient, recipient) {
-        Ok(k) => k,
-        // Only a low-order recipient key gets here; such a key is never
-        // stored (public keys come from `UserSecretKey::public_key`), and a
-        // blob nobody can open is the safe outcome.
-        Err(_) => SecretBytes32::new([0u8; 32]),
-    };
-    let ct = hazmat::aes_gcm_seal(&kek, nonce, &binding.associated_data(recipient), payload);
-    let mut out = Vec::with_capacity(1 + 32 + NONCE_LEN + ct.len());
-    out.push(WRAP_V1);
-    out.extend_from_slice(epk.as_bytes());
-    out.extend_from_slice(nonce);
-    out.extend_from_slice(&ct);
-    out
-}
-
 /// Wraps many payloads to one recipient with one ephemeral key: the X25519
 /// agreement and HKDF run once, each payload gets a fresh nonce. The output
 /// of [`Wrapper::wrap`] has exactly the layout of [`wrap_to`] and opens with
@@ -292,6 +268,9 @@ impl Wrapper {
     pub fn make(recipient: &UserPublicKey, rng: &mut impl CryptoRngCore) -> Self {
         let ephemeral = UserSecretKey::make(rng);
         let ephemeral_pk = ephemeral.public_key();
+        // Only a low-order recipient key fails here; such a key is never
+        // stored (public keys come from `UserSecretKey::public_key`), and a
+        // blob nobody can open is the safe outcome.
         let kek = derive_kek(&ephemeral, &ephemeral_pk, recipient, recipient)
             .unwrap_or_else(|_| SecretBytes32::new([0u8; 32]));
         Self {
