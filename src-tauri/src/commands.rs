@@ -34,11 +34,9 @@ pub async fn login(
         v.lock(&mut s);
     }
     if g.vault.is_none() {
-        g.vault = Some(Vault::open(
-            &state.vault_dir,
-            Arc::new(SystemClock),
-            os_seeded_rng(),
-        )?);
+        let mut vault = Vault::open(&state.vault_dir, Arc::new(SystemClock), os_seeded_rng())?;
+        vault.set_witness_dir(Some(sealdesk_api::default_witness_dir()));
+        g.vault = Some(vault);
     }
     let vault = g
         .vault

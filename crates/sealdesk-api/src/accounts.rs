@@ -1,14 +1,16 @@
 //! Accounts and roles. The admin manages accounts but is given no data keys.
 
 use sealdesk_core::crypto::{self, KdfParams, SigningKey, UserSecretKey};
+use sealdesk_core::directory::{Change, UserCert, SETTING_IDLE_TIMEOUT};
 use sealdesk_core::domain::{self, Role, RoleSet};
 use sealdesk_core::secret::Passphrase;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
+use crate::directory::user_signing_key;
 use crate::ledger::{Action, Event};
-use crate::session::parse_roles;
-use crate::{ApiError, Result, Session, Vault, META_IDLE_TIMEOUT};
+use crate::session::{parse_roles, Actor};
+use crate::{ApiError, Result, Session, Vault};
 
 /// A user to create.
 #[derive(Debug, Clone)]
@@ -46,12 +48,15 @@ impl UserInfo {
 }
 
 impl Vault {
-    /// Creates the account and wraps the workstation signing key to it, so
-    /// that its sessions can sign ledger checkpoints.
+    /// Creates the account: a key pair, its certificate signed by `issuer`
+    /// (the root for the first administrator, else an administrator), its
+    /// private key sealed under its passphrase and the vault's genesis hash.
+    /// The row, the directory statement and `ev` commit together.
     pub(crate) fn create_user(
         &mut self,
         new: &NewUser,
-        workstation: Option<&SigningKey>,
+        issuer: (&str, &SigningKey),
+        ev: Event,
     ) -> Result<UserInfo> {
         domain::check_user_name(&new.name)?;
         domain::check_new_passphrase(new.passphrase.expose())?;
@@ -66,33 +71,57 @@ impl Vault {
                 "a supervisor or handler needs a unit (--unit)".into(),
             ));
         }
+        if self.directory()?.user_by_name(&new.name).is_some() {
+            return Err(ApiError::Store(sealdesk_store::StoreError::Duplicate(
+                "user name",
+            )));
+        }
         let id = self.make_id();
         let key = UserSecretKey::make(&mut self.rng);
+        let genesis_hash = self.genesis()?.hash();
         let sealed = crypto::seal_user_secret_key(
             &key,
+            &genesis_hash,
             &new.passphrase,
             &KdfParams::DEFAULT,
             &id,
             &mut self.rng,
         )
         .map_err(ApiError::from_crypto("sealing the private key"))?;
+        let cert = UserCert {
+            id: id.clone(),
+            name: new.name.clone(),
+            roles: new.roles.to_list(),
+            unit: new.unit.as_ref().map(|u| u.trim().to_owned()),
+            disabled: false,
+            encryption_key: key.public_key().0,
+            signing_key: user_signing_key(&key).verifying_key().0,
+        };
         let row = UserRow {
             id,
-            name: new.name.clone(),
-            unit: new.unit.as_ref().map(|u| u.trim().to_owned()),
-            roles: new.roles.to_list(),
-            public_key: key.public_key().as_bytes().to_vec(),
+            name: cert.name.clone(),
+            unit: cert.unit.clone(),
+            roles: cert.roles.clone(),
+            public_key: cert.encryption_key.to_vec(),
             sealed_secret_key: sealed,
             disabled: false,
             created_at: self.now().unix_millis(),
             failed_logins: 0,
             last_failed_at: None,
         };
-        self.store.write(|db| db.insert_user(&row))?;
-        if let Some(ws) = workstation {
-            self.wrap_workstation_key_to(ws, &row.id, &key.public_key())?;
-        }
+        let (json, sig) = self.statement(issuer.0, issuer.1, Change::User { cert })?;
+        self.commit_recorded(|db, ap| {
+            db.insert_user(&row)?;
+            ap.directory(db, &json, &sig)?;
+            ap.event(db, &ev)
+        })?;
+        self.refresh_directory()?;
         UserInfo::from_row(&row)
+    }
+
+    /// The calling administrator's signing key.
+    fn admin_key(&self, session: &Session) -> Result<SigningKey> {
+        Ok(user_signing_key(self.session_key(session)?))
     }
 
     fn admin_event(&self, actor_name: &str, detail: String) -> Event {
@@ -103,23 +132,21 @@ impl Vault {
     pub fn add_user(&mut self, session: &mut Session, new: &NewUser) -> Result<UserInfo> {
         let actor = self.begin(session, true)?;
         self.require_role(&actor, &[Role::Admin], Action::UserAdmin, "adding a user")?;
-        let own = self.session_key_owned(session)?;
-        let ws = self.workstation_key(&actor.id, &own)?;
-        let info = self.create_user(new, Some(&ws))?;
+        let key = self.admin_key(session)?;
         let ev = self.admin_event(
             &actor.name,
             format!(
                 "added {} ({}, unit {})",
-                info.name,
+                new.name,
                 new.roles.to_list(),
-                info.unit.as_deref().unwrap_or("-")
+                new.unit.as_deref().unwrap_or("-")
             ),
         );
-        self.record(ev, Some((&actor.id, &own)))?;
-        Ok(info)
+        self.create_user(new, (&actor.id, &key), ev)
     }
 
-    /// Admin and auditor (account reviews): every account.
+    /// Admin and auditor (account reviews): every account, each checked
+    /// against its certificate.
     pub fn list_users(&mut self, session: &mut Session) -> Result<Vec<UserInfo>> {
         let actor = self.begin(session, true)?;
         self.require_role(
@@ -129,13 +156,40 @@ impl Vault {
             "listing users",
         )?;
         let rows = self.store.read(|db| db.list_users())?;
-        rows.iter().map(UserInfo::from_row).collect()
+        let mut out = Vec::new();
+        for row in &rows {
+            self.check_row(row)?;
+            out.push(UserInfo::from_row(row)?);
+        }
+        Ok(out)
     }
 
     fn user_row(&self, name: &str) -> Result<UserRow> {
         self.store
             .read(|db| db.user_by_name(name))?
             .ok_or_else(|| ApiError::NotFound(format!("user {name}")))
+    }
+
+    /// Signs a new certificate for an account and commits it with the row
+    /// change and the admin's entry.
+    fn recertify(
+        &mut self,
+        session: &Session,
+        actor: &Actor,
+        cert: UserCert,
+        row_change: impl FnOnce(&sealdesk_store::Db<'_>) -> Result<()>,
+        detail: String,
+    ) -> Result<()> {
+        let key = self.admin_key(session)?;
+        let (json, sig) = self.statement(&actor.id, &key, Change::User { cert })?;
+        let ev = self.admin_event(&actor.name, detail);
+        self.commit_recorded(|db, ap| {
+            row_change(db)?;
+            ap.directory(db, &json, &sig)?;
+            ap.event(db, &ev)
+        })?;
+        self.refresh_directory()?;
+        Ok(())
     }
 
     /// Admin: disables or re-enables an account. Takes effect on the user's
@@ -154,19 +208,21 @@ impl Vault {
             "disabling a user",
         )?;
         let mut row = self.user_row(name)?;
+        let mut cert = self.check_row(&row)?;
         if row.id == actor.id {
             return Err(ApiError::Denied(
                 "an administrator cannot disable their own account".into(),
             ));
         }
-        let own = self.session_key_owned(session)?;
-        self.store
-            .write(|db| db.set_user_disabled(&row.id, disabled))?;
-        let ev = self.admin_event(
-            &actor.name,
+        cert.disabled = disabled;
+        let id = row.id.clone();
+        self.recertify(
+            session,
+            &actor,
+            cert,
+            |db| Ok(db.set_user_disabled(&id, disabled)?),
             format!("{} {name}", if disabled { "disabled" } else { "enabled" }),
-        );
-        self.record(ev, Some((&actor.id, &own)))?;
+        )?;
         row.disabled = disabled;
         UserInfo::from_row(&row)
     }
@@ -191,11 +247,12 @@ impl Vault {
         )?;
         domain::check_new_passphrase(passphrase.expose())?;
         let row = self.user_row(name)?;
-        let own = self.session_key_owned(session)?;
-        let ws = self.workstation_key(&actor.id, &own)?;
+        let mut cert = self.check_row(&row)?;
         let key = UserSecretKey::make(&mut self.rng);
+        let genesis_hash = self.genesis()?.hash();
         let sealed = crypto::seal_user_secret_key(
             &key,
+            &genesis_hash,
             passphrase,
             &KdfParams::DEFAULT,
             &row.id,
@@ -203,22 +260,29 @@ impl Vault {
         )
         .map_err(ApiError::from_crypto("sealing the private key"))?;
         let pk = key.public_key();
-        let dropped = self.store.write(|db| {
-            db.set_user_keys(&row.id, pk.as_bytes(), &sealed)?;
-            db.reset_login_failures(&row.id)?;
-            db.delete_secret_wraps_to(&row.id)?;
-            db.delete_wraps_to(&row.id)
-        })?;
-        self.wrap_workstation_key_to(&ws, &row.id, &pk)?;
-        let ev = self.admin_event(
-            &actor.name,
-            format!("reset {name}: new key pair, {dropped} grant(s) dropped"),
-        );
-        self.record(ev, Some((&actor.id, &own)))?;
-        Ok(dropped)
+        cert.encryption_key = pk.0;
+        cert.signing_key = user_signing_key(&key).verifying_key().0;
+        let dropped = std::cell::Cell::new(0usize);
+        let id = row.id.clone();
+        self.recertify(
+            session,
+            &actor,
+            cert,
+            |db| {
+                db.set_user_keys(&id, pk.as_bytes(), &sealed)?;
+                db.reset_login_failures(&id)?;
+                let n = db.delete_secret_wraps_to(&id)? + db.delete_wraps_to(&id)?;
+                dropped.set(n);
+                Ok(())
+            },
+            format!("reset {name}: new key pair, old grants dropped"),
+        )?;
+        self.store.purge_wal()?;
+        Ok(dropped.get())
     }
 
-    /// Admin: sets the idle time before sessions lock (60 s to 8 h).
+    /// Admin: sets the idle time before sessions lock (60 s to 8 h). A
+    /// signed setting: a writer of the file cannot lengthen it.
     pub fn set_idle_timeout(&mut self, session: &mut Session, secs: i64) -> Result<()> {
         let actor = self.begin(session, true)?;
         self.require_role(
@@ -232,15 +296,26 @@ impl Vault {
                 "idle timeout must be between 60 and 28800 seconds".into(),
             ));
         }
-        let own = self.session_key_owned(session)?;
-        self.store
-            .write(|db| db.meta_set(META_IDLE_TIMEOUT, secs.to_string().as_bytes()))?;
+        let key = self.admin_key(session)?;
+        let (json, sig) = self.statement(
+            &actor.id,
+            &key,
+            Change::Setting {
+                key: SETTING_IDLE_TIMEOUT.into(),
+                value: secs,
+            },
+        )?;
         let ev = self.admin_event(&actor.name, format!("idle timeout set to {secs} s"));
-        self.record(ev, Some((&actor.id, &own)))?;
+        self.commit_recorded(|db, ap| {
+            ap.directory(db, &json, &sig)?;
+            ap.event(db, &ev)
+        })?;
+        self.refresh_directory()?;
         Ok(())
     }
 
-    /// Wrong-passphrase attempts kept for a user name (UTC milliseconds).
+    /// Wrong-passphrase attempts kept for an account (UTC milliseconds).
+    /// Names that are no account are not kept.
     pub fn login_failures(&mut self, session: &mut Session, name: &str) -> Result<Vec<i64>> {
         let actor = self.begin(session, true)?;
         self.require_role(
@@ -249,6 +324,9 @@ impl Vault {
             Action::UserAdmin,
             "reading login failures",
         )?;
-        Ok(self.store.read(|db| db.login_failures_of(name))?)
+        let Some(row) = self.store.read(|db| db.user_by_name(name))? else {
+            return Ok(Vec::new());
+        };
+        Ok(self.store.read(|db| db.login_failures_of(&row.id))?)
     }
 }

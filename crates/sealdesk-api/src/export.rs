@@ -1,31 +1,46 @@
 //! The auditor's ledger export and its standalone verifier.
 //!
-//! An export folder holds `entries.jsonl` and `entries.csv` (decrypted;
-//! CSV in UTF-8 with a BOM so Excel reads zh-TW), `chain.jsonl` (the sealed
-//! chain), `checkpoint.json` (signed at the head, after the export itself was
+//! An export folder holds `entries.jsonl` and `entries.csv` (decrypted
+//! events; CSV in UTF-8 with a BOM so Excel reads zh-TW), `chain.jsonl` (the
+//! sealed chain, whose directory statements and attestations are in clear),
+//! `genesis.json` (the vault's root-signed genesis), `checkpoint.json`
+//! (signed by the exporting auditor at the head, after the export itself was
 //! recorded) and `manifest.json` (SHA-256 of each file). The verifier needs
-//! only the workstation's public key: it checks the files against the
-//! manifest, the chain against the checkpoint, and each decrypted entry
-//! against the commitment in its sealed bytes, so a forged or edited export
-//! fails.
+//! only the vault's root public key (`ledger key`) or a checkpoint the
+//! auditor kept: it checks the genesis against that key, folds the
+//! directory and checks every attestation from the chain itself, requires
+//! a kept checkpoint's sequence *and* head to be in the chain, and checks
+//! each decrypted entry against the commitment in its sealed bytes — so a
+//! forged or edited export fails even if its manifest and checkpoint are
+//! rebuilt.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, SecondsFormat};
 use sealdesk_core::crypto::{self, VerifyingKey};
-use sealdesk_core::ledger::{self, ChainRow, ChainVerifier, Checkpoint, EntryBody, Finding};
+use sealdesk_core::directory::SignedGenesis;
+use sealdesk_core::ledger::{
+    self, ChainRow, Checkpoint, EntryBody, Finding, LedgerVerifier, Unattested,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{ApiError, Result};
 
-const FORMAT: &str = "sealdesk-ledger-export-v1";
-const FILES: [&str; 4] = [
+const FORMAT: &str = "sealdesk-ledger-export-v2";
+const FILES: [&str; 5] = [
     "entries.jsonl",
     "entries.csv",
     "chain.jsonl",
     "checkpoint.json",
+    "genesis.json",
 ];
+
+#[derive(Debug, Serialize, Deserialize)]
+struct GenesisFile {
+    genesis: String,
+    signature: String,
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Manifest {
@@ -63,6 +78,10 @@ pub struct ExportVerifyReport {
     pub entries: u64,
     pub checkpoint_seq: u64,
     pub damage: Option<Finding>,
+    /// Attestations whose signatures verified.
+    pub attestations_verified: u64,
+    /// Sessions whose entries no attestation covers.
+    pub unattested: Vec<Unattested>,
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> ApiError {
@@ -119,6 +138,7 @@ fn csv_bytes(entries: &[EntryBody]) -> Result<Vec<u8>> {
 
 pub(crate) fn write_export(
     dir: &Path,
+    genesis: &SignedGenesis,
     entries: &[(EntryBody, [u8; 32])],
     chain: &[ChainRow],
     checkpoint: &Checkpoint,
@@ -153,11 +173,17 @@ pub(crate) fn write_export(
     }
     let cp =
         serde_json::to_vec_pretty(checkpoint).map_err(|e| ApiError::BadInput(e.to_string()))?;
-    let contents: [(&str, &[u8]); 4] = [
+    let gen = serde_json::to_vec_pretty(&GenesisFile {
+        genesis: String::from_utf8_lossy(&genesis.json).into_owned(),
+        signature: hex::encode(&genesis.signature),
+    })
+    .map_err(|e| ApiError::BadInput(e.to_string()))?;
+    let contents: [(&str, &[u8]); 5] = [
         (FILES[0], &jsonl),
         (FILES[1], &csv),
         (FILES[2], &chain_out),
         (FILES[3], &cp),
+        (FILES[4], &gen),
     ];
     let mut files = BTreeMap::new();
     for (name, bytes) in contents {
@@ -194,6 +220,8 @@ fn damaged(kind: ledger::Damage, seq: u64, detail: impl Into<String>) -> ExportV
             seq,
             detail: detail.into(),
         }),
+        attestations_verified: 0,
+        unattested: Vec::new(),
     }
 }
 
@@ -201,8 +229,17 @@ fn hex32(s: &str) -> Option<[u8; 32]> {
     hex::decode(s).ok()?.try_into().ok()
 }
 
-/// Verifies an export folder with only the workstation's public key.
-pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVerifyReport> {
+/// What `verify-export` trusts: the vault root's public key, or a checkpoint
+/// the auditor kept (signed by an account of the vault, and naming a head
+/// the export must contain).
+#[derive(Debug, Clone)]
+pub enum ExportAnchor {
+    RootKey(VerifyingKey),
+    Checkpoint(Checkpoint),
+}
+
+/// Verifies an export folder against a root key or a kept checkpoint.
+pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyReport> {
     use ledger::Damage::{BadSignature, Edited, Inserted, Missing};
     let read = |name: &str| -> Result<Vec<u8>> {
         let p = dir.join(name);
@@ -216,11 +253,15 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
             manifest.format
         )));
     }
-    if hex32(&manifest.workstation_public_key) != Some(workstation.0) {
+    let root = match anchor {
+        ExportAnchor::RootKey(k) => k.0,
+        ExportAnchor::Checkpoint(cp) => cp.workstation_public_key,
+    };
+    if hex32(&manifest.workstation_public_key) != Some(root) {
         return Ok(damaged(
             BadSignature,
             0,
-            "the export names another workstation's key",
+            "the export names another vault's root key",
         ));
     }
     let mut data = BTreeMap::new();
@@ -239,6 +280,21 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
         |what: &str, e: &dyn std::fmt::Display| ApiError::BadInput(format!("{what}: {e}"));
     let checkpoint: Checkpoint = serde_json::from_slice(&data["checkpoint.json"])
         .map_err(|e| bad_input("checkpoint.json", &e))?;
+    let gf: GenesisFile =
+        serde_json::from_slice(&data["genesis.json"]).map_err(|e| bad_input("genesis.json", &e))?;
+    let genesis = match hex::decode(&gf.signature)
+        .ok()
+        .and_then(|sig| SignedGenesis::parse(gf.genesis.as_bytes(), &sig).ok())
+    {
+        Some(g) if g.genesis.root_public_key == root => g,
+        _ => {
+            return Ok(damaged(
+                BadSignature,
+                0,
+                "the export's genesis is not signed by the vault root you hold",
+            ))
+        }
+    };
     let mut chain = Vec::new();
     for (i, line) in data["chain.jsonl"]
         .split(|b| *b == b'\n')
@@ -259,18 +315,56 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
             hash,
         });
     }
-    let mut v = ChainVerifier::new([checkpoint.seq]);
+    // The export's own checkpoint, then (if the auditor kept one) theirs:
+    // each must be signed by an account of this vault and name a head that
+    // is in the chain.
+    let mut wanted = vec![checkpoint.seq];
+    if let ExportAnchor::Checkpoint(k) = anchor {
+        wanted.push(k.seq);
+    }
+    let mut v = LedgerVerifier::new(&genesis.genesis, true, wanted);
     for r in &chain {
         v.push(r);
     }
-    let report = v.finish(&[], Some(&checkpoint), workstation);
+    let kept_hash = match anchor {
+        ExportAnchor::Checkpoint(k) => Some((k.clone(), v.hash_at(k.seq))),
+        ExportAnchor::RootKey(_) => None,
+    };
+    let (report, _) = v.finish(Some(&checkpoint));
     if let Some(d) = report.damage {
         return Ok(ExportVerifyReport {
             intact: false,
             entries: report.entries,
             checkpoint_seq: checkpoint.seq,
             damage: Some(d),
+            attestations_verified: report.checkpoints_verified,
+            unattested: report.unattested,
         });
+    }
+    if let Some((k, at)) = kept_hash {
+        let mut dir = sealdesk_core::directory::Directory::new(&genesis.genesis);
+        for r in &chain {
+            if let Some((json, sig)) = ledger::directory_parts(&r.sealed) {
+                let _ = dir.apply(json, sig);
+            }
+        }
+        if ledger::verify_checkpoint(&k, &dir).is_err() {
+            return Ok(damaged(
+                BadSignature,
+                k.seq,
+                "the kept checkpoint is not signed by an account of this vault",
+            ));
+        }
+        if at != Some(k.head_hash) {
+            return Ok(damaged(
+                ledger::Damage::RolledBack,
+                k.seq.min(chain.len() as u64 + 1),
+                format!(
+                    "the export does not contain the kept checkpoint's head at entry {}",
+                    k.seq
+                ),
+            ));
+        }
     }
     if checkpoint.seq != chain.len() as u64 {
         return Ok(damaged(
@@ -279,6 +373,11 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
             "the checkpoint does not sign the end of the exported chain",
         ));
     }
+    // Every event in the chain, in order, has its decrypted line.
+    let events: Vec<&ChainRow> = chain
+        .iter()
+        .filter(|r| ledger::event_commitment(&r.sealed).is_some())
+        .collect();
     let mut bodies = Vec::new();
     for (i, line) in data["entries.jsonl"]
         .split(|b| *b == b'\n')
@@ -287,18 +386,18 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
     {
         let l: EntryLine = serde_json::from_slice(line)
             .map_err(|e| bad_input(&format!("entries.jsonl line {}", i + 1), &e))?;
-        let expected = i as u64 + 1;
-        let Some(row) = chain.get(i) else {
+        let Some(row) = events.get(i) else {
             return Ok(damaged(
                 Inserted,
-                expected,
+                l.seq,
                 "an entry that is not in the chain",
             ));
         };
+        let expected = row.seq;
         let Some(nonce) = hex32(&l.nonce) else {
             return Ok(damaged(Edited, expected, "entry nonce is malformed"));
         };
-        let commit = ledger::entry_header(&row.sealed).map(|(_, c)| c);
+        let commit = ledger::event_commitment(&row.sealed);
         if l.seq != expected
             || l.entry.seq != expected
             || commit != Some(ledger::commitment(&nonce, &l.entry.canonical_json()))
@@ -311,10 +410,10 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
         }
         bodies.push(l.entry);
     }
-    if bodies.len() != chain.len() {
+    if bodies.len() != events.len() {
         return Ok(damaged(
             Missing,
-            bodies.len() as u64 + 1,
+            events.get(bodies.len()).map_or(0, |r| r.seq),
             "the chain has entries the export leaves out",
         ));
     }
@@ -330,5 +429,7 @@ pub fn verify_export(dir: &Path, workstation: &VerifyingKey) -> Result<ExportVer
         entries: bodies.len() as u64,
         checkpoint_seq: checkpoint.seq,
         damage: None,
+        attestations_verified: report.checkpoints_verified,
+        unattested: report.unattested,
     })
 }

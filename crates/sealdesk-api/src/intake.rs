@@ -276,7 +276,7 @@ impl Vault {
         };
         let ex = sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
             .map_err(intake_error)?;
-        self.register_extracted(session, &actor, bytes, ex, meta, review)
+        self.register_extracted(&actor, bytes, ex, meta, review)
     }
 
     /// Clerk: registers a letter typed into the form.
@@ -300,12 +300,11 @@ impl Vault {
         }
         // Typed text is the clerk's own input: no need to isolate it.
         let ex = sealdesk_intake::extract(text.as_bytes(), "typed.txt").map_err(intake_error)?;
-        self.register_extracted(session, &actor, text.as_bytes(), ex, meta, review)
+        self.register_extracted(&actor, text.as_bytes(), ex, meta, review)
     }
 
     fn register_extracted(
         &mut self,
-        session: &mut Session,
         actor: &crate::session::Actor,
         original: &[u8],
         ex: Extracted,
@@ -450,7 +449,12 @@ impl Vault {
         let series = format!("{prefix}-{}-", roc_year(now));
         let category = meta.category.as_str().to_owned();
         let level = meta.level.clone();
-        let row = self.store.write(|db| {
+        let mut ev = Event::new(&actor.name, Some(Role::Clerk), Action::Register).detail(format!(
+            "{category} from {}, {} finding(s) sealed",
+            ex.source.as_str(),
+            findings.len()
+        ));
+        let row = self.commit_recorded(|db, ap| {
             let serial = db.count_letters_with_prefix(&series)? + 1;
             let row = LetterRow {
                 id: letter_id.clone(),
@@ -477,19 +481,12 @@ impl Vault {
             for w in &wraps {
                 db.insert_wrap(w, now.unix_millis())?;
             }
-            Ok::<_, ApiError>(row)
+            ev.letter_id = Some(row.id.clone());
+            ev.receipt_no = Some(row.receipt_no.clone());
+            ev.level = Some(row.level.clone());
+            ap.event(db, &ev)?;
+            Ok(row)
         })?;
-        let own = self.session_key_owned(session)?;
-        let mut ev = Event::new(&actor.name, Some(Role::Clerk), Action::Register).detail(format!(
-            "{} from {}, {} finding(s) sealed",
-            row.category,
-            ex.source.as_str(),
-            findings.len()
-        ));
-        ev.letter_id = Some(row.id.clone());
-        ev.receipt_no = Some(row.receipt_no.clone());
-        ev.level = Some(row.level.clone());
-        self.record(ev, Some((&actor.id, &own)))?;
         Ok(Registered {
             letter_id: row.id,
             receipt_no: row.receipt_no,

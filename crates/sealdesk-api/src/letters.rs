@@ -241,7 +241,6 @@ impl Vault {
         ev.letter_id = Some(row.id.clone());
         ev.receipt_no = Some(row.receipt_no.clone());
         ev.level = Some(row.level.clone());
-        ev.assignment = Some(row.receipt_no.clone());
         let Some(wrapped) = wrapped else {
             return self.deny(
                 ev,
@@ -250,11 +249,18 @@ impl Vault {
         };
         // A handler needs a live assignment, not just a key: the key may not
         // have been swept yet, and the assignment carries the affirmation.
-        let assignment = if row.registered_by == actor.id {
+        // The ledger records the role that granted the view, and the
+        // assignment it rests on.
+        let assignment = if row.registered_by == actor.id && actor.roles.contains(Role::Clerk) {
+            ev.role = Some(Role::Clerk);
             None
         } else {
             match self.active_assignment(&actor.id, &row.id, "access")? {
-                Some(a) => Some(a),
+                Some(a) => {
+                    ev.role = Some(Role::Handler);
+                    ev.assignment = Some(a.id.clone());
+                    Some(a)
+                }
                 None => {
                     return self.deny(
                         ev,
@@ -284,18 +290,20 @@ impl Vault {
                     return self.deny(ev, ApiError::AffirmationRequired(register.parties.clone()));
                 }
                 let now = self.now().unix_millis();
-                self.store.write(|db| db.affirm_assignment(&a.id, now))?;
                 let mut aff = ev.clone();
                 aff.action = Action::RouteDecision;
                 aff.detail = Some(format!(
                     "affirmed no relationship with: {}",
                     register.parties.join("、")
                 ));
-                self.record(aff, Some((&actor.id, &own)))?;
+                self.commit_recorded(|db, ap| {
+                    db.affirm_assignment(&a.id, now)?;
+                    ap.event(db, &aff)
+                })?;
             }
         }
         let text = self.open_record_under(&data_key, &key_row.id, REC_WORKING)?;
-        self.record(ev, Some((&actor.id, &own)))?;
+        self.record(ev)?;
         Ok(LetterContent {
             id: row.id,
             receipt_no: row.receipt_no,
@@ -311,11 +319,19 @@ impl Vault {
     /// code is the authority, and it is kept offline.
     pub fn recover_check(&mut self, code: &RecoveryCode) -> Result<RecoveryReport> {
         if code.public_key() != self.recovery_public_key()? {
+            self.ctx = None;
             return self.deny(
                 Event::new("recovery", None, Action::Recover),
                 ApiError::BadRecoveryCode,
             );
         }
+        self.act_as_root(code)?;
+        let out = self.recover_check_inner(code);
+        self.end_root_act();
+        out
+    }
+
+    fn recover_check_inner(&mut self, code: &RecoveryCode) -> Result<RecoveryReport> {
         let keys = self.store.read(|db| db.list_data_keys())?;
         let mut records = 0;
         for k in &keys {
@@ -352,7 +368,6 @@ impl Vault {
                 "recovery code checked: {} key(s), {records} record(s)",
                 keys.len()
             )),
-            None,
         )?;
         Ok(RecoveryReport {
             data_keys: keys.len(),

@@ -12,6 +12,7 @@
 mod accounts;
 mod clock;
 pub mod demo;
+mod directory;
 mod error;
 mod export;
 mod intake;
@@ -23,7 +24,8 @@ mod session;
 use std::path::Path;
 use std::sync::Arc;
 
-use sealdesk_core::crypto::{RecoveryCode, UserPublicKey, UserSecretKey};
+use sealdesk_core::crypto::{self, RecoveryCode, UserPublicKey, UserSecretKey};
+use sealdesk_core::directory::{Genesis, SignedGenesis};
 use sealdesk_core::domain::{self, RoleSet};
 use sealdesk_core::secret::Passphrase;
 use sealdesk_core::Timestamp;
@@ -32,9 +34,9 @@ use sealdesk_store::Store;
 pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
 pub use error::{ApiError, Result};
-pub use export::{verify_export, ExportSummary, ExportVerifyReport};
+pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport};
 pub use intake::{scan_file, AddresseeType, RegisterMeta, Registered, Review, ScanReport};
-pub use ledger::{Action, LedgerEntry, CHECKPOINT_EVERY};
+pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy,
 };
@@ -43,7 +45,7 @@ pub use routing::{
     DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,
 };
 pub use sealdesk_core::domain::Role;
-pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, VerifyReport};
+pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, Unattested, VerifyReport, Witness};
 pub use sealdesk_core::pii::{Finding as PiiFinding, PiiKind};
 pub use sealdesk_intake::{
     worker_main as parse_worker_main, IntakeError, WorkerCommand, WORKER_ARG,
@@ -52,8 +54,6 @@ pub use session::{Me, Session};
 
 /// Meta keys.
 const META_VAULT_ID: &str = "vault_id";
-const META_RECOVERY_PK: &str = "recovery_public_key";
-const META_IDLE_TIMEOUT: &str = "idle_timeout_secs";
 const META_RECEIPT_PREFIX: &str = "receipt_prefix";
 
 /// The wrap recipient name of the vault's recovery key.
@@ -69,6 +69,16 @@ pub struct Vault {
     ledger: Option<ledger::LedgerCache>,
     /// How to start a parse worker; the running binary when unset.
     worker: Option<sealdesk_intake::WorkerCommand>,
+    /// The signed genesis, read and checked once.
+    genesis: Option<SignedGenesis>,
+    /// The certified directory, folded up to a prefix of the ledger.
+    fold: Option<directory::Fold>,
+    /// The session the current call writes for.
+    ctx: Option<ledger::Ctx>,
+    /// Entries each session wrote that it has not attested yet.
+    pending: ledger::Pending,
+    /// Where this desk keeps its witness of the ledger.
+    witness_dir: Option<std::path::PathBuf>,
 }
 
 /// What `init` hands back once: the open vault and the recovery code, which
@@ -81,7 +91,9 @@ pub struct Initialized {
 }
 
 impl Vault {
-    /// Creates a vault with its first administrator and a recovery key pair.
+    /// Creates a vault: the recovery key pair and the root derived from it,
+    /// the ledger reader key, the signed genesis, and the first
+    /// administrator, certified by the root.
     pub fn init(
         dir: &Path,
         admin_name: &str,
@@ -92,18 +104,39 @@ impl Vault {
         domain::check_user_name(admin_name)?;
         domain::check_new_passphrase(admin_passphrase.expose())?;
         let recovery_code = RecoveryCode::from_secret_key(UserSecretKey::make(&mut rng));
+        let root = recovery_code
+            .secret_key()
+            .derive_signing_key(crypto::ROOT_SIGNING_LABEL);
         let mut vault_id = [0u8; 16];
         rand_core::RngCore::fill_bytes(&mut rng, &mut vault_id);
-        let mut store = Store::create(dir)?;
+        let reader = UserSecretKey::make(&mut rng);
         let recovery_pk = recovery_code.public_key();
+        let reader_wrap = crypto::wrap_to(
+            &recovery_pk,
+            &ledger::READER_BINDING,
+            reader.secret_bytes().expose(),
+            &mut rng,
+        );
+        let genesis = Genesis {
+            format: Genesis::FORMAT,
+            vault_id: hex::encode(vault_id),
+            created_at: clock.now().unix_millis(),
+            root_public_key: root.verifying_key().0,
+            recovery_public_key: recovery_pk.0,
+            ledger_public_key: reader.public_key().0,
+        }
+        .sign(&root);
+        let mut store = Store::create(dir)?;
         store.write(|db| {
-            db.meta_set(META_VAULT_ID, hex::encode(vault_id).as_bytes())?;
-            db.meta_set(META_RECOVERY_PK, recovery_pk.as_bytes())?;
-            db.meta_set(
-                META_IDLE_TIMEOUT,
-                domain::DEFAULT_IDLE_TIMEOUT_SECS.to_string().as_bytes(),
-            )?;
+            db.meta_set(META_VAULT_ID, genesis.genesis.vault_id.as_bytes())?;
+            db.meta_set(directory::META_GENESIS, &genesis.json)?;
+            db.meta_set(directory::META_GENESIS_SIG, &genesis.signature)?;
             db.meta_set(META_RECEIPT_PREFIX, b"SD")?;
+            db.put_secret_wrap(
+                ledger::SECRET_LEDGER_READER,
+                RECOVERY_RECIPIENT,
+                &reader_wrap,
+            )?;
             Ok::<_, ApiError>(())
         })?;
         let mut vault = Vault {
@@ -112,22 +145,26 @@ impl Vault {
             rng,
             ledger: None,
             worker: None,
+            genesis: Some(genesis),
+            fold: None,
+            ctx: None,
+            pending: Default::default(),
+            witness_dir: None,
         };
-        let workstation = vault.init_ledger_keys(&recovery_pk)?;
-        let admin = vault.create_user(
+        vault.act_as_root(&recovery_code)?;
+        let made = vault.create_user(
             &NewUser {
                 name: admin_name.to_owned(),
                 roles: RoleSet::new([Role::Admin])?,
                 unit: None,
                 passphrase: admin_passphrase.clone(),
             },
-            Some(&workstation),
-        )?;
-        vault.record(
-            ledger::Event::new(admin_name, Some(Role::Admin), ledger::Action::UserAdmin)
+            (sealdesk_core::directory::ROOT_ISSUER, &root),
+            ledger::Event::new("recovery", None, ledger::Action::UserAdmin)
                 .detail(format!("vault created; first administrator {admin_name}")),
-            None,
-        )?;
+        );
+        vault.end_root_act();
+        let admin = made?;
         Ok(Initialized {
             vault,
             recovery_code,
@@ -135,16 +172,23 @@ impl Vault {
         })
     }
 
-    /// Opens an existing vault.
+    /// Opens an existing vault and checks its genesis signature.
     pub fn open(dir: &Path, clock: Arc<dyn Clock>, rng: ApiRng) -> Result<Vault> {
         let store = Store::open(dir)?;
-        Ok(Vault {
+        let mut vault = Vault {
             store,
             clock,
             rng,
             ledger: None,
             worker: None,
-        })
+            genesis: None,
+            fold: None,
+            ctx: None,
+            pending: Default::default(),
+            witness_dir: None,
+        };
+        vault.load_genesis()?;
+        Ok(vault)
     }
 
     pub fn dir(&self) -> &Path {
@@ -162,30 +206,35 @@ impl Vault {
         hex::encode(b)
     }
 
-    pub(crate) fn recovery_public_key(&self) -> Result<UserPublicKey> {
-        let bytes = self
-            .store
-            .read(|db| db.meta_get(META_RECOVERY_PK))?
-            .ok_or_else(|| ApiError::Integrity("recovery key missing".into()))?;
-        UserPublicKey::from_slice(&bytes)
-            .ok_or_else(|| ApiError::Integrity("recovery key malformed".into()))
-    }
-
-    fn meta_i64(&self, key: &str, default: i64) -> Result<i64> {
-        let v = self.store.read(|db| db.meta_get(key))?;
-        Ok(v.and_then(|b| String::from_utf8(b).ok())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(default))
-    }
-
-    pub fn idle_timeout_secs(&self) -> Result<i64> {
-        self.meta_i64(META_IDLE_TIMEOUT, domain::DEFAULT_IDLE_TIMEOUT_SECS)
+    /// The recovery public key, as the root certifies it.
+    pub(crate) fn recovery_public_key(&mut self) -> Result<UserPublicKey> {
+        Ok(self.genesis()?.genesis.recovery_key())
     }
 
     /// `PRAGMA integrity_check` over the vault file.
     pub fn integrity_check(&self) -> Result<()> {
         Ok(self.store.integrity_check()?)
     }
+}
+
+/// A UTC time for messages (`2026-11-28 09:00 UTC`).
+pub(crate) fn format_utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| ms.to_string())
+}
+
+/// Where each desk keeps its witness of the ledger when none is named:
+/// `$SEALDESK_WITNESS_DIR`, else the user's data directory
+/// (`~/.local/share/sealdesk/witness` on Linux), outside any vault folder.
+pub fn default_witness_dir() -> std::path::PathBuf {
+    if let Some(v) = std::env::var_os("SEALDESK_WITNESS_DIR") {
+        return v.into();
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("sealdesk")
+        .join("witness")
 }
 
 /// Where the vault lives when no folder is named: `$SEALDESK_VAULT`, else

@@ -19,18 +19,20 @@
 //!   two-layer grant), the supervisor approves, for 7 days by default.
 
 use chrono::NaiveDate;
-use sealdesk_core::crypto::{self, DataKey, RecordBinding, UserPublicKey, WrapBinding};
+use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
+use sealdesk_core::directory::UserCert;
 use sealdesk_core::domain::Role;
 use sealdesk_core::pii::Finding;
-use sealdesk_store::{AssignmentRow, DataKeyRow, InquiryRow, RequestRow, UserRow, WrapRow};
+use sealdesk_store::{AssignmentRow, DataKeyRow, InquiryRow, RequestRow, WrapRow};
 use serde::{Deserialize, Serialize};
 
+use crate::directory::user_signing_key;
 use crate::intake::{
     IdentityRecord, RegisterRecord, KEY_IDENTITY, KEY_LETTER, REC_IDENTITY, REC_REGISTER,
     REC_WORKING,
 };
 use crate::ledger::{Action, Event};
-use crate::session::{parse_roles, Actor};
+use crate::session::Actor;
 use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
 /// Default and longest access, in days.
@@ -42,6 +44,51 @@ const DAY_MS: i64 = 86_400_000;
 
 const SLIP_PURPOSE: &str = "slip";
 const GRANT_PURPOSE: &str = "grant";
+const REQUEST_PURPOSE: &str = "request";
+const GRANT_LABEL: &[u8] = b"sealdesk.grant.v1\0";
+
+/// The stored purpose of an inquiry's slip key (also its wrap binding, so
+/// that the recovery check opens it like any other key).
+fn slip_purpose(inquiry: &str) -> String {
+    format!("{SLIP_PURPOSE}:{inquiry}")
+}
+
+fn request_purpose(request: &str) -> String {
+    format!("{REQUEST_PURPOSE}:{request}")
+}
+
+/// What a request's sealed record holds: the requester's reason and the
+/// decider's, readable by those the request concerns (and, through the
+/// ledger, by auditors).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct RequestRecord {
+    reason: String,
+    decision: Option<String>,
+}
+
+/// What the clerk signs when preparing a grant: the approving supervisor
+/// checks that the inner wrap was made to the handler's certified key.
+fn grant_message(
+    request_id: &str,
+    handler: &UserCert,
+    key_id: &str,
+    purpose: &str,
+    inner: &[u8],
+) -> Vec<u8> {
+    let mut m = GRANT_LABEL.to_vec();
+    for part in [
+        request_id.as_bytes(),
+        handler.id.as_bytes(),
+        &handler.encryption_key,
+        key_id.as_bytes(),
+        purpose.as_bytes(),
+        &crypto::sha256(inner),
+    ] {
+        m.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        m.extend_from_slice(part);
+    }
+    m
+}
 
 /// What a unit's supervisor sees of a letter before it is theirs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +124,7 @@ pub struct RequestInfo {
     pub requested_by: String,
     pub requested_at: i64,
     pub until: i64,
+    /// The requester's reason (empty for a caller who may not read it).
     pub reason: String,
     pub status: String,
 }
@@ -126,11 +174,6 @@ fn parse_until(now: i64, until: Option<&str>, default_days: i64) -> Result<i64> 
     Ok(end)
 }
 
-fn pk_of(u: &UserRow) -> Result<UserPublicKey> {
-    UserPublicKey::from_slice(&u.public_key)
-        .ok_or_else(|| ApiError::Integrity("public key malformed".into()))
-}
-
 fn procurement_summary(s: &str) -> String {
     s.chars()
         .map(|c| {
@@ -149,23 +192,28 @@ impl Vault {
     pub(crate) fn sweep_lapsed(&mut self) -> Result<()> {
         let now = self.now().unix_millis();
         let lapsed = self.store.read(|db| db.lapsed_assignments(now))?;
+        if lapsed.is_empty() {
+            return Ok(());
+        }
         for a in lapsed {
-            self.store.write(|db| {
-                db.delete_wrap(&a.key_id, &a.handler)?;
-                db.end_assignment(&a.id, now, "expired")
-            })?;
             let handler = self
-                .store
-                .read(|db| db.user_by_id(&a.handler))?
-                .map(|u| u.name)
+                .directory()?
+                .user(&a.handler)
+                .map(|u| u.name.clone())
                 .unwrap_or_default();
             let mut ev = Event::new("system", None, Action::RouteDecision).detail(format!(
                 "{} assignment of {handler} expired; key removed",
                 a.kind
             ));
             ev.letter_id = Some(a.letter_id.clone());
-            self.record(ev, None)?;
+            ev.assignment = Some(a.id.clone());
+            self.commit_recorded(|db, ap| {
+                db.delete_wrap(&a.key_id, &a.handler)?;
+                db.end_assignment(&a.id, now, "expired")?;
+                ap.event(db, &ev)
+            })?;
         }
+        self.store.purge_wal()?;
         Ok(())
     }
 
@@ -228,22 +276,6 @@ impl Vault {
             .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))
     }
 
-    fn supervisors_of(&self, unit: &str, except: &str) -> Result<Vec<UserRow>> {
-        let users = self.store.read(|db| db.users_in_unit(unit))?;
-        let mut out = Vec::new();
-        for u in users {
-            if u.id != except && parse_roles(&u)?.contains(Role::Supervisor) {
-                out.push(u);
-            }
-        }
-        if out.is_empty() {
-            return Err(ApiError::BadInput(format!(
-                "unit {unit} has no other active supervisor to decide"
-            )));
-        }
-        Ok(out)
-    }
-
     fn event_for(
         &self,
         actor: &Actor,
@@ -255,8 +287,134 @@ impl Vault {
         ev.letter_id = Some(letter.id.clone());
         ev.receipt_no = Some(letter.receipt_no.clone());
         ev.level = Some(letter.level.clone());
-        ev.assignment = Some(letter.receipt_no.clone());
         ev
+    }
+
+    /// Seals a request's record under a fresh key wrapped to each of
+    /// `readers` (their certified keys) and to the recovery key. Returns
+    /// the key row, its wraps and the sealed record.
+    fn seal_request_record(
+        &mut self,
+        request_id: &str,
+        letter_id: &str,
+        readers: &[UserCert],
+        record: &RequestRecord,
+    ) -> Result<(DataKeyRow, Vec<WrapRow>, Vec<u8>)> {
+        let key = DataKey::make(&mut self.rng);
+        let key_id = self.make_id();
+        let purpose = request_purpose(request_id);
+        let binding = WrapBinding {
+            record_id: &key_id,
+            purpose: &purpose,
+        };
+        let recovery = self.recovery_public_key()?;
+        let mut wraps = vec![WrapRow {
+            key_id: key_id.clone(),
+            recipient: RECOVERY_RECIPIENT.into(),
+            wrapped: crypto::wrap_data_key(&recovery, &binding, &key, &mut self.rng),
+        }];
+        for r in readers {
+            if wraps.iter().any(|w| w.recipient == r.id) {
+                continue;
+            }
+            wraps.push(WrapRow {
+                key_id: key_id.clone(),
+                recipient: r.id.clone(),
+                wrapped: crypto::wrap_data_key(
+                    &r.encryption_public_key(),
+                    &binding,
+                    &key,
+                    &mut self.rng,
+                ),
+            });
+        }
+        let json = serde_json::to_vec(record).map_err(|e| ApiError::BadInput(e.to_string()))?;
+        let sealed = crypto::seal_record(
+            &key,
+            &RecordBinding {
+                record_id: request_id,
+                purpose: REQUEST_PURPOSE,
+            },
+            &json,
+            &mut self.rng,
+        );
+        Ok((
+            DataKeyRow {
+                id: key_id,
+                letter_id: letter_id.to_owned(),
+                purpose,
+            },
+            wraps,
+            sealed,
+        ))
+    }
+
+    /// Opens a request's record with the caller's key, if they hold one.
+    fn open_request_record(
+        &self,
+        r: &RequestRow,
+        user_id: &str,
+        own: &crypto::UserSecretKey,
+    ) -> Result<Option<(DataKey, RequestRecord)>> {
+        let purpose = request_purpose(&r.id);
+        let (k, w) = self.store.read(|db| {
+            let k = db.data_key_of(&r.letter_id, &purpose)?;
+            let w = match &k {
+                Some(k) => db.wrap_for(&k.id, user_id)?,
+                None => None,
+            };
+            Ok((k, w))
+        })?;
+        let (Some(k), Some(w)) = (k, w) else {
+            return Ok(None);
+        };
+        let dk = crypto::unwrap_data_key(
+            own,
+            &WrapBinding {
+                record_id: &k.id,
+                purpose: &purpose,
+            },
+            &w,
+        )
+        .map_err(ApiError::from_crypto("a request key"))?;
+        let pt = crypto::open_record(
+            &dk,
+            &RecordBinding {
+                record_id: &r.id,
+                purpose: REQUEST_PURPOSE,
+            },
+            &r.sealed,
+        )
+        .map_err(ApiError::from_crypto("a request record"))?;
+        let rec = serde_json::from_slice(pt.expose())
+            .map_err(|_| ApiError::Integrity("request record".into()))?;
+        Ok(Some((dk, rec)))
+    }
+
+    /// Re-seals a request's record with the decision added.
+    fn reseal_request(
+        &mut self,
+        r: &RequestRow,
+        own: &crypto::UserSecretKey,
+        user_id: &str,
+        decision: &str,
+    ) -> Result<Vec<u8>> {
+        let Some((dk, mut rec)) = self.open_request_record(r, user_id, own)? else {
+            return Err(ApiError::Integrity(
+                "you hold no key to this request's record".into(),
+            ));
+        };
+        rec.decision = Some(decision.to_owned());
+        let json = serde_json::to_vec(&rec).map_err(|e| ApiError::BadInput(e.to_string()))?;
+        Ok(crypto::seal_record(
+            &dk,
+            &RecordBinding {
+                record_id: &r.id,
+                purpose: REQUEST_PURPOSE,
+            },
+            &json,
+            &mut self.rng,
+        ))
     }
 
     // ------------------------------------------------------------ inquiries
@@ -314,7 +472,9 @@ impl Vault {
         let now = self.now().unix_millis();
         let mut out = Vec::new();
         for unit in units {
-            let sups = self.supervisors_of(unit, &actor.id)?;
+            // Only certified, active supervisors: a key put in a row by hand
+            // is never wrapped to.
+            let sups = self.certified_supervisors(unit, &actor.id)?;
             let id = self.make_id();
             let ik = DataKey::make(&mut self.rng);
             let ik_id = self.make_id();
@@ -327,9 +487,10 @@ impl Vault {
                 &slip_json,
                 &mut self.rng,
             );
+            let purpose = slip_purpose(&id);
             let binding = WrapBinding {
                 record_id: &ik_id,
-                purpose: SLIP_PURPOSE,
+                purpose: &purpose,
             };
             let mut wraps = vec![(
                 actor.id.clone(),
@@ -342,7 +503,7 @@ impl Vault {
             for s in &sups {
                 wraps.push((
                     s.id.clone(),
-                    crypto::wrap_data_key(&pk_of(s)?, &binding, &ik, &mut self.rng),
+                    crypto::wrap_data_key(&s.encryption_public_key(), &binding, &ik, &mut self.rng),
                 ));
             }
             let q = InquiryRow {
@@ -355,11 +516,14 @@ impl Vault {
                 answered_by: None,
                 answered_at: None,
             };
-            self.store.write(|db| {
+            let ev = self
+                .event_for(&actor, Role::Clerk, Action::RouteRequest, &row)
+                .detail(format!("routing inquiry {id} to {unit}"));
+            self.commit_recorded(|db, ap| {
                 db.insert_data_key(&DataKeyRow {
                     id: ik_id.clone(),
                     letter_id: row.id.clone(),
-                    purpose: format!("{SLIP_PURPOSE}:{id}"),
+                    purpose: purpose.clone(),
                 })?;
                 for (r, w) in &wraps {
                     db.insert_wrap(
@@ -371,12 +535,9 @@ impl Vault {
                         now,
                     )?;
                 }
-                db.insert_inquiry(&q, &sealed)
+                db.insert_inquiry(&q, &sealed)?;
+                ap.event(db, &ev)
             })?;
-            let ev = self
-                .event_for(&actor, Role::Clerk, Action::RouteRequest, &row)
-                .detail(format!("routing inquiry {id} to {unit}"));
-            self.record(ev, Some((&actor.id, &own)))?;
             out.push(InquiryInfo {
                 id,
                 receipt_no: row.receipt_no.clone(),
@@ -395,7 +556,7 @@ impl Vault {
         user_id: &str,
         own: &crypto::UserSecretKey,
     ) -> Result<Option<RoutingSlip>> {
-        let purpose = format!("{SLIP_PURPOSE}:{}", q.id);
+        let purpose = slip_purpose(&q.id);
         let (k, w, sealed) = self.store.read(|db| {
             let k = db.data_key_of(&q.letter_id, &purpose)?;
             let w = match &k {
@@ -411,7 +572,7 @@ impl Vault {
             own,
             &WrapBinding {
                 record_id: &k.id,
-                purpose: SLIP_PURPOSE,
+                purpose: &purpose,
             },
             &w,
         )
@@ -447,8 +608,16 @@ impl Vault {
         };
         let mut out = Vec::new();
         for q in rows {
-            let receipt_no = self.letter_row(&q.letter_id)?.receipt_no;
+            let letter = self.letter_row(&q.letter_id)?;
+            let receipt_no = letter.receipt_no.clone();
             let slip = self.open_slip(&q, &actor.id, &own)?;
+            if slip.is_some() {
+                // Reading a slip is a view, recorded before it is shown.
+                let ev = self
+                    .event_for(&actor, role, Action::View, &letter)
+                    .detail(format!("routing slip of inquiry {}", q.id));
+                self.record(ev)?;
+            }
             out.push(InquiryInfo {
                 id: q.id,
                 receipt_no,
@@ -489,14 +658,21 @@ impl Vault {
         }
         let answer = if ours { "ours" } else { "not_ours" };
         let now = self.now().unix_millis();
-        self.store
-            .write(|db| db.answer_inquiry(&q.id, answer, &actor.id, now))?;
         let own = self.session_key_owned(session)?;
         let ev = self
             .event_for(&actor, Role::Supervisor, Action::RouteDecision, &row)
             .detail(format!("inquiry {} answered {answer}", q.id));
-        self.record(ev, Some((&actor.id, &own)))?;
+        self.commit_recorded(|db, ap| {
+            db.answer_inquiry(&q.id, answer, &actor.id, now)?;
+            ap.event(db, &ev)
+        })?;
         let slip = self.open_slip(&q, &actor.id, &own)?;
+        if slip.is_some() {
+            let ev = self
+                .event_for(&actor, Role::Supervisor, Action::View, &row)
+                .detail(format!("routing slip of inquiry {}", q.id));
+            self.record(ev)?;
+        }
         Ok(InquiryInfo {
             id: q.id,
             receipt_no: row.receipt_no,
@@ -509,14 +685,24 @@ impl Vault {
 
     // ------------------------------------------------------------ requests
 
-    fn request_info(&self, r: &RequestRow) -> Result<RequestInfo> {
+    /// A request as its reader sees it; the reason only for a caller who
+    /// holds the request's key.
+    fn request_info(
+        &mut self,
+        r: &RequestRow,
+        reader: Option<(&str, &crypto::UserSecretKey)>,
+    ) -> Result<RequestInfo> {
         let l = self.letter_row(&r.letter_id)?;
+        let reason = match reader {
+            Some((id, own)) => self
+                .open_request_record(r, id, own)?
+                .map(|(_, rec)| rec.reason)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let dir = self.directory()?;
         let name = |id: &str| -> Result<String> {
-            Ok(self
-                .store
-                .read(|db| db.user_by_id(id))?
-                .map(|u| u.name)
-                .unwrap_or_default())
+            Ok(dir.user(id).map(|u| u.name.clone()).unwrap_or_default())
         };
         Ok(RequestInfo {
             id: r.id.clone(),
@@ -528,23 +714,28 @@ impl Vault {
             requested_by: name(&r.requested_by)?,
             requested_at: r.requested_at,
             until: r.until,
-            reason: r.reason.clone(),
+            reason,
             status: r.status.clone(),
         })
     }
 
     /// Wraps `dk` to the handler (inner layer), then that to each supervisor
     /// of the unit other than the requester (outer layers).
+    ///
+    /// Both layers go only to certified keys, and the clerk signs what the
+    /// inner layer is (request, handler and their certified key, key id,
+    /// purpose, hash of the wrap): the outer payload is
+    /// `clerk id (32 hex) ‖ signature (64) ‖ inner wrap`.
     fn prepare_grant(
         &mut self,
         request_id: &str,
         (key_id, purpose, dk): (&str, &str, &DataKey),
-        handler: &UserRow,
+        handler: &UserCert,
         unit: &str,
-        requester: &str,
+        (clerk_id, clerk_key): (&str, &crypto::UserSecretKey),
     ) -> Result<Vec<(String, Vec<u8>)>> {
         let inner = crypto::wrap_data_key(
-            &pk_of(handler)?,
+            &handler.encryption_public_key(),
             &WrapBinding {
                 record_id: key_id,
                 purpose,
@@ -552,19 +743,24 @@ impl Vault {
             dk,
             &mut self.rng,
         );
-        let sups = self.supervisors_of(unit, requester)?;
+        let sig = user_signing_key(clerk_key)
+            .sign(&grant_message(request_id, handler, key_id, purpose, &inner));
+        let mut payload = clerk_id.as_bytes().to_vec();
+        payload.extend_from_slice(&sig);
+        payload.extend_from_slice(&inner);
+        let sups = self.certified_supervisors(unit, clerk_id)?;
         let mut layers = Vec::new();
         for s in &sups {
             if s.id == handler.id {
                 continue;
             }
             let outer = crypto::wrap_to(
-                &pk_of(s)?,
+                &s.encryption_public_key(),
                 &WrapBinding {
                     record_id: request_id,
                     purpose: GRANT_PURPOSE,
                 },
-                &inner,
+                &payload,
                 &mut self.rng,
             );
             layers.push((s.id.clone(), outer));
@@ -605,14 +801,8 @@ impl Vault {
             Ok(k) => k,
             Err(e) => return self.deny(ev, e),
         };
-        let h = self
-            .store
-            .read(|db| db.user_by_name(handler))?
-            .ok_or_else(|| ApiError::NotFound(format!("user {handler}")))?;
-        if h.disabled
-            || !parse_roles(&h)?.contains(Role::Handler)
-            || h.unit.as_deref() != Some(unit)
-        {
+        let h = self.cert_by_name(handler)?;
+        if h.disabled || !h.has_role(Role::Handler) || h.unit.as_deref() != Some(unit) {
             return self.deny(
                 ev,
                 ApiError::BadInput(format!("{handler} is not an active handler of {unit}")),
@@ -621,7 +811,19 @@ impl Vault {
         let now = self.now().unix_millis();
         let until = parse_until(now, until, DEFAULT_ACCESS_DAYS)?;
         let id = self.make_id();
-        let layers = self.prepare_grant(&id, (&key_id, KEY_LETTER, &dk), &h, unit, &actor.id)?;
+        let layers =
+            self.prepare_grant(&id, (&key_id, KEY_LETTER, &dk), &h, unit, (&actor.id, &own))?;
+        let mut readers = self.certified_supervisors(unit, &actor.id)?;
+        readers.push(self.cert(&actor.id)?);
+        let (rk, rwraps, sealed) = self.seal_request_record(
+            &id,
+            &row.id,
+            &readers,
+            &RequestRecord {
+                reason: reason.into(),
+                decision: None,
+            },
+        )?;
         let req = RequestRow {
             id: id.clone(),
             kind: "access".into(),
@@ -631,23 +833,26 @@ impl Vault {
             requested_by: actor.id.clone(),
             requested_at: now,
             until,
-            reason: reason.into(),
             status: "pending".into(),
             decided_by: None,
             decided_at: None,
-            decision: None,
+            sealed,
         };
-        self.store.write(|db| {
+        let mut ev = ev.detail(format!("request {id}: route to {handler} of {unit}"));
+        ev.reason = Some(reason.into());
+        ev.assignment = Some(id.clone());
+        self.commit_recorded(|db, ap| {
             db.insert_request(&req)?;
+            db.insert_data_key(&rk)?;
+            for w in &rwraps {
+                db.insert_wrap(w, now)?;
+            }
             for (s, w) in &layers {
                 db.put_grant_layer(&id, s, w)?;
             }
-            Ok::<_, ApiError>(())
+            ap.event(db, &ev)
         })?;
-        let mut ev = ev.detail(format!("request {id}: route to {handler} of {unit}"));
-        ev.reason = Some(reason.into());
-        self.record(ev, Some((&actor.id, &own)))?;
-        self.request_info(&req)
+        self.request_info(&req, Some((&actor.id, &own)))
     }
 
     /// Supervisor: pending requests for their unit. Clerk: reveal requests
@@ -660,6 +865,7 @@ impl Vault {
             Action::RouteDecision,
             "listing requests",
         )?;
+        let own = self.session_key_owned(session)?;
         let mut rows = self.store.read(|db| db.requests_by_status("pending"))?;
         rows.extend(
             self.store
@@ -678,7 +884,7 @@ impl Vault {
                 }
             };
             if visible {
-                out.push(self.request_info(&r)?);
+                out.push(self.request_info(&r, Some((&actor.id, &own)))?);
             }
         }
         Ok(out)
@@ -695,9 +901,10 @@ impl Vault {
             .read(|db| db.request(request))?
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
-        let ev = self
+        let mut ev = self
             .event_for(actor, Role::Supervisor, action, &l)
             .detail(format!("request {}", r.id));
+        ev.assignment = Some(r.id.clone());
         if actor.unit.as_deref() != Some(r.unit.as_str()) {
             return self.deny(
                 ev,
@@ -742,7 +949,7 @@ impl Vault {
             .ok_or_else(|| {
                 ApiError::Denied("no grant was prepared for you on this request".into())
             })?;
-        let inner = crypto::unwrap_with(
+        let payload = crypto::unwrap_with(
             &own,
             &WrapBinding {
                 record_id: &r.id,
@@ -760,6 +967,42 @@ impl Vault {
             .store
             .read(|db| db.data_key_of(&l.id, purpose))?
             .ok_or_else(|| ApiError::Integrity("letter key missing".into()))?;
+        // The grant must be what a certified clerk prepared for the
+        // handler's certified key, or nothing is activated.
+        let p = payload.expose();
+        if p.len() < 32 + 64 {
+            return Err(ApiError::Integrity("a grant is malformed".into()));
+        }
+        let clerk_id = std::str::from_utf8(&p[..32])
+            .map_err(|_| ApiError::Integrity("a grant is malformed".into()))?
+            .to_owned();
+        let clerk = self.cert(&clerk_id)?;
+        let handler = self.cert(&r.handler)?;
+        let inner = p[96..].to_vec();
+        if clerk.disabled
+            || !clerk.has_role(Role::Clerk)
+            || handler.disabled
+            || crypto::verify_signature(
+                &clerk.verifying_key(),
+                &grant_message(&r.id, &handler, &key.id, purpose, &inner),
+                &p[32..96],
+            )
+            .is_err()
+        {
+            let ev = self
+                .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+                .detail(format!(
+                    "request {}: the grant is not for {}'s certified key",
+                    r.id, handler.name
+                ));
+            return self.deny(
+                ev,
+                ApiError::Integrity(
+                    "the prepared grant was not made by a certified clerk to the handler's certified key".into(),
+                ),
+            );
+        }
+        let decision = self.reseal_request(&r, &own, &actor.id, reason)?;
         let now = self.now().unix_millis();
         let a = AssignmentRow {
             id: self.make_id(),
@@ -775,19 +1018,6 @@ impl Vault {
             end_reason: None,
             affirmed_at: None,
         };
-        self.store.write(|db| {
-            db.insert_wrap(
-                &WrapRow {
-                    key_id: key.id.clone(),
-                    recipient: r.handler.clone(),
-                    wrapped: inner.expose().to_vec(),
-                },
-                now,
-            )?;
-            db.insert_assignment(&a)?;
-            db.delete_grant_layers(&r.id)?;
-            db.set_request_status(&r.id, "approved", Some(&actor.id), Some(now), Some(reason))
-        })?;
         let action = if r.kind == "reveal" {
             Action::IdentityReveal
         } else {
@@ -797,7 +1027,28 @@ impl Vault {
             .event_for(&actor, Role::Supervisor, action, &l)
             .detail(format!("approved request {} ({})", r.id, r.kind));
         ev.reason = Some(reason.into());
-        self.record(ev, Some((&actor.id, &own)))?;
+        ev.assignment = Some(a.id.clone());
+        self.commit_recorded(|db, ap| {
+            db.insert_wrap(
+                &WrapRow {
+                    key_id: key.id.clone(),
+                    recipient: r.handler.clone(),
+                    wrapped: inner.clone(),
+                },
+                now,
+            )?;
+            db.insert_assignment(&a)?;
+            db.delete_grant_layers(&r.id)?;
+            db.set_request_status(
+                &r.id,
+                "approved",
+                Some(&actor.id),
+                Some(now),
+                Some(&decision),
+            )?;
+            ap.event(db, &ev)
+        })?;
+        self.store.purge_wal()?;
         self.assignment_info(&a, now)
     }
 
@@ -818,21 +1069,24 @@ impl Vault {
         )?;
         let (r, l) = self.pending_request(&actor, request, Action::RouteDecision)?;
         let now = self.now().unix_millis();
-        self.store.write(|db| {
-            db.delete_grant_layers(&r.id)?;
-            db.set_request_status(&r.id, "denied", Some(&actor.id), Some(now), Some(reason))
-        })?;
         let own = self.session_key_owned(session)?;
+        let decision = self.reseal_request(&r, &own, &actor.id, reason)?;
         let mut ev = self
             .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
             .detail(format!("denied request {}", r.id));
         ev.reason = Some(reason.into());
-        self.record(ev, Some((&actor.id, &own)))?;
+        ev.assignment = Some(r.id.clone());
+        self.commit_recorded(|db, ap| {
+            db.delete_grant_layers(&r.id)?;
+            db.set_request_status(&r.id, "denied", Some(&actor.id), Some(now), Some(&decision))?;
+            ap.event(db, &ev)
+        })?;
+        self.store.purge_wal()?;
         let r = self
             .store
             .read(|db| db.request(&r.id))?
             .ok_or_else(|| ApiError::NotFound("request".into()))?;
-        self.request_info(&r)
+        self.request_info(&r, Some((&actor.id, &own)))
     }
 
     fn assignment_info(&self, a: &AssignmentRow, now: i64) -> Result<AssignmentInfo> {
@@ -895,16 +1149,20 @@ impl Vault {
     ) -> Result<AssignmentInfo> {
         let l = self.letter_row(&a.letter_id)?;
         let now = self.now().unix_millis();
-        self.store.write(|db| {
-            db.delete_wrap(&a.key_id, &a.handler)?;
-            db.end_assignment(&a.id, now, how)
-        })?;
-        let own = self.session_key_owned(session)?;
+        let _ = session;
         let mut ev = self
             .event_for(actor, role, Action::RouteDecision, &l)
             .detail(format!("assignment {} {how}", a.id));
         ev.reason = Some(reason.into());
-        self.record(ev, Some((&actor.id, &own)))?;
+        ev.assignment = Some(a.id.clone());
+        self.commit_recorded(|db, ap| {
+            db.delete_wrap(&a.key_id, &a.handler)?;
+            db.end_assignment(&a.id, now, how)?;
+            ap.event(db, &ev)
+        })?;
+        // The wrap was zeroed in the database file (secure_delete); empty the
+        // WAL too, so no older copy of it stays anywhere in the vault.
+        self.store.purge_wal()?;
         let a = self.assignment_row(&a.id)?;
         self.assignment_info(&a, now)
     }
@@ -990,8 +1248,22 @@ impl Vault {
             );
         };
         let now = self.now().unix_millis();
+        let own = self.session_key_owned(session)?;
+        let id = self.make_id();
+        let mut readers = self.certified_supervisors(&a.unit, &actor.id)?;
+        readers.push(self.cert(&actor.id)?);
+        readers.push(self.cert(&l.registered_by)?);
+        let (rk, rwraps, sealed) = self.seal_request_record(
+            &id,
+            &l.id,
+            &readers,
+            &RequestRecord {
+                reason: reason.into(),
+                decision: None,
+            },
+        )?;
         let req = RequestRow {
-            id: self.make_id(),
+            id,
             kind: "reveal".into(),
             letter_id: l.id.clone(),
             unit: a.unit.clone(),
@@ -999,18 +1271,23 @@ impl Vault {
             requested_by: actor.id.clone(),
             requested_at: now,
             until: now + DEFAULT_REVEAL_DAYS * DAY_MS,
-            reason: reason.into(),
             status: "awaiting_endorsement".into(),
             decided_by: None,
             decided_at: None,
-            decision: None,
+            sealed,
         };
-        self.store.write(|db| db.insert_request(&req))?;
-        let own = self.session_key_owned(session)?;
         let mut ev = ev.detail(format!("reveal requested: request {}", req.id));
         ev.reason = Some(reason.into());
-        self.record(ev, Some((&actor.id, &own)))?;
-        self.request_info(&req)
+        ev.assignment = Some(a.id.clone());
+        self.commit_recorded(|db, ap| {
+            db.insert_request(&req)?;
+            db.insert_data_key(&rk)?;
+            for w in &rwraps {
+                db.insert_wrap(w, now)?;
+            }
+            ap.event(db, &ev)
+        })?;
+        self.request_info(&req, Some((&actor.id, &own)))
     }
 
     /// Clerk who holds the identity: endorses a reveal request by preparing
@@ -1040,27 +1317,28 @@ impl Vault {
             Ok(k) => k,
             Err(e) => return self.deny(ev, e),
         };
-        let h = self
-            .store
-            .read(|db| db.user_by_id(&r.handler))?
-            .ok_or_else(|| ApiError::NotFound("handler".into()))?;
-        let layers =
-            self.prepare_grant(&r.id, (&key_id, KEY_IDENTITY, &dk), &h, &r.unit, &actor.id)?;
-        self.store.write(|db| {
+        let h = self.cert(&r.handler)?;
+        let layers = self.prepare_grant(
+            &r.id,
+            (&key_id, KEY_IDENTITY, &dk),
+            &h,
+            &r.unit,
+            (&actor.id, &own),
+        )?;
+        let mut ev = ev.detail(format!("endorsed reveal request {}", r.id));
+        ev.assignment = Some(r.id.clone());
+        self.commit_recorded(|db, ap| {
             for (s, w) in &layers {
                 db.put_grant_layer(&r.id, s, w)?;
             }
-            db.set_request_status(&r.id, "pending", None, None, None)
+            db.set_request_status(&r.id, "pending", None, None, None)?;
+            ap.event(db, &ev)
         })?;
-        self.record(
-            ev.detail(format!("endorsed reveal request {}", r.id)),
-            Some((&actor.id, &own)),
-        )?;
         let r = self
             .store
             .read(|db| db.request(&r.id))?
             .ok_or_else(|| ApiError::NotFound("request".into()))?;
-        self.request_info(&r)
+        self.request_info(&r, Some((&actor.id, &own)))
     }
 
     /// Handler with an approved reveal: the identity compartment. Recorded
@@ -1074,17 +1352,25 @@ impl Vault {
             "reading an identity",
         )?;
         let l = self.letter_row(letter)?;
-        let ev = self.event_for(&actor, Role::Handler, Action::IdentityReveal, &l);
-        let is_holder = l.registered_by == actor.id;
-        if !is_holder
-            && self
-                .active_assignment(&actor.id, &l.id, "reveal")?
-                .is_none()
-        {
-            return self.deny(
-                ev,
-                ApiError::Denied("no approved identity reveal for you on this letter".into()),
-            );
+        let is_holder = l.registered_by == actor.id && actor.roles.contains(Role::Clerk);
+        let granted = if is_holder {
+            Role::Clerk
+        } else {
+            Role::Handler
+        };
+        let mut ev = self.event_for(&actor, granted, Action::IdentityReveal, &l);
+        if !is_holder {
+            match self.active_assignment(&actor.id, &l.id, "reveal")? {
+                Some(a) => ev.assignment = Some(a.id),
+                None => {
+                    return self.deny(
+                        ev,
+                        ApiError::Denied(
+                            "no approved identity reveal for you on this letter".into(),
+                        ),
+                    )
+                }
+            }
         }
         let own = self.session_key_owned(session)?;
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &l.id, KEY_IDENTITY) {
@@ -1094,7 +1380,7 @@ impl Vault {
         let id: IdentityRecord =
             serde_json::from_slice(self.open_record_under(&dk, &key_id, REC_IDENTITY)?.expose())
                 .map_err(|_| ApiError::Integrity("identity record".into()))?;
-        self.record(ev.detail("identity shown"), Some((&actor.id, &own)))?;
+        self.record(ev.detail("identity shown"))?;
         Ok(IdentityView {
             receipt_no: l.receipt_no,
             findings: id.findings,

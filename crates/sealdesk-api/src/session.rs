@@ -7,7 +7,8 @@ use sealdesk_core::Timestamp;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
-use crate::ledger::{Action, Event};
+use crate::directory::user_signing_key;
+use crate::ledger::{actor_of, Action, Ctx, Event};
 use crate::{ApiError, Result, Vault};
 
 /// An unlocked login. Holds the user's private key until it locks.
@@ -15,8 +16,12 @@ use crate::{ApiError, Result, Vault};
 pub struct Session {
     user_id: String,
     name: String,
+    /// Random per login: the ledger entries this session writes carry it,
+    /// and its attestations list them.
+    session_id: [u8; 16],
     key: Option<UserSecretKey>,
     last_active: Timestamp,
+    warnings: Vec<String>,
 }
 
 impl Session {
@@ -24,14 +29,14 @@ impl Session {
         &self.name
     }
 
-    pub fn is_locked(&self) -> bool {
-        self.key.is_none()
+    /// Integrity warnings found at login (a ledger shorter than, or forked
+    /// from, what this desk saw last). Shells show them to the user.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
-    /// Drops the private key (zeroized). Shells call `Vault::lock`, which
-    /// also records the lock.
-    pub(crate) fn lock(&mut self) {
-        self.key = None;
+    pub fn is_locked(&self) -> bool {
+        self.key.is_none()
     }
 }
 
@@ -66,6 +71,8 @@ pub struct Me {
     pub roles: Vec<Role>,
     pub unit: Option<String>,
     pub idle_timeout_secs: i64,
+    /// Integrity warnings found at login (see [`Session::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 pub(crate) fn parse_roles(row: &UserRow) -> Result<RoleSet> {
@@ -73,109 +80,215 @@ pub(crate) fn parse_roles(row: &UserRow) -> Result<RoleSet> {
         .map_err(|e| ApiError::Integrity(format!("roles of {}: {e}", row.name)))
 }
 
+/// The throttling bucket of a name that is no account: 16 bits of a hash
+/// salted with the vault id. A passphrase typed into the name field is not
+/// kept; 16 bits of its hash tell nothing useful about it.
+fn unknown_bucket(vault_id: &str, name: &str) -> u16 {
+    let mut m = b"sealdesk.throttle.v1\0".to_vec();
+    m.extend_from_slice(vault_id.as_bytes());
+    m.push(0);
+    m.extend_from_slice(name.as_bytes());
+    let h = crypto::sha256(&m);
+    u16::from_be_bytes([h[0], h[1]])
+}
+
 impl Vault {
+    fn throttled(&self, failures: i64, last: Option<i64>, now: Timestamp) -> Option<i64> {
+        let last = last?;
+        let allowed = domain::next_login_allowed_at(
+            u32::try_from(failures).unwrap_or(u32::MAX),
+            Timestamp::from_unix_millis(last),
+        );
+        (now < allowed).then(|| (allowed.unix_millis() - now.unix_millis() + 999) / 1000)
+    }
+
     /// Unlocks a user's private key with their passphrase.
     ///
     /// Wrong passphrases are kept (`login_failures` and the ledger) and, after
-    /// three, each further attempt waits twice as long as the last. An unknown
-    /// name costs the same Argon2id work as a known one, so timing does not
-    /// tell which names exist.
+    /// three, each further attempt waits twice as long as the last — for a
+    /// name that is no account too, so the login screen does not tell which
+    /// names exist. An unknown name costs the same Argon2id work as a known
+    /// one. A sealed key whose cost header is outside the bounds Sealdesk
+    /// writes, or whose pinned root is not this vault's, is an integrity
+    /// failure (not counted as a wrong passphrase). The account must be in
+    /// the certified directory, its row must match its certificate, and the
+    /// ledger must extend what this desk saw last (else a warning).
     pub fn login(&mut self, name: &str, passphrase: &Passphrase) -> Result<Session> {
+        self.ctx = None;
         let now = self.now();
+        let vault_id = self.genesis()?.genesis.vault_id;
         let row = self.store.read(|db| db.user_by_name(name))?;
-        let failed = |why: &str| Event::new(name, None, Action::LoginFailed).denied(why);
         let Some(row) = row else {
+            let bucket = unknown_bucket(&vault_id, name);
+            let fails = self.store.read(|db| db.unknown_failures(bucket))?;
+            let failed =
+                |why: &str| Event::new("(unknown name)", None, Action::LoginFailed).denied(why);
+            if let Some((n, last)) = fails {
+                if let Some(retry_after_secs) = self.throttled(n, Some(last), now) {
+                    return self.deny(
+                        failed("throttled"),
+                        ApiError::Throttled { retry_after_secs },
+                    );
+                }
+            }
             // Spend the same work as a real attempt; the result is discarded.
             let _ = crypto::open_user_secret_key(&decoy_sealed_key(), passphrase, name);
             self.store
-                .write(|db| db.record_login_failure(name, now.unix_millis()))?;
+                .write(|db| db.record_unknown_failure(bucket, now.unix_millis()))?;
             return self.deny(failed("unknown user name"), ApiError::BadCredentials);
         };
-        if let Some(last) = row.last_failed_at {
-            let allowed = domain::next_login_allowed_at(
-                u32::try_from(row.failed_logins).unwrap_or(u32::MAX),
-                Timestamp::from_unix_millis(last),
+        let failed = |why: &str| Event::new(name, None, Action::LoginFailed).denied(why);
+        if let Some(retry_after_secs) = self.throttled(row.failed_logins, row.last_failed_at, now) {
+            return self.deny(
+                failed("throttled"),
+                ApiError::Throttled { retry_after_secs },
             );
-            if now < allowed {
-                let retry_after_secs = (allowed.unix_millis() - now.unix_millis() + 999) / 1000;
-                return self.deny(
-                    failed("throttled"),
-                    ApiError::Throttled { retry_after_secs },
-                );
-            }
         }
-        let key = match crypto::open_user_secret_key(&row.sealed_secret_key, passphrase, &row.id) {
+        let opened = match crypto::open_user_secret_key(&row.sealed_secret_key, passphrase, &row.id)
+        {
             Ok(k) => k,
-            Err(_) => {
+            Err(crypto::CryptoError::Decrypt) => {
                 self.store
-                    .write(|db| db.record_login_failure(name, now.unix_millis()))?;
+                    .write(|db| db.record_login_failure(&row.id, now.unix_millis()))?;
                 return self.deny(failed("wrong passphrase"), ApiError::BadCredentials);
             }
+            Err(crypto::CryptoError::UnsupportedVersion(v)) => {
+                return self.deny(
+                    failed("sealed key of another format"),
+                    ApiError::Integrity(format!(
+                        "the sealed key of {name} has format {v}, which this Sealdesk does not open (a vault from before the vault root, or an altered row)"
+                    )),
+                );
+            }
+            Err(_) => {
+                return self.deny(
+                    failed("sealed key header altered"),
+                    ApiError::Integrity(format!(
+                        "the sealed key of {name} asks for key-derivation costs outside {}..{} MiB, {}..{} passes: the row was altered",
+                        crypto::KdfParams::FLOOR.m_kib / 1024,
+                        crypto::KdfParams::CEILING.m_kib / 1024,
+                        crypto::KdfParams::FLOOR.t,
+                        crypto::KdfParams::CEILING.t
+                    )),
+                );
+            }
+        };
+        let genesis_hash = self.genesis()?.hash();
+        if opened.genesis_hash != genesis_hash {
+            return self.deny(
+                failed("vault root replaced"),
+                ApiError::Integrity(
+                    "this vault's root is not the one your key was sealed under: the vault file was altered (its recovery, ledger or root keys were replaced)".into(),
+                ),
+            );
+        }
+        let key = opened.key;
+        let checked = match self.refresh_directory() {
+            Ok(_) => self.check_row(&row),
+            Err(e) => Err(e),
+        };
+        let cert = match checked {
+            Ok(c) => c,
+            Err(e) => return self.deny(failed("directory check failed"), e),
         };
         // The passphrase was right; only now say that the account is off, so
         // that a guesser learns nothing about disabled accounts.
-        if row.disabled {
+        if cert.disabled {
             return self.deny(failed("account disabled"), ApiError::UserDisabled);
         }
-        if key.public_key().as_bytes().as_slice() != row.public_key.as_slice() {
-            return Err(ApiError::Integrity(
-                "account key pair does not match".into(),
-            ));
+        if key.public_key().0 != cert.encryption_key {
+            return self.deny(
+                failed("key pair does not match its certificate"),
+                ApiError::Integrity("account key pair does not match its certificate".into()),
+            );
         }
         if row.failed_logins > 0 {
             self.store.write(|db| db.reset_login_failures(&row.id))?;
         }
-        let roles = parse_roles(&row)?;
-        self.record(
-            Event::new(&row.name, roles.iter().next(), Action::Login),
-            Some((&row.id, &key)),
-        )?;
+        let roles = cert
+            .role_set()
+            .ok_or_else(|| ApiError::Integrity(format!("roles of {name}")))?;
+        let mut session_id = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut self.rng, &mut session_id);
+        self.ctx = Some(Ctx {
+            actor: actor_of(&row.id),
+            session: session_id,
+            signing: user_signing_key(&key),
+        });
+        let mut warnings = Vec::new();
+        if let Some(w) = self.check_witness(&row.id)? {
+            self.record(
+                Event::new(&row.name, roles.iter().next(), Action::IntegrityWarning)
+                    .detail(w.clone()),
+            )?;
+            warnings.push(w);
+        }
+        self.record(Event::new(&row.name, roles.iter().next(), Action::Login))?;
+        if warnings.is_empty() {
+            self.write_witness(&row.id)?;
+        }
         Ok(Session {
             user_id: row.id,
             name: row.name,
+            session_id,
             key: Some(key),
             last_active: now,
+            warnings,
         })
     }
 
-    /// Starts every call made for a person: enforces the idle lock, re-reads
-    /// the account and refreshes the activity time when `activity` is true.
+    fn set_ctx(&mut self, session: &Session) {
+        self.ctx = session.key.as_ref().map(|k| Ctx {
+            actor: actor_of(&session.user_id),
+            session: session.session_id,
+            signing: user_signing_key(k),
+        });
+    }
+
+    /// Starts every call made for a person: enforces the idle lock, folds
+    /// the directory forward, checks the account against its certificate
+    /// and refreshes the activity time when `activity` is true. Roles and
+    /// unit come from the certificate, never from a raw row.
     pub(crate) fn begin(&mut self, session: &mut Session, activity: bool) -> Result<Actor> {
-        self.sweep_lapsed()?;
         let now = self.now();
         if session.key.is_none() {
             return Err(ApiError::Locked);
         }
+        self.set_ctx(session);
         let idle = self.idle_timeout_secs()?;
         if now.secs_since(session.last_active) >= idle {
             self.lock_with(session, "idle");
             return Err(ApiError::Locked);
         }
+        self.refresh_directory()?;
         let row = self
             .store
             .read(|db| db.user_by_id(&session.user_id))?
             .ok_or(ApiError::Locked)?;
-        if row.disabled {
+        let cert = self.cert(&row.id)?;
+        if cert.disabled {
             self.lock_with(session, "account disabled");
             return Err(ApiError::UserDisabled);
         }
-        let roles = parse_roles(&row)?;
-        let public_key = UserPublicKey::from_slice(&row.public_key)
-            .ok_or_else(|| ApiError::Integrity("public key malformed".into()))?;
         // An admin reset replaced the key pair: this session's key is stale.
-        if session.key.as_ref().map(|k| k.public_key()) != Some(public_key) {
-            session.lock();
+        if session.key.as_ref().map(|k| k.public_key().0) != Some(cert.encryption_key) {
+            self.lock_with(session, "key pair replaced");
             return Err(ApiError::Locked);
         }
+        self.check_row(&row)?;
+        let roles = cert
+            .role_set()
+            .ok_or_else(|| ApiError::Integrity(format!("roles of {}", cert.name)))?;
+        self.sweep_lapsed()?;
         if activity {
             session.last_active = now;
         }
         Ok(Actor {
-            id: row.id,
-            name: row.name,
+            id: cert.id.clone(),
+            name: cert.name.clone(),
             roles,
-            unit: row.unit,
-            public_key,
+            unit: cert.unit.clone(),
+            public_key: cert.encryption_public_key(),
         })
     }
 
@@ -193,6 +306,7 @@ impl Vault {
             roles: actor.roles.iter().collect(),
             unit: actor.unit,
             idle_timeout_secs: self.idle_timeout_secs()?,
+            warnings: session.warnings.clone(),
         })
     }
 
@@ -202,15 +316,28 @@ impl Vault {
         self.lock_with(session, "on demand");
     }
 
+    /// Records the lock, attests the session's entries with the account's
+    /// own key, remembers the head for this desk, and drops the key.
     fn lock_with(&mut self, session: &mut Session, why: &str) {
-        if let Some(key) = session.key.take() {
+        if session.key.is_some() {
+            self.set_ctx(session);
             let ev = Event::new(&session.name, None, Action::Lock).detail(why);
-            if let Err(e) = self.record(ev, Some((&session.user_id, &key))) {
+            if let Err(e) = self.record(ev) {
                 tracing::error!(error = %e, "could not record a lock");
             }
-            if let Err(e) = self.checkpoint_now(&session.user_id, &key) {
-                tracing::error!(error = %e, "could not sign a checkpoint at lock");
+            if let Err(e) = self.attest_now() {
+                tracing::error!(error = %e, "could not attest at lock");
             }
+            // A desk that warned at login keeps the head it saw before, as
+            // evidence, until someone looks into it.
+            if session.warnings.is_empty() {
+                if let Err(e) = self.write_witness(&session.user_id) {
+                    tracing::error!(error = %e, "could not keep this desk's witness");
+                }
+            }
+            self.pending.remove(&session.session_id);
+            self.ctx = None;
+            session.key = None;
         }
     }
 
@@ -228,7 +355,8 @@ impl Vault {
             .read(|db| db.user_by_id(&actor.id))?
             .ok_or(ApiError::Locked)?;
         let key = match crypto::open_user_secret_key(&row.sealed_secret_key, old, &row.id) {
-            Ok(k) => k,
+            Ok(k) if k.genesis_hash == self.genesis()?.hash() => k.key,
+            Ok(_) => return Err(ApiError::Integrity("vault root replaced".into())),
             Err(_) => {
                 let ev = Event::new(&actor.name, None, Action::UserAdmin);
                 return self.deny(ev, ApiError::BadCredentials);
@@ -242,14 +370,15 @@ impl Vault {
             t: stored.t.max(crypto::KdfParams::DEFAULT.t),
             p: stored.p.max(1),
         };
-        let sealed = crypto::seal_user_secret_key(&key, new, &params, &row.id, &mut self.rng)
-            .map_err(ApiError::from_crypto("sealing the private key"))?;
-        self.store
-            .write(|db| db.set_user_keys(&row.id, &row.public_key, &sealed))?;
-        self.record(
-            Event::new(&actor.name, None, Action::UserAdmin).detail("changed own passphrase"),
-            Some((&actor.id, &key)),
-        )?;
+        let genesis_hash = self.genesis()?.hash();
+        let sealed =
+            crypto::seal_user_secret_key(&key, &genesis_hash, new, &params, &row.id, &mut self.rng)
+                .map_err(ApiError::from_crypto("sealing the private key"))?;
+        let ev = Event::new(&actor.name, None, Action::UserAdmin).detail("changed own passphrase");
+        self.commit_recorded(|db, ap| {
+            db.set_user_keys(&row.id, &row.public_key, &sealed)?;
+            ap.event(db, &ev)
+        })?;
         Ok(())
     }
 }
@@ -258,10 +387,10 @@ impl Vault {
 /// path of `login` (same Argon2id cost as a real one).
 fn decoy_sealed_key() -> Vec<u8> {
     let p = crypto::KdfParams::DEFAULT;
-    let mut v = vec![crypto::USER_KEY_V1];
+    let mut v = vec![crypto::USER_KEY_V2];
     v.extend_from_slice(&p.m_kib.to_be_bytes());
     v.extend_from_slice(&p.t.to_be_bytes());
     v.extend_from_slice(&p.p.to_be_bytes());
-    v.extend_from_slice(&[0u8; 16 + 12 + 48]);
+    v.extend_from_slice(&[0u8; 16 + 12 + 64 + 16]);
     v
 }

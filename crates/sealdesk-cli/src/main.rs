@@ -410,11 +410,11 @@ fn vault_dir(cli: &Cli) -> Result<PathBuf, Failure> {
 }
 
 fn open_vault(cli: &Cli) -> Result<Vault, Failure> {
-    Ok(Vault::open(
-        &vault_dir(cli)?,
-        Arc::new(SystemClock),
-        os_seeded_rng(),
-    )?)
+    let mut vault = Vault::open(&vault_dir(cli)?, Arc::new(SystemClock), os_seeded_rng())?;
+    // This desk keeps what it last saw of the ledger in the user's own data
+    // directory, and checks at every login that the ledger extends it.
+    vault.set_witness_dir(Some(sealdesk_api::default_witness_dir()));
+    Ok(vault)
 }
 
 fn secret_from_env_or_prompt(var: &str, prompt: &str) -> Result<Passphrase, Failure> {
@@ -450,7 +450,11 @@ fn login(cli: &Cli, vault: &mut Vault) -> Result<Session, Failure> {
         .ok_or_else(|| usage("who are you? pass --user NAME or set SEALDESK_USER"))?;
     let pass =
         secret_from_env_or_prompt("SEALDESK_PASSPHRASE", &format!("Passphrase for {name}: "))?;
-    Ok(vault.login(&name, &pass)?)
+    let session = vault.login(&name, &pass)?;
+    for w in session.warnings() {
+        eprintln!("sealdesk: warning[integrity]: {w}");
+    }
+    Ok(session)
 }
 
 /// The vault and session of one command. The session is locked when the
@@ -959,30 +963,28 @@ fn damage_failure(value: serde_json::Value, damage: &sealdesk_api::Finding) -> F
 fn ledger_command(cli: &Cli, cmd: &LedgerCommand, ctx: &mut Ctx) -> CliResult {
     match cmd {
         LedgerCommand::Verify { checkpoint } => {
-            let vault = open_vault(cli)?;
+            let mut vault = open_vault(cli)?;
             let kept = checkpoint.as_deref().map(read_checkpoint).transpose()?;
             let report = vault.ledger_verify(kept.as_ref())?;
             let value = to_json(&report);
-            if let Some(d) = &report.damage {
+            if let Some(d) = &report.report.damage {
                 return Err(damage_failure(value, d));
             }
             Ok((
                 value,
                 format!(
-                    "Ledger intact: {} entries, head {}, {} signed checkpoint(s) verified, {} entr(ies) after the last one",
-                    report.entries,
-                    hex::encode(report.head_hash),
-                    report.checkpoints_verified,
-                    report.unsigned_tail
+                    "Ledger {}; head {}",
+                    report.summary,
+                    hex::encode(report.report.head_hash)
                 ),
             ))
         }
         LedgerCommand::Key => {
-            let vault = open_vault(cli)?;
+            let mut vault = open_vault(cli)?;
             let key = hex::encode(vault.workstation_public_key()?.0);
             let id = vault.workstation_id()?;
             Ok((
-                json!({"workstation_public_key": key, "workstation_id": id}),
+                json!({"workstation_public_key": key, "workstation_id": id, "root_public_key": key}),
                 key,
             ))
         }
@@ -1046,20 +1048,31 @@ fn ledger_command(cli: &Cli, cmd: &LedgerCommand, ctx: &mut Ctx) -> CliResult {
             workstation_key,
             checkpoint,
         } => {
-            let key = match (workstation_key, checkpoint) {
-                (Some(h), _) => {
-                    let bytes: [u8; 32] = hex::decode(h.trim())
+            let root = match workstation_key {
+                Some(h) => Some(
+                    hex::decode(h.trim())
                         .ok()
-                        .and_then(|v| v.try_into().ok())
-                        .ok_or_else(|| usage("--workstation-key must be 64 hex digits"))?;
-                    sealdesk_core::crypto::VerifyingKey(bytes)
+                        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+                        .ok_or_else(|| usage("--workstation-key must be 64 hex digits"))?,
+                ),
+                None => None,
+            };
+            let anchor = match (root, checkpoint) {
+                (root, Some(p)) => {
+                    let cp = read_checkpoint(p)?;
+                    if root.is_some_and(|r| r != cp.workstation_public_key) {
+                        return Err(usage(
+                            "the checkpoint is of another vault than --workstation-key",
+                        ));
+                    }
+                    sealdesk_api::ExportAnchor::Checkpoint(cp)
                 }
-                (None, Some(p)) => {
-                    sealdesk_core::crypto::VerifyingKey(read_checkpoint(p)?.workstation_public_key)
+                (Some(r), None) => {
+                    sealdesk_api::ExportAnchor::RootKey(sealdesk_core::crypto::VerifyingKey(r))
                 }
                 (None, None) => return Err(usage("give --workstation-key or --checkpoint")),
             };
-            let report = sealdesk_api::verify_export(dir, &key)?;
+            let report = sealdesk_api::verify_export(dir, &anchor)?;
             let value = to_json(&report);
             if let Some(d) = &report.damage {
                 return Err(damage_failure(value, d));

@@ -1,24 +1,37 @@
-//! The ledger's formats and the chain verifier. Pure: rows come in, a report
-//! comes out; the store and the API do the I/O.
+//! The ledger's formats and its verifier. Pure: rows come in, a report comes
+//! out; the store and the API do the I/O.
 //!
-//! * An entry body is JSON with a fixed field order ([`EntryBody`]). It is
-//!   sealed to the ledger *reader key* (an X25519 key whose private half only
-//!   auditors and the recovery key hold), so any session can append and only
-//!   auditors can read.
-//! * Sealed entry v1: `01 ‖ seq (u64 BE) ‖ commitment (32) ‖ wrap_to(reader,
-//!   nonce (32) ‖ body)`, where `commitment = SHA-256(nonce ‖ body)`. The
-//!   commitment lets a verifier with no key check that an exported, decrypted
-//!   entry is the one in the chain; the random nonce keeps it from being
-//!   guessed from likely bodies.
-//! * Chain: `hash = SHA-256("sealdesk.ledger.v1\0" ‖ seq ‖ prev_hash ‖ sealed)`,
-//!   `prev_hash` of entry 1 is 32 zero bytes. Computed over sealed bytes, so
-//!   anyone can check integrity without reading contents.
-//! * Checkpoint v1: `(seq, head_hash, at)` signed by the workstation's Ed25519
-//!   key over `"sealdesk.checkpoint.v1\0" ‖ seq ‖ head_hash ‖ at ‖ workstation pk`.
+//! One hash chain holds three kinds of entry, each with a clear header naming
+//! its sequence number, its kind, the account whose client wrote it (the
+//! *actor*) and that client's login session:
 //!
-//! All three are pinned by golden tests.
+//! * **event** — what happened (a view, a denial, a registration …): a JSON
+//!   [`EntryBody`] sealed to the ledger *reader key*, so any session appends
+//!   and only auditors read, with a commitment `SHA-256(nonce ‖ body)` in
+//!   clear so that an exported, decrypted entry can be checked without a key;
+//! * **attestation** — the actor's own Ed25519 signature (its key certified in
+//!   the directory) over the chain head before it and the list of entries its
+//!   session wrote since its last attestation. Written at every lock and every
+//!   [`ATTEST_EVERY`] entries of a session. An entry is *attested* when an
+//!   attestation of its own session lists it; deleting or editing any entry
+//!   changes every later head and so breaks the attestation of everyone who
+//!   signed after it, with keys a forger does not hold;
+//! * **directory** — a signed directory statement, in clear
+//!   ([`crate::directory`]).
+//!
+//! Layouts (v2, pinned by golden tests):
+//! * header: `02 ‖ seq (u64 BE) ‖ kind (1) ‖ actor (16) ‖ session (16)`;
+//! * event: header `‖ commitment (32) ‖ wrap_to(reader, nonce (32) ‖ body)`;
+//! * attestation: header `‖ at (i64 BE) ‖ n (u32 BE) ‖ n × seq (u64 BE) ‖ signature (64)`
+//!   over `"sealdesk.attest.v2\0" ‖ vault id (16) ‖ seq ‖ prev_hash ‖ actor ‖
+//!   session ‖ at ‖ n ‖ seqs`;
+//! * directory: header `‖ signature (64) ‖ statement JSON`;
+//! * chain: `hash = SHA-256("sealdesk.ledger.v2\0" ‖ seq ‖ prev_hash ‖ sealed)`,
+//!   entry 1's `prev_hash` is 32 zero bytes;
+//! * checkpoint v2: a head `(seq, hash, at)` signed by a certified account
+//!   over `"sealdesk.checkpoint.v2\0" ‖ root pk ‖ seq ‖ head ‖ at ‖ signer pk`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
@@ -26,22 +39,85 @@ use sha2::{Digest, Sha256};
 
 use crate::crypto::{
     self, CryptoError, SigningKey, UserPublicKey, UserSecretKey, VerifyingKey, WrapBinding,
+    SIGNATURE_LEN,
 };
+use crate::directory::{Directory, Genesis};
 
-pub const ENTRY_V1: u8 = 1;
-const ENTRY_HEADER_LEN: usize = 1 + 8 + 32;
-const CHAIN_LABEL: &[u8] = b"sealdesk.ledger.v1\0";
-const CHECKPOINT_LABEL: &[u8] = b"sealdesk.checkpoint.v1\0";
+pub const ENTRY_V2: u8 = 2;
+pub const HEADER_LEN: usize = 1 + 8 + 1 + 16 + 16;
+const CHAIN_LABEL: &[u8] = b"sealdesk.ledger.v2\0";
+const CHECKPOINT_LABEL: &[u8] = b"sealdesk.checkpoint.v2\0";
+const ATTEST_LABEL: &[u8] = b"sealdesk.attest.v2\0";
 
-/// One ledger entry. Field order is the canonical JSON and part of the
-/// stored format (the commitment covers these exact bytes).
+/// A session attests at every lock and after this many of its own entries.
+pub const ATTEST_EVERY: usize = 64;
+
+/// The actor of entries no authenticated session wrote (a failed login).
+pub const ANONYMOUS: [u8; 16] = [0u8; 16];
+/// The actor of entries the vault root wrote (acts with the recovery code).
+pub const ROOT_ACTOR: [u8; 16] = [0xffu8; 16];
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Event = 1,
+    Attestation = 2,
+    Directory = 3,
+}
+
+impl EntryKind {
+    fn from_byte(b: u8) -> Option<Self> {
+        match b {
+            1 => Some(Self::Event),
+            2 => Some(Self::Attestation),
+            3 => Some(Self::Directory),
+            _ => None,
+        }
+    }
+}
+
+/// The clear header of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub seq: u64,
+    pub kind: EntryKind,
+    pub actor: [u8; 16],
+    pub session: [u8; 16],
+}
+
+impl Header {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(ENTRY_V2);
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        out.push(self.kind as u8);
+        out.extend_from_slice(&self.actor);
+        out.extend_from_slice(&self.session);
+    }
+}
+
+/// Reads an entry's clear header.
+pub fn header(sealed: &[u8]) -> Option<Header> {
+    if sealed.len() < HEADER_LEN || sealed[0] != ENTRY_V2 {
+        return None;
+    }
+    Some(Header {
+        seq: u64::from_be_bytes(sealed[1..9].try_into().ok()?),
+        kind: EntryKind::from_byte(sealed[9])?,
+        actor: sealed[10..26].try_into().ok()?,
+        session: sealed[26..42].try_into().ok()?,
+    })
+}
+
+/// One event. Field order is the canonical JSON and part of the stored
+/// format (the commitment covers these exact bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryBody {
     pub seq: u64,
     /// UTC milliseconds.
     pub at: i64,
     pub user: String,
-    /// The role the action was taken in.
+    /// The role the permission check granted (or the caller's first role
+    /// when the check denied).
     pub role: Option<String>,
     pub workstation: String,
     pub action: String,
@@ -51,7 +127,7 @@ pub struct EntryBody {
     pub level: Option<String>,
     /// The stated reason.
     pub reason: Option<String>,
-    /// The assignment (receipt number or request) the reason is tied to.
+    /// The assignment (or request) id the act is tied to.
     pub assignment: Option<String>,
     /// `allowed` or `denied`.
     pub outcome: String,
@@ -76,33 +152,25 @@ pub fn commitment(nonce: &[u8; 32], body_json: &[u8]) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Seals an entry body to the reader key.
-pub fn seal_entry(
-    reader: &UserPublicKey,
+/// Seals an event to the reader key with a [`crypto::Wrapper`] kept across
+/// appends (one AES-GCM seal per entry instead of two scalar
+/// multiplications).
+pub fn seal_event(
+    wrapper: &crypto::Wrapper,
+    actor: [u8; 16],
+    session: [u8; 16],
     body: &EntryBody,
     rng: &mut impl CryptoRngCore,
 ) -> Vec<u8> {
     let mut nonce = [0u8; 32];
     rng.fill_bytes(&mut nonce);
-    let wrapper = crypto::Wrapper::make(reader, rng);
-    seal_with_nonce(&wrapper, body, &nonce, rng)
+    seal_event_with_nonce(wrapper, actor, session, body, &nonce, rng)
 }
 
-/// Seals an entry with a [`crypto::Wrapper`] kept across appends: one
-/// AES-GCM seal instead of two scalar multiplications per entry. The layout
-/// is that of [`seal_entry`].
-pub fn seal_entry_with(
+fn seal_event_with_nonce(
     wrapper: &crypto::Wrapper,
-    body: &EntryBody,
-    rng: &mut impl CryptoRngCore,
-) -> Vec<u8> {
-    let mut nonce = [0u8; 32];
-    rng.fill_bytes(&mut nonce);
-    seal_with_nonce(wrapper, body, &nonce, rng)
-}
-
-fn seal_with_nonce(
-    wrapper: &crypto::Wrapper,
+    actor: [u8; 16],
+    session: [u8; 16],
     body: &EntryBody,
     nonce: &[u8; 32],
     rng: &mut impl CryptoRngCore,
@@ -121,41 +189,56 @@ fn seal_with_nonce(
         &payload,
         rng,
     );
-    let mut out = Vec::with_capacity(ENTRY_HEADER_LEN + wrapped.len());
-    out.push(ENTRY_V1);
-    out.extend_from_slice(&body.seq.to_be_bytes());
+    let mut out = Vec::with_capacity(HEADER_LEN + 32 + wrapped.len());
+    Header {
+        seq: body.seq,
+        kind: EntryKind::Event,
+        actor,
+        session,
+    }
+    .write(&mut out);
     out.extend_from_slice(&commit);
     out.extend_from_slice(&wrapped);
     out
 }
 
-/// The clear header of a sealed entry: its sequence number and commitment.
-pub fn entry_header(sealed: &[u8]) -> Option<(u64, [u8; 32])> {
-    if sealed.len() < ENTRY_HEADER_LEN || sealed[0] != ENTRY_V1 {
-        return None;
+/// The commitment in an event's header.
+pub fn event_commitment(sealed: &[u8]) -> Option<[u8; 32]> {
+    match header(sealed) {
+        Some(h) if h.kind == EntryKind::Event && sealed.len() >= HEADER_LEN + 32 => {
+            sealed[HEADER_LEN..HEADER_LEN + 32].try_into().ok()
+        }
+        _ => None,
     }
-    let seq = u64::from_be_bytes(sealed[1..9].try_into().ok()?);
-    let commit: [u8; 32] = sealed[9..41].try_into().ok()?;
-    Some((seq, commit))
 }
 
-/// An opened entry and the nonce of its commitment.
+/// An opened event, the nonce of its commitment, and its header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenedEntry {
     pub body: EntryBody,
     pub nonce: [u8; 32],
+    pub header: Header,
 }
 
-pub fn open_entry(reader: &UserSecretKey, sealed: &[u8]) -> Result<OpenedEntry, CryptoError> {
-    let (seq, commit) = entry_header(sealed).ok_or(CryptoError::Decrypt)?;
-    let (rid, purpose) = binding(seq);
+/// Opens an event with the reader key. Attestations and directory entries
+/// are not sealed: `Ok(None)`.
+pub fn open_entry(
+    reader: &UserSecretKey,
+    sealed: &[u8],
+) -> Result<Option<OpenedEntry>, CryptoError> {
+    let h = header(sealed).ok_or(CryptoError::Decrypt)?;
+    if h.kind != EntryKind::Event {
+        return Ok(None);
+    }
+    let commit = event_commitment(sealed).ok_or(CryptoError::Decrypt)?;
+    let (rid, purpose) = binding(h.seq);
     let payload = crypto::unwrap_with(
         reader,
         &WrapBinding {
             record_id: &rid,
             purpose,
         },
-        &sealed[ENTRY_HEADER_LEN..],
+        &sealed[HEADER_LEN + 32..],
     )?;
     let p = payload.expose();
     if p.len() < 32 {
@@ -166,10 +249,129 @@ pub fn open_entry(reader: &UserSecretKey, sealed: &[u8]) -> Result<OpenedEntry, 
         return Err(CryptoError::Decrypt);
     }
     let body: EntryBody = serde_json::from_slice(&p[32..]).map_err(|_| CryptoError::Decrypt)?;
-    if body.seq != seq {
+    if body.seq != h.seq {
         return Err(CryptoError::Decrypt);
     }
-    Ok(OpenedEntry { body, nonce })
+    Ok(Some(OpenedEntry {
+        body,
+        nonce,
+        header: h,
+    }))
+}
+
+/// What an attestation signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attestation {
+    pub seq: u64,
+    pub prev_hash: [u8; 32],
+    pub actor: [u8; 16],
+    pub session: [u8; 16],
+    /// UTC milliseconds.
+    pub at: i64,
+    /// The entries of this session since its last attestation.
+    pub seqs: Vec<u64>,
+}
+
+impl Attestation {
+    pub fn message(&self, vault_id: &[u8; 16]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(ATTEST_LABEL.len() + 100 + 8 * self.seqs.len());
+        m.extend_from_slice(ATTEST_LABEL);
+        m.extend_from_slice(vault_id);
+        m.extend_from_slice(&self.seq.to_be_bytes());
+        m.extend_from_slice(&self.prev_hash);
+        m.extend_from_slice(&self.actor);
+        m.extend_from_slice(&self.session);
+        m.extend_from_slice(&self.at.to_be_bytes());
+        m.extend_from_slice(&(self.seqs.len() as u32).to_be_bytes());
+        for s in &self.seqs {
+            m.extend_from_slice(&s.to_be_bytes());
+        }
+        m
+    }
+
+    /// The signed entry.
+    pub fn seal(&self, key: &SigningKey, vault_id: &[u8; 16]) -> Vec<u8> {
+        let sig = key.sign(&self.message(vault_id));
+        let mut out = Vec::with_capacity(HEADER_LEN + 12 + 8 * self.seqs.len() + SIGNATURE_LEN);
+        Header {
+            seq: self.seq,
+            kind: EntryKind::Attestation,
+            actor: self.actor,
+            session: self.session,
+        }
+        .write(&mut out);
+        out.extend_from_slice(&self.at.to_be_bytes());
+        out.extend_from_slice(&(self.seqs.len() as u32).to_be_bytes());
+        for s in &self.seqs {
+            out.extend_from_slice(&s.to_be_bytes());
+        }
+        out.extend_from_slice(&sig);
+        out
+    }
+
+    /// Parses an attestation entry (its `prev_hash` comes from the chain row).
+    pub fn parse(sealed: &[u8], prev_hash: [u8; 32]) -> Option<(Self, [u8; SIGNATURE_LEN])> {
+        let h = header(sealed)?;
+        if h.kind != EntryKind::Attestation {
+            return None;
+        }
+        let rest = &sealed[HEADER_LEN..];
+        if rest.len() < 12 + SIGNATURE_LEN {
+            return None;
+        }
+        let at = i64::from_be_bytes(rest[..8].try_into().ok()?);
+        let n = u32::from_be_bytes(rest[8..12].try_into().ok()?) as usize;
+        if rest.len() != 12 + n.checked_mul(8)? + SIGNATURE_LEN {
+            return None;
+        }
+        let seqs = (0..n)
+            .map(|i| u64::from_be_bytes(rest[12 + 8 * i..20 + 8 * i].try_into().unwrap_or([0; 8])))
+            .collect();
+        let sig: [u8; SIGNATURE_LEN] = rest[12 + 8 * n..].try_into().ok()?;
+        Some((
+            Self {
+                seq: h.seq,
+                prev_hash,
+                actor: h.actor,
+                session: h.session,
+                at,
+                seqs,
+            },
+            sig,
+        ))
+    }
+}
+
+/// A directory entry: the statement JSON and its signature.
+pub fn seal_directory(
+    seq: u64,
+    actor: [u8; 16],
+    session: [u8; 16],
+    statement_json: &[u8],
+    signature: &[u8; SIGNATURE_LEN],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + SIGNATURE_LEN + statement_json.len());
+    Header {
+        seq,
+        kind: EntryKind::Directory,
+        actor,
+        session,
+    }
+    .write(&mut out);
+    out.extend_from_slice(signature);
+    out.extend_from_slice(statement_json);
+    out
+}
+
+/// The statement JSON and signature of a directory entry.
+pub fn directory_parts(sealed: &[u8]) -> Option<(&[u8], &[u8])> {
+    match header(sealed) {
+        Some(h) if h.kind == EntryKind::Directory && sealed.len() > HEADER_LEN + SIGNATURE_LEN => {
+            let rest = &sealed[HEADER_LEN..];
+            Some((&rest[SIGNATURE_LEN..], &rest[..SIGNATURE_LEN]))
+        }
+        _ => None,
+    }
 }
 
 pub fn chain_hash(seq: u64, prev: &[u8; 32], sealed: &[u8]) -> [u8; 32] {
@@ -190,7 +392,8 @@ pub struct ChainRow {
     pub hash: [u8; 32],
 }
 
-/// A signed checkpoint.
+/// A chain head signed by a certified account: what an auditor keeps off
+/// the workstation, and what an export carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub seq: u64,
@@ -198,45 +401,95 @@ pub struct Checkpoint {
     pub head_hash: [u8; 32],
     /// UTC milliseconds.
     pub at: i64,
+    /// The vault root's public key (the vault's identity; named so for the
+    /// CLI contract, which predates the root).
     #[serde(with = "hex32")]
     pub workstation_public_key: [u8; 32],
+    /// The signing account's id.
+    #[serde(default)]
+    pub signer: String,
+    #[serde(with = "hex32", default)]
+    pub signer_public_key: [u8; 32],
     #[serde(with = "hex_vec")]
     pub signature: Vec<u8>,
 }
 
-pub fn checkpoint_message(seq: u64, head: &[u8; 32], at: i64, ws: &[u8; 32]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(CHECKPOINT_LABEL.len() + 8 + 32 + 8 + 32);
+pub fn checkpoint_message(
+    root: &[u8; 32],
+    seq: u64,
+    head: &[u8; 32],
+    at: i64,
+    signer: &[u8; 32],
+) -> Vec<u8> {
+    let mut m = Vec::with_capacity(CHECKPOINT_LABEL.len() + 112);
     m.extend_from_slice(CHECKPOINT_LABEL);
+    m.extend_from_slice(root);
     m.extend_from_slice(&seq.to_be_bytes());
     m.extend_from_slice(head);
     m.extend_from_slice(&at.to_be_bytes());
-    m.extend_from_slice(ws);
+    m.extend_from_slice(signer);
     m
 }
 
-pub fn sign_checkpoint(key: &SigningKey, seq: u64, head_hash: [u8; 32], at: i64) -> Checkpoint {
-    let ws = key.verifying_key().0;
+pub fn sign_checkpoint(
+    key: &SigningKey,
+    signer: &str,
+    root: &VerifyingKey,
+    seq: u64,
+    head_hash: [u8; 32],
+    at: i64,
+) -> Checkpoint {
+    let spk = key.verifying_key().0;
     let signature = key
-        .sign(&checkpoint_message(seq, &head_hash, at, &ws))
+        .sign(&checkpoint_message(&root.0, seq, &head_hash, at, &spk))
         .to_vec();
     Checkpoint {
         seq,
         head_hash,
         at,
-        workstation_public_key: ws,
+        workstation_public_key: root.0,
+        signer: signer.to_owned(),
+        signer_public_key: spk,
         signature,
     }
 }
 
-pub fn verify_checkpoint(cp: &Checkpoint, workstation: &VerifyingKey) -> Result<(), CryptoError> {
-    if cp.workstation_public_key != workstation.0 {
+/// Checks a checkpoint's signature and that its signer's key is the one the
+/// directory certifies (or the root's).
+pub fn verify_checkpoint(cp: &Checkpoint, directory: &Directory) -> Result<(), CryptoError> {
+    if cp.workstation_public_key != directory.root().0 {
+        return Err(CryptoError::BadSignature);
+    }
+    let certified = cp.signer_public_key == directory.root().0
+        || directory
+            .users()
+            .any(|u| u.signing_key == cp.signer_public_key);
+    if !certified {
         return Err(CryptoError::BadSignature);
     }
     crypto::verify_signature(
-        workstation,
-        &checkpoint_message(cp.seq, &cp.head_hash, cp.at, &cp.workstation_public_key),
+        &VerifyingKey(cp.signer_public_key),
+        &checkpoint_message(
+            &cp.workstation_public_key,
+            cp.seq,
+            &cp.head_hash,
+            cp.at,
+            &cp.signer_public_key,
+        ),
         &cp.signature,
     )
+}
+
+/// What a desk remembers of the ledger it last saw, in its user's own data
+/// directory (outside the vault folder).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    pub vault_id: String,
+    pub seq: u64,
+    #[serde(with = "hex32")]
+    pub head_hash: [u8; 32],
+    /// UTC milliseconds.
+    pub at: i64,
 }
 
 /// What damage the verifier found. The string forms are a CLI contract.
@@ -250,6 +503,9 @@ pub enum Damage {
     Truncated,
     RolledBack,
     BadSignature,
+    /// An entry in someone's name that their attestation does not list, or
+    /// a statement or attestation by an account the directory does not certify.
+    Forged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -260,6 +516,16 @@ pub struct Finding {
     pub detail: String,
 }
 
+/// Entries of one session that no attestation covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unattested {
+    /// The account the entries claim (its name when certified, else its id).
+    pub user: String,
+    pub session: String,
+    pub first_seq: u64,
+    pub entries: u64,
+}
+
 /// The verifier's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -267,93 +533,160 @@ pub struct VerifyReport {
     pub entries: u64,
     #[serde(with = "hex32")]
     pub head_hash: [u8; 32],
+    /// Attestations whose signature was checked, plus a kept checkpoint.
     pub checkpoints_verified: u64,
-    /// Entries after the last signed checkpoint (covered by the chain, not yet by a signature).
+    /// Entries after the last attestation.
     pub unsigned_tail: u64,
     pub damage: Option<Finding>,
+    /// Directory statements folded.
+    pub directory_statements: u64,
+    /// Sessions with entries no attestation covers (a crash leaves one; many
+    /// users' look like tampering).
+    pub unattested: Vec<Unattested>,
+    /// Entries no session wrote (failed logins).
+    pub anonymous_entries: u64,
 }
 
-/// Streaming chain verifier: feed rows in `seq` order, then `finish`.
+/// One signature to check at the end, in a batch.
 #[derive(Debug)]
-pub struct ChainVerifier {
+struct PendingSig {
+    key: VerifyingKey,
+    message: Vec<u8>,
+    signature: [u8; SIGNATURE_LEN],
+    seq: u64,
+}
+
+/// Streaming verifier: feed rows in `seq` order, then `finish`.
+///
+/// In *fold* mode it checks the chain and folds the directory (what a login
+/// needs); in *full* mode it also checks every attestation (what `ledger
+/// verify` and `verify-export` do). It can resume from a folded prefix.
+#[derive(Debug)]
+pub struct LedgerVerifier {
+    full: bool,
+    vault_id: [u8; 16],
     expected: u64,
     prev: [u8; 32],
-    finding: Option<Finding>,
-    /// A row whose content belongs elsewhere: (position, embedded seq).
+    chain_ok: bool,
+    findings: Vec<Finding>,
     misplaced: Option<(u64, u64)>,
-    /// For a misplaced row at `pos` holding entry `e > pos`: what the row at
-    /// position `e` holds. `pos` there means two rows were swapped.
     partner: Option<u64>,
-    /// Hashes at the sequence numbers a checkpoint names.
     wanted: HashSet<u64>,
     hashes_at: HashMap<u64, [u8; 32]>,
     count: u64,
+    directory: Directory,
+    pending: BTreeMap<([u8; 16], [u8; 16]), Vec<u64>>,
+    sigs: Vec<PendingSig>,
+    last_attested: u64,
+    anonymous: u64,
 }
 
-impl ChainVerifier {
-    /// `checkpoint_seqs`: the sequence numbers whose hash a checkpoint names.
-    pub fn new(checkpoint_seqs: impl IntoIterator<Item = u64>) -> Self {
+impl LedgerVerifier {
+    pub fn new(genesis: &Genesis, full: bool, wanted: impl IntoIterator<Item = u64>) -> Self {
+        Self::resume(Directory::new(genesis), genesis, 0, [0u8; 32], full, wanted)
+    }
+
+    /// Continues from a verified prefix ending at `seq` with `hash`.
+    pub fn resume(
+        directory: Directory,
+        genesis: &Genesis,
+        seq: u64,
+        hash: [u8; 32],
+        full: bool,
+        wanted: impl IntoIterator<Item = u64>,
+    ) -> Self {
         Self {
-            expected: 1,
-            prev: [0u8; 32],
-            finding: None,
+            full,
+            vault_id: genesis.vault_id_bytes(),
+            expected: seq + 1,
+            prev: hash,
+            chain_ok: true,
+            findings: Vec::new(),
             misplaced: None,
             partner: None,
-            wanted: checkpoint_seqs.into_iter().collect(),
+            wanted: wanted.into_iter().collect(),
             hashes_at: HashMap::new(),
-            count: 0,
+            count: seq,
+            directory,
+            pending: BTreeMap::new(),
+            sigs: Vec::new(),
+            last_attested: 0,
+            anonymous: 0,
         }
     }
 
     fn found(&mut self, kind: Damage, seq: u64, detail: String) {
-        if self.finding.is_none() {
-            self.finding = Some(Finding { kind, seq, detail });
-        }
+        self.findings.push(Finding { kind, seq, detail });
+    }
+
+    fn chain_damage(&mut self, kind: Damage, seq: u64, detail: String) {
+        self.chain_ok = false;
+        self.found(kind, seq, detail);
+    }
+
+    /// The directory folded so far (up to the first damage).
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// Whether every row so far linked.
+    pub fn chain_ok(&self) -> bool {
+        self.chain_ok
+    }
+
+    /// The last linked entry and its hash.
+    pub fn head(&self) -> (u64, [u8; 32]) {
+        (self.expected - 1, self.prev)
+    }
+
+    /// The first damage found so far.
+    pub fn first_damage(&self) -> Option<&Finding> {
+        self.findings.iter().min_by_key(|f| f.seq)
     }
 
     pub fn push(&mut self, row: &ChainRow) {
         self.count += 1;
-        if self.finding.is_some() {
+        if !self.chain_ok {
             if let Some((_, embedded)) = self.misplaced {
                 if row.seq == embedded {
-                    self.partner = entry_header(&row.sealed).map(|(e, _)| e);
+                    self.partner = header(&row.sealed).map(|h| h.seq);
                 }
             }
             return;
         }
         if row.seq != self.expected {
             let at = self.expected;
-            self.found(
+            self.chain_damage(
                 Damage::Missing,
                 at,
                 format!("entry {at} is missing (next stored entry is {})", row.seq),
             );
             return;
         }
-        let Some((embedded, _)) = entry_header(&row.sealed) else {
-            self.found(
+        let Some(h) = header(&row.sealed) else {
+            self.chain_damage(
                 Damage::Edited,
                 row.seq,
                 "sealed bytes are not an entry".into(),
             );
             return;
         };
-        if chain_hash(embedded, &row.prev_hash, &row.sealed) != row.hash {
-            self.found(
+        if chain_hash(h.seq, &row.prev_hash, &row.sealed) != row.hash {
+            self.chain_damage(
                 Damage::Edited,
                 row.seq,
                 "entry bytes do not match their hash".into(),
             );
             return;
         }
-        if embedded != row.seq {
-            self.misplaced = Some((row.seq, embedded));
-            self.found(Damage::Reordered, row.seq, String::new());
+        if h.seq != row.seq {
+            self.misplaced = Some((row.seq, h.seq));
+            self.chain_ok = false;
             return;
         }
         if row.prev_hash != self.prev {
             let at = row.seq.saturating_sub(1).max(1);
-            self.found(
+            self.chain_damage(
                 Damage::Edited,
                 at,
                 format!(
@@ -363,6 +696,7 @@ impl ChainVerifier {
             );
             return;
         }
+        self.entry(&h, row);
         if self.wanted.contains(&row.seq) {
             self.hashes_at.insert(row.seq, row.hash);
         }
@@ -370,18 +704,141 @@ impl ChainVerifier {
         self.expected += 1;
     }
 
-    /// Finishes with the checkpoints stored in the vault and, optionally, a
-    /// checkpoint the auditor kept outside it.
-    pub fn finish(
-        mut self,
-        stored: &[Checkpoint],
-        kept: Option<&Checkpoint>,
-        workstation: &VerifyingKey,
-    ) -> VerifyReport {
+    fn entry(&mut self, h: &Header, row: &ChainRow) {
+        match h.kind {
+            EntryKind::Directory => {
+                let applied = directory_parts(&row.sealed)
+                    .ok_or(crate::directory::DirectoryError::Malformed)
+                    .and_then(|(json, sig)| self.directory.apply(json, sig));
+                if let Err(e) = applied {
+                    self.found(
+                        Damage::Forged,
+                        h.seq,
+                        format!("directory statement at {} refused: {e}", h.seq),
+                    );
+                }
+            }
+            EntryKind::Event => {
+                if h.actor == ANONYMOUS {
+                    self.anonymous += 1;
+                } else if self.full {
+                    self.pending
+                        .entry((h.actor, h.session))
+                        .or_default()
+                        .push(h.seq);
+                }
+            }
+            EntryKind::Attestation if self.full => self.attestation(h, row),
+            EntryKind::Attestation => {}
+        }
+    }
+
+    fn attestation(&mut self, h: &Header, row: &ChainRow) {
+        let Some((att, sig)) = Attestation::parse(&row.sealed, row.prev_hash) else {
+            self.found(Damage::Edited, h.seq, "attestation does not parse".into());
+            return;
+        };
+        let key = if h.actor == ROOT_ACTOR {
+            Some(*self.directory.root())
+        } else {
+            self.directory
+                .user_by_id_bytes(&h.actor)
+                .map(|c| c.verifying_key())
+        };
+        let Some(key) = key else {
+            self.found(
+                Damage::Forged,
+                h.seq,
+                format!(
+                    "attestation at {} by {}, whom the directory does not certify",
+                    h.seq,
+                    hex::encode(h.actor)
+                ),
+            );
+            return;
+        };
+        let pending = self
+            .pending
+            .remove(&(h.actor, h.session))
+            .unwrap_or_default();
+        let listed: HashSet<u64> = att.seqs.iter().copied().collect();
+        if let Some(extra) = pending.iter().find(|s| !listed.contains(s)) {
+            let who = self.user_label(&h.actor);
+            self.found(
+                Damage::Forged,
+                *extra,
+                format!(
+                    "entry {extra} claims a session of {who}, whose attestation at {} does not list it",
+                    h.seq
+                ),
+            );
+        }
+        let have: HashSet<u64> = pending.iter().copied().collect();
+        if let Some(gone) = att.seqs.iter().find(|s| !have.contains(s)) {
+            self.found(
+                Damage::Edited,
+                *gone,
+                format!(
+                    "the attestation at {} lists entry {gone}, which is not that session's",
+                    h.seq
+                ),
+            );
+        }
+        self.last_attested = self.last_attested.max(h.seq.saturating_sub(1));
+        self.sigs.push(PendingSig {
+            key,
+            message: att.message(&self.vault_id),
+            signature: sig,
+            seq: h.seq,
+        });
+    }
+
+    fn user_label(&self, actor: &[u8; 16]) -> String {
+        if *actor == ROOT_ACTOR {
+            return "root".into();
+        }
+        self.directory
+            .user_by_id_bytes(actor)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| hex::encode(actor))
+    }
+
+    /// Checks the queued signatures on every core available. Returns the
+    /// sequence numbers of the ones that fail.
+    fn check_signatures(&mut self) -> Vec<u64> {
+        let sigs = std::mem::take(&mut self.sigs);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let chunk = sigs.len().div_ceil(threads).max(1);
+        let mut bad = Vec::new();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = sigs
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || {
+                        part.iter()
+                            .filter(|p| {
+                                crypto::verify_signature(&p.key, &p.message, &p.signature).is_err()
+                            })
+                            .map(|p| p.seq)
+                            .collect::<Vec<u64>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(v) = h.join() {
+                    bad.extend(v);
+                }
+            }
+        });
+        bad
+    }
+
+    /// Finishes, with a checkpoint kept outside the vault if given.
+    pub fn finish(mut self, kept: Option<&Checkpoint>) -> (VerifyReport, Directory) {
         if let Some((pos, embedded)) = self.misplaced {
-            // The row at `pos` holds entry `embedded`'s bytes. If entry `pos`
-            // turns up later, rows were swapped; else rows were shifted by an
-            // insertion (embedded < pos) or a deletion (embedded > pos).
             let (kind, seq, detail) = if embedded > pos && self.partner == Some(pos) {
                 (
                     Damage::Reordered,
@@ -401,67 +858,32 @@ impl ChainVerifier {
                     format!("entry {pos} was removed and later entries renumbered"),
                 )
             };
-            self.finding = Some(Finding { kind, seq, detail });
+            self.found(kind, seq, detail);
+        }
+        let mut verified = 0u64;
+        if self.full {
+            let total = self.sigs.len() as u64;
+            let bad = self.check_signatures();
+            verified = total - bad.len() as u64;
+            for seq in bad {
+                self.found(
+                    Damage::BadSignature,
+                    seq,
+                    format!("the attestation at {seq} has a bad signature"),
+                );
+            }
         }
         let last = self.expected - 1;
-        let mut verified = 0u64;
-        let mut last_signed = 0u64;
-        let mut sorted: Vec<&Checkpoint> = stored.iter().collect();
-        sorted.sort_by_key(|c| c.seq);
-        for cp in sorted {
-            if verify_checkpoint(cp, workstation).is_err() {
-                self.found(
-                    Damage::BadSignature,
-                    cp.seq,
-                    format!("checkpoint at {} has a bad signature", cp.seq),
-                );
-                continue;
-            }
-            if cp.seq > last {
-                if self.finding.is_none() {
-                    self.found(
-                        Damage::Truncated,
-                        last + 1,
-                        format!(
-                            "a signed checkpoint names entry {} but the ledger ends at {last}",
-                            cp.seq
-                        ),
-                    );
-                }
-                continue;
-            }
-            match self.hashes_at.get(&cp.seq) {
-                Some(h) if *h == cp.head_hash => {
-                    verified += 1;
-                    last_signed = last_signed.max(cp.seq);
-                }
-                Some(_) => self.found(
-                    Damage::Edited,
-                    cp.seq,
-                    format!(
-                        "the chain up to {} differs from its signed checkpoint",
-                        cp.seq
-                    ),
-                ),
-                None => {}
-            }
-        }
         if let Some(cp) = kept {
-            if verify_checkpoint(cp, workstation).is_err() {
+            if verify_checkpoint(cp, &self.directory).is_err() {
                 self.found(
                     Damage::BadSignature,
                     cp.seq,
-                    "the kept checkpoint is not signed by this workstation".into(),
+                    "the kept checkpoint is not signed by an account of this vault".into(),
                 );
             } else if cp.seq > last {
-                let internal_beyond = stored.iter().any(|c| c.seq > last);
-                let kind = if internal_beyond {
-                    Damage::Truncated
-                } else {
-                    Damage::RolledBack
-                };
                 self.found(
-                    kind,
+                    Damage::RolledBack,
                     last + 1,
                     format!(
                         "the kept checkpoint names entry {} but the ledger ends at {last}",
@@ -479,17 +901,61 @@ impl ChainVerifier {
                 );
             } else {
                 verified += 1;
-                last_signed = last_signed.max(cp.seq);
             }
         }
-        VerifyReport {
-            intact: self.finding.is_none(),
-            entries: self.count,
-            head_hash: self.prev,
-            checkpoints_verified: verified,
-            unsigned_tail: last.saturating_sub(last_signed),
-            damage: self.finding,
-        }
+        let mut unattested: Vec<Unattested> = self
+            .pending
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|((actor, session), v)| Unattested {
+                user: self.user_label(actor),
+                session: hex::encode(session),
+                first_seq: v.iter().copied().min().unwrap_or(0),
+                entries: v.len() as u64,
+            })
+            .collect();
+        unattested.sort_by_key(|u| u.first_seq);
+        let damage = self.findings.iter().min_by_key(|f| f.seq).cloned();
+        (
+            VerifyReport {
+                intact: damage.is_none(),
+                entries: self.count,
+                head_hash: self.prev,
+                checkpoints_verified: verified,
+                unsigned_tail: last.saturating_sub(self.last_attested),
+                damage,
+                directory_statements: self.directory.statements(),
+                unattested,
+                anonymous_entries: self.anonymous,
+            },
+            self.directory,
+        )
+    }
+
+    /// The hash at a sequence number named in `wanted`, once passed.
+    pub fn hash_at(&self, seq: u64) -> Option<[u8; 32]> {
+        self.hashes_at.get(&seq).copied()
+    }
+}
+
+#[doc(hidden)]
+/// Deterministic encoders for the golden tests.
+pub mod fixed {
+    use super::*;
+
+    pub fn seal_event_with_nonce(
+        wrapper: &crypto::Wrapper,
+        actor: [u8; 16],
+        session: [u8; 16],
+        body: &EntryBody,
+        nonce: &[u8; 32],
+        rng: &mut impl CryptoRngCore,
+    ) -> Vec<u8> {
+        super::seal_event_with_nonce(wrapper, actor, session, body, nonce, rng)
+    }
+
+    pub fn reader_wrapper(reader: &UserPublicKey, rng: &mut impl CryptoRngCore) -> crypto::Wrapper {
+        crypto::Wrapper::make(reader, rng)
     }
 }
 

@@ -8,6 +8,7 @@
 //! therefore deterministic, and the crate knows nothing of SQLite or Tauri.
 
 pub mod crypto;
+pub mod directory;
 pub mod domain;
 pub mod ledger;
 pub mod pii;

@@ -1,4 +1,4 @@
-//! Ledger rows, checkpoints and vault-wide secret wraps.
+//! Ledger rows and vault-wide secret wraps.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -11,14 +11,6 @@ pub struct LedgerRow {
     pub prev_hash: Vec<u8>,
     pub sealed: Vec<u8>,
     pub hash: Vec<u8>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckpointRow {
-    pub seq: i64,
-    pub head_hash: Vec<u8>,
-    pub at: i64,
-    pub signature: Vec<u8>,
 }
 
 impl Db<'_> {
@@ -68,28 +60,31 @@ impl Db<'_> {
         Ok(())
     }
 
-    pub fn insert_checkpoint(&self, c: &CheckpointRow) -> Result<()> {
-        self.0.execute(
-            "INSERT INTO ledger_checkpoints (seq, head_hash, at, signature) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(seq) DO NOTHING",
-            params![c.seq, c.head_hash, c.at, c.signature],
+    /// Streams the rows after `seq`, in order.
+    pub fn for_each_ledger_row_after(&self, seq: i64, mut f: impl FnMut(LedgerRow)) -> Result<()> {
+        let mut st = self.0.prepare(
+            "SELECT seq, prev_hash, sealed, hash FROM ledger WHERE seq > ?1 ORDER BY seq",
         )?;
+        let mut rows = st.query([seq])?;
+        while let Some(r) = rows.next()? {
+            f(LedgerRow {
+                seq: r.get(0)?,
+                prev_hash: r.get(1)?,
+                sealed: r.get(2)?,
+                hash: r.get(3)?,
+            });
+        }
         Ok(())
     }
 
-    pub fn list_checkpoints(&self) -> Result<Vec<CheckpointRow>> {
-        let mut st = self
+    /// The stored hash of one entry.
+    pub fn ledger_hash_at(&self, seq: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
             .0
-            .prepare("SELECT seq, head_hash, at, signature FROM ledger_checkpoints ORDER BY seq")?;
-        let rows = st.query_map([], |r| {
-            Ok(CheckpointRow {
-                seq: r.get(0)?,
-                head_hash: r.get(1)?,
-                at: r.get(2)?,
-                signature: r.get(3)?,
+            .query_row("SELECT hash FROM ledger WHERE seq = ?1", [seq], |r| {
+                r.get(0)
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .optional()?)
     }
 
     pub fn secret_wrap(&self, secret: &str, recipient: &str) -> Result<Option<Vec<u8>>> {

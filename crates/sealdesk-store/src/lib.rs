@@ -149,6 +149,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Moves every committed page into the database file and truncates the
+    /// WAL to zero bytes, so that rows just deleted (with `secure_delete`
+    /// zeroing them in the file) leave no older copy in the WAL. Waits (up to
+    /// the busy timeout) for readers on other connections; returns whether
+    /// the WAL was emptied.
+    pub fn purge_wal(&self) -> Result<bool> {
+        for _ in 0..50 {
+            let (busy, _log, _done): (i64, i64, i64) =
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?;
+            if busy == 0 {
+                return Ok(true);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Ok(false)
+    }
+
     /// `PRAGMA integrity_check`: `Ok(())` or the first problem reported.
     pub fn integrity_check(&self) -> Result<()> {
         let msg: String = self

@@ -153,6 +153,32 @@ const MIGRATIONS: &[&str] = &[
         end_reason  TEXT,
         affirmed_at INTEGER
     ) STRICT;",
+    // 4: integrity against a writer of the file. Checkpoints signed with a
+    // key every account held give way to attestations in the ledger itself;
+    // request reasons and decisions are sealed; failed logins keep only an
+    // account id, and unknown names are throttled by a short hash bucket.
+    "DROP TABLE ledger_checkpoints;
+
+    ALTER TABLE requests DROP COLUMN reason;
+    ALTER TABLE requests DROP COLUMN decision;
+    -- The request's reason and decision, sealed under the request's key.
+    ALTER TABLE requests ADD COLUMN sealed BLOB NOT NULL DEFAULT x'';
+
+    DROP TABLE login_failures;
+    CREATE TABLE login_failures (
+        id      INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        at      INTEGER NOT NULL
+    ) STRICT;
+
+    -- Wrong passphrases for names that are no account, by a 16-bit bucket of
+    -- a salted hash of the name: enough to throttle, too little to read a
+    -- passphrase typed into the name field back out of.
+    CREATE TABLE login_throttle (
+        bucket         INTEGER PRIMARY KEY,
+        failures       INTEGER NOT NULL,
+        last_failed_at INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.

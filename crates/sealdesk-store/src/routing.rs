@@ -44,11 +44,11 @@ pub struct RequestRow {
     pub requested_by: String,
     pub requested_at: i64,
     pub until: i64,
-    pub reason: String,
     pub status: String,
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
-    pub decision: Option<String>,
+    /// The reason and decision, sealed under the request's own key.
+    pub sealed: Vec<u8>,
 }
 
 impl RequestRow {
@@ -62,16 +62,15 @@ impl RequestRow {
             requested_by: r.get(5)?,
             requested_at: r.get(6)?,
             until: r.get(7)?,
-            reason: r.get(8)?,
-            status: r.get(9)?,
-            decided_by: r.get(10)?,
-            decided_at: r.get(11)?,
-            decision: r.get(12)?,
+            status: r.get(8)?,
+            decided_by: r.get(9)?,
+            decided_at: r.get(10)?,
+            sealed: r.get(11)?,
         })
     }
 }
 
-const REQ: &str = "id, kind, letter_id, unit, handler, requested_by, requested_at, until, reason, status, decided_by, decided_at, decision";
+const REQ: &str = "id, kind, letter_id, unit, handler, requested_by, requested_at, until, status, decided_by, decided_at, sealed";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssignmentRow {
@@ -180,10 +179,10 @@ impl Db<'_> {
 
     pub fn insert_request(&self, q: &RequestRow) -> Result<()> {
         self.0.execute(
-            &format!("INSERT INTO requests ({REQ}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            &format!("INSERT INTO requests ({REQ}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
             params![
-                q.id, q.kind, q.letter_id, q.unit, q.handler, q.requested_by, q.requested_at, q.until, q.reason, q.status,
-                q.decided_by, q.decided_at, q.decision
+                q.id, q.kind, q.letter_id, q.unit, q.handler, q.requested_by, q.requested_at, q.until, q.status,
+                q.decided_by, q.decided_at, q.sealed
             ],
         )?;
         Ok(())
@@ -214,11 +213,11 @@ impl Db<'_> {
         status: &str,
         by: Option<&str>,
         at: Option<i64>,
-        decision: Option<&str>,
+        sealed: Option<&[u8]>,
     ) -> Result<()> {
         self.0.execute(
-            "UPDATE requests SET status = ?2, decided_by = coalesce(?3, decided_by), decided_at = coalesce(?4, decided_at), decision = coalesce(?5, decision) WHERE id = ?1",
-            params![id, status, by, at, decision],
+            "UPDATE requests SET status = ?2, decided_by = coalesce(?3, decided_by), decided_at = coalesce(?4, decided_at), sealed = coalesce(?5, sealed) WHERE id = ?1",
+            params![id, status, by, at, sealed],
         )?;
         Ok(())
     }

@@ -173,18 +173,40 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Keeps a wrong-passphrase attempt: one row per attempt, and the user's
-    /// running count (when the name is a user).
-    pub fn record_login_failure(&self, user_name: &str, at: i64) -> Result<()> {
+    /// Keeps a wrong-passphrase attempt on an account: one row per attempt,
+    /// and the account's running count.
+    pub fn record_login_failure(&self, user_id: &str, at: i64) -> Result<()> {
         self.0.execute(
-            "INSERT INTO login_failures (user_name, at) VALUES (?1, ?2)",
-            params![user_name, at],
+            "INSERT INTO login_failures (user_id, at) VALUES (?1, ?2)",
+            params![user_id, at],
         )?;
         self.0.execute(
-            "UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = ?2 WHERE name = ?1",
-            params![user_name, at],
+            "UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = ?2 WHERE id = ?1",
+            params![user_id, at],
         )?;
         Ok(())
+    }
+
+    /// Counts a wrong attempt on a name that is no account, in its bucket.
+    pub fn record_unknown_failure(&self, bucket: u16, at: i64) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO login_throttle (bucket, failures, last_failed_at) VALUES (?1, 1, ?2)
+             ON CONFLICT(bucket) DO UPDATE SET failures = failures + 1, last_failed_at = excluded.last_failed_at",
+            params![bucket, at],
+        )?;
+        Ok(())
+    }
+
+    /// The failures and last failure time of a bucket of unknown names.
+    pub fn unknown_failures(&self, bucket: u16) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT failures, last_failed_at FROM login_throttle WHERE bucket = ?1",
+                [bucket],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     pub fn reset_login_failures(&self, user_id: &str) -> Result<()> {
@@ -195,11 +217,11 @@ impl Db<'_> {
         Ok(())
     }
 
-    pub fn login_failures_of(&self, user_name: &str) -> Result<Vec<i64>> {
+    pub fn login_failures_of(&self, user_id: &str) -> Result<Vec<i64>> {
         let mut st = self
             .0
-            .prepare("SELECT at FROM login_failures WHERE user_name = ?1 ORDER BY id")?;
-        let rows = st.query_map([user_name], |r| r.get(0))?;
+            .prepare("SELECT at FROM login_failures WHERE user_id = ?1 ORDER BY id")?;
+        let rows = st.query_map([user_id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

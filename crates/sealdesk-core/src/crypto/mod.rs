@@ -189,7 +189,21 @@ impl UserSecretKey {
     pub fn secret_bytes(&self) -> &SecretBytes32 {
         &self.0
     }
+
+    /// The Ed25519 key this secret also stands for, derived with HKDF under
+    /// a label of its own (`label`): a user's attestation key, or the vault
+    /// root from the recovery secret. One secret to seal, and the two uses
+    /// never share key material.
+    pub fn derive_signing_key(&self, label: &[u8]) -> SigningKey {
+        let seed = hazmat::hkdf_sha256(b"sealdesk.derive.v1", self.0.expose(), label);
+        SigningKey::from_secret(&seed)
+    }
 }
+
+/// HKDF label of a user's Ed25519 attestation key, derived from their X25519 secret.
+pub const USER_SIGNING_LABEL: &[u8] = b"sealdesk.user-signing.v1";
+/// HKDF label of the vault root's Ed25519 key, derived from the recovery secret.
+pub const ROOT_SIGNING_LABEL: &[u8] = b"sealdesk.root.v1";
 
 // ---------------------------------------------------------------- wrapping
 
@@ -377,23 +391,36 @@ impl KdfParams {
     /// Nothing weaker than this is sealed or opened.
     pub const FLOOR: KdfParams = Self::DEFAULT;
 
+    /// Nothing costlier than this is sealed or opened: 256 MiB, 8 passes,
+    /// 4 lanes, four times the memory and nearly three times the passes
+    /// Sealdesk writes. A header beyond it was not written by Sealdesk, so
+    /// it is refused before Argon2 allocates anything (a tampered row could
+    /// otherwise cost seconds and gigabytes per login).
+    pub const CEILING: KdfParams = KdfParams {
+        m_kib: 256 * 1024,
+        t: 8,
+        p: 4,
+    };
+
+    /// Whether these parameters lie between [`Self::FLOOR`] and [`Self::CEILING`].
+    pub fn within_bounds(&self) -> bool {
+        (Self::FLOOR.m_kib..=Self::CEILING.m_kib).contains(&self.m_kib)
+            && (Self::FLOOR.t..=Self::CEILING.t).contains(&self.t)
+            && (1..=Self::CEILING.p).contains(&self.p)
+    }
+
     fn check(&self) -> Result<Params, CryptoError> {
-        if self.m_kib < Self::FLOOR.m_kib || self.t < Self::FLOOR.t || self.p < 1 {
-            return Err(CryptoError::KdfParams);
-        }
-        // Refuse absurd costs read from a (possibly tampered) record rather
-        // than allocate gigabytes: 4 GiB and 64 passes are far above any
-        // setting Sealdesk writes.
-        if self.m_kib > 4 * 1024 * 1024 || self.t > 64 || self.p > 16 {
+        if !self.within_bounds() {
             return Err(CryptoError::KdfParams);
         }
         Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|_| CryptoError::KdfParams)
     }
 }
 
-/// Format version byte of a sealed private key.
-pub const USER_KEY_V1: u8 = 1;
-const USER_KEY_LABEL: &[u8] = b"sealdesk.userkey.v1\0";
+/// Format version byte of a sealed private key (v1, before the vault root
+/// was pinned, is refused: [`CryptoError::UnsupportedVersion`]).
+pub const USER_KEY_V2: u8 = 2;
+const USER_KEY_LABEL: &[u8] = b"sealdesk.userkey.v2\0";
 const SALT_LEN: usize = 16;
 const USER_KEY_HEADER_LEN: usize = 1 + 12 + SALT_LEN + NONCE_LEN;
 
@@ -410,14 +437,28 @@ fn derive_passphrase_key(
     Ok(SecretBytes32::new(*out))
 }
 
-/// Seals a user's private key under their passphrase.
+/// A private key opened with its passphrase, and the vault root it was
+/// sealed under.
+#[derive(Debug)]
+pub struct OpenedUserKey {
+    pub key: UserSecretKey,
+    /// The hash of the vault's genesis statement when the key was sealed.
+    pub genesis_hash: [u8; 32],
+}
+
+/// Seals a user's private key under their passphrase, pinning the vault root.
 ///
 /// Layout: `version (1) || m_kib (u32 BE) || t (u32 BE) || p (u32 BE) ||
-/// salt (16) || nonce (12) || ciphertext (32) || tag (16)`; associated data is
-/// the label, the header bytes before the ciphertext, and the user id, so the
-/// parameters cannot be lowered and the blob cannot move to another user.
+/// salt (16) || nonce (12) || AES-256-GCM(secret key (32) || genesis hash (32))
+/// || tag (16)`; associated data is the label, the header bytes before the
+/// ciphertext, and the user id, so the parameters cannot be lowered and the
+/// blob cannot move to another user. The genesis hash is in the *plaintext*:
+/// a wrong passphrase fails to open (bad credentials), while a right
+/// passphrase on a vault whose root was replaced opens and then shows a
+/// different root (an integrity failure the user is told about).
 pub fn seal_user_secret_key(
     key: &UserSecretKey,
+    genesis_hash: &[u8; 32],
     passphrase: &Passphrase,
     params: &KdfParams,
     user_id: &str,
@@ -427,15 +468,18 @@ pub fn seal_user_secret_key(
     rng.fill_bytes(&mut salt);
     let nonce = hazmat::make_nonce(rng);
     let kek = derive_passphrase_key(passphrase, &salt, params)?;
-    let mut out = Vec::with_capacity(USER_KEY_HEADER_LEN + 32 + TAG_LEN);
-    out.push(USER_KEY_V1);
+    let mut out = Vec::with_capacity(USER_KEY_HEADER_LEN + 64 + TAG_LEN);
+    out.push(USER_KEY_V2);
     out.extend_from_slice(&params.m_kib.to_be_bytes());
     out.extend_from_slice(&params.t.to_be_bytes());
     out.extend_from_slice(&params.p.to_be_bytes());
     out.extend_from_slice(&salt);
     out.extend_from_slice(&nonce);
     let aad = hazmat::associated_data(USER_KEY_LABEL, &[&out, user_id.as_bytes()]);
-    let ct = hazmat::aes_gcm_seal(&kek, &nonce, &aad, key.secret().expose());
+    let mut pt = Zeroizing::new([0u8; 64]);
+    pt[..32].copy_from_slice(key.secret().expose());
+    pt[32..].copy_from_slice(genesis_hash);
+    let ct = hazmat::aes_gcm_seal(&kek, &nonce, &aad, pt.as_ref());
     out.extend_from_slice(&ct);
     Ok(out)
 }
@@ -445,7 +489,7 @@ pub fn sealed_user_key_params(sealed: &[u8]) -> Result<KdfParams, CryptoError> {
     if sealed.len() < USER_KEY_HEADER_LEN {
         return Err(CryptoError::Decrypt);
     }
-    if sealed[0] != USER_KEY_V1 {
+    if sealed[0] != USER_KEY_V2 {
         return Err(CryptoError::UnsupportedVersion(sealed[0]));
     }
     let u32_at =
@@ -457,21 +501,37 @@ pub fn sealed_user_key_params(sealed: &[u8]) -> Result<KdfParams, CryptoError> {
     })
 }
 
+/// Opens a sealed private key. Parameters outside
+/// [`KdfParams::FLOOR`]..[`KdfParams::CEILING`] are refused with
+/// [`CryptoError::KdfParams`] before any work; a wrong passphrase is
+/// [`CryptoError::Decrypt`].
 pub fn open_user_secret_key(
     sealed: &[u8],
     passphrase: &Passphrase,
     user_id: &str,
-) -> Result<UserSecretKey, CryptoError> {
+) -> Result<OpenedUserKey, CryptoError> {
     let params = sealed_user_key_params(sealed)?;
     let header = &sealed[..USER_KEY_HEADER_LEN];
     let salt = &header[13..13 + SALT_LEN];
     let nonce = &header[13 + SALT_LEN..];
     let kek = derive_passphrase_key(passphrase, salt, &params)?;
     let aad = hazmat::associated_data(USER_KEY_LABEL, &[header, user_id.as_bytes()]);
-    let mut pt = hazmat::aes_gcm_open(&kek, nonce, &aad, &sealed[USER_KEY_HEADER_LEN..])?;
-    SecretBytes32::from_slice_wiping(&mut pt)
+    let pt = Zeroizing::new(hazmat::aes_gcm_open(
+        &kek,
+        nonce,
+        &aad,
+        &sealed[USER_KEY_HEADER_LEN..],
+    )?);
+    if pt.len() != 64 {
+        return Err(CryptoError::Decrypt);
+    }
+    let mut secret = pt[..32].to_vec();
+    let key = SecretBytes32::from_slice_wiping(&mut secret)
         .map(UserSecretKey)
-        .ok_or(CryptoError::Decrypt)
+        .ok_or(CryptoError::Decrypt)?;
+    let mut genesis_hash = [0u8; 32];
+    genesis_hash.copy_from_slice(&pt[32..]);
+    Ok(OpenedUserKey { key, genesis_hash })
 }
 
 /// SHA-256 of some bytes (originals' fingerprints, chain hashes).

@@ -1,0 +1,231 @@
+//! The vault root and the certified directory, as the API uses them.
+//!
+//! The genesis is read from `meta` and its root signature checked at open;
+//! what makes it trusted is the hash every user's sealed key pins (checked
+//! at login). The directory is the fold over the signed statements in the
+//! ledger, refreshed incrementally at every call. Permission checks and key
+//! wraps use only [`Directory`] (certified state), never a raw users row; a
+//! row that differs from its certificate is an integrity failure.
+
+use sealdesk_core::crypto::{SigningKey, UserSecretKey, USER_SIGNING_LABEL};
+use sealdesk_core::directory::{
+    Change, Directory, SignedGenesis, Statement, UserCert, SETTING_IDLE_TIMEOUT,
+};
+use sealdesk_core::domain::{self, Role};
+use sealdesk_core::ledger::LedgerVerifier;
+use sealdesk_store::UserRow;
+
+use crate::ledger::chain_row;
+use crate::{ApiError, Result, Vault};
+
+pub(crate) const META_GENESIS: &str = "genesis";
+pub(crate) const META_GENESIS_SIG: &str = "genesis_signature";
+
+/// The directory folded up to a linked prefix of the ledger.
+#[derive(Debug, Clone)]
+pub(crate) struct Fold {
+    pub directory: Directory,
+    pub seq: u64,
+    pub hash: [u8; 32],
+}
+
+/// A user's Ed25519 attestation key, derived from their X25519 secret.
+pub(crate) fn user_signing_key(key: &UserSecretKey) -> SigningKey {
+    key.derive_signing_key(USER_SIGNING_LABEL)
+}
+
+/// Whether a users row says exactly what its certificate says.
+pub(crate) fn row_matches(row: &UserRow, cert: &UserCert) -> bool {
+    row.id == cert.id
+        && row.name == cert.name
+        && row.roles == cert.roles
+        && row.unit == cert.unit
+        && row.disabled == cert.disabled
+        && row.public_key.as_slice() == cert.encryption_key.as_slice()
+}
+
+impl Vault {
+    /// Reads the genesis from `meta` and checks its root signature.
+    pub(crate) fn load_genesis(&mut self) -> Result<&SignedGenesis> {
+        if self.genesis.is_none() {
+            let (json, sig) = self
+                .store
+                .read(|db| Ok((db.meta_get(META_GENESIS)?, db.meta_get(META_GENESIS_SIG)?)))?;
+            let (Some(json), Some(sig)) = (json, sig) else {
+                return Err(ApiError::Integrity(
+                    "this vault has no signed genesis: it was made by an older Sealdesk, or its root was removed; it cannot be opened".into(),
+                ));
+            };
+            let g = SignedGenesis::parse(&json, &sig).map_err(|_| {
+                ApiError::Integrity("the vault's genesis statement is not validly signed".into())
+            })?;
+            self.genesis = Some(g);
+        }
+        self.genesis
+            .as_ref()
+            .ok_or_else(|| ApiError::Integrity("genesis missing".into()))
+    }
+
+    pub(crate) fn genesis(&mut self) -> Result<SignedGenesis> {
+        Ok(self.load_genesis()?.clone())
+    }
+
+    /// Folds the directory over the ledger entries not yet seen. The first
+    /// call folds from genesis; later calls check that the prefix already
+    /// folded is still there (same hash at the same sequence number) and
+    /// fold what was appended since. Any break is an integrity failure.
+    pub(crate) fn refresh_directory(&mut self) -> Result<&Directory> {
+        let genesis = self.genesis()?;
+        let (mut v, from) = match &self.fold {
+            None => (LedgerVerifier::new(&genesis.genesis, false, []), 0u64),
+            Some(f) => {
+                if f.seq > 0 {
+                    let stored = self
+                        .store
+                        .read(|db| db.ledger_hash_at(i64::try_from(f.seq).unwrap_or(i64::MAX)))?;
+                    if stored.as_deref() != Some(f.hash.as_slice()) {
+                        return Err(ApiError::Integrity(format!(
+                            "the ledger was rewritten or cut back at entry {} while this desk had it open; run `sealdesk ledger verify`",
+                            f.seq
+                        )));
+                    }
+                }
+                (
+                    LedgerVerifier::resume(
+                        f.directory.clone(),
+                        &genesis.genesis,
+                        f.seq,
+                        f.hash,
+                        false,
+                        [],
+                    ),
+                    f.seq,
+                )
+            }
+        };
+        self.store.read(|db| {
+            db.for_each_ledger_row_after(i64::try_from(from).unwrap_or(i64::MAX), |r| {
+                v.push(&chain_row(&r))
+            })
+        })?;
+        if let Some(d) = v.first_damage() {
+            return Err(ApiError::Integrity(format!(
+                "the ledger is damaged at entry {} ({}); run `sealdesk ledger verify`",
+                d.seq, d.detail
+            )));
+        }
+        if !v.chain_ok() {
+            return Err(ApiError::Integrity(
+                "the ledger's rows are out of order; run `sealdesk ledger verify`".into(),
+            ));
+        }
+        let (seq, hash) = v.head();
+        let directory = v.directory().clone();
+        self.fold = Some(Fold {
+            directory,
+            seq,
+            hash,
+        });
+        self.fold
+            .as_ref()
+            .map(|f| &f.directory)
+            .ok_or_else(|| ApiError::Integrity("directory".into()))
+    }
+
+    /// The directory as last folded (refreshing it if never folded).
+    pub(crate) fn directory(&mut self) -> Result<&Directory> {
+        if self.fold.is_none() {
+            self.refresh_directory()?;
+        }
+        self.fold
+            .as_ref()
+            .map(|f| &f.directory)
+            .ok_or_else(|| ApiError::Integrity("directory".into()))
+    }
+
+    /// The certificate of an account, by id.
+    pub(crate) fn cert(&mut self, id: &str) -> Result<UserCert> {
+        self.directory()?.user(id).cloned().ok_or_else(|| {
+            ApiError::Integrity(format!(
+                "account {id} is not in the certified directory (a row added by hand?)"
+            ))
+        })
+    }
+
+    /// The certificate of an account, by name; `NotFound` if none.
+    pub(crate) fn cert_by_name(&mut self, name: &str) -> Result<UserCert> {
+        self.directory()?
+            .user_by_name(name)
+            .cloned()
+            .ok_or_else(|| ApiError::NotFound(format!("user {name}")))
+    }
+
+    /// Checks a users row against its certificate.
+    pub(crate) fn check_row(&mut self, row: &UserRow) -> Result<UserCert> {
+        let cert = self.cert(&row.id)?;
+        if !row_matches(row, &cert) {
+            return Err(ApiError::Integrity(format!(
+                "the stored account {} differs from its certificate (name, roles, unit, status or key was edited)",
+                row.name
+            )));
+        }
+        Ok(cert)
+    }
+
+    /// The active, certified supervisors of a unit other than `except`.
+    pub(crate) fn certified_supervisors(
+        &mut self,
+        unit: &str,
+        except: &str,
+    ) -> Result<Vec<UserCert>> {
+        let out: Vec<UserCert> = self
+            .directory()?
+            .users()
+            .filter(|u| {
+                !u.disabled
+                    && u.id != except
+                    && u.unit.as_deref() == Some(unit)
+                    && u.has_role(Role::Supervisor)
+            })
+            .cloned()
+            .collect();
+        if out.is_empty() {
+            return Err(ApiError::BadInput(format!(
+                "unit {unit} has no other active supervisor to decide"
+            )));
+        }
+        Ok(out)
+    }
+
+    /// The idle timeout, as certified (the default until an admin sets one).
+    pub fn idle_timeout_secs(&mut self) -> Result<i64> {
+        Ok(self
+            .directory()?
+            .setting(SETTING_IDLE_TIMEOUT)
+            .unwrap_or(domain::DEFAULT_IDLE_TIMEOUT_SECS))
+    }
+
+    /// Makes a signed statement of a change, issued by `issuer` (an
+    /// account id, or the root).
+    pub(crate) fn statement(
+        &mut self,
+        issuer: &str,
+        key: &SigningKey,
+        change: Change,
+    ) -> Result<(Vec<u8>, [u8; 64])> {
+        let vault_id = self.genesis()?.genesis.vault_id;
+        let st = Statement {
+            vault_id,
+            at: self.now().unix_millis(),
+            issuer: issuer.to_owned(),
+            change,
+        };
+        // Check it against the directory before it is written: a statement
+        // the fold would refuse must never reach the ledger.
+        let (json, sig) = st.sign(key);
+        self.directory()?
+            .check(&json, &sig)
+            .map_err(|e| ApiError::Denied(e.to_string()))?;
+        Ok((json, sig))
+    }
+}
