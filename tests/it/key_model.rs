@@ -23,7 +23,8 @@ fn records_opened_with_own_keys(w: &World, user: &str) -> usize {
         )
         .expect("user row");
     let own = crypto::open_user_secret_key(&sealed, &pass(user), &id)
-        .expect("own key opens with own passphrase");
+        .expect("own key opens with own passphrase")
+        .key;
     let mut st = db.prepare("SELECT w.key_id, k.purpose, w.wrapped FROM key_wraps w JOIN data_keys k ON k.id = w.key_id").expect("prepare");
     let wraps: Vec<(String, String, Vec<u8>)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -117,7 +117,9 @@ fn t9_t4_only_auditors_read_the_ledger() {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .expect("user");
-        let own = crypto::open_user_secret_key(&sealed, &pass(user), &id).expect("own key");
+        let own = crypto::open_user_secret_key(&sealed, &pass(user), &id)
+            .expect("own key")
+            .key;
         for (_, wrapped) in &wraps {
             assert!(crypto::unwrap_with(
                 &own,
@@ -244,8 +246,8 @@ fn raw(dir: &Path) -> rusqlite::Connection {
 }
 
 fn verify(dir: &Path, kept: Option<&Checkpoint>) -> sealdesk_api::VerifyReport {
-    let v = Vault::open(dir, Arc::new(ManualClock::at(T0)), seeded_rng(9)).expect("open");
-    v.ledger_verify(kept).expect("verify runs")
+    let mut v = Vault::open(dir, Arc::new(ManualClock::at(T0)), seeded_rng(9)).expect("open");
+    v.ledger_verify(kept).expect("verify runs").report
 }
 
 fn check_damage(b: &Base, kind: Damage, seq: u64) {
@@ -446,7 +448,7 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
         let _ = child.wait();
         let acknowledged = reader.join().expect("reader");
         acknowledged_total += acknowledged;
-        let v = Vault::open(&dir, Arc::new(ManualClock::at(T0)), seeded_rng(kill))
+        let mut v = Vault::open(&dir, Arc::new(ManualClock::at(T0)), seeded_rng(kill))
             .expect("reopens after SIGKILL");
         v.integrity_check().expect("integrity_check after SIGKILL");
         let r = v.ledger_verify(None).expect("verify");

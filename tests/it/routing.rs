@@ -127,7 +127,9 @@ fn opens_from_file(w: &World, user: &str, letter_id: &str) -> bool {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .expect("user");
-    let own = crypto::open_user_secret_key(&sealed, &pass(user), &uid).expect("own key");
+    let own = crypto::open_user_secret_key(&sealed, &pass(user), &uid)
+        .expect("own key")
+        .key;
     let mut st = db
         .prepare("SELECT k.id, k.purpose, w.wrapped FROM data_keys k JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1 AND k.purpose IN ('letter', 'identity')")
         .expect("prep");

@@ -160,6 +160,14 @@ pub struct LedgerReport {
     pub summary: String,
 }
 
+impl std::ops::Deref for LedgerReport {
+    type Target = VerifyReport;
+
+    fn deref(&self) -> &VerifyReport {
+        &self.report
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Anchor {
     pub seq: u64,

@@ -21,7 +21,8 @@
 //!
 //! Layouts (v2, pinned by golden tests):
 //! * header: `02 ‖ seq (u64 BE) ‖ kind (1) ‖ actor (16) ‖ session (16)`;
-//! * event: header `‖ commitment (32) ‖ wrap_to(reader, nonce (32) ‖ body)`;
+//! * event: header `‖ commitment (32) ‖ wrap_to(reader, nonce (32) ‖ body)`,
+//!   the wrap bound to `("ledger/SEQ/ACTOR/SESSION", "ledger-entry")` (hex);
 //! * attestation: header `‖ at (i64 BE) ‖ n (u32 BE) ‖ n × seq (u64 BE) ‖ signature (64)`
 //!   over `"sealdesk.attest.v2\0" ‖ vault id (16) ‖ seq ‖ prev_hash ‖ actor ‖
 //!   session ‖ at ‖ n ‖ seqs`;
@@ -141,8 +142,13 @@ impl EntryBody {
     }
 }
 
-fn binding(seq: u64) -> (String, &'static str) {
-    (format!("ledger/{seq}"), "ledger-entry")
+/// The wrap binding of an event: its sequence number, actor and session, so
+/// that a header moved to another actor no longer opens.
+fn binding(seq: u64, actor: &[u8; 16], session: &[u8; 16]) -> (String, &'static str) {
+    (
+        format!("ledger/{seq}/{}/{}", hex::encode(actor), hex::encode(session)),
+        "ledger-entry",
+    )
 }
 
 pub fn commitment(nonce: &[u8; 32], body_json: &[u8]) -> [u8; 32] {
@@ -180,7 +186,7 @@ fn seal_event_with_nonce(
     let mut payload = Vec::with_capacity(32 + json.len());
     payload.extend_from_slice(nonce);
     payload.extend_from_slice(&json);
-    let (rid, purpose) = binding(body.seq);
+    let (rid, purpose) = binding(body.seq, &actor, &session);
     let wrapped = wrapper.wrap(
         &WrapBinding {
             record_id: &rid,
@@ -231,7 +237,7 @@ pub fn open_entry(
         return Ok(None);
     }
     let commit = event_commitment(sealed).ok_or(CryptoError::Decrypt)?;
-    let (rid, purpose) = binding(h.seq);
+    let (rid, purpose) = binding(h.seq, &h.actor, &h.session);
     let payload = crypto::unwrap_with(
         reader,
         &WrapBinding {

@@ -124,10 +124,13 @@ fn user_key_seal_round_trip_wrong_passphrase_and_floor() {
     let mut r = rng(6);
     let sk = UserSecretKey::make(&mut r);
     let pass = Passphrase::from("correct horse battery");
-    let sealed = seal_user_secret_key(&sk, &pass, &KdfParams::DEFAULT, "u1", &mut r).expect("seal");
+    let genesis = [0x5a; 32];
+    let sealed = seal_user_secret_key(&sk, &genesis, &pass, &KdfParams::DEFAULT, "u1", &mut r)
+        .expect("seal");
     assert_eq!(sealed_user_key_params(&sealed), Ok(KdfParams::DEFAULT));
     let opened = open_user_secret_key(&sealed, &pass, "u1").expect("opens");
-    assert_eq!(opened.public_key(), sk.public_key());
+    assert_eq!(opened.key.public_key(), sk.public_key());
+    assert_eq!(opened.genesis_hash, genesis, "the pinned root comes back");
     let wrong = Passphrase::from("correct horse battery!");
     assert_eq!(
         open_user_secret_key(&sealed, &wrong, "u1").err(),
@@ -152,9 +155,34 @@ fn user_key_seal_round_trip_wrong_passphrase_and_floor() {
         p: 1,
     };
     assert_eq!(
-        seal_user_secret_key(&sk, &pass, &weak, "u1", &mut r).err(),
+        seal_user_secret_key(&sk, &genesis, &pass, &weak, "u1", &mut r).err(),
         Some(CryptoError::KdfParams)
     );
+
+    // Above the ceiling (a tampered header asking for 4 GiB or 64 passes)
+    // is refused before Argon2 allocates anything.
+    for (at, value) in [(1usize, 4 * 1024 * 1024u32), (5, 64), (9, 16)] {
+        let mut costly = sealed.clone();
+        costly[at..at + 4].copy_from_slice(&value.to_be_bytes());
+        let t = std::time::Instant::now();
+        assert_eq!(
+            open_user_secret_key(&costly, &pass, "u1").err(),
+            Some(CryptoError::KdfParams),
+            "header field at {at} set to {value}"
+        );
+        assert!(
+            t.elapsed() < std::time::Duration::from_millis(50),
+            "refused without running Argon2: {:?}",
+            t.elapsed()
+        );
+    }
+    assert!(KdfParams::DEFAULT.within_bounds());
+    assert!(KdfParams::CEILING.within_bounds());
+    assert!(!KdfParams {
+        m_kib: KdfParams::CEILING.m_kib + 1,
+        ..KdfParams::DEFAULT
+    }
+    .within_bounds());
 }
 
 #[test]

@@ -76,20 +76,64 @@ fn wrapped_key_format_v1_is_frozen() {
 }
 
 #[test]
-fn sealed_user_key_format_v1_is_frozen() {
+fn sealed_user_key_format_v2_is_frozen() {
     let mut r = rng(200);
     let sk = UserSecretKey::make(&mut r);
     let pass = Passphrase::from("golden passphrase 密");
-    let fresh =
-        seal_user_secret_key(&sk, &pass, &KdfParams::DEFAULT, "golden-user", &mut r).expect("seal");
-    let frozen = check_golden("sealed_user_key_v1.hex", &fresh);
+    let genesis = [0x47; 32];
+    let fresh = seal_user_secret_key(
+        &sk,
+        &genesis,
+        &pass,
+        &KdfParams::DEFAULT,
+        "golden-user",
+        &mut r,
+    )
+    .expect("seal");
+    let frozen = check_golden("sealed_user_key_v2.hex", &fresh);
     assert_eq!(
         fresh, frozen,
         "user-key sealing changed: that is a migration"
     );
-    assert_eq!(frozen.len(), 1 + 12 + 16 + 12 + 32 + 16);
+    assert_eq!(frozen[0], USER_KEY_V2);
+    assert_eq!(frozen.len(), 1 + 12 + 16 + 12 + 64 + 16);
     let opened = open_user_secret_key(&frozen, &pass, "golden-user").expect("frozen key opens");
-    assert_eq!(opened.public_key(), sk.public_key());
+    assert_eq!(opened.key.public_key(), sk.public_key());
+    assert_eq!(opened.genesis_hash, genesis);
+    // A v1 blob (before the vault root) is refused by version, not guessed at.
+    let mut v1 = frozen.clone();
+    v1[0] = 1;
+    assert_eq!(
+        open_user_secret_key(&v1, &pass, "golden-user").err(),
+        Some(CryptoError::UnsupportedVersion(1))
+    );
+}
+
+#[test]
+fn derived_signing_keys_are_frozen() {
+    // A user's attestation key and the vault root are HKDF derivations of
+    // an X25519 secret: pin them, or every certificate breaks.
+    let secret = UserSecretKey::from_secret(sealdesk_core::secret::SecretBytes32::new([0x21; 32]));
+    let user = secret.derive_signing_key(USER_SIGNING_LABEL).verifying_key();
+    let root = secret.derive_signing_key(ROOT_SIGNING_LABEL).verifying_key();
+    let mut both = user.0.to_vec();
+    both.extend_from_slice(&root.0);
+    let frozen = check_golden("derived_signing_keys_v1.hex", &both);
+    assert_eq!(both, frozen, "key derivation changed: that is a migration");
+    assert_ne!(user, root, "the two labels give different keys");
+}
+
+#[test]
+fn recovery_code_text_form_is_frozen() {
+    let code = RecoveryCode::from_secret_key(UserSecretKey::from_secret(
+        sealdesk_core::secret::SecretBytes32::new([0x42; 32]),
+    ));
+    let text = code.to_printable().to_string();
+    let frozen = check_golden("recovery_code_v1.hex", text.as_bytes());
+    assert_eq!(text.as_bytes(), frozen.as_slice(), "recovery code form changed");
+    assert_eq!(text.len(), 55 + 10, "eleven groups of five with dashes");
+    let back = RecoveryCode::parse(&text.to_lowercase().replace('-', " ")).expect("parses");
+    assert_eq!(back.public_key(), code.public_key());
 }
 
 fn golden_body(seq: u64) -> sealdesk_core::ledger::EntryBody {
@@ -104,14 +148,68 @@ fn golden_body(seq: u64) -> sealdesk_core::ledger::EntryBody {
         receipt_no: Some("SD-115-00001".into()),
         level: Some("密".into()),
         reason: Some("辦理 SD-115-00001".into()),
-        assignment: Some("SD-115-00001".into()),
+        assignment: Some("fedcba9876543210fedcba9876543210".into()),
         outcome: "allowed".into(),
         detail: None,
     }
 }
 
+fn golden_genesis(root: &SigningKey) -> sealdesk_core::directory::SignedGenesis {
+    sealdesk_core::directory::Genesis {
+        format: 1,
+        vault_id: "00112233445566778899aabbccddeeff".into(),
+        created_at: 1_795_741_200_000,
+        root_public_key: root.verifying_key().0,
+        recovery_public_key: [0x31; 32],
+        ledger_public_key: [0x32; 32],
+    }
+    .sign(root)
+}
+
 #[test]
-fn ledger_entry_chain_and_checkpoint_formats_v1_are_frozen() {
+fn genesis_and_directory_statement_formats_v1_are_frozen() {
+    use sealdesk_core::directory::*;
+    let root = SigningKey::from_secret(&sealdesk_core::secret::SecretBytes32::new([0x07; 32]));
+    let g = golden_genesis(&root);
+    let mut fresh = g.json.clone();
+    fresh.extend_from_slice(&g.signature);
+    fresh.extend_from_slice(&g.hash());
+    let frozen = check_golden("genesis_v1.hex", &fresh);
+    assert_eq!(fresh, frozen, "genesis format changed: that is a migration");
+    assert!(SignedGenesis::parse(&g.json, &g.signature).is_ok());
+
+    let st = Statement {
+        vault_id: g.genesis.vault_id.clone(),
+        at: 1_795_741_200_000,
+        issuer: ROOT_ISSUER.into(),
+        change: Change::User {
+            cert: UserCert {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                name: "admin".into(),
+                roles: "admin".into(),
+                unit: None,
+                disabled: false,
+                encryption_key: [0x41; 32],
+                signing_key: [0x42; 32],
+            },
+        },
+    };
+    assert_eq!(
+        String::from_utf8(st.canonical_json()).expect("utf8"),
+        r#"{"vault_id":"00112233445566778899aabbccddeeff","at":1795741200000,"issuer":"root","change":{"kind":"user","cert":{"id":"0123456789abcdef0123456789abcdef","name":"admin","roles":"admin","unit":null,"disabled":false,"encryption_key":"4141414141414141414141414141414141414141414141414141414141414141","signing_key":"4242424242424242424242424242424242424242424242424242424242424242"}}}"#
+    );
+    let (json, sig) = st.sign(&root);
+    let mut fresh = json.clone();
+    fresh.extend_from_slice(&sig);
+    let frozen = check_golden("directory_statement_v1.hex", &fresh);
+    assert_eq!(fresh, frozen, "statement format changed: that is a migration");
+    let mut dir = Directory::new(&g.genesis);
+    dir.apply(&json, &sig).expect("root certifies the first admin");
+    assert_eq!(dir.user_by_name("admin").map(|u| u.signing_key), Some([0x42; 32]));
+}
+
+#[test]
+fn ledger_entry_chain_attestation_and_checkpoint_formats_v2_are_frozen() {
     use sealdesk_core::ledger::*;
     let mut r = rng(300);
     let reader = UserSecretKey::make(&mut r);
@@ -119,37 +217,71 @@ fn ledger_entry_chain_and_checkpoint_formats_v1_are_frozen() {
     // The canonical JSON is what the commitment covers: pin its bytes too.
     assert_eq!(
         String::from_utf8(body.canonical_json()).expect("utf8"),
-        r#"{"seq":7,"at":1795741200000,"user":"handler","role":"handler","workstation":"ws-000000000000","action":"view","letter_id":"0123456789abcdef0123456789abcdef","receipt_no":"SD-115-00001","level":"密","reason":"辦理 SD-115-00001","assignment":"SD-115-00001","outcome":"allowed","detail":null}"#
+        r#"{"seq":7,"at":1795741200000,"user":"handler","role":"handler","workstation":"ws-000000000000","action":"view","letter_id":"0123456789abcdef0123456789abcdef","receipt_no":"SD-115-00001","level":"密","reason":"辦理 SD-115-00001","assignment":"fedcba9876543210fedcba9876543210","outcome":"allowed","detail":null}"#
     );
-    let fresh = seal_entry(&reader.public_key(), &body, &mut r);
-    let frozen = check_golden("ledger_entry_v1.hex", &fresh);
+    let actor = [0x0a; 16];
+    let session = [0x5e; 16];
+    let wrapper = fixed::reader_wrapper(&reader.public_key(), &mut r);
+    let fresh = fixed::seal_event_with_nonce(&wrapper, actor, session, &body, &[0x4e; 32], &mut r);
+    let frozen = check_golden("ledger_entry_v2.hex", &fresh);
     assert_eq!(
         fresh, frozen,
         "ledger entry layout changed: that is a migration"
     );
-    assert_eq!(entry_header(&frozen).map(|(s, _)| s), Some(7));
-    let opened = open_entry(&reader, &frozen).expect("frozen entry opens");
+    let h = header(&frozen).expect("header");
+    assert_eq!(
+        (h.seq, h.kind, h.actor, h.session),
+        (7, EntryKind::Event, actor, session)
+    );
+    let opened = open_entry(&reader, &frozen)
+        .expect("frozen entry opens")
+        .expect("an event");
     assert_eq!(opened.body, body);
 
     let prev = [0xab; 32];
-    let h = chain_hash(7, &prev, &frozen);
-    let frozen_hash = check_golden("ledger_chain_hash_v1.hex", &h);
+    let hash = chain_hash(7, &prev, &frozen);
+    let frozen_hash = check_golden("ledger_chain_hash_v2.hex", &hash);
     assert_eq!(
-        h.to_vec(),
+        hash.to_vec(),
         frozen_hash,
         "chain hash changed: that is a migration"
     );
 
-    let signer = SigningKey::make(&mut r);
-    let cp = sign_checkpoint(&signer, 7, h, 1_795_741_200_000);
-    let mut fresh_cp = checkpoint_message(cp.seq, &cp.head_hash, cp.at, &cp.workstation_public_key);
+    let signer = SigningKey::from_secret(&sealdesk_core::secret::SecretBytes32::new([0x09; 32]));
+    let att = Attestation {
+        seq: 8,
+        prev_hash: hash,
+        actor,
+        session,
+        at: 1_795_741_260_000,
+        seqs: vec![5, 7],
+    };
+    let vault_id = [0x33; 16];
+    let sealed_att = att.seal(&signer, &vault_id);
+    let frozen_att = check_golden("ledger_attestation_v2.hex", &sealed_att);
+    assert_eq!(
+        sealed_att, frozen_att,
+        "attestation format changed: that is a migration"
+    );
+    let (back, sig) = Attestation::parse(&frozen_att, hash).expect("parses");
+    assert_eq!(back, att);
+    assert!(verify_signature(&signer.verifying_key(), &back.message(&vault_id), &sig).is_ok());
+
+    let root = SigningKey::from_secret(&sealdesk_core::secret::SecretBytes32::new([0x07; 32]));
+    let cp = sign_checkpoint(&signer, "golden", &root.verifying_key(), 8, hash, 1_795_741_200_000);
+    let mut fresh_cp = checkpoint_message(
+        &cp.workstation_public_key,
+        cp.seq,
+        &cp.head_hash,
+        cp.at,
+        &cp.signer_public_key,
+    );
     fresh_cp.extend_from_slice(&cp.signature);
-    let frozen_cp = check_golden("ledger_checkpoint_v1.hex", &fresh_cp);
+    let frozen_cp = check_golden("ledger_checkpoint_v2.hex", &fresh_cp);
     assert_eq!(
         fresh_cp, frozen_cp,
         "checkpoint format changed: that is a migration"
     );
-    assert_eq!(verify_checkpoint(&cp, &signer.verifying_key()), Ok(()));
 }
 
 #[test]
@@ -158,11 +290,15 @@ fn ledger_entry_opens_only_for_the_reader_and_detects_tampering() {
     let mut r = rng(301);
     let reader = UserSecretKey::make(&mut r);
     let other = UserSecretKey::make(&mut r);
-    let sealed = seal_entry(&reader.public_key(), &golden_body(3), &mut r);
+    let wrapper = fixed::reader_wrapper(&reader.public_key(), &mut r);
+    let sealed = seal_event(&wrapper, [1; 16], [2; 16], &golden_body(3), &mut r);
     assert!(open_entry(&other, &sealed).is_err());
-    for i in [0usize, 5, 20, 60, sealed.len() - 1] {
+    for i in [0usize, 9, 20, HEADER_LEN + 5, 90, sealed.len() - 1] {
         let mut bad = sealed.clone();
         bad[i] ^= 0x10;
-        assert!(open_entry(&reader, &bad).is_err(), "byte {i}");
+        assert!(
+            !matches!(open_entry(&reader, &bad), Ok(Some(_))),
+            "byte {i}"
+        );
     }
 }
