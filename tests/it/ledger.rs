@@ -171,7 +171,18 @@ fn a_new_auditor_gets_the_past_from_an_existing_auditor() {
     w.vault.ledger_grant(&mut a1, "auditor2").expect("grant");
     let mut a2 = w.login("auditor2");
     let entries = w.vault.ledger_entries(&mut a2).expect("reads the past");
-    assert_eq!(entries[0].body.seq, 1);
+    // Entry 1 is the root's statement certifying the first administrator;
+    // the first event, the vault's creation, follows it.
+    assert_eq!(entries[0].body.seq, 2);
+    assert!(
+        entries[0]
+            .body
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.starts_with("vault created")),
+        "{:?}",
+        entries[0]
+    );
 }
 
 #[test]

@@ -3,9 +3,11 @@
 
 mod key_model;
 mod ledger;
+mod ledger_attacks;
 mod plaintext_scan;
 mod routing;
 mod sessions;
+mod writer;
 
 use std::path::Path;
 use std::sync::Arc;

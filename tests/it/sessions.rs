@@ -99,12 +99,12 @@ fn wrong_passphrases_are_kept_and_slow_down_the_next_try() {
             .len(),
         4
     );
-    assert_eq!(
+    assert!(
         w.vault
             .login_failures(&mut admin, "nobody")
             .expect("failures")
-            .len(),
-        1
+            .is_empty(),
+        "names that are no account are not kept"
     );
     let users = w.vault.list_users(&mut admin).expect("list");
     let h = users.iter().find(|u| u.name == "handler").expect("handler");

@@ -154,10 +154,23 @@ impl Vault {
 
     /// The certificate of an account, by name; `NotFound` if none.
     pub(crate) fn cert_by_name(&mut self, name: &str) -> Result<UserCert> {
-        self.directory()?
+        let cert = self
+            .directory()?
             .user_by_name(name)
             .cloned()
-            .ok_or_else(|| ApiError::NotFound(format!("user {name}")))
+            .ok_or_else(|| ApiError::NotFound(format!("user {name}")))?;
+        self.check_id(&cert.id)
+    }
+
+    /// Checks the stored row of a certified account against its
+    /// certificate; returns the certificate.
+    pub(crate) fn check_id(&mut self, id: &str) -> Result<UserCert> {
+        let row = self.store.read(|db| db.user_by_id(id))?.ok_or_else(|| {
+            ApiError::Integrity(format!(
+                "the stored row of certified account {id} is missing"
+            ))
+        })?;
+        self.check_row(&row)
     }
 
     /// Checks a users row against its certificate.
@@ -189,6 +202,11 @@ impl Vault {
             })
             .cloned()
             .collect();
+        // Their stored rows must say what their certificates say: a key put
+        // in a row by hand is a tampered vault, refused before any wrap.
+        for c in &out {
+            self.check_id(&c.id)?;
+        }
         if out.is_empty() {
             return Err(ApiError::BadInput(format!(
                 "unit {unit} has no other active supervisor to decide"

@@ -488,7 +488,7 @@ impl Vault {
                     w.seq
                 ),
             };
-            if report.damage.as_ref().map_or(true, |d| d.seq > finding.seq) {
+            if report.damage.as_ref().is_none_or(|d| d.seq > finding.seq) {
                 report.damage = Some(finding);
             }
             report.intact = false;
@@ -503,7 +503,7 @@ impl Vault {
             });
         }
         for w in &witnesses {
-            if anchor.as_ref().map_or(true, |a| w.seq > a.seq) {
+            if anchor.as_ref().is_none_or(|a| w.seq > a.seq) {
                 anchor = Some(Anchor {
                     seq: w.seq,
                     source: "desk_witness".into(),

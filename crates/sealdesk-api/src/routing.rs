@@ -977,7 +977,7 @@ impl Vault {
             .map_err(|_| ApiError::Integrity("a grant is malformed".into()))?
             .to_owned();
         let clerk = self.cert(&clerk_id)?;
-        let handler = self.cert(&r.handler)?;
+        let handler = self.check_id(&r.handler)?;
         let inner = p[96..].to_vec();
         if clerk.disabled
             || !clerk.has_role(Role::Clerk)
@@ -1317,7 +1317,7 @@ impl Vault {
             Ok(k) => k,
             Err(e) => return self.deny(ev, e),
         };
-        let h = self.cert(&r.handler)?;
+        let h = self.check_id(&r.handler)?;
         let layers = self.prepare_grant(
             &r.id,
             (&key_id, KEY_IDENTITY, &dk),

@@ -175,12 +175,10 @@ impl Vault {
         };
         let genesis_hash = self.genesis()?.hash();
         if opened.genesis_hash != genesis_hash {
-            return self.deny(
-                failed("vault root replaced"),
-                ApiError::Integrity(
-                    "this vault's root is not the one your key was sealed under: the vault file was altered (its recovery, ledger or root keys were replaced)".into(),
-                ),
-            );
+            // Not recorded: this genesis's ledger key is not to be trusted.
+            return Err(ApiError::Integrity(
+                "this vault's root is not the one your key was sealed under: the vault file was altered (its recovery, ledger or root keys were replaced)".into(),
+            ));
         }
         let key = opened.key;
         let checked = match self.refresh_directory() {

@@ -29,8 +29,15 @@ fn main() {
     let mut rng = ChaCha20Rng::seed_from_u64(1);
     let sk = UserSecretKey::make(&mut rng);
     let pass = Passphrase::from("a passphrase of fair length");
-    let sealed = crypto::seal_user_secret_key(&sk, &pass, &KdfParams::DEFAULT, "bench", &mut rng)
-        .expect("seal");
+    let sealed = crypto::seal_user_secret_key(
+        &sk,
+        &[0u8; 32],
+        &pass,
+        &KdfParams::DEFAULT,
+        "bench",
+        &mut rng,
+    )
+    .expect("seal");
     let unlock = time(5, || {
         black_box(crypto::open_user_secret_key(&sealed, &pass, "bench").expect("open"));
     });

@@ -146,7 +146,11 @@ impl EntryBody {
 /// that a header moved to another actor no longer opens.
 fn binding(seq: u64, actor: &[u8; 16], session: &[u8; 16]) -> (String, &'static str) {
     (
-        format!("ledger/{seq}/{}/{}", hex::encode(actor), hex::encode(session)),
+        format!(
+            "ledger/{seq}/{}/{}",
+            hex::encode(actor),
+            hex::encode(session)
+        ),
         "ledger-entry",
     )
 }
@@ -888,8 +892,16 @@ impl LedgerVerifier {
                     "the kept checkpoint is not signed by an account of this vault".into(),
                 );
             } else if cp.seq > last {
+                // Entries after the last attestation mean the ledger was cut
+                // in the middle of a session (truncated); a ledger that ends
+                // cleanly is an older copy put back (rolled back).
+                let kind = if last > self.last_attested + 1 {
+                    Damage::Truncated
+                } else {
+                    Damage::RolledBack
+                };
                 self.found(
-                    Damage::RolledBack,
+                    kind,
                     last + 1,
                     format!(
                         "the kept checkpoint names entry {} but the ledger ends at {last}",

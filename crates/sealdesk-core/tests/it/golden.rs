@@ -114,8 +114,12 @@ fn derived_signing_keys_are_frozen() {
     // A user's attestation key and the vault root are HKDF derivations of
     // an X25519 secret: pin them, or every certificate breaks.
     let secret = UserSecretKey::from_secret(sealdesk_core::secret::SecretBytes32::new([0x21; 32]));
-    let user = secret.derive_signing_key(USER_SIGNING_LABEL).verifying_key();
-    let root = secret.derive_signing_key(ROOT_SIGNING_LABEL).verifying_key();
+    let user = secret
+        .derive_signing_key(USER_SIGNING_LABEL)
+        .verifying_key();
+    let root = secret
+        .derive_signing_key(ROOT_SIGNING_LABEL)
+        .verifying_key();
     let mut both = user.0.to_vec();
     both.extend_from_slice(&root.0);
     let frozen = check_golden("derived_signing_keys_v1.hex", &both);
@@ -130,7 +134,11 @@ fn recovery_code_text_form_is_frozen() {
     ));
     let text = code.to_printable().to_string();
     let frozen = check_golden("recovery_code_v1.hex", text.as_bytes());
-    assert_eq!(text.as_bytes(), frozen.as_slice(), "recovery code form changed");
+    assert_eq!(
+        text.as_bytes(),
+        frozen.as_slice(),
+        "recovery code form changed"
+    );
     assert_eq!(text.len(), 55 + 10, "eleven groups of five with dashes");
     let back = RecoveryCode::parse(&text.to_lowercase().replace('-', " ")).expect("parses");
     assert_eq!(back.public_key(), code.public_key());
@@ -202,10 +210,17 @@ fn genesis_and_directory_statement_formats_v1_are_frozen() {
     let mut fresh = json.clone();
     fresh.extend_from_slice(&sig);
     let frozen = check_golden("directory_statement_v1.hex", &fresh);
-    assert_eq!(fresh, frozen, "statement format changed: that is a migration");
+    assert_eq!(
+        fresh, frozen,
+        "statement format changed: that is a migration"
+    );
     let mut dir = Directory::new(&g.genesis);
-    dir.apply(&json, &sig).expect("root certifies the first admin");
-    assert_eq!(dir.user_by_name("admin").map(|u| u.signing_key), Some([0x42; 32]));
+    dir.apply(&json, &sig)
+        .expect("root certifies the first admin");
+    assert_eq!(
+        dir.user_by_name("admin").map(|u| u.signing_key),
+        Some([0x42; 32])
+    );
 }
 
 #[test]
@@ -268,7 +283,14 @@ fn ledger_entry_chain_attestation_and_checkpoint_formats_v2_are_frozen() {
     assert!(verify_signature(&signer.verifying_key(), &back.message(&vault_id), &sig).is_ok());
 
     let root = SigningKey::from_secret(&sealdesk_core::secret::SecretBytes32::new([0x07; 32]));
-    let cp = sign_checkpoint(&signer, "golden", &root.verifying_key(), 8, hash, 1_795_741_200_000);
+    let cp = sign_checkpoint(
+        &signer,
+        "golden",
+        &root.verifying_key(),
+        8,
+        hash,
+        1_795_741_200_000,
+    );
     let mut fresh_cp = checkpoint_message(
         &cp.workstation_public_key,
         cp.seq,
