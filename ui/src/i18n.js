@@ -23,6 +23,7 @@ export const STRINGS = {
 
     "home.lock": "鎖定",
     "home.me.heading": "目前使用者",
+    "home.integrityWarning": "完整性警告：本機上次所見的稽核紀錄與目前不符，已記錄，請通知政風人員。",
     "home.me.name": "姓名",
     "home.me.roles": "角色",
     "home.me.unit": "單位",
@@ -92,6 +93,7 @@ export const STRINGS = {
 
     "home.lock": "Lock",
     "home.me.heading": "Signed in",
+    "home.integrityWarning": "Integrity warning: the ledger differs from what this desk saw last. This has been recorded; tell the auditors (政風).",
     "home.me.name": "Name",
     "home.me.roles": "Roles",
     "home.me.unit": "Unit",

@@ -44,6 +44,7 @@ const el = {
   meRoles: $("me-roles"),
   meUnit: $("me-unit"),
   meUnitRow: $("me-unit-row"),
+  integrityWarning: $("integrity-warning"),
   lettersStatus: $("letters-status"),
   lettersError: $("letters-error"),
   lettersNone: $("letters-none"),
@@ -140,6 +141,10 @@ function renderUser() {
   const unit = user && typeof user.unit === "string" ? user.unit.trim() : "";
   el.meUnit.textContent = unit;
   el.meUnitRow.hidden = unit === "";
+  // The back end found the ledger shorter than, or forked from, what this desk saw last.
+  const warnings = user && Array.isArray(user.warnings) ? user.warnings.map(String) : [];
+  el.integrityWarning.textContent = warnings.length ? `${t("home.integrityWarning")} ${warnings.join("；")}` : "";
+  el.integrityWarning.hidden = warnings.length === 0;
 }
 
 function cell(tag, text, className) {

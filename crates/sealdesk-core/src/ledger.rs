@@ -794,7 +794,9 @@ impl LedgerVerifier {
                 ),
             );
         }
-        self.last_attested = self.last_attested.max(h.seq.saturating_sub(1));
+        // The attestation signs the head before it and its own bytes, so the
+        // ledger is attested up to and including it.
+        self.last_attested = self.last_attested.max(h.seq);
         self.sigs.push(PendingSig {
             key,
             message: att.message(&self.vault_id),
@@ -895,7 +897,7 @@ impl LedgerVerifier {
                 // Entries after the last attestation mean the ledger was cut
                 // in the middle of a session (truncated); a ledger that ends
                 // cleanly is an older copy put back (rolled back).
-                let kind = if last > self.last_attested + 1 {
+                let kind = if last > self.last_attested {
                     Damage::Truncated
                 } else {
                     Damage::RolledBack
