@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sealdesk_api::{
-    seeded_rng, verify_export, Category, Checkpoint, Damage, ExportAnchor, ManualClock,
-    NewTypedLetter, Secrecy, Session, Vault, VerifyReport,
+    seeded_rng, verify_export, Checkpoint, Damage, ExportAnchor, ManualClock, Session, Vault,
+    VerifyReport,
 };
 use sealdesk_core::crypto::{self, RecoveryCode, SigningKey, UserPublicKey, SIGNATURE_LEN};
 use sealdesk_core::directory::{id_bytes, Genesis};
@@ -283,18 +283,7 @@ fn assert_damage(r: &VerifyReport, kind: Damage, seq: u64) {
 }
 
 fn register_letter(w: &mut World, s: &mut Session, body: &str) -> String {
-    w.vault
-        .register_typed_letter(
-            s,
-            &NewTypedLetter {
-                subject: "代號:測試案".into(),
-                body: body.into(),
-                category: Category::Whistleblower,
-                secrecy: Secrecy::Until("2027-12-31".into()),
-            },
-        )
-        .expect("register")
-        .id
+    w.register_as(s, body)
 }
 
 /// A denied look at a letter: recorded as a `view` event with outcome

@@ -93,9 +93,14 @@ impl World {
     /// The clerk registers a letter; returns its id.
     pub fn register(&mut self, body: &str) -> String {
         let mut clerk = self.login("clerk");
+        self.register_as(&mut clerk, body)
+    }
+
+    /// Registers a letter in an open clerk session (which stays open).
+    pub fn register_as(&mut self, clerk: &mut Session, body: &str) -> String {
         self.vault
             .register_typed_letter(
-                &mut clerk,
+                clerk,
                 &NewTypedLetter {
                     subject: "代號:測試案".into(),
                     body: body.into(),

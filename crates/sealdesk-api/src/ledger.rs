@@ -326,13 +326,12 @@ impl Vault {
         Ok(())
     }
 
-    /// Runs `f` and the ledger entries it appends in one transaction: the
-    /// act and its record are durable together or not at all. Afterwards,
-    /// a session that has written [`CHECKPOINT_EVERY`] entries attests them.
-    pub(crate) fn commit_recorded<T>(
+    /// Runs `f` with an appender in one write transaction; returns its
+    /// result and the events this session wrote.
+    fn write_with_appender<T>(
         &mut self,
         f: impl FnOnce(&Db<'_>, &mut Appender<'_>) -> Result<T>,
-    ) -> Result<T> {
+    ) -> Result<(T, Vec<u64>)> {
         self.ledger_cache()?;
         let now = self.now().unix_millis();
         let Vault {
@@ -340,13 +339,12 @@ impl Vault {
             rng,
             ledger: Some(cache),
             ctx,
-            pending,
             ..
         } = self
         else {
             return Err(ApiError::LedgerUnavailable("ledger keys not loaded".into()));
         };
-        let (out, written) = store.write(|db| {
+        store.write(|db| {
             let mut ap = Appender {
                 cache,
                 rng,
@@ -356,9 +354,19 @@ impl Vault {
             };
             let out = f(db, &mut ap)?;
             Ok::<_, ApiError>((out, ap.written))
-        })?;
-        if let Some(c) = ctx.as_ref() {
-            let list = pending.entry(c.session).or_default();
+        })
+    }
+
+    /// Runs `f` and the ledger entries it appends in one transaction: the
+    /// act and its record are durable together or not at all. Afterwards,
+    /// a session that has written [`CHECKPOINT_EVERY`] entries attests them.
+    pub(crate) fn commit_recorded<T>(
+        &mut self,
+        f: impl FnOnce(&Db<'_>, &mut Appender<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let (out, written) = self.write_with_appender(f)?;
+        if let Some(session) = self.ctx.as_ref().map(|c| c.session) {
+            let list = self.pending.entry(session).or_default();
             list.extend(written);
             if list.len() >= ledger::ATTEST_EVERY {
                 if let Err(e) = self.attest_now() {
@@ -389,28 +397,7 @@ impl Vault {
         if seqs.is_empty() {
             return Ok(None);
         }
-        self.ledger_cache()?;
-        let now = self.now().unix_millis();
-        let Vault {
-            store,
-            rng,
-            ledger: Some(cache),
-            ctx,
-            ..
-        } = self
-        else {
-            return Ok(None);
-        };
-        let seq = store.write(|db| {
-            let mut ap = Appender {
-                cache,
-                rng,
-                ctx: ctx.as_ref(),
-                now,
-                written: Vec::new(),
-            };
-            ap.attestation(db, seqs)
-        })?;
+        let (seq, _) = self.write_with_appender(|db, ap| ap.attestation(db, seqs))?;
         self.pending.remove(&session);
         Ok(seq)
     }

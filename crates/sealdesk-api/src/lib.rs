@@ -224,27 +224,26 @@ pub(crate) fn format_utc(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
-/// Where each desk keeps its witness of the ledger when none is named:
-/// `$SEALDESK_WITNESS_DIR`, else the user's data directory
-/// (`~/.local/share/sealdesk/witness` on Linux), outside any vault folder.
-pub fn default_witness_dir() -> std::path::PathBuf {
-    if let Some(v) = std::env::var_os("SEALDESK_WITNESS_DIR") {
+/// `$VAR` when set, else `<user data dir>/sealdesk/<leaf>`.
+fn env_or_data_dir(var: &str, leaf: &str) -> std::path::PathBuf {
+    if let Some(v) = std::env::var_os(var) {
         return v.into();
     }
     dirs::data_dir()
         .unwrap_or_else(|| std::path::PathBuf::from("."))
         .join("sealdesk")
-        .join("witness")
+        .join(leaf)
+}
+
+/// Where each desk keeps its witness of the ledger when none is named:
+/// `$SEALDESK_WITNESS_DIR`, else the user's data directory
+/// (`~/.local/share/sealdesk/witness` on Linux), outside any vault folder.
+pub fn default_witness_dir() -> std::path::PathBuf {
+    env_or_data_dir("SEALDESK_WITNESS_DIR", "witness")
 }
 
 /// Where the vault lives when no folder is named: `$SEALDESK_VAULT`, else
 /// the user's data directory (`~/.local/share/sealdesk/vault` on Linux).
 pub fn default_vault_dir() -> std::path::PathBuf {
-    if let Some(v) = std::env::var_os("SEALDESK_VAULT") {
-        return v.into();
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| std::path::PathBuf::from("."))
-        .join("sealdesk")
-        .join("vault")
+    env_or_data_dir("SEALDESK_VAULT", "vault")
 }

@@ -42,7 +42,7 @@ use crate::crypto::{
     self, CryptoError, SigningKey, UserPublicKey, UserSecretKey, VerifyingKey, WrapBinding,
     SIGNATURE_LEN,
 };
-use crate::directory::{Directory, Genesis};
+use crate::directory::{hex32, Directory, Genesis};
 
 pub const ENTRY_V2: u8 = 2;
 pub const HEADER_LEN: usize = 1 + 8 + 1 + 16 + 16;
@@ -830,12 +830,29 @@ impl LedgerVerifier {
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
-                        part.iter()
-                            .filter(|p| {
-                                crypto::verify_signature(&p.key, &p.message, &p.signature).is_err()
-                            })
-                            .map(|p| p.seq)
-                            .collect::<Vec<u64>>()
+                        let mut bad = Vec::new();
+                        // Batches of 64: a failed batch is checked one by one
+                        // to name the bad signature.
+                        for batch in part.chunks(64) {
+                            let keys: Vec<VerifyingKey> = batch.iter().map(|p| p.key).collect();
+                            let msgs: Vec<&[u8]> =
+                                batch.iter().map(|p| p.message.as_slice()).collect();
+                            let sigs: Vec<[u8; SIGNATURE_LEN]> =
+                                batch.iter().map(|p| p.signature).collect();
+                            if crypto::verify_batch(&keys, &msgs, &sigs) {
+                                continue;
+                            }
+                            bad.extend(
+                                batch
+                                    .iter()
+                                    .filter(|p| {
+                                        crypto::verify_signature(&p.key, &p.message, &p.signature)
+                                            .is_err()
+                                    })
+                                    .map(|p| p.seq),
+                            );
+                        }
+                        bad
                     })
                 })
                 .collect();
@@ -976,21 +993,6 @@ pub mod fixed {
 
     pub fn reader_wrapper(reader: &UserPublicKey, rng: &mut impl CryptoRngCore) -> crypto::Wrapper {
         crypto::Wrapper::make(reader, rng)
-    }
-}
-
-mod hex32 {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(v))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
-        let s = String::deserialize(d)?;
-        let v = hex::decode(s).map_err(serde::de::Error::custom)?;
-        v.try_into()
-            .map_err(|_| serde::de::Error::custom("expected 32 bytes"))
     }
 }
 

@@ -44,20 +44,8 @@ impl Db<'_> {
     }
 
     /// Streams every row in sequence order without loading them all.
-    pub fn for_each_ledger_row(&self, mut f: impl FnMut(LedgerRow)) -> Result<()> {
-        let mut st = self
-            .0
-            .prepare("SELECT seq, prev_hash, sealed, hash FROM ledger ORDER BY seq")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            f(LedgerRow {
-                seq: r.get(0)?,
-                prev_hash: r.get(1)?,
-                sealed: r.get(2)?,
-                hash: r.get(3)?,
-            });
-        }
-        Ok(())
+    pub fn for_each_ledger_row(&self, f: impl FnMut(LedgerRow)) -> Result<()> {
+        self.for_each_ledger_row_after(i64::MIN, f)
     }
 
     /// Streams the rows after `seq`, in order.

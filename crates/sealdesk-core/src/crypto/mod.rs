@@ -25,7 +25,7 @@ use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
 pub use recovery::RecoveryCode;
-pub use signing::{verify_signature, SigningKey, VerifyingKey, SIGNATURE_LEN};
+pub use signing::{verify_batch, verify_signature, SigningKey, VerifyingKey, SIGNATURE_LEN};
 
 use crate::secret::{Passphrase, Plaintext, SecretBytes32};
 use hazmat::{NONCE_LEN, TAG_LEN};

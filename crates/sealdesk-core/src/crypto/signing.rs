@@ -55,3 +55,25 @@ pub fn verify_signature(
     vk.verify_strict(message, &sig)
         .map_err(|_| CryptoError::BadSignature)
 }
+
+/// Verifies many signatures at once with ed25519-dalek's batch verification
+/// (one multiscalar multiplication: about half the cost per signature of
+/// checking them one by one). `true` only if every one verifies; a caller
+/// that needs to know which failed checks them one by one then.
+pub fn verify_batch(keys: &[VerifyingKey], messages: &[&[u8]], signatures: &[[u8; 64]]) -> bool {
+    if keys.len() != messages.len() || keys.len() != signatures.len() {
+        return false;
+    }
+    let Ok(vks) = keys
+        .iter()
+        .map(|k| ed25519_dalek::VerifyingKey::from_bytes(&k.0))
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return false;
+    };
+    let sigs: Vec<ed25519_dalek::Signature> = signatures
+        .iter()
+        .map(ed25519_dalek::Signature::from_bytes)
+        .collect();
+    ed25519_dalek::verify_batch(messages, &sigs, &vks).is_ok()
+}
