@@ -53,6 +53,9 @@ impl Cli {
         ] {
             cmd.env_remove(var);
         }
+        // This desk's witness of the ledger, kept beside the vault (as the
+        // user's data directory would be), never in the tester's home.
+        cmd.env("SEALDESK_WITNESS_DIR", self._dir.path().join("witness"));
         if let Some((u, p)) = user {
             cmd.env("SEALDESK_USER", u).env("SEALDESK_PASSPHRASE", p);
         }
@@ -809,4 +812,43 @@ fn routing_inquiry_approval_open_and_reveal_through_the_cli() {
     let r = cli.run(wang, &[], &["reveal", "show", &letter]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("66617603"), "{}", r.stdout);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir").flatten() {
+        std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+    }
+}
+
+#[test]
+fn t5_t10_a_desk_warns_when_its_vault_is_rolled_back_and_verify_names_it() {
+    let cli = Cli::new();
+    cli.init();
+    let chief = Some(("chief", "admin-passphrase"));
+    let r = cli.run(chief, &[], &["whoami"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["warnings"], serde_json::json!([]));
+    // An older copy of the whole vault folder: what a writer puts back to
+    // undo what happened since.
+    let backup = cli._dir.path().join("backup");
+    copy_dir(&cli.vault, &backup);
+    assert_eq!(cli.add("clerk", "clerk", Some("秘書室")).code, 0);
+    let r = cli.run(None, &[], &["ledger", "verify"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["anchor"]["source"], "desk_witness", "{v}");
+    assert!(v["summary"]
+        .as_str()
+        .is_some_and(|s| s.contains("anchored at seq")));
+    // Put the old copy back; the desk notices at the next login.
+    std::fs::remove_dir_all(&cli.vault).expect("rm");
+    copy_dir(&backup, &cli.vault);
+    let r = cli.run(chief, &[], &["whoami"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[integrity]"), "{}", r.stderr);
+    assert_eq!(r.json()["warnings"].as_array().map(Vec::len), Some(1));
+    let r = cli.run(None, &[], &["ledger", "verify"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert_eq!(r.json()["damage"]["kind"], "rolled_back", "{}", r.stdout);
 }
