@@ -623,3 +623,72 @@ fn an_act_and_its_entry_commit_together() {
     assert_eq!(status, "pending", "the approval rolled back with its entry");
     assert_eq!(count(&db, "SELECT count(*) FROM assignments"), 0);
 }
+
+#[test]
+fn t10_an_old_directory_statement_replayed_at_the_tail_is_refused() {
+    let mut w = World::new();
+    let mut admin = w.login("admin");
+    w.vault
+        .set_user_disabled(&mut admin, "supervisor", true)
+        .expect("disable");
+    w.vault.lock(&mut admin);
+    let db = raw(&w);
+    db.execute_batch("DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;")
+        .expect("drop triggers");
+    // The statement that made the supervisor (enabled), validly signed by
+    // the administrator: copy it to the end of the ledger, with the chain
+    // recomputed, and put the row back to enabled.
+    let mut st = db
+        .prepare("SELECT sealed FROM ledger ORDER BY seq")
+        .expect("prepare");
+    let rows: Vec<Vec<u8>> = st
+        .query_map([], |r| r.get(0))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let enabled = rows
+        .iter()
+        .find(|s| {
+            sealdesk_core::ledger::directory_parts(s).is_some_and(|(json, _)| {
+                let j = String::from_utf8_lossy(json);
+                j.contains("\"name\":\"supervisor\"") && j.contains("\"disabled\":false")
+            })
+        })
+        .expect("the supervisor's first statement")
+        .clone();
+    let (max, head): (i64, Vec<u8>) = db
+        .query_row(
+            "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("head");
+    let seq = max as u64 + 1;
+    let mut replay = enabled;
+    replay[1..9].copy_from_slice(&seq.to_be_bytes());
+    let prev: [u8; 32] = head.clone().try_into().expect("32");
+    let hash = sealdesk_core::ledger::chain_hash(seq, &prev, &replay);
+    db.execute(
+        "INSERT INTO ledger (seq, prev_hash, sealed, hash) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![seq as i64, head, replay, hash.to_vec()],
+    )
+    .expect("append replay");
+    db.execute(
+        "UPDATE users SET disabled = 0 WHERE name = 'supervisor'",
+        [],
+    )
+    .expect("enable row");
+    let mut v = reopen(&w);
+    integrity(
+        v.login("supervisor", &pass("supervisor")),
+        "supervisor re-enabled by a replayed statement",
+    );
+    let r = v.ledger_verify(None).expect("verify");
+    let d = r.damage.clone().expect("damage");
+    assert_eq!(
+        (d.kind, d.seq),
+        (sealdesk_api::Damage::Forged, seq),
+        "{}",
+        d.detail
+    );
+}

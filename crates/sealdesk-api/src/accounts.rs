@@ -109,10 +109,10 @@ impl Vault {
             failed_logins: 0,
             last_failed_at: None,
         };
-        let (json, sig) = self.statement(issuer.0, issuer.1, Change::User { cert })?;
+        let st = self.statement(issuer.0, Change::User { cert })?;
         self.commit_recorded(|db, ap| {
             db.insert_user(&row)?;
-            ap.directory(db, &json, &sig)?;
+            ap.directory(db, &st, issuer.1)?;
             ap.event(db, &ev)
         })?;
         self.refresh_directory()?;
@@ -181,11 +181,11 @@ impl Vault {
         detail: String,
     ) -> Result<()> {
         let key = self.admin_key(session)?;
-        let (json, sig) = self.statement(&actor.id, &key, Change::User { cert })?;
+        let st = self.statement(&actor.id, Change::User { cert })?;
         let ev = self.admin_event(&actor.name, detail);
         self.commit_recorded(|db, ap| {
             row_change(db)?;
-            ap.directory(db, &json, &sig)?;
+            ap.directory(db, &st, &key)?;
             ap.event(db, &ev)
         })?;
         self.refresh_directory()?;
@@ -297,9 +297,8 @@ impl Vault {
             ));
         }
         let key = self.admin_key(session)?;
-        let (json, sig) = self.statement(
+        let st = self.statement(
             &actor.id,
-            &key,
             Change::Setting {
                 key: SETTING_IDLE_TIMEOUT.into(),
                 value: secs,
@@ -307,7 +306,7 @@ impl Vault {
         )?;
         let ev = self.admin_event(&actor.name, format!("idle timeout set to {secs} s"));
         self.commit_recorded(|db, ap| {
-            ap.directory(db, &json, &sig)?;
+            ap.directory(db, &st, &key)?;
             ap.event(db, &ev)
         })?;
         self.refresh_directory()?;

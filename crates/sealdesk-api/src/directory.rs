@@ -71,48 +71,73 @@ impl Vault {
     }
 
     /// Folds the directory over the ledger entries not yet seen. The first
-    /// call folds from genesis; later calls check that the prefix already
-    /// folded is still there (same hash at the same sequence number) and
-    /// fold what was appended since. Any break is an integrity failure.
+    /// call verifies the whole ledger from genesis — chain, statements and
+    /// every attestation signature — so a desk starts only on a history its
+    /// users signed; later calls check that the prefix already folded is
+    /// still there (same hash at the same sequence number) and fold what was
+    /// appended since (chain and statements). Any break is an integrity
+    /// failure.
     pub(crate) fn refresh_directory(&mut self) -> Result<&Directory> {
         let genesis = self.genesis()?;
-        let (mut v, from) = match &self.fold {
-            None => (LedgerVerifier::new(&genesis.genesis, false, []), 0u64),
-            Some(f) => {
-                if f.seq > 0 {
-                    let stored = self
-                        .store
-                        .read(|db| db.ledger_hash_at(i64::try_from(f.seq).unwrap_or(i64::MAX)))?;
-                    if stored.as_deref() != Some(f.hash.as_slice()) {
-                        return Err(ApiError::Integrity(format!(
-                            "the ledger was rewritten or cut back at entry {} while this desk had it open; run `sealdesk ledger verify`",
-                            f.seq
-                        )));
-                    }
-                }
-                (
-                    LedgerVerifier::resume(
-                        f.directory.clone(),
-                        &genesis.genesis,
-                        f.seq,
-                        f.hash,
-                        false,
-                        [],
-                    ),
-                    f.seq,
-                )
-            }
+        let damaged = |d: &sealdesk_core::ledger::Finding| {
+            ApiError::Integrity(format!(
+                "the ledger is damaged at entry {} ({}); run `sealdesk ledger verify`",
+                d.seq, d.detail
+            ))
         };
+        let Some(f) = &self.fold else {
+            let mut v = LedgerVerifier::new(&genesis.genesis, true, []);
+            self.store
+                .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(&r))))?;
+            let chain_ok = v.chain_ok();
+            let (seq, hash) = v.head();
+            let (report, directory) = v.finish(None);
+            if let Some(d) = &report.damage {
+                return Err(damaged(d));
+            }
+            if !chain_ok {
+                return Err(ApiError::Integrity(
+                    "the ledger's rows are out of order; run `sealdesk ledger verify`".into(),
+                ));
+            }
+            self.fold = Some(Fold {
+                directory,
+                seq,
+                hash,
+            });
+            return self
+                .fold
+                .as_ref()
+                .map(|f| &f.directory)
+                .ok_or_else(|| ApiError::Integrity("directory".into()));
+        };
+        if f.seq > 0 {
+            let stored = self
+                .store
+                .read(|db| db.ledger_hash_at(i64::try_from(f.seq).unwrap_or(i64::MAX)))?;
+            if stored.as_deref() != Some(f.hash.as_slice()) {
+                return Err(ApiError::Integrity(format!(
+                    "the ledger was rewritten or cut back at entry {} while this desk had it open; run `sealdesk ledger verify`",
+                    f.seq
+                )));
+            }
+        }
+        let from = f.seq;
+        let mut v = LedgerVerifier::resume(
+            f.directory.clone(),
+            &genesis.genesis,
+            f.seq,
+            f.hash,
+            false,
+            [],
+        );
         self.store.read(|db| {
             db.for_each_ledger_row_after(i64::try_from(from).unwrap_or(i64::MAX), |r| {
                 v.push(&chain_row(&r))
             })
         })?;
         if let Some(d) = v.first_damage() {
-            return Err(ApiError::Integrity(format!(
-                "the ledger is damaged at entry {} ({}); run `sealdesk ledger verify`",
-                d.seq, d.detail
-            )));
+            return Err(damaged(d));
         }
         if !v.chain_ok() {
             return Err(ApiError::Integrity(
@@ -223,14 +248,12 @@ impl Vault {
             .unwrap_or(domain::DEFAULT_IDLE_TIMEOUT_SECS))
     }
 
-    /// Makes a signed statement of a change, issued by `issuer` (an
-    /// account id, or the root).
-    pub(crate) fn statement(
-        &mut self,
-        issuer: &str,
-        key: &SigningKey,
-        change: Change,
-    ) -> Result<(Vec<u8>, [u8; 64])> {
+    /// Makes a statement of a change, issued by `issuer` (an account id,
+    /// or the root), checked against the directory before anything is
+    /// written: a statement the fold would refuse never reaches the ledger.
+    /// It is signed inside the write transaction, at the entry it becomes
+    /// ([`crate::ledger::Appender::directory`]).
+    pub(crate) fn statement(&mut self, issuer: &str, change: Change) -> Result<Statement> {
         let vault_id = self.genesis()?.genesis.vault_id;
         let st = Statement {
             vault_id,
@@ -238,12 +261,9 @@ impl Vault {
             issuer: issuer.to_owned(),
             change,
         };
-        // Check it against the directory before it is written: a statement
-        // the fold would refuse must never reach the ledger.
-        let (json, sig) = st.sign(key);
         self.directory()?
-            .check(&json, &sig)
+            .check_content(&st)
             .map_err(|e| ApiError::Denied(e.to_string()))?;
-        Ok((json, sig))
+        Ok(st)
     }
 }

@@ -330,7 +330,7 @@ pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyRe
         ExportAnchor::Checkpoint(k) => Some((k.clone(), v.hash_at(k.seq))),
         ExportAnchor::RootKey(_) => None,
     };
-    let (report, _) = v.finish(Some(&checkpoint));
+    let (report, dir) = v.finish(Some(&checkpoint));
     if let Some(d) = report.damage {
         return Ok(ExportVerifyReport {
             intact: false,
@@ -342,12 +342,6 @@ pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyRe
         });
     }
     if let Some((k, at)) = kept_hash {
-        let mut dir = sealdesk_core::directory::Directory::new(&genesis.genesis);
-        for r in &chain {
-            if let Some((json, sig)) = ledger::directory_parts(&r.sealed) {
-                let _ = dir.apply(json, sig);
-            }
-        }
         if ledger::verify_checkpoint(&k, &dir).is_err() {
             return Ok(damaged(
                 BadSignature,

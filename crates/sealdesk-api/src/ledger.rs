@@ -282,14 +282,22 @@ impl Appender<'_> {
         Ok(seq)
     }
 
-    pub fn directory(&mut self, db: &Db<'_>, json: &[u8], sig: &[u8; 64]) -> Result<u64> {
+    /// Appends a directory statement, signed by `key` at the entry it
+    /// becomes (its sequence number and predecessor's hash).
+    pub fn directory(
+        &mut self,
+        db: &Db<'_>,
+        statement: &sealdesk_core::directory::Statement,
+        key: &SigningKey,
+    ) -> Result<u64> {
         let (seq, prev) = next_seq(db)?;
+        let (json, sig) = statement.sign_at(key, seq, &prev);
         let (actor, session) = self.who();
         append_row(
             db,
             seq,
             prev,
-            ledger::seal_directory(seq, actor, session, json, sig),
+            ledger::seal_directory(seq, actor, session, &json, &sig),
         )?;
         Ok(seq)
     }

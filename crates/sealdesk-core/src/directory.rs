@@ -19,7 +19,10 @@
 //!   every key wrap use it, never a raw database row.
 //!
 //! Byte layouts (pinned by golden tests): genesis and statements are JSON with
-//! a fixed field order; a signature covers `label ‖ json`.
+//! a fixed field order. The genesis signature covers `label ‖ json`; a
+//! statement's covers `label ‖ seq ‖ prev_hash ‖ json`, binding it to the one
+//! place in the ledger where it was written, so a copy of an old statement
+//! (say, an account's "enabled" state) appended later does not verify.
 
 use std::collections::BTreeMap;
 
@@ -211,14 +214,26 @@ impl Statement {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    pub fn signing_message(json: &[u8]) -> Vec<u8> {
-        label_then(STATEMENT_LABEL, json)
+    /// What the issuer signs: the statement at ledger entry `seq`, whose
+    /// predecessor has hash `prev_hash`.
+    pub fn signing_message(json: &[u8], seq: u64, prev_hash: &[u8; 32]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(STATEMENT_LABEL.len() + 40 + json.len());
+        m.extend_from_slice(STATEMENT_LABEL);
+        m.extend_from_slice(&seq.to_be_bytes());
+        m.extend_from_slice(prev_hash);
+        m.extend_from_slice(json);
+        m
     }
 
-    /// The JSON and its signature.
-    pub fn sign(&self, key: &SigningKey) -> (Vec<u8>, [u8; crypto::SIGNATURE_LEN]) {
+    /// The JSON and its signature, for ledger entry `seq` after `prev_hash`.
+    pub fn sign_at(
+        &self,
+        key: &SigningKey,
+        seq: u64,
+        prev_hash: &[u8; 32],
+    ) -> (Vec<u8>, [u8; crypto::SIGNATURE_LEN]) {
         let json = self.canonical_json();
-        let sig = key.sign(&Self::signing_message(&json));
+        let sig = key.sign(&Self::signing_message(&json, seq, prev_hash));
         (json, sig)
     }
 }
@@ -264,8 +279,14 @@ impl Directory {
 
     /// Parses and checks a statement against the directory as it stands,
     /// then applies it. Nothing changes when it is refused.
-    pub fn apply(&mut self, json: &[u8], signature: &[u8]) -> Result<Statement, DirectoryError> {
-        let st = self.check(json, signature)?;
+    pub fn apply(
+        &mut self,
+        json: &[u8],
+        signature: &[u8],
+        seq: u64,
+        prev_hash: &[u8; 32],
+    ) -> Result<Statement, DirectoryError> {
+        let st = self.check(json, signature, seq, prev_hash)?;
         self.statements += 1;
         match &st.change {
             Change::User { cert } => {
@@ -278,12 +299,32 @@ impl Directory {
         Ok(st)
     }
 
-    /// Checks a statement without applying it.
-    pub fn check(&self, json: &[u8], signature: &[u8]) -> Result<Statement, DirectoryError> {
+    /// Checks a signed statement at ledger entry `seq` without applying it.
+    pub fn check(
+        &self,
+        json: &[u8],
+        signature: &[u8],
+        seq: u64,
+        prev_hash: &[u8; 32],
+    ) -> Result<Statement, DirectoryError> {
         let st: Statement = serde_json::from_slice(json).map_err(|_| DirectoryError::Malformed)?;
         if st.canonical_json() != json {
             return Err(DirectoryError::Malformed);
         }
+        let key = self.check_content(&st)?;
+        crypto::verify_signature(
+            &key,
+            &Statement::signing_message(json, seq, prev_hash),
+            signature,
+        )
+        .map_err(|_| DirectoryError::BadSignature)?;
+        Ok(st)
+    }
+
+    /// Checks what a statement says against the directory as it stands (its
+    /// vault, its issuer, the account it certifies) and returns the key its
+    /// signature must verify with.
+    pub fn check_content(&self, st: &Statement) -> Result<VerifyingKey, DirectoryError> {
         if st.vault_id != self.vault_id {
             return Err(DirectoryError::OtherVault);
         }
@@ -295,8 +336,6 @@ impl Directory {
                 _ => return Err(DirectoryError::NotAnAdministrator(st.issuer.clone())),
             }
         };
-        crypto::verify_signature(&key, &Statement::signing_message(json), signature)
-            .map_err(|_| DirectoryError::BadSignature)?;
         if let Change::User { cert } = &st.change {
             if cert.role_set().is_none() {
                 return Err(DirectoryError::InvalidAccount(format!(
@@ -315,7 +354,7 @@ impl Directory {
                 )));
             }
         }
-        Ok(st)
+        Ok(key)
     }
 
     pub fn user(&self, id: &str) -> Option<&UserCert> {

@@ -26,7 +26,8 @@
 //! * attestation: header `‖ at (i64 BE) ‖ n (u32 BE) ‖ n × seq (u64 BE) ‖ signature (64)`
 //!   over `"sealdesk.attest.v2\0" ‖ vault id (16) ‖ seq ‖ prev_hash ‖ actor ‖
 //!   session ‖ at ‖ n ‖ seqs`;
-//! * directory: header `‖ signature (64) ‖ statement JSON`;
+//! * directory: header `‖ signature (64) ‖ statement JSON`, the signature
+//!   over `"sealdesk.directory.v1\0" ‖ seq ‖ prev_hash ‖ json`;
 //! * chain: `hash = SHA-256("sealdesk.ledger.v2\0" ‖ seq ‖ prev_hash ‖ sealed)`,
 //!   entry 1's `prev_hash` is 32 zero bytes;
 //! * checkpoint v2: a head `(seq, hash, at)` signed by a certified account
@@ -719,7 +720,7 @@ impl LedgerVerifier {
             EntryKind::Directory => {
                 let applied = directory_parts(&row.sealed)
                     .ok_or(crate::directory::DirectoryError::Malformed)
-                    .and_then(|(json, sig)| self.directory.apply(json, sig));
+                    .and_then(|(json, sig)| self.directory.apply(json, sig, h.seq, &row.prev_hash));
                 if let Err(e) = applied {
                     self.found(
                         Damage::Forged,

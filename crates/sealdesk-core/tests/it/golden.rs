@@ -206,7 +206,8 @@ fn genesis_and_directory_statement_formats_v1_are_frozen() {
         String::from_utf8(st.canonical_json()).expect("utf8"),
         r#"{"vault_id":"00112233445566778899aabbccddeeff","at":1795741200000,"issuer":"root","change":{"kind":"user","cert":{"id":"0123456789abcdef0123456789abcdef","name":"admin","roles":"admin","unit":null,"disabled":false,"encryption_key":"4141414141414141414141414141414141414141414141414141414141414141","signing_key":"4242424242424242424242424242424242424242424242424242424242424242"}}}"#
     );
-    let (json, sig) = st.sign(&root);
+    let prev = [0x5c; 32];
+    let (json, sig) = st.sign_at(&root, 1, &prev);
     let mut fresh = json.clone();
     fresh.extend_from_slice(&sig);
     let frozen = check_golden("directory_statement_v1.hex", &fresh);
@@ -215,7 +216,16 @@ fn genesis_and_directory_statement_formats_v1_are_frozen() {
         "statement format changed: that is a migration"
     );
     let mut dir = Directory::new(&g.genesis);
-    dir.apply(&json, &sig)
+    // Bound to its place: the same bytes at another entry do not verify.
+    assert_eq!(
+        dir.check(&json, &sig, 2, &prev).err(),
+        Some(DirectoryError::BadSignature)
+    );
+    assert_eq!(
+        dir.check(&json, &sig, 1, &[0x5d; 32]).err(),
+        Some(DirectoryError::BadSignature)
+    );
+    dir.apply(&json, &sig, 1, &prev)
         .expect("root certifies the first admin");
     assert_eq!(
         dir.user_by_name("admin").map(|u| u.signing_key),
