@@ -15,22 +15,8 @@ const BODY: &str = "檢舉人王小明 A123456789 住花蓮市中山路1號";
 /// opened.
 fn records_opened_with_own_keys(w: &World, user: &str) -> usize {
     let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw open");
-    let (id, sealed): (String, Vec<u8>) = db
-        .query_row(
-            "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
-            [user],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("user row");
-    let own = crypto::open_user_secret_key(&sealed, &pass(user), &id)
-        .expect("own key opens with own passphrase")
-        .key;
-    let mut st = db.prepare("SELECT w.key_id, k.purpose, w.wrapped FROM key_wraps w JOIN data_keys k ON k.id = w.key_id").expect("prepare");
-    let wraps: Vec<(String, String, Vec<u8>)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+    let (_, own) = crate::own_key_from_file(&db, user);
+    let wraps = crate::all_key_wraps(&db);
     assert!(!wraps.is_empty());
     let mut opened = 0;
     for (key_id, purpose, wrapped) in &wraps {

@@ -110,16 +110,7 @@ fn t9_t4_only_auditors_read_the_ledger() {
         vec!["recovery"]
     );
     for user in ["handler", "clerk", "supervisor", "admin", "auditor"] {
-        let (id, sealed): (String, Vec<u8>) = db
-            .query_row(
-                "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
-                [user],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .expect("user");
-        let own = crypto::open_user_secret_key(&sealed, &pass(user), &id)
-            .expect("own key")
-            .key;
+        let (_, own) = crate::own_key_from_file(&db, user);
         for (_, wrapped) in &wraps {
             assert!(crypto::unwrap_with(
                 &own,

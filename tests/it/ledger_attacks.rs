@@ -108,16 +108,7 @@ fn user_id(db: &rusqlite::Connection, name: &str) -> String {
 /// What a user who knows their own passphrase can derive: their account id
 /// and their own Ed25519 signing key (the key their attestations carry).
 fn own_signing_key(db: &rusqlite::Connection, name: &str) -> (String, SigningKey) {
-    let (id, sealed): (String, Vec<u8>) = db
-        .query_row(
-            "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
-            [name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("user row");
-    let own = crypto::open_user_secret_key(&sealed, &pass(name), &id)
-        .expect("own key")
-        .key;
+    let (id, own) = crate::own_key_from_file(db, name);
     let key = own.derive_signing_key(crypto::USER_SIGNING_LABEL);
     (id, key)
 }

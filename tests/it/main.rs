@@ -26,6 +26,39 @@ pub fn pass(name: &str) -> Passphrase {
     Passphrase::new(format!("pass-of-{name}-0123"))
 }
 
+/// What a user who knows their own passphrase can take from a copy of the
+/// vault file: their account id and their own private key, opened straight
+/// from the `users` row (not through the API).
+pub fn own_key_from_file(
+    db: &rusqlite::Connection,
+    user: &str,
+) -> (String, sealdesk_core::crypto::UserSecretKey) {
+    let (id, sealed): (String, Vec<u8>) = db
+        .query_row(
+            "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
+            [user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("user row");
+    let own = sealdesk_core::crypto::open_user_secret_key(&sealed, &pass(user), &id)
+        .expect("own key opens with own passphrase")
+        .key;
+    (id, own)
+}
+
+/// Every wrapped data key in the file, as `(key id, purpose, wrap)`.
+pub fn all_key_wraps(db: &rusqlite::Connection) -> Vec<(String, String, Vec<u8>)> {
+    let mut st = db
+        .prepare("SELECT w.key_id, k.purpose, w.wrapped FROM key_wraps w JOIN data_keys k ON k.id = w.key_id")
+        .expect("prepare");
+    let wraps = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    wraps
+}
+
 /// A vault with one user per letter-reading role plus admin and auditor.
 #[allow(missing_debug_implementations)] // holds a Vault, whose Debug is enough for tests
 pub struct World {

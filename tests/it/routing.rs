@@ -120,16 +120,7 @@ fn letter_in(w: &mut World, state: State) -> String {
 /// straight from the file.
 fn opens_from_file(w: &World, user: &str, letter_id: &str) -> bool {
     let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
-    let (uid, sealed): (String, Vec<u8>) = db
-        .query_row(
-            "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
-            [user],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("user");
-    let own = crypto::open_user_secret_key(&sealed, &pass(user), &uid)
-        .expect("own key")
-        .key;
+    let (_, own) = crate::own_key_from_file(&db, user);
     let mut st = db
         .prepare("SELECT k.id, k.purpose, w.wrapped FROM data_keys k JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1 AND k.purpose IN ('letter', 'identity')")
         .expect("prep");

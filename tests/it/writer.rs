@@ -74,14 +74,7 @@ fn reopen(w: &World) -> Vault {
 }
 
 fn no_wrap_opens_with(db: &rusqlite::Connection, key: &UserSecretKey) {
-    let mut st = db
-        .prepare("SELECT w.key_id, k.purpose, w.wrapped FROM key_wraps w JOIN data_keys k ON k.id = w.key_id")
-        .expect("prepare");
-    let wraps: Vec<(String, String, Vec<u8>)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
+    let wraps = crate::all_key_wraps(db);
     assert!(!wraps.is_empty());
     for (key_id, purpose, wrapped) in &wraps {
         assert!(
