@@ -685,3 +685,42 @@ fn t10_an_old_directory_statement_replayed_at_the_tail_is_refused() {
         d.detail
     );
 }
+
+#[test]
+fn t1_t10_access_period_lengthened_in_the_file_is_refused() {
+    let mut w = World::new();
+    let id = w.register("內容");
+    let mut clerk = w.login("clerk");
+    // Before approval: the clerk's grant signs the end date.
+    let req = w
+        .vault
+        .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
+        .expect("route");
+    let db = raw(&w);
+    db.execute(
+        "UPDATE requests SET until = until + 86400000 * 365 WHERE id = ?1",
+        [&req.id],
+    )
+    .expect("lengthen the request");
+    let mut sup = w.login("supervisor");
+    integrity(
+        w.vault.approve(&mut sup, &req.id, "同意"),
+        "approving a request whose period was edited",
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM assignments"), 0);
+    // After approval: the supervisor's signature covers the assignment.
+    db.execute(
+        "UPDATE requests SET until = until - 86400000 * 365 WHERE id = ?1",
+        [&req.id],
+    )
+    .expect("put back");
+    w.vault.approve(&mut sup, &req.id, "同意").expect("approve");
+    let mut h = w.login("handler");
+    w.vault.open_letter(&mut h, &id, "辦理").expect("opens");
+    db.execute("UPDATE assignments SET until = until + 86400000 * 365", [])
+        .expect("lengthen the assignment");
+    integrity(
+        w.vault.open_letter(&mut h, &id, "辦理"),
+        "opening on an assignment whose period was edited",
+    );
+}

@@ -46,6 +46,36 @@ const SLIP_PURPOSE: &str = "slip";
 const GRANT_PURPOSE: &str = "grant";
 const REQUEST_PURPOSE: &str = "request";
 const GRANT_LABEL: &[u8] = b"sealdesk.grant.v1\0";
+const ASSIGNMENT_LABEL: &[u8] = b"sealdesk.assignment.v1\0";
+
+fn length_prefixed(label: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut m = label.to_vec();
+    for part in parts {
+        m.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        m.extend_from_slice(part);
+    }
+    m
+}
+
+/// What the approving supervisor signs: who may use which key, for what,
+/// from when until when. `active_assignment` checks it on every use, so an
+/// end date (or handler, or key) edited in the file is refused.
+fn assignment_message(a: &AssignmentRow) -> Vec<u8> {
+    length_prefixed(
+        ASSIGNMENT_LABEL,
+        &[
+            a.id.as_bytes(),
+            a.kind.as_bytes(),
+            a.letter_id.as_bytes(),
+            a.key_id.as_bytes(),
+            a.handler.as_bytes(),
+            a.unit.as_bytes(),
+            a.request_id.as_bytes(),
+            &a.starts_at.to_be_bytes(),
+            &a.until.to_be_bytes(),
+        ],
+    )
+}
 
 /// The stored purpose of an inquiry's slip key (also its wrap binding, so
 /// that the recovery check opens it like any other key).
@@ -71,23 +101,22 @@ struct RequestRecord {
 fn grant_message(
     request_id: &str,
     handler: &UserCert,
-    key_id: &str,
-    purpose: &str,
+    (key_id, purpose): (&str, &str),
+    until: i64,
     inner: &[u8],
 ) -> Vec<u8> {
-    let mut m = GRANT_LABEL.to_vec();
-    for part in [
-        request_id.as_bytes(),
-        handler.id.as_bytes(),
-        &handler.encryption_key,
-        key_id.as_bytes(),
-        purpose.as_bytes(),
-        &crypto::sha256(inner),
-    ] {
-        m.extend_from_slice(&(part.len() as u32).to_be_bytes());
-        m.extend_from_slice(part);
-    }
-    m
+    length_prefixed(
+        GRANT_LABEL,
+        &[
+            request_id.as_bytes(),
+            handler.id.as_bytes(),
+            &handler.encryption_key,
+            key_id.as_bytes(),
+            purpose.as_bytes(),
+            &until.to_be_bytes(),
+            &crypto::sha256(inner),
+        ],
+    )
 }
 
 /// What a unit's supervisor sees of a letter before it is theirs.
@@ -724,11 +753,11 @@ impl Vault {
     ///
     /// Both layers go only to certified keys, and the clerk signs what the
     /// inner layer is (request, handler and their certified key, key id,
-    /// purpose, hash of the wrap): the outer payload is
+    /// purpose, end of access, hash of the wrap): the outer payload is
     /// `clerk id (32 hex) ‖ signature (64) ‖ inner wrap`.
     fn prepare_grant(
         &mut self,
-        request_id: &str,
+        (request_id, until): (&str, i64),
         (key_id, purpose, dk): (&str, &str, &DataKey),
         handler: &UserCert,
         unit: &str,
@@ -743,8 +772,13 @@ impl Vault {
             dk,
             &mut self.rng,
         );
-        let sig = user_signing_key(clerk_key)
-            .sign(&grant_message(request_id, handler, key_id, purpose, &inner));
+        let sig = user_signing_key(clerk_key).sign(&grant_message(
+            request_id,
+            handler,
+            (key_id, purpose),
+            until,
+            &inner,
+        ));
         let mut payload = clerk_id.as_bytes().to_vec();
         payload.extend_from_slice(&sig);
         payload.extend_from_slice(&inner);
@@ -811,8 +845,13 @@ impl Vault {
         let now = self.now().unix_millis();
         let until = parse_until(now, until, DEFAULT_ACCESS_DAYS)?;
         let id = self.make_id();
-        let layers =
-            self.prepare_grant(&id, (&key_id, KEY_LETTER, &dk), &h, unit, (&actor.id, &own))?;
+        let layers = self.prepare_grant(
+            (&id, until),
+            (&key_id, KEY_LETTER, &dk),
+            &h,
+            unit,
+            (&actor.id, &own),
+        )?;
         let mut readers = self.certified_supervisors(unit, &actor.id)?;
         readers.push(self.cert(&actor.id)?);
         let (rk, rwraps, sealed) = self.seal_request_record(
@@ -984,7 +1023,7 @@ impl Vault {
             || handler.disabled
             || crypto::verify_signature(
                 &clerk.verifying_key(),
-                &grant_message(&r.id, &handler, &key.id, purpose, &inner),
+                &grant_message(&r.id, &handler, (&key.id, purpose), r.until, &inner),
                 &p[32..96],
             )
             .is_err()
@@ -1017,7 +1056,12 @@ impl Vault {
             ended_at: None,
             end_reason: None,
             affirmed_at: None,
+            signature: Vec::new(),
         };
+        let mut a = a;
+        a.signature = user_signing_key(&own)
+            .sign(&assignment_message(&a))
+            .to_vec();
         let action = if r.kind == "reveal" {
             Action::IdentityReveal
         } else {
@@ -1182,20 +1226,47 @@ impl Vault {
     }
 
     /// The handler's active assignment of a kind for a letter, if any.
+    ///
+    /// The assignment must carry the signature of the certified supervisor
+    /// who approved its request; one edited in the file (a later end date,
+    /// another handler or key) is an integrity failure.
     pub(crate) fn active_assignment(
-        &self,
+        &mut self,
         handler_id: &str,
         letter_id: &str,
         kind: &str,
     ) -> Result<Option<AssignmentRow>> {
         let now = self.now().unix_millis();
-        Ok(self
+        let found = self
             .store
             .read(|db| db.assignments_of(handler_id))?
             .into_iter()
             .find(|a| {
                 a.letter_id == letter_id && a.kind == kind && a.ended_at.is_none() && a.until > now
-            }))
+            });
+        let Some(a) = found else {
+            return Ok(None);
+        };
+        let approver = self
+            .store
+            .read(|db| db.request(&a.request_id))?
+            .and_then(|r| r.decided_by)
+            .ok_or_else(|| ApiError::Integrity(format!("assignment {} has no approval", a.id)))?;
+        let cert = self.cert(&approver)?;
+        if !cert.has_role(Role::Supervisor)
+            || crypto::verify_signature(
+                &cert.verifying_key(),
+                &assignment_message(&a),
+                &a.signature,
+            )
+            .is_err()
+        {
+            return Err(ApiError::Integrity(format!(
+                "assignment {} is not as its supervisor signed it (its period, handler or key was edited)",
+                a.id
+            )));
+        }
+        Ok(Some(a))
     }
 
     /// Handler: hands an assignment back to the supervisor (e.g. a conflict
@@ -1319,7 +1390,7 @@ impl Vault {
         };
         let h = self.check_id(&r.handler)?;
         let layers = self.prepare_grant(
-            &r.id,
+            (&r.id, r.until),
             (&key_id, KEY_IDENTITY, &dk),
             &h,
             &r.unit,

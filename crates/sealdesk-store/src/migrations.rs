@@ -164,6 +164,10 @@ const MIGRATIONS: &[&str] = &[
     -- The request's reason and decision, sealed under the request's key.
     ALTER TABLE requests ADD COLUMN sealed BLOB NOT NULL DEFAULT x'';
 
+    -- The approving supervisor's signature over the assignment (handler,
+    -- key, period), so an end date edited in the file is refused.
+    ALTER TABLE assignments ADD COLUMN signature BLOB NOT NULL DEFAULT x'';
+
     DROP TABLE login_failures;
     CREATE TABLE login_failures (
         id      INTEGER PRIMARY KEY,

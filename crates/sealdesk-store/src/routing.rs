@@ -86,6 +86,8 @@ pub struct AssignmentRow {
     pub ended_at: Option<i64>,
     pub end_reason: Option<String>,
     pub affirmed_at: Option<i64>,
+    /// The approving supervisor's signature over the assignment.
+    pub signature: Vec<u8>,
 }
 
 impl AssignmentRow {
@@ -103,11 +105,12 @@ impl AssignmentRow {
             ended_at: r.get(9)?,
             end_reason: r.get(10)?,
             affirmed_at: r.get(11)?,
+            signature: r.get(12)?,
         })
     }
 }
 
-const ASG: &str = "id, kind, letter_id, key_id, handler, unit, request_id, starts_at, until, ended_at, end_reason, affirmed_at";
+const ASG: &str = "id, kind, letter_id, key_id, handler, unit, request_id, starts_at, until, ended_at, end_reason, affirmed_at, signature";
 
 impl Db<'_> {
     pub fn insert_inquiry(&self, q: &InquiryRow, sealed_slip: &[u8]) -> Result<()> {
@@ -257,8 +260,8 @@ impl Db<'_> {
 
     pub fn insert_assignment(&self, a: &AssignmentRow) -> Result<()> {
         self.0.execute(
-            &format!("INSERT INTO assignments ({ASG}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-            params![a.id, a.kind, a.letter_id, a.key_id, a.handler, a.unit, a.request_id, a.starts_at, a.until, a.ended_at, a.end_reason, a.affirmed_at],
+            &format!("INSERT INTO assignments ({ASG}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+            params![a.id, a.kind, a.letter_id, a.key_id, a.handler, a.unit, a.request_id, a.starts_at, a.until, a.ended_at, a.end_reason, a.affirmed_at, a.signature],
         )?;
         Ok(())
     }
