@@ -1,7 +1,8 @@
 //! Test helper for the SIGKILL test: logs in as `clerk` and opens one letter
-//! in a loop, printing `ok N` after each open returned (so after its ledger
-//! entry was committed). Args: VAULT_DIR LETTER_ID; passphrase in
-//! SEALDESK_PASSPHRASE.
+//! in a loop, printing `ok SEQ HASH` after each open returned (so after its
+//! ledger entry was committed): the ledger head it acknowledged, which must
+//! still be there, unchanged, after any kill. Args: VAULT_DIR LETTER_ID;
+//! passphrase in SEALDESK_PASSPHRASE.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -38,7 +39,11 @@ fn main() {
     for i in 0u64.. {
         match vault.open_letter(&mut session, &letter, "crash test") {
             Ok(_) => {
-                let _ = writeln!(out, "ok {i}");
+                let Ok(Some((seq, hash))) = vault.ledger_head() else {
+                    eprintln!("open {i}: no ledger head after an acknowledged view");
+                    std::process::exit(3);
+                };
+                let _ = writeln!(out, "ok {seq} {}", hex::encode(hash));
                 let _ = out.flush();
             }
             Err(e) => {

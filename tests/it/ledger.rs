@@ -430,6 +430,7 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
     assert!(appender.is_file(), "{} not built", appender.display());
     let mut seed: u64 = 0x5eed;
     let mut acknowledged_total = 0u64;
+    let mut all_acked: Vec<(i64, Vec<u8>)> = Vec::new();
     let mut entries_before = verify(&dir, None).entries;
     for kill in 0..50 {
         let mut child = Command::new(&appender)
@@ -441,12 +442,19 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
             .spawn()
             .expect("spawn appender");
         let stdout = child.stdout.take().expect("stdout");
+        // Every acknowledged view: the ledger head (seq, hash) the child saw
+        // right after its entry was committed.
         let reader = std::thread::spawn(move || {
             BufReader::new(stdout)
                 .lines()
                 .map_while(Result::ok)
-                .filter(|l| l.starts_with("ok "))
-                .count() as u64
+                .filter_map(|l| {
+                    let mut parts = l.strip_prefix("ok ")?.split(' ');
+                    let seq: i64 = parts.next()?.parse().ok()?;
+                    let hash = hex::decode(parts.next()?).ok()?;
+                    Some((seq, hash))
+                })
+                .collect::<Vec<(i64, Vec<u8>)>>()
         });
         seed = seed
             .wrapping_mul(6364136223846793005)
@@ -455,8 +463,10 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
         std::thread::sleep(Duration::from_millis(wait_ms));
         child.kill().expect("SIGKILL");
         let _ = child.wait();
-        let acknowledged = reader.join().expect("reader");
+        let acked = reader.join().expect("reader");
+        let acknowledged = acked.len() as u64;
         acknowledged_total += acknowledged;
+        all_acked.extend(acked);
         let mut v = Vault::open(&dir, Arc::new(ManualClock::at(T0)), seeded_rng(kill))
             .expect("reopens after SIGKILL");
         v.integrity_check().expect("integrity_check after SIGKILL");
@@ -469,6 +479,19 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
             entries_before
         );
         entries_before = r.entries;
+        // Not one acknowledged entry lost or changed, in this round or any before.
+        let db = rusqlite::Connection::open(dir.join(sealdesk_store::DB_FILE)).expect("raw");
+        for (seq, hash) in &all_acked {
+            let stored: Vec<u8> = db
+                .query_row("SELECT hash FROM ledger WHERE seq = ?1", [seq], |r| {
+                    r.get(0)
+                })
+                .unwrap_or_else(|e| panic!("kill {kill}: acknowledged entry {seq} is gone: {e}"));
+            assert_eq!(
+                &stored, hash,
+                "kill {kill}: acknowledged entry {seq} changed"
+            );
+        }
     }
     assert!(
         acknowledged_total > 50,

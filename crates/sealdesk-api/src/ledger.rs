@@ -566,6 +566,15 @@ impl Vault {
         Ok(reader)
     }
 
+    /// The last entry's sequence number and stored hash (no passphrase:
+    /// the chain is not secret).
+    pub fn ledger_head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        match self.store.read(|db| db.ledger_head())? {
+            Some((seq, hash)) => Ok(Some((u64::try_from(seq).unwrap_or(0), h32(&hash)?))),
+            None => Ok(None),
+        }
+    }
+
     /// Auditor: every event, decrypted. The reading itself is recorded first.
     pub fn ledger_entries(&mut self, session: &mut Session) -> Result<Vec<LedgerEntry>> {
         let actor = self.begin(session, true)?;

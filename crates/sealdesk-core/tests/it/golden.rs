@@ -1,8 +1,9 @@
 //! Golden tests: frozen blobs committed under `tests/data` must keep opening,
 //! and the deterministic encoders must keep producing them byte for byte.
 //!
-//! Regenerate only when a format is intentionally migrated:
-//! `SEALDESK_WRITE_GOLDEN=1 cargo test -p sealdesk-core golden`.
+//! Regenerate only when a format is intentionally migrated, as a separate
+//! step: `scripts/write-golden.sh`. A run that writes golden data always
+//! fails (it compared nothing), and CI (`CI` set) refuses to write at all.
 
 use std::path::PathBuf;
 
@@ -17,11 +18,18 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Compares `fresh` with the committed hex file, or writes it when asked.
+/// Returns the committed hex file's bytes. With `SEALDESK_WRITE_GOLDEN`
+/// set, writes `fresh` there instead and fails the test: data just written
+/// proves nothing, so a writing run can never pass as a check.
 fn check_golden(name: &str, fresh: &[u8]) -> Vec<u8> {
     let path = data(name);
     if std::env::var_os("SEALDESK_WRITE_GOLDEN").is_some() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI never writes golden data; run scripts/write-golden.sh by hand"
+        );
         std::fs::write(&path, hex::encode(fresh) + "\n").expect("write golden");
+        panic!("wrote {name}; review the diff, commit it as a migration, and rerun without SEALDESK_WRITE_GOLDEN");
     }
     let text = std::fs::read_to_string(&path).expect("golden file present");
     hex::decode(text.trim()).expect("golden file is hex")
