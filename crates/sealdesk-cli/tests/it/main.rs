@@ -852,3 +852,129 @@ fn t5_t10_a_desk_warns_when_its_vault_is_rolled_back_and_verify_names_it() {
     assert_eq!(r.code, 3, "{}", r.stdout);
     assert_eq!(r.json()["damage"]["kind"], "rolled_back", "{}", r.stdout);
 }
+
+/// Copies an export folder, applies `damage`, fixes the manifest's hashes (so
+/// only the cryptography can catch it) and runs verify-export.
+fn verify_damaged_export(
+    cli: &Cli,
+    export: &Path,
+    key: &str,
+    name: &str,
+    damage: impl FnOnce(&Path),
+) -> Run {
+    let copy = cli._dir.path().join(format!("export-{name}"));
+    copy_dir(export, &copy);
+    damage(&copy);
+    let mut manifest: Value =
+        serde_json::from_slice(&std::fs::read(copy.join("manifest.json")).expect("m"))
+            .expect("json");
+    let files: Vec<String> = manifest["files"]
+        .as_object()
+        .expect("files")
+        .keys()
+        .cloned()
+        .collect();
+    for f in files {
+        if let Ok(bytes) = std::fs::read(copy.join(&f)) {
+            manifest["files"][&f] = Value::from(sha256_hex(&bytes));
+        }
+    }
+    std::fs::write(
+        copy.join("manifest.json"),
+        serde_json::to_vec(&manifest).expect("ser"),
+    )
+    .expect("write manifest");
+    cli.run(
+        None,
+        &[],
+        &[
+            "ledger",
+            "verify-export",
+            copy.to_str().expect("utf8"),
+            "--workstation-key",
+            key,
+        ],
+    )
+}
+
+#[test]
+fn t5_verify_export_names_each_kind_of_damage() {
+    let cli = Cli::new();
+    assert_eq!(cli.run(None, &[], &["demo"]).code, 0);
+    let auditor = Some(("auditor", "demo-auditor-pass"));
+    let out = cli._dir.path().join("export");
+    let r = cli.run(
+        auditor,
+        &[],
+        &["ledger", "export", "--out", out.to_str().expect("utf8")],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let key = cli.run(None, &[], &["ledger", "key"]).json()["workstation_public_key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+
+    // A byte of one sealed row changed (hash left as it was).
+    let r = verify_damaged_export(&cli, &out, &key, "chain", |d| {
+        let text = std::fs::read_to_string(d.join("chain.jsonl")).expect("chain");
+        let mut lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("line"))
+            .collect();
+        let sealed = lines[4]["sealed"].as_str().expect("sealed").to_owned();
+        let last = sealed.len() - 1;
+        let flipped = if &sealed[last..] == "0" { "1" } else { "0" };
+        lines[4]["sealed"] = Value::from(format!("{}{flipped}", &sealed[..last]));
+        let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(d.join("chain.jsonl"), body).expect("write");
+    });
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert_eq!(
+        (
+            r.json()["damage"]["kind"].as_str(),
+            r.json()["damage"]["seq"].as_u64()
+        ),
+        (Some("edited"), Some(5)),
+        "{}",
+        r.stdout
+    );
+
+    // The checkpoint's head changed, its signature kept.
+    let r = verify_damaged_export(&cli, &out, &key, "checkpoint", |d| {
+        let mut cp: Value =
+            serde_json::from_slice(&std::fs::read(d.join("checkpoint.json")).expect("cp"))
+                .expect("json");
+        cp["head_hash"] = Value::from("00".repeat(32));
+        std::fs::write(
+            d.join("checkpoint.json"),
+            serde_json::to_vec(&cp).expect("ser"),
+        )
+        .expect("write");
+    });
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert_eq!(r.json()["damage"]["kind"], "bad_signature", "{}", r.stdout);
+
+    // A file missing: a clear input error, not a verdict.
+    let r = verify_damaged_export(&cli, &out, &key, "missing", |d| {
+        std::fs::remove_file(d.join("entries.csv")).expect("rm");
+    });
+    assert_ne!(r.code, 0);
+    assert_eq!(r.error_kind(), "bad_input", "{}", r.stderr);
+
+    // Another vault's key.
+    let other = Cli::new();
+    assert_eq!(other.run(None, &[], &["demo"]).code, 0);
+    let other_key = other.run(None, &[], &["ledger", "key"]).json()["workstation_public_key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    assert_ne!(other_key, key);
+    let r = verify_damaged_export(&cli, &out, &other_key, "wrong-key", |_| {});
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert_eq!(r.json()["damage"]["kind"], "bad_signature", "{}", r.stdout);
+
+    // And the export as written verifies.
+    let r = verify_damaged_export(&cli, &out, &key, "intact", |_| {});
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["intact"], true);
+}
