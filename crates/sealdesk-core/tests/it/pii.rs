@@ -639,8 +639,20 @@ fn pathological_inputs_neither_panic_nor_stall() {
         Garbage(0x5EA1_DE5C).text(100_000),
         String::new(),
     ];
+    // A stall is quadratic (or worse) work: 100,000 characters would then
+    // take minutes even optimised. The bound is generous for a debug build on
+    // a loaded machine and still far below that.
+    let bound = std::time::Duration::from_secs(20);
     for input in &inputs {
+        let started = std::time::Instant::now();
         let findings = detect(input);
+        let took = started.elapsed();
+        assert!(
+            took < bound,
+            "{took:?} on {} chars starting {:?}",
+            input.chars().count(),
+            input.chars().take(8).collect::<String>()
+        );
         for f in &findings {
             assert!(f.start < f.end && f.end <= input.len(), "{f:?}");
             assert!(input.is_char_boundary(f.start) && input.is_char_boundary(f.end));
