@@ -63,10 +63,60 @@ fn t6_no_plaintext_in_vault_files_or_temp_dir() {
         !working.contains(name) && !working.contains(id_no),
         "and its petitioner masked: {working}"
     );
+    // Routing, a reveal and the reasons people type (which name people too):
+    // inquiry, route, approve, open, reveal request, endorse, approve, show.
+    let route_reason = format!("{marker}請依{name}來電內容辦理");
+    let approve_reason = format!("{marker}同意，承辦人與{name}無利害關係");
+    let open_reason = format!("{marker}查核{name}陳情內容");
+    let reveal_reason = format!("{marker}需電話聯絡{name}補正");
+    w.vault
+        .inquire(&mut clerk, &letter, &["稅務管理科".to_owned()], None)
+        .expect("inquire");
+    let req = w
+        .vault
+        .route(
+            &mut clerk,
+            &letter,
+            "稅務管理科",
+            "handler",
+            None,
+            &route_reason,
+        )
+        .expect("route");
+    let mut sup = w.login("supervisor");
+    w.vault.inquiries(&mut sup).expect("slips");
+    w.vault
+        .approve(&mut sup, &req.id, &approve_reason)
+        .expect("approve");
+    let mut h = w.login("handler");
+    w.vault
+        .open_letter(&mut h, &letter, &open_reason)
+        .expect("handler opens");
+    let rr = w
+        .vault
+        .reveal_request(&mut h, &letter, &reveal_reason)
+        .expect("reveal request");
+    w.vault.reveal_endorse(&mut clerk, &rr.id).expect("endorse");
+    w.vault
+        .approve(&mut sup, &rr.id, &approve_reason)
+        .expect("approve reveal");
+    let shown = w.vault.reveal_show(&mut h, &letter).expect("identity");
+    assert!(
+        shown.findings.iter().any(|f| f.value == id_no),
+        "the approved handler sees the identity: {:?}",
+        shown.findings
+    );
+    for s in [&mut clerk, &mut sup, &mut h] {
+        w.vault.lock(s);
+    }
     let dir = w.dir().to_owned();
     // Keep the vault open while scanning the WAL too, then close and scan again.
     let needles: Vec<Vec<u8>> = [
         marker.as_str(),
+        route_reason.as_str(),
+        approve_reason.as_str(),
+        open_reason.as_str(),
+        reveal_reason.as_str(),
         name,
         id_no,
         "中山路100號",
