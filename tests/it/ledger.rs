@@ -411,6 +411,133 @@ fn t5_checkpoint_from_another_vault_is_a_bad_signature() {
 /// pseudo-random moments, 50 times. After each kill the file passes
 /// `PRAGMA integrity_check`, the ledger verifies, and every entry whose
 /// append the child reported is there.
+/// The sequence numbers of the attestation rows, in order.
+fn attestation_seqs(db: &rusqlite::Connection) -> Vec<i64> {
+    let mut st = db
+        .prepare("SELECT seq, sealed FROM ledger ORDER BY seq")
+        .expect("prepare");
+    let rows: Vec<(i64, Vec<u8>)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    rows.into_iter()
+        .filter(|(_, sealed)| {
+            sealdesk_core::ledger::header(sealed)
+                .is_some_and(|h| h.kind == sealdesk_core::ledger::EntryKind::Attestation)
+        })
+        .map(|(seq, _)| seq)
+        .collect()
+}
+
+#[test]
+fn t5_flipped_attestation_signature_is_a_bad_signature_at_that_entry() {
+    let b = base();
+    let db = raw(&b.vault_dir);
+    let seq = attestation_seqs(&db)[3];
+    let (prev, mut sealed): (Vec<u8>, Vec<u8>) = db
+        .query_row(
+            "SELECT prev_hash, sealed FROM ledger WHERE seq = ?1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("row");
+    // Flip a bit of the signature and recompute this row's hash and every
+    // later link, so the chain itself is sound: only the signature is wrong.
+    let last = sealed.len() - 1;
+    sealed[last] ^= 0x01;
+    let prev: [u8; 32] = prev.try_into().expect("32");
+    let mut hash = sealdesk_core::ledger::chain_hash(seq as u64, &prev, &sealed);
+    db.execute(
+        "UPDATE ledger SET sealed = ?2, hash = ?3 WHERE seq = ?1",
+        rusqlite::params![seq, sealed, hash.to_vec()],
+    )
+    .expect("tamper");
+    let later: Vec<(i64, Vec<u8>)> = {
+        let mut st = db
+            .prepare("SELECT seq, sealed FROM ledger WHERE seq > ?1 ORDER BY seq")
+            .expect("prepare");
+        let rows = st
+            .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        rows
+    };
+    for (s, sealed) in later {
+        let h = sealdesk_core::ledger::chain_hash(s as u64, &hash, &sealed);
+        db.execute(
+            "UPDATE ledger SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            rusqlite::params![s, hash.to_vec(), h.to_vec()],
+        )
+        .expect("relink");
+        hash = h;
+    }
+    let r = verify(&b.vault_dir, None);
+    let d = r.damage.expect("damage");
+    // The flipped signature, and every later attestation (they signed the
+    // old heads), fail; the first bad one is named.
+    assert_eq!(
+        (d.kind, d.seq),
+        (Damage::BadSignature, seq as u64),
+        "{}",
+        d.detail
+    );
+}
+
+#[test]
+fn t5_a_row_replaced_with_a_consistent_hash_does_not_link() {
+    let b = base();
+    let db = raw(&b.vault_dir);
+    // Replace entry 10 by other bytes with their own correct hash: entry 10
+    // checks out alone, entry 11 no longer links to it.
+    let (prev, mut sealed): (Vec<u8>, Vec<u8>) = db
+        .query_row(
+            "SELECT prev_hash, sealed FROM ledger WHERE seq = 10",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("row");
+    let last = sealed.len() - 1;
+    sealed[last] ^= 0x01;
+    let prev: [u8; 32] = prev.try_into().expect("32");
+    let hash = sealdesk_core::ledger::chain_hash(10, &prev, &sealed);
+    db.execute(
+        "UPDATE ledger SET sealed = ?1, hash = ?2 WHERE seq = 10",
+        rusqlite::params![sealed, hash.to_vec()],
+    )
+    .expect("tamper");
+    let r = verify(&b.vault_dir, None);
+    let d = r.damage.expect("damage");
+    assert_eq!((d.kind, d.seq), (Damage::Edited, 10), "{}", d.detail);
+    assert!(d.detail.contains("does not link"), "{}", d.detail);
+}
+
+#[test]
+fn t5_kept_checkpoint_with_a_flipped_signature_is_refused() {
+    let b = base();
+    let mut kept = b.kept.clone();
+    kept.signature[10] ^= 0x01;
+    let r = verify(&b.vault_dir, Some(&kept));
+    let d = r.damage.expect("damage");
+    assert_eq!(
+        (d.kind, d.seq),
+        (Damage::BadSignature, kept.seq),
+        "{}",
+        d.detail
+    );
+    // The same checkpoint, signed by no account of this vault (its signer
+    // key replaced), is refused too.
+    let mut other = b.kept.clone();
+    other.signer_public_key = [0x42; 32];
+    let r = verify(&b.vault_dir, Some(&other));
+    assert_eq!(
+        r.damage.map(|d| d.kind),
+        Some(Damage::BadSignature),
+        "an uncertified signer"
+    );
+}
+
 #[test]
 fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
     use std::io::{BufRead, BufReader};
