@@ -1,7 +1,7 @@
 //! Sessions: idle lock (T8), wrong passphrases, disabled accounts,
 //! separation of duties.
 
-use sealdesk_api::{ApiError, NewUser, Role};
+use sealdesk_api::{ApiError, ManualClock, NewUser, Role, Vault};
 use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
 
@@ -234,5 +234,66 @@ fn passphrase_change_reseals_only_the_private_key() {
             .expect("same key still opens")
             .text,
         "內容"
+    );
+}
+
+#[test]
+fn t5_two_desks_writing_at_once_keep_one_chain() {
+    // Two desks (the app and the CLI, say) on one vault folder, each with its
+    // own connection, writing as fast as they can.
+    let w = World::new();
+    let dir = w.dir().to_owned();
+    let clock = w.clock.clone();
+    let handles: Vec<_> = ["clerk", "supervisor"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let dir = dir.clone();
+            let clock = clock.clone();
+            std::thread::spawn(move || {
+                let mut v = Vault::open(
+                    &dir,
+                    std::sync::Arc::new(clock),
+                    sealdesk_api::seeded_rng(100 + i as u64),
+                )
+                .expect("open");
+                let mut ok = 0;
+                let mut busy = 0;
+                for _ in 0..10 {
+                    match v.login(name, &pass(name)) {
+                        Ok(mut s) => {
+                            ok += 1;
+                            let _ = v.whoami(&mut s);
+                            v.lock(&mut s);
+                        }
+                        Err(e) if e.kind() == "busy" => busy += 1,
+                        Err(e) => panic!("{name}: {e}"),
+                    }
+                }
+                (ok, busy)
+            })
+        })
+        .collect();
+    let results: Vec<(u32, u32)> = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .collect();
+    for (ok, busy) in &results {
+        assert_eq!(ok + busy, 10);
+        assert!(*ok > 0, "{results:?}");
+    }
+    let mut v = Vault::open(
+        &dir,
+        std::sync::Arc::new(ManualClock::at(crate::T0)),
+        sealdesk_api::seeded_rng(9),
+    )
+    .expect("open");
+    let r = v.ledger_verify(None).expect("verify");
+    assert!(r.intact, "{r:?}");
+    // Every session of the two desks attested its entries (World's own
+    // admin session, never locked, is the only one left open).
+    assert!(
+        r.unattested.iter().all(|u| u.user == "admin"),
+        "every desk session attested: {r:?}"
     );
 }

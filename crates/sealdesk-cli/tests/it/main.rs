@@ -978,3 +978,30 @@ fn t5_verify_export_names_each_kind_of_damage() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["intact"], true);
 }
+
+#[test]
+fn wrong_passphrases_are_throttled_across_processes_for_known_and_unknown_names() {
+    let cli = Cli::new();
+    cli.init();
+    for name in ["chief", "no-such-person"] {
+        // Each try is its own process: the count lives in the vault.
+        for i in 0..3 {
+            let r = cli.run(Some((name, "not-it-at-all")), &[], &["whoami"]);
+            assert_eq!(
+                (r.code, r.error_kind().as_str()),
+                (2, "bad_credentials"),
+                "{name} try {i}"
+            );
+        }
+        let r = cli.run(Some((name, "not-it-at-all")), &[], &["whoami"]);
+        assert_eq!(
+            (r.code, r.error_kind().as_str()),
+            (2, "throttled"),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    // The right passphrase waits too: a throttled account is not checked.
+    let r = cli.run(Some(("chief", "admin-passphrase")), &[], &["whoami"]);
+    assert_eq!(r.error_kind(), "throttled");
+}
