@@ -146,11 +146,18 @@ pub fn run_isolated(
     Err(IntakeError::Crashed(describe_exit(status)))
 }
 
-/// Ends a worker that ran out of time. The worker is one process (it starts
-/// none), so killing it closes the pipes; the pipe threads are left to end
-/// on their own rather than joined, so a stray grandchild holding a pipe
-/// cannot make the parent wait.
+/// Ends a worker that ran out of time, with its whole process group (it was
+/// started as the leader of its own group): anything it started dies with
+/// it. The pipe threads are left to end on their own rather than joined, so
+/// nothing here can wait on a stray process holding a pipe.
 fn kill_worker(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
     let _ = child.kill();
     let _ = child.wait();
 }
@@ -194,12 +201,20 @@ pub fn worker_main() -> i32 {
     // Limits first, before any untrusted byte is read. The address-space
     // limit makes a decompression bomb fail an allocation instead of taking
     // the machine's memory; the CPU limit backs up the parent's timer.
+    // A worker that cannot set its limits parses nothing.
     #[cfg(unix)]
     {
         let bytes = max_mem.saturating_mul(1024 * 1024);
-        let _ = rlimit::setrlimit(rlimit::Resource::AS, bytes, bytes);
-        let _ = rlimit::setrlimit(rlimit::Resource::CPU, cpu, cpu.saturating_add(1));
-        let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
+        let set = rlimit::setrlimit(rlimit::Resource::AS, bytes, bytes)
+            .and_then(|_| rlimit::setrlimit(rlimit::Resource::CPU, cpu, cpu.saturating_add(1)))
+            .and_then(|_| rlimit::setrlimit(rlimit::Resource::CORE, 0, 0));
+        if let Err(e) = set {
+            let reply = Reply::Err(IntakeError::Worker(format!(
+                "the parse worker could not limit itself: {e}"
+            )));
+            let _ = serde_json::to_writer(std::io::stdout().lock(), &reply);
+            return 2;
+        }
     }
     // Parser panics are caught and answered as errors; a default hook would
     // also capture a backtrace (slow with RUST_BACKTRACE set) and print it.

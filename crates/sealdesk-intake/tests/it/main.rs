@@ -329,6 +329,97 @@ fn t7_hang_is_stopped_at_the_time_limit() {
     assert!(t.elapsed() < Duration::from_secs(5));
 }
 
+/// Processes (not zombies) whose process group is `pgid`, from /proc.
+fn live_in_group(pgid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // Fields after the command name (which may hold spaces): state, ppid, pgrp.
+        let Some(rest) = stat.rsplit_once(") ").map(|(_, r)| r) else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split(' ').collect();
+        if fields.first() != Some(&"Z") && fields.get(2) == Some(&pgid.to_string().as_str()) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[test]
+fn t7_a_hung_worker_is_killed_with_everything_it_started() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pid_file = dir.path().join("pid");
+    // A worker that starts a child of its own and hangs.
+    let hanger = WorkerCommand {
+        program: "sh".into(),
+        args: vec![
+            "-c".into(),
+            format!(
+                "echo $$ > {}; sleep 60 & sleep 60; wait",
+                pid_file.display()
+            ),
+            "sh".into(),
+        ],
+    };
+    let r = run_isolated(
+        &hanger,
+        b"%PDF-1.4",
+        "x.pdf",
+        Limits {
+            timeout_secs: 1,
+            ..Limits::default()
+        },
+    );
+    assert_eq!(r.err(), Some(IntakeError::Timeout(1)));
+    let pgid: i32 = std::fs::read_to_string(&pid_file)
+        .expect("the worker wrote its pid")
+        .trim()
+        .parse()
+        .expect("pid");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut left = live_in_group(pgid);
+    while !left.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        left = live_in_group(pgid);
+    }
+    assert!(
+        left.is_empty(),
+        "left running in the worker's group: {left:?}"
+    );
+}
+
+#[test]
+fn t7_the_worker_memory_limit_takes_effect() {
+    // 48 MiB of plain text: reading it, extracting it and replying needs
+    // well over 160 MiB of address space, and far less than 1 GiB.
+    let big = "陳情內容 0912345678 ".repeat(48 * 1024 * 1024 / 26);
+    let tight = Limits {
+        max_memory_mib: 160,
+        ..Limits::default()
+    };
+    let r = run_isolated(&worker(), big.as_bytes(), "big.txt", tight);
+    assert!(
+        matches!(
+            r,
+            Err(IntakeError::OutOfMemory) | Err(IntakeError::Crashed(_))
+        ),
+        "under 160 MiB: {:?}",
+        r.as_ref().map(|e| e.text.len())
+    );
+    // The same worker under that limit still reads an ordinary letter, so it
+    // is the limit, not the worker, that stopped the big one.
+    let small = run_isolated(&worker(), "陳情內容".as_bytes(), "small.txt", tight);
+    assert!(small.is_ok(), "{small:?}");
+    let roomy = run_isolated(&worker(), big.as_bytes(), "big.txt", Limits::default());
+    assert!(roomy.is_ok(), "under 1 GiB: {:?}", roomy.err());
+}
+
 #[test]
 fn t7_crash_is_reported_not_propagated() {
     let crasher = WorkerCommand {
