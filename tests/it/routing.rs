@@ -572,3 +572,43 @@ fn t1_every_call_every_role_every_state() {
         }
     }
 }
+
+#[test]
+fn t1_register_lines_each_role_and_unit_sees() {
+    let mut w = world();
+    let a = w.register("甲案內容");
+    let b = w.register("乙案內容");
+    let mut clerk = w.login("clerk");
+    let req = w
+        .vault
+        .route(&mut clerk, &a, "稅務管理科", "handler", None, "請辦理")
+        .expect("route");
+    let mut sup = w.login("supervisor");
+    let asg = w.vault.approve(&mut sup, &req.id, "同意").expect("approve");
+    let seen = |w: &mut World, name: &str| -> Result<Vec<(String, bool)>, String> {
+        let mut s = w.login(name);
+        w.vault
+            .list_letters(&mut s)
+            .map(|v| v.into_iter().map(|l| (l.id, l.can_read)).collect())
+            .map_err(|e| e.kind().to_owned())
+    };
+    let mut both = vec![(a.clone(), true), (b.clone(), true)];
+    both.sort();
+    let mut got = seen(&mut w, "clerk").expect("clerk");
+    got.sort();
+    assert_eq!(got, both, "the registering clerk: every line, and the keys");
+    let mut got = seen(&mut w, "clerk2").expect("clerk2");
+    got.sort();
+    let mut lines: Vec<(String, bool)> = both.iter().map(|(id, _)| (id.clone(), false)).collect();
+    lines.sort();
+    assert_eq!(got, lines, "another clerk: every line, no key");
+    assert_eq!(seen(&mut w, "handler"), Ok(vec![(a.clone(), true)]));
+    for name in ["handler2", "supervisor", "supervisor2"] {
+        assert_eq!(seen(&mut w, name), Ok(vec![]), "{name} sees no line");
+    }
+    for name in ["admin", "auditor"] {
+        assert_eq!(seen(&mut w, name), Err("denied".into()), "{name}");
+    }
+    w.vault.revoke(&mut sup, &asg.id, "結案").expect("revoke");
+    assert_eq!(seen(&mut w, "handler"), Ok(vec![]), "after revoke");
+}
