@@ -1005,3 +1005,149 @@ fn wrong_passphrases_are_throttled_across_processes_for_known_and_unknown_names(
     let r = cli.run(Some(("chief", "admin-passphrase")), &[], &["whoami"]);
     assert_eq!(r.error_kind(), "throttled");
 }
+
+#[test]
+fn decisions_and_account_commands_through_the_binary() {
+    let cli = Cli::new();
+    let code = cli.init();
+    for (n, r, u) in [
+        ("lin", "clerk", Some("秘書室")),
+        ("chen", "supervisor", Some("稅務管理科")),
+        ("wang", "handler", Some("稅務管理科")),
+        ("audit", "auditor", None),
+        ("audit2", "auditor", None),
+    ] {
+        assert_eq!(cli.add(n, r, u).code, 0, "{n}");
+    }
+    let (lin, chen, wang) = (
+        Some(("lin", "lin-passphrase")),
+        Some(("chen", "chen-passphrase")),
+        Some(("wang", "wang-passphrase")),
+    );
+    let chief = Some(("chief", "admin-passphrase"));
+    let r = cli.run(
+        lin,
+        &[],
+        &[
+            "register",
+            sample("sample-01.txt").to_str().expect("utf8"),
+            "--category",
+            "procurement_objection",
+            "--until",
+            "2027-12-31",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let letter = r.json()["letter_id"].as_str().expect("id").to_owned();
+    let route = |why: &str| -> String {
+        let r = cli.run(
+            lin,
+            &[],
+            &[
+                "route",
+                &letter,
+                "--unit",
+                "稅務管理科",
+                "--handler",
+                "wang",
+                "--reason",
+                why,
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.json()["reason"], why, "the requester reads their reason");
+        r.json()["id"].as_str().expect("request id").to_owned()
+    };
+
+    // deny
+    let req = route("第一次");
+    let r = cli.run(chen, &[], &["deny", &req, "--reason", "非本科業務"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["status"], "denied");
+    // approve, then the handler declines
+    let req = route("第二次");
+    let r = cli.run(chen, &[], &["approve", &req, "--reason", "同意"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let asg = r.json()["id"].as_str().expect("assignment").to_owned();
+    let r = cli.run(wang, &[], &["decline", &asg, "--reason", "利益迴避"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        (r.json()["active"].as_bool(), r.json()["ended"].as_str()),
+        (Some(false), Some("declined"))
+    );
+    // approve, then the supervisor revokes
+    let req = route("第三次");
+    let r = cli.run(chen, &[], &["approve", &req, "--reason", "同意"]);
+    let asg = r.json()["id"].as_str().expect("assignment").to_owned();
+    let r = cli.run(chen, &[], &["revoke", &asg, "--reason", "結案"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["ended"], "revoked");
+    let r = cli.run(wang, &[], &["open", &letter, "--reason", "再看"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "denied"));
+
+    // passwd
+    let r = cli.run(
+        wang,
+        &[("SEALDESK_NEW_PASSPHRASE", "wang-new-passphrase")],
+        &["passwd"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["changed"], true);
+    let wang = Some(("wang", "wang-new-passphrase"));
+    assert_eq!(cli.run(wang, &[], &["whoami"]).code, 0);
+    // disable, enable, reset
+    let r = cli.run(chief, &[], &["user", "disable", "wang"]);
+    assert_eq!(r.json()["disabled"], true);
+    let r = cli.run(wang, &[], &["whoami"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "user_disabled"));
+    let r = cli.run(chief, &[], &["user", "enable", "wang"]);
+    assert_eq!(r.json()["disabled"], false);
+    assert_eq!(cli.run(wang, &[], &["whoami"]).code, 0);
+    let r = cli.run(
+        chief,
+        &[("SEALDESK_NEW_PASSPHRASE", "wang-reset-passphrase")],
+        &["user", "reset", "wang"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["name"], "wang");
+    assert!(r.json()["dropped_grants"].as_u64().is_some());
+    assert_eq!(
+        cli.run(wang, &[], &["whoami"]).code,
+        2,
+        "old passphrase gone"
+    );
+    let r = cli.run(Some(("wang", "wang-reset-passphrase")), &[], &["whoami"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // settings
+    let r = cli.run(chief, &[], &["settings", "--idle-timeout", "900"]);
+    assert_eq!(r.json()["idle_timeout_secs"], 900);
+    let r = cli.run(lin, &[], &["whoami"]);
+    assert_eq!(r.json()["idle_timeout_secs"], 900);
+    let r = cli.run(lin, &[], &["settings", "--idle-timeout", "28800"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "denied"));
+    // the ledger key: recovery code to the first auditor, then auditor to auditor
+    let r = cli.run(
+        None,
+        &[("SEALDESK_RECOVERY_CODE", &code)],
+        &["recover", "--grant-ledger", "audit"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["ledger_granted_to"], "audit");
+    let audit2 = Some(("audit2", "audit2-passphrase"));
+    let r = cli.run(audit2, &[], &["ledger", "entries"]);
+    assert_eq!((r.code, r.error_kind().as_str()), (2, "denied"));
+    let r = cli.run(
+        Some(("audit", "audit-passphrase")),
+        &[],
+        &["ledger", "grant", "audit2"],
+    );
+    assert_eq!(r.json()["granted_to"], "audit2");
+    let r = cli.run(audit2, &[], &["ledger", "entries"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let entries = r.json()["entries"].as_array().cloned().expect("entries");
+    for action in ["route_decision", "user_admin", "ledger_grant"] {
+        assert!(entries.iter().any(|e| e["action"] == action), "{action}");
+    }
+    let r = cli.run(None, &[], &["ledger", "verify"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
