@@ -200,7 +200,22 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 .await
                 .expect("click lock");
             wait_text(&c, "#login-submit", "登入").await;
-            // Locked in Rust too, not just on screen: a new login is needed.
+            // Locked in Rust too, not just on screen: the back end itself
+            // refuses the next command until someone logs in again.
+            let answer = c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     window.__TAURI_INTERNALS__.invoke('whoami').then(
+                       (r) => done({ ok: r }),
+                       (e) => done({ err: e }));",
+                    vec![],
+                )
+                .await
+                .expect("invoke whoami from the page");
+            assert_eq!(
+                answer["err"]["kind"], "not_logged_in",
+                "after the lock button the back end has no session: {answer}"
+            );
             let name_value = c
                 .find(Locator::Css("#login-name"))
                 .await
