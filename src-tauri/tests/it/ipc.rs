@@ -145,6 +145,40 @@ fn commands_outside_the_capability_are_refused() {
 }
 
 #[test]
+fn the_capability_decides_which_window_may_call_a_registered_command() {
+    let app = app();
+    // `whoami` is registered and the main window's capability lists it: it
+    // runs (and says nobody is logged in).
+    assert_eq!(
+        invoke(&app, "whoami", json!({})).expect_err("nobody")["kind"],
+        "not_logged_in"
+    );
+    // The same registered command from a window the capability does not
+    // name is refused by the ACL before it runs.
+    let other = tauri::WebviewWindowBuilder::new(&app._app, "other", Default::default())
+        .build()
+        .expect("second window");
+    let err = get_ipc_response(
+        &other,
+        InvokeRequest {
+            cmd: "whoami".into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(json!({})),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json"))
+    .expect_err("refused");
+    assert!(
+        err.as_str().is_some_and(|s| s.contains("not allowed")),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_remote_page_cannot_call_any_command() {
     let app = app();
     let err = invoke_from(
