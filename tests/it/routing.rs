@@ -139,12 +139,12 @@ fn opens_from_file(w: &World, user: &str, letter_id: &str) -> bool {
             &wrapped,
         ) {
             let (rid, sealed): (String, Vec<u8>) = db
-                .query_row("SELECT id, sealed FROM records WHERE key_id = ?1 AND purpose IN ('working', 'fulltext') LIMIT 1", [&kid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row("SELECT id, sealed FROM records WHERE key_id = ?1 AND purpose IN ('working', 'identity') LIMIT 1", [&kid], |r| Ok((r.get(0)?, r.get(1)?)))
                 .expect("record");
             let p = if purpose == "letter" {
                 "working"
             } else {
-                "fulltext"
+                "identity"
             };
             if crypto::open_record(
                 &dk,
@@ -611,4 +611,86 @@ fn t1_register_lines_each_role_and_unit_sees() {
     }
     w.vault.revoke(&mut sup, &asg.id, "結案").expect("revoke");
     assert_eq!(seen(&mut w, "handler"), Ok(vec![]), "after revoke");
+}
+
+/// Every record of a letter that `user`'s own key opens straight from the
+/// file, by purpose.
+fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<String> {
+    let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
+    let (_, own) = crate::own_key_from_file(&db, user);
+    let mut st = db
+        .prepare("SELECT k.id, k.purpose, w.wrapped FROM data_keys k JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1")
+        .expect("prep");
+    let wraps: Vec<(String, String, Vec<u8>)> = st
+        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut opened = Vec::new();
+    for (kid, purpose, wrapped) in wraps {
+        let Ok(dk) = crypto::unwrap_data_key(
+            &own,
+            &WrapBinding {
+                record_id: &kid,
+                purpose: &purpose,
+            },
+            &wrapped,
+        ) else {
+            continue;
+        };
+        let mut st = db
+            .prepare("SELECT id, purpose, sealed FROM records WHERE key_id = ?1")
+            .expect("prep");
+        let recs: Vec<(String, String, Vec<u8>)> = st
+            .query_map([&kid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        for (rid, rp, sealed) in recs {
+            let binding = RecordBinding {
+                record_id: &rid,
+                purpose: &rp,
+            };
+            if crypto::open_record(&dk, &binding, &sealed).is_ok() {
+                opened.push(rp);
+            }
+        }
+    }
+    opened.sort();
+    opened
+}
+
+#[test]
+fn t1_an_approved_reveal_opens_the_identity_record_and_nothing_more() {
+    let mut w = world();
+    let id = register(&mut w, PETITION, Category::Petition, &[]);
+    let mut clerk = w.login("clerk");
+    let req = w
+        .vault
+        .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
+        .expect("route");
+    let mut sup = w.login("supervisor");
+    w.vault.approve(&mut sup, &req.id, "同意").expect("approve");
+    assert_eq!(
+        records_opened_from_file(&w, "handler", &id),
+        vec!["register", "working"],
+        "access: the working copy and the register record"
+    );
+    let mut h = w.login("handler");
+    let rr = w
+        .vault
+        .reveal_request(&mut h, &id, "需聯絡陳情人")
+        .expect("reveal");
+    w.vault.reveal_endorse(&mut clerk, &rr.id).expect("endorse");
+    w.vault.approve(&mut sup, &rr.id, "同意").expect("approve");
+    assert_eq!(
+        records_opened_from_file(&w, "handler", &id),
+        vec!["identity", "register", "working"],
+        "a reveal adds the identity record: never the original or its full text"
+    );
+    assert_eq!(
+        records_opened_from_file(&w, "clerk", &id),
+        vec!["fulltext", "identity", "original", "register", "working"],
+        "the registering clerk holds everything"
+    );
 }

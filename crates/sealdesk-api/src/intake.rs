@@ -24,6 +24,10 @@ use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECI
 
 pub(crate) const KEY_LETTER: &str = "letter";
 pub(crate) const KEY_IDENTITY: &str = "identity";
+/// The original file, its full text and a scan's re-encoded image: only the
+/// registering clerk and the recovery key ever hold this key. An approved
+/// identity reveal grants [`KEY_IDENTITY`], never this one.
+pub(crate) const KEY_ORIGINAL: &str = "original";
 pub(crate) const REC_REGISTER: &str = "register";
 pub(crate) const REC_WORKING: &str = "working";
 pub(crate) const REC_ORIGINAL: &str = "original";
@@ -360,6 +364,8 @@ impl Vault {
         let identity_key_id = self.make_id();
         let letter_key = DataKey::make(&mut self.rng);
         let identity_key = DataKey::make(&mut self.rng);
+        let original_key_id = self.make_id();
+        let original_key = DataKey::make(&mut self.rng);
         let mut records = Vec::new();
         let mut seal =
             |vault: &mut Vault, key: &DataKey, key_id: &str, purpose: &str, bytes: &[u8]| {
@@ -397,15 +403,15 @@ impl Vault {
         );
         seal(
             self,
-            &identity_key,
-            &identity_key_id,
+            &original_key,
+            &original_key_id,
             REC_ORIGINAL,
             original,
         );
         seal(
             self,
-            &identity_key,
-            &identity_key_id,
+            &original_key,
+            &original_key_id,
             REC_FULLTEXT,
             ex.text.as_bytes(),
         );
@@ -417,12 +423,13 @@ impl Vault {
             &identity_json,
         );
         if let Some(img) = &ex.working_image {
-            seal(self, &identity_key, &identity_key_id, REC_SCAN, img);
+            seal(self, &original_key, &original_key_id, REC_SCAN, img);
         }
         let mut wraps = Vec::new();
         for (key_id, purpose, key) in [
             (&letter_key_id, KEY_LETTER, &letter_key),
             (&identity_key_id, KEY_IDENTITY, &identity_key),
+            (&original_key_id, KEY_ORIGINAL, &original_key),
         ] {
             let binding = WrapBinding {
                 record_id: key_id,
@@ -474,6 +481,11 @@ impl Vault {
                 id: identity_key_id.clone(),
                 letter_id: letter_id.clone(),
                 purpose: KEY_IDENTITY.into(),
+            })?;
+            db.insert_data_key(&DataKeyRow {
+                id: original_key_id.clone(),
+                letter_id: letter_id.clone(),
+                purpose: KEY_ORIGINAL.into(),
             })?;
             for r in &records {
                 db.insert_record(r)?;
