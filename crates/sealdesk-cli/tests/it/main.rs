@@ -263,8 +263,8 @@ fn register_open_recover_and_bad_files() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.json(),
-        serde_json::json!({"data_keys": 2, "records": 5}),
-        "letter key + identity key; register, working copy, original, full text, identity"
+        serde_json::json!({"data_keys": 3, "records": 5}),
+        "letter, identity and original keys; register, working copy, identity, original, full text"
     );
     let r = cli.run(
         None,
@@ -1001,9 +1001,8 @@ fn wrong_passphrases_are_throttled_across_processes_for_known_and_unknown_names(
             r.stderr
         );
     }
-    // The right passphrase waits too: a throttled account is not checked.
-    let r = cli.run(Some(("chief", "admin-passphrase")), &[], &["whoami"]);
-    assert_eq!(r.error_kind(), "throttled");
+    // (That the right passphrase waits too is pinned with a manual clock in
+    // the scenario tests; here the 1 s wait may already have passed.)
 }
 
 #[test]
