@@ -2,11 +2,9 @@
 //! (They live in a module: a `pub` command in the crate root collides with
 //! the macro-generated items, E0255.)
 
-use std::sync::{Arc, MutexGuard};
+use std::sync::MutexGuard;
 
-use sealdesk_api::{
-    os_seeded_rng, ApiError, AssignmentInfo, LetterSummary, Me, Session, SystemClock, Vault,
-};
+use sealdesk_api::{os_seeded_rng, ApiError, AssignmentInfo, LetterSummary, Me, Session, Vault};
 use sealdesk_core::secret::Passphrase;
 use tauri::State;
 
@@ -34,7 +32,7 @@ pub async fn login(
         v.lock(&mut s);
     }
     if g.vault.is_none() {
-        let mut vault = Vault::open(&state.vault_dir, Arc::new(SystemClock), os_seeded_rng())?;
+        let mut vault = Vault::open(&state.vault_dir, state.clock.clone(), os_seeded_rng())?;
         vault.set_witness_dir(Some(sealdesk_api::default_witness_dir()));
         g.vault = Some(vault);
     }

@@ -8,18 +8,27 @@ mod commands;
 mod dto;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use sealdesk_api::{Session, Vault};
+use sealdesk_api::{Clock, Session, SystemClock, Vault};
 
 pub use dto::CommandError;
 
 /// What the app holds between commands: the vault (opened on first login)
 /// and at most one session.
-#[derive(Debug)]
 pub struct AppState {
     vault_dir: PathBuf,
+    /// The wall clock; tests give a manual one to reach the idle lock.
+    clock: Arc<dyn Clock>,
     inner: Mutex<Inner>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("vault_dir", &self.vault_dir)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -30,8 +39,14 @@ struct Inner {
 
 impl AppState {
     pub fn new(vault_dir: PathBuf) -> Self {
+        Self::with_clock(vault_dir, Arc::new(SystemClock))
+    }
+
+    /// The app's state with another clock (tests).
+    pub fn with_clock(vault_dir: PathBuf, clock: Arc<dyn Clock>) -> Self {
         Self {
             vault_dir,
+            clock,
             inner: Mutex::new(Inner::default()),
         }
     }

@@ -135,7 +135,8 @@ fn recovery_code_opens_every_key_and_a_wrong_one_is_refused() {
     w.register("第二封");
     let code = RecoveryCode::parse(&w.recovery_code).expect("parses");
     let report = w.vault.recover_check(&code).expect("recovers");
-    assert_eq!((report.data_keys, report.records), (4, 10));
+    // Per letter: letter, identity and original keys; five records.
+    assert_eq!((report.data_keys, report.records), (6, 10));
     let other = RecoveryCode::from_secret_key(crypto::UserSecretKey::make(
         &mut sealdesk_api::seeded_rng(99),
     ));
@@ -183,9 +184,9 @@ fn admin_reset_gives_a_new_key_and_drops_old_grants() {
         .vault
         .reset_user(&mut admin, "clerk", &pass("clerk-new"))
         .expect("reset");
-    // The letter key and the identity key: afterwards only the recovery key
-    // opens this letter's identity compartment.
-    assert_eq!(dropped, 2);
+    // The letter, identity and original keys: afterwards only the recovery
+    // key opens this letter's identity compartment.
+    assert_eq!(dropped, 3);
     assert!(w.vault.login("clerk", &pass("clerk")).is_err());
     let mut clerk = w
         .vault

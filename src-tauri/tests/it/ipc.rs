@@ -17,6 +17,10 @@ struct App {
 }
 
 fn app() -> App {
+    app_with_clock(Arc::new(sealdesk_api::SystemClock))
+}
+
+fn app_with_clock(clock: Arc<dyn sealdesk_api::Clock>) -> App {
     let dir = tempfile::tempdir().expect("tempdir");
     let vault = dir.path().join("vault");
     sealdesk_api::demo::create_demo_vault(
@@ -25,7 +29,7 @@ fn app() -> App {
         sealdesk_api::seeded_rng(3),
     )
     .expect("demo vault");
-    let app = setup(mock_builder(), AppState::new(vault))
+    let app = setup(mock_builder(), AppState::with_clock(vault, clock))
         .build(sealdesk_app::context())
         .expect("app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -292,4 +296,27 @@ fn letters_lists_what_the_role_may_see() {
             "{cmd}"
         );
     }
+}
+
+#[test]
+fn t8_the_app_locks_an_idle_session_in_rust() {
+    // 2026-11-27T09:00:00+08:00, then the clock is moved by hand.
+    let clock =
+        sealdesk_api::ManualClock::at(sealdesk_core::Timestamp::from_unix_secs(1_795_741_200));
+    let app = app_with_clock(Arc::new(clock.clone()));
+    let me = invoke(
+        &app,
+        "login",
+        json!({"name": "clerk", "passphrase": "demo-clerk-pass"}),
+    )
+    .expect("login");
+    let idle = me["idle_timeout_secs"].as_i64().expect("idle timeout");
+    clock.advance_secs(idle - 1);
+    invoke(&app, "letters", json!({})).expect("still open just before the limit");
+    clock.advance_secs(idle);
+    let err = invoke(&app, "whoami", json!({})).expect_err("idle");
+    assert_eq!(err["kind"], "locked", "{err}");
+    // And it stays locked: nothing but a new login opens it again.
+    let err = invoke(&app, "letters", json!({})).expect_err("still locked");
+    assert_eq!(err["kind"], "locked", "{err}");
 }
