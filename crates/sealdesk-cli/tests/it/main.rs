@@ -86,6 +86,23 @@ impl Cli {
             .to_owned()
     }
 
+    /// `user` registers a sample letter.
+    fn register(&self, user: Option<(&str, &str)>, file: &str, category: &str, until: &str) -> Run {
+        let path = sample(file);
+        self.run(
+            user,
+            &[],
+            &[
+                "register",
+                path.to_str().expect("utf8"),
+                "--category",
+                category,
+                "--until",
+                until,
+            ],
+        )
+    }
+
     fn add(&self, name: &str, roles: &str, unit: Option<&str>) -> Run {
         let pass = format!("{name}-passphrase");
         let mut args = vec!["user", "add", name, "--role", roles];
@@ -620,18 +637,7 @@ fn register_pdf_eml_and_scan_seal_identity() {
         );
     }
 
-    let r = cli.run(
-        lin,
-        &[],
-        &[
-            "register",
-            sample("sample-06.eml").to_str().expect("utf8"),
-            "--category",
-            "whistleblower",
-            "--until",
-            "2030-12-31",
-        ],
-    );
+    let r = cli.register(lin, "sample-06.eml", "whistleblower", "2030-12-31");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["source"], "email");
     let r = cli.run(
@@ -1024,18 +1030,7 @@ fn decisions_and_account_commands_through_the_binary() {
         Some(("wang", "wang-passphrase")),
     );
     let chief = Some(("chief", "admin-passphrase"));
-    let r = cli.run(
-        lin,
-        &[],
-        &[
-            "register",
-            sample("sample-01.txt").to_str().expect("utf8"),
-            "--category",
-            "procurement_objection",
-            "--until",
-            "2027-12-31",
-        ],
-    );
+    let r = cli.register(lin, "sample-01.txt", "procurement_objection", "2027-12-31");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let letter = r.json()["letter_id"].as_str().expect("id").to_owned();
     let route = |why: &str| -> String {
