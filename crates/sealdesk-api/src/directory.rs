@@ -88,7 +88,7 @@ impl Vault {
         let Some(f) = &self.fold else {
             let mut v = LedgerVerifier::new(&genesis.genesis, true, []);
             self.store
-                .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(&r))))?;
+                .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(r))))?;
             let chain_ok = v.chain_ok();
             let (seq, hash) = v.head();
             let (report, directory) = v.finish(None);
@@ -133,7 +133,7 @@ impl Vault {
         );
         self.store.read(|db| {
             db.for_each_ledger_row_after(i64::try_from(from).unwrap_or(i64::MAX), |r| {
-                v.push(&chain_row(&r))
+                v.push(&chain_row(r))
             })
         })?;
         if let Some(d) = v.first_damage() {

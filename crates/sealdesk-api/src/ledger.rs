@@ -12,13 +12,13 @@
 //! ([`Vault::commit_recorded`]).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sealdesk_core::crypto::{self, SigningKey, UserSecretKey, WrapBinding};
 use sealdesk_core::directory::id_bytes;
 use sealdesk_core::domain::Role;
 use sealdesk_core::ledger::{
-    self, Attestation, ChainRow, Checkpoint, EntryBody, LedgerVerifier, VerifyReport, Witness,
+    self, Attestation, ChainRow, Checkpoint, EntryBody, LedgerVerifier, VerifyReport,
 };
 use sealdesk_core::secret::SecretBytes32;
 use sealdesk_store::{Db, LedgerRow};
@@ -179,17 +179,19 @@ pub struct Anchor {
     pub after: u64,
 }
 
-fn h32(v: &[u8]) -> Result<[u8; 32]> {
+pub(crate) fn h32(v: &[u8]) -> Result<[u8; 32]> {
     v.try_into()
         .map_err(|_| ApiError::Integrity("a ledger hash is not 32 bytes".into()))
 }
 
-pub(crate) fn chain_row(r: &LedgerRow) -> ChainRow {
+/// A stored row as the verifier reads it (taken by value: the sealed bytes
+/// move, they are not copied, on the verification path).
+pub(crate) fn chain_row(r: LedgerRow) -> ChainRow {
     ChainRow {
         seq: u64::try_from(r.seq).unwrap_or(0),
         prev_hash: r.prev_hash.as_slice().try_into().unwrap_or([0xff; 32]),
-        sealed: r.sealed.clone(),
         hash: r.hash.as_slice().try_into().unwrap_or([0xff; 32]),
+        sealed: r.sealed,
     }
 }
 
@@ -466,7 +468,7 @@ impl Vault {
         }
         let mut v = LedgerVerifier::new(&genesis.genesis, true, wanted);
         self.store
-            .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(&r))))?;
+            .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(r))))?;
         let mut bad_witness = None;
         for w in &witnesses {
             if v.head().0 < w.seq || v.hash_at(w.seq) != Some(w.head_hash) {
@@ -761,7 +763,7 @@ impl Vault {
         self.store.read(|db| {
             db.for_each_ledger_row(|r| {
                 if u64::try_from(r.seq).unwrap_or(u64::MAX) <= checkpoint.seq {
-                    chain.push(chain_row(&r))
+                    chain.push(chain_row(r))
                 }
             })
         })?;
@@ -775,96 +777,6 @@ impl Vault {
 
     pub(crate) fn session_key_owned(&self, session: &Session) -> Result<UserSecretKey> {
         Ok(self.session_key(session)?.clone())
-    }
-
-    // ------------------------------------------------------------ witnesses
-
-    /// Where this desk keeps what it last saw of the ledger: a folder in the
-    /// user's own data directory, outside the vault folder. Unset, no
-    /// witness is kept (tests that do not test it).
-    pub fn set_witness_dir(&mut self, dir: Option<PathBuf>) {
-        self.witness_dir = dir;
-    }
-
-    fn witness_path(&self, vault_id: &str, user_id: &str) -> Option<PathBuf> {
-        self.witness_dir
-            .as_ref()
-            .map(|d| d.join(vault_id).join(format!("{user_id}.json")))
-    }
-
-    fn local_witnesses(&self, vault_id: &str) -> Vec<Witness> {
-        let Some(dir) = self.witness_dir.as_ref().map(|d| d.join(vault_id)) else {
-            return Vec::new();
-        };
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            return Vec::new();
-        };
-        rd.filter_map(|e| e.ok())
-            .filter_map(|e| std::fs::read(e.path()).ok())
-            .filter_map(|b| serde_json::from_slice::<Witness>(&b).ok())
-            .filter(|w| w.vault_id == vault_id)
-            .collect()
-    }
-
-    /// Checks that the ledger extends what this user's desk saw last.
-    /// Returns a warning to show when it does not (and the witness is then
-    /// left as it was, as evidence).
-    pub(crate) fn check_witness(&mut self, user_id: &str) -> Result<Option<String>> {
-        let vault_id = self.genesis()?.genesis.vault_id;
-        let Some(path) = self.witness_path(&vault_id, user_id) else {
-            return Ok(None);
-        };
-        let Ok(bytes) = std::fs::read(&path) else {
-            return Ok(None);
-        };
-        let Ok(w) = serde_json::from_slice::<Witness>(&bytes) else {
-            return Ok(Some(format!(
-                "this desk's record of the ledger ({}) is unreadable",
-                path.display()
-            )));
-        };
-        let stored = self
-            .store
-            .read(|db| db.ledger_hash_at(i64::try_from(w.seq).unwrap_or(i64::MAX)))?;
-        match stored {
-            Some(h) if h.as_slice() == w.head_hash.as_slice() => Ok(None),
-            Some(_) => Ok(Some(format!(
-                "the ledger has forked: entry {} differs from what this desk saw on {}",
-                w.seq,
-                crate::format_utc(w.at)
-            ))),
-            None => Ok(Some(format!(
-                "the ledger is shorter than this desk saw: entry {} (seen {}) is gone",
-                w.seq,
-                crate::format_utc(w.at)
-            ))),
-        }
-    }
-
-    /// Remembers the current head for this user's desk.
-    pub(crate) fn write_witness(&mut self, user_id: &str) -> Result<()> {
-        let vault_id = self.genesis()?.genesis.vault_id;
-        let Some(path) = self.witness_path(&vault_id, user_id) else {
-            return Ok(());
-        };
-        let Some((seq, hash)) = self.store.read(|db| db.ledger_head())? else {
-            return Ok(());
-        };
-        let w = Witness {
-            vault_id,
-            seq: u64::try_from(seq).unwrap_or(0),
-            head_hash: h32(&hash)?,
-            at: self.now().unix_millis(),
-        };
-        if let Some(parent) = path.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        let tmp = path.with_extension("json.tmp");
-        let bytes = serde_json::to_vec_pretty(&w).unwrap_or_default();
-        if std::fs::write(&tmp, bytes).is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
-        }
-        Ok(())
     }
 }
 

@@ -20,6 +20,7 @@ mod ledger;
 mod letters;
 mod routing;
 mod session;
+mod witness;
 
 use std::path::Path;
 use std::sync::Arc;

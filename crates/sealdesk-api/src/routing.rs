@@ -385,27 +385,9 @@ impl Vault {
         user_id: &str,
         own: &crypto::UserSecretKey,
     ) -> Result<Option<(DataKey, RequestRecord)>> {
-        let purpose = request_purpose(&r.id);
-        let (k, w) = self.store.read(|db| {
-            let k = db.data_key_of(&r.letter_id, &purpose)?;
-            let w = match &k {
-                Some(k) => db.wrap_for(&k.id, user_id)?,
-                None => None,
-            };
-            Ok((k, w))
-        })?;
-        let (Some(k), Some(w)) = (k, w) else {
+        let Some(dk) = self.held_key(&r.letter_id, &request_purpose(&r.id), user_id, own)? else {
             return Ok(None);
         };
-        let dk = crypto::unwrap_data_key(
-            own,
-            &WrapBinding {
-                record_id: &k.id,
-                purpose: &purpose,
-            },
-            &w,
-        )
-        .map_err(ApiError::from_crypto("a request key"))?;
         let pt = crypto::open_record(
             &dk,
             &RecordBinding {
@@ -579,33 +561,50 @@ impl Vault {
         Ok(out)
     }
 
+    /// The data key of a letter's per-object key (`purpose`, e.g. a slip's
+    /// or a request's), if `user_id` holds a wrap of it.
+    fn held_key(
+        &self,
+        letter_id: &str,
+        purpose: &str,
+        user_id: &str,
+        own: &crypto::UserSecretKey,
+    ) -> Result<Option<DataKey>> {
+        let (k, w) = self.store.read(|db| {
+            let k = db.data_key_of(letter_id, purpose)?;
+            let w = match &k {
+                Some(k) => db.wrap_for(&k.id, user_id)?,
+                None => None,
+            };
+            Ok((k, w))
+        })?;
+        let (Some(k), Some(w)) = (k, w) else {
+            return Ok(None);
+        };
+        crypto::unwrap_data_key(
+            own,
+            &WrapBinding {
+                record_id: &k.id,
+                purpose,
+            },
+            &w,
+        )
+        .map(Some)
+        .map_err(ApiError::from_crypto(purpose))
+    }
+
     fn open_slip(
         &self,
         q: &InquiryRow,
         user_id: &str,
         own: &crypto::UserSecretKey,
     ) -> Result<Option<RoutingSlip>> {
-        let purpose = slip_purpose(&q.id);
-        let (k, w, sealed) = self.store.read(|db| {
-            let k = db.data_key_of(&q.letter_id, &purpose)?;
-            let w = match &k {
-                Some(k) => db.wrap_for(&k.id, user_id)?,
-                None => None,
-            };
-            Ok((k, w, db.inquiry_slip(&q.id)?))
-        })?;
-        let (Some(k), Some(w), Some(sealed)) = (k, w, sealed) else {
+        let Some(ik) = self.held_key(&q.letter_id, &slip_purpose(&q.id), user_id, own)? else {
             return Ok(None);
         };
-        let ik = crypto::unwrap_data_key(
-            own,
-            &WrapBinding {
-                record_id: &k.id,
-                purpose: &purpose,
-            },
-            &w,
-        )
-        .map_err(ApiError::from_crypto("an inquiry key"))?;
+        let Some(sealed) = self.store.read(|db| db.inquiry_slip(&q.id))? else {
+            return Ok(None);
+        };
         let pt = crypto::open_record(
             &ik,
             &RecordBinding {

@@ -316,13 +316,4 @@ impl Db<'_> {
             [key_id, recipient],
         )?)
     }
-
-    /// Users of a unit holding a role (e.g. the supervisors of 稅務管理科).
-    pub fn users_in_unit(&self, unit: &str) -> Result<Vec<crate::UserRow>> {
-        Ok(self
-            .list_users()?
-            .into_iter()
-            .filter(|u| u.unit.as_deref() == Some(unit) && !u.disabled)
-            .collect())
-    }
 }
