@@ -362,7 +362,16 @@ fn main() -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
                 _ => 1,
             };
-            let _ = e.print();
+            // Under --json a script reads stderr as JSON, usage errors too.
+            if code != 0 && std::env::args().any(|a| a == "--json") {
+                let message = e.render().to_string();
+                eprintln!(
+                    "{}",
+                    json!({"error": {"kind": "usage", "message": message.trim_end()}})
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(code);
         }
     };

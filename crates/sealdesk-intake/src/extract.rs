@@ -152,6 +152,13 @@ fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     out.pages = pages.unwrap_or(0);
     out.text = tidy_pdf_text(&text);
     out.has_text_layer = !out.text.trim().is_empty();
+    // No text and no page that can be read is a broken file, not a scan:
+    // registering it would give the register a letter with nothing in it.
+    if !out.has_text_layer && out.pages == 0 {
+        return Err(IntakeError::Malformed(
+            "no page of this PDF can be read".into(),
+        ));
+    }
     if !out.has_text_layer {
         out.notices.push(
             "此 PDF 無文字層（掃描影像），請人工輸入或待 OCR。 No text layer: a scanned PDF."

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod contract;
+
 struct Run {
     code: i32,
     stdout: String,

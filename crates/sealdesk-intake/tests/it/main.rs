@@ -254,6 +254,20 @@ fn t7_garbage_is_unsupported() {
 }
 
 #[test]
+fn t7_a_pdf_with_no_readable_page_is_damaged_not_a_scan() {
+    // A header, a catalog pointing at a page tree that is not there: no text
+    // and no page. It used to pass as a zero-page "scan" and be registered.
+    let r = check_hostile(
+        "no-pages.pdf",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\n%%EOF",
+    );
+    assert!(matches!(r, Err(IntakeError::Malformed(_))), "{r:?}");
+    // A real scan-like PDF (pages, no text) is still accepted as a scan.
+    let ex = check_hostile("pages.pdf", &empty_pages_pdf(3)).expect("reads");
+    assert_eq!((ex.pages, ex.has_text_layer), (3, false));
+}
+
+#[test]
 fn t7_truncated_pdf_gives_an_error_or_no_text() {
     let pdf = data("sample-01.pdf");
     // Cut at the header, early, and halfway (past the first page's text):

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Mutation testing of the code whose tests matter most: crypto, the ledger
+# verifier, the certified directory, the domain rules and identifier
+# checksums (sealdesk-core), and the permission and routing rules of
+# sealdesk-api. Slow (an hour or more on two cores), so it runs by hand, never
+# in CI:
+#
+#   scripts/mutants.sh core        # sealdesk-core, its own tests
+#   scripts/mutants.sh api         # sealdesk-api permission rules, tested by sealdesk-tests
+#   scripts/mutants.sh core api    # both
+#
+# Results land in target/mutants/<part>/mutants.out (outcomes.json, caught.txt,
+# missed.txt, timeout.txt, unviable.txt); the per-file kill rate is printed at
+# the end by scripts/mutants-summary.py.
+#
+# Needs `cargo install cargo-mutants --locked` (v27 used here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${CI:-}" ]; then
+  echo "mutants: too slow for CI; run it by hand" >&2
+  exit 1
+fi
+command -v cargo-mutants >/dev/null || {
+  echo "mutants: install it first: cargo install cargo-mutants --locked" >&2
+  exit 1
+}
+
+jobs=${MUTANTS_JOBS:-1}
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(core api)
+
+for part in "${parts[@]}"; do
+  out=target/mutants/$part
+  mkdir -p "$out"
+  case $part in
+    core)
+      # The pathological-input test of the detector is a time bound of about
+      # 10 s in a debug build; it tests none of the files mutated here.
+      cargo mutants -p sealdesk-core -j "$jobs" -o "$out" --no-shuffle \
+        -f crates/sealdesk-core/src/crypto/hazmat.rs \
+        -f crates/sealdesk-core/src/crypto/mod.rs \
+        -f crates/sealdesk-core/src/crypto/recovery.rs \
+        -f crates/sealdesk-core/src/crypto/signing.rs \
+        -f crates/sealdesk-core/src/ledger/mod.rs \
+        -f crates/sealdesk-core/src/ledger/verify.rs \
+        -f crates/sealdesk-core/src/directory.rs \
+        -f crates/sealdesk-core/src/domain.rs \
+        -f crates/sealdesk-core/src/secret.rs \
+        -f crates/sealdesk-core/src/pii/ids.rs \
+        -- -- --skip pathological_inputs_neither_panic_nor_stall || true
+      ;;
+    api)
+      # The permission and routing rules: the functions that decide who may
+      # do what, and the routing state machine. Their tests live in the
+      # sealdesk-tests package (real vault files, real crypto).
+      cargo mutants -p sealdesk-api --test-package sealdesk-tests -j "$jobs" -o "$out" --no-shuffle \
+        -f crates/sealdesk-api/src/routing.rs \
+        -f crates/sealdesk-api/src/session.rs \
+        -f crates/sealdesk-api/src/directory.rs \
+        -f crates/sealdesk-api/src/letters.rs \
+        -E 'impl (Debug|Display|Serialize)' \
+        -- --test it routing:: || true
+      ;;
+    *)
+      echo "mutants: unknown part '$part' (core, api)" >&2
+      exit 1
+      ;;
+  esac
+  python3 scripts/mutants-summary.py "$out/mutants.out/outcomes.json"
+done
