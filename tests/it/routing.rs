@@ -55,9 +55,13 @@ enum State {
     Expired,
     Revoked,
     Denied,
+    /// Approved, and the handler asked for the identity (not yet endorsed).
+    RevealRequested,
+    /// Approved, and the identity reveal endorsed and approved.
+    RevealApproved,
 }
 
-const STATES: [State; 7] = [
+const STATES: [State; 9] = [
     State::Unrouted,
     State::InquiryOpen,
     State::Pending,
@@ -65,7 +69,19 @@ const STATES: [State; 7] = [
     State::Expired,
     State::Revoked,
     State::Denied,
+    State::RevealRequested,
+    State::RevealApproved,
 ];
+
+impl State {
+    /// The handler holds an active access assignment.
+    fn approved(self) -> bool {
+        matches!(
+            self,
+            State::Approved | State::RevealRequested | State::RevealApproved
+        )
+    }
+}
 const ACTORS: [&str; 8] = [
     "admin",
     "clerk",
@@ -111,17 +127,106 @@ fn letter_in(w: &mut World, state: State) -> String {
         State::Revoked => {
             w.vault.revoke(&mut sup, &a.id, "改分").expect("revoke");
         }
+        State::RevealRequested | State::RevealApproved => {
+            let mut h = w.login("handler");
+            let rr = w
+                .vault
+                .reveal_request(&mut h, &id, "需通知陳情人補件")
+                .expect("reveal request");
+            if state == State::RevealApproved {
+                w.vault.reveal_endorse(&mut clerk, &rr.id).expect("endorse");
+                w.vault.approve(&mut sup, &rr.id, "同意").expect("approve");
+            }
+        }
         _ => {}
     }
     id
 }
 
-/// Whether `user`'s own key opens this letter's working copy or identity
-/// record straight from the file.
-fn opens_from_file(w: &World, user: &str, letter_id: &str) -> bool {
-    records_opened_from_file(w, user, letter_id)
-        .iter()
-        .any(|p| p == "working" || p == "identity")
+/// Every content record of a letter that `user`'s own key opens from the
+/// file by any path: the key wraps, and the grant layers of its requests
+/// (outer layer to a supervisor, inner wrap to the handler).
+fn content_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<String> {
+    let mut opened = records_opened_from_file(w, user, letter_id);
+    let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
+    let (_, own) = crate::own_key_from_file(&db, user);
+    let mut st = db
+        .prepare(
+            "SELECT g.request_id, g.wrapped FROM grant_layers g \
+             JOIN requests r ON r.id = g.request_id WHERE r.letter_id = ?1",
+        )
+        .expect("prep");
+    let layers: Vec<(String, Vec<u8>)> = st
+        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let keys: Vec<(String, String)> = db
+        .prepare("SELECT id, purpose FROM data_keys WHERE letter_id = ?1")
+        .expect("prep")
+        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    for (request_id, layer) in layers {
+        let Ok(payload) = crypto::unwrap_with(
+            &own,
+            &WrapBinding {
+                record_id: &request_id,
+                purpose: "grant",
+            },
+            &layer,
+        ) else {
+            continue;
+        };
+        let Some(inner) = payload.expose().get(96..) else {
+            continue;
+        };
+        for (kid, purpose) in &keys {
+            let Ok(dk) = crypto::unwrap_data_key(
+                &own,
+                &WrapBinding {
+                    record_id: kid,
+                    purpose,
+                },
+                inner,
+            ) else {
+                continue;
+            };
+            opened.extend(open_records_of_key(&db, &dk, kid));
+        }
+    }
+    opened.retain(|p| {
+        ["fulltext", "identity", "original", "register", "working"].contains(&p.as_str())
+    });
+    opened.sort();
+    opened.dedup();
+    opened
+}
+
+fn open_records_of_key(
+    db: &rusqlite::Connection,
+    dk: &crypto::DataKey,
+    key_id: &str,
+) -> Vec<String> {
+    let mut st = db
+        .prepare("SELECT id, purpose, sealed FROM records WHERE key_id = ?1")
+        .expect("prep");
+    let recs: Vec<(String, String, Vec<u8>)> = st
+        .query_map([key_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("q")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    recs.into_iter()
+        .filter(|(rid, rp, sealed)| {
+            let binding = RecordBinding {
+                record_id: rid,
+                purpose: rp,
+            };
+            crypto::open_record(dk, &binding, sealed).is_ok()
+        })
+        .map(|(_, rp, _)| rp)
+        .collect()
 }
 
 #[test]
@@ -130,7 +235,7 @@ fn t1_open_matrix_every_role_every_state_api_and_file() {
         let mut w = world();
         let id = letter_in(&mut w, state);
         for actor in ACTORS {
-            let allowed = actor == "clerk" || (actor == "handler" && state == State::Approved);
+            let allowed = actor == "clerk" || (actor == "handler" && state.approved());
             let mut s = w.login(actor);
             let r = w.vault.open_letter(&mut s, &id, "辦理本案");
             assert_eq!(r.is_ok(), allowed, "{actor} in {state:?}: {r:?}");
@@ -139,11 +244,23 @@ fn t1_open_matrix_every_role_every_state_api_and_file() {
                     matches!(e, ApiError::Denied(_)),
                     "{actor} in {state:?}: {e:?}"
                 );
-                assert!(
-                    !opens_from_file(&w, actor, &id),
-                    "{actor} in {state:?} decrypts from the file"
-                );
             }
+            // What the actor's own key opens straight from the file, by every
+            // path a wrapped secret takes (key wraps and grant layers):
+            // exactly what the API would show them, never more.
+            let expected: Vec<&str> = match actor {
+                "clerk" => vec!["fulltext", "identity", "original", "register", "working"],
+                "handler" if state == State::RevealApproved => {
+                    vec!["identity", "register", "working"]
+                }
+                "handler" if state.approved() => vec!["register", "working"],
+                _ => vec![],
+            };
+            assert_eq!(
+                content_opened_from_file(&w, actor, &id),
+                expected,
+                "{actor} in {state:?}: records their key opens from the file"
+            );
         }
     }
 }
@@ -337,13 +454,17 @@ fn expiry_removes_access_without_anyone_acting() {
     w.vault
         .open_letter(&mut h, &id, "辦理")
         .expect("open while assigned");
-    assert!(opens_from_file(&w, "handler", &id));
+    assert_eq!(
+        content_opened_from_file(&w, "handler", &id),
+        vec!["register", "working"]
+    );
     w.clock.advance_secs(31 * 86_400);
     // Any call by anyone sweeps lapsed assignments first.
     let mut other = w.login("auditor");
     let _ = w.vault.whoami(&mut other);
-    assert!(
-        !opens_from_file(&w, "handler", &id),
+    assert_eq!(
+        content_opened_from_file(&w, "handler", &id),
+        Vec::<String>::new(),
         "the handler's wrap is gone"
     );
     let mut h = w.login("handler");
@@ -425,7 +546,8 @@ fn every_decision_and_denial_is_in_the_ledger() {
 }
 
 /// Every routing call × every role × every letter state: allowed exactly
-/// where the rules say, and every refusal is a `denied` (T1, T4, T9).
+/// where the rules say, every refusal is a `denied` (T1, T4, T9), and an
+/// allowed `list` shows exactly the lines the rules give.
 #[test]
 fn t1_every_call_every_role_every_state() {
     // Mutating calls go last and by the one actor allowed, so earlier checks
@@ -443,39 +565,68 @@ fn t1_every_call_every_role_every_state() {
     for state in STATES {
         let mut w = world();
         let id = letter_in(&mut w, state);
-        let pending = if state == State::Pending {
-            let mut sup = w.login("supervisor");
-            w.vault
-                .requests(&mut sup)
-                .expect("requests")
-                .into_iter()
-                .next()
-                .map(|r| r.id)
-        } else {
-            None
+        // A second letter in the same state, for the call that competes with
+        // the first for the same request or assignment (deny vs approve,
+        // decline vs revoke).
+        if matches!(state, State::Pending | State::Approved) {
+            letter_in(&mut w, state);
+        }
+        let mut sup = w.login("supervisor");
+        let mut pending: Vec<(String, String)> = w
+            .vault
+            .requests(&mut sup)
+            .expect("requests")
+            .into_iter()
+            .filter(|r| r.status == "pending" && r.kind == "access")
+            .map(|r| (r.receipt_no, r.id))
+            .collect();
+        pending.sort();
+        let inquiry = w
+            .vault
+            .inquiries(&mut sup)
+            .expect("inquiries")
+            .into_iter()
+            .next()
+            .map(|i| i.id);
+        let mut h = w.login("handler");
+        let mut assignments: Vec<(String, String)> = w
+            .vault
+            .assignments(&mut h)
+            .expect("assignments")
+            .into_iter()
+            .filter(|a| a.active && a.kind == "access")
+            .map(|a| (a.receipt_no, a.id))
+            .collect();
+        assignments.sort();
+        let mut clerk = w.login("clerk");
+        let to_endorse = w
+            .vault
+            .requests(&mut clerk)
+            .expect("clerk's requests")
+            .into_iter()
+            .find(|r| r.status == "awaiting_endorsement")
+            .map(|r| r.id);
+        // What each state must offer, so no branch below is skipped unseen.
+        assert_eq!(
+            pending.len(),
+            if state == State::Pending { 2 } else { 0 },
+            "{state:?}"
+        );
+        assert_eq!(inquiry.is_some(), state == State::InquiryOpen, "{state:?}");
+        let expect_asg = match state {
+            State::Approved => 2,
+            State::RevealRequested | State::RevealApproved => 1,
+            _ => 0,
         };
-        let assignment = if state == State::Approved {
-            let mut h = w.login("handler");
-            w.vault
-                .assignments(&mut h)
-                .expect("assignments")
-                .into_iter()
-                .next()
-                .map(|a| a.id)
-        } else {
-            None
-        };
+        assert_eq!(assignments.len(), expect_asg, "{state:?}");
+        assert_eq!(
+            to_endorse.is_some(),
+            state == State::RevealRequested,
+            "{state:?}"
+        );
+
         for actor in ORDER {
             let mut s = w.login(actor);
-            let role_reads = [
-                "clerk",
-                "clerk2",
-                "supervisor",
-                "supervisor2",
-                "handler",
-                "handler2",
-            ]
-            .contains(&actor);
             let check = |call: &str, r: Result<(), ApiError>, allowed: bool| {
                 assert_eq!(r.is_ok(), allowed, "{call} by {actor} in {state:?}: {r:?}");
                 if let Err(e) = r {
@@ -485,23 +636,69 @@ fn t1_every_call_every_role_every_state() {
                     );
                 }
             };
-            let approved = state == State::Approved;
-            check("list", w.vault.list_letters(&mut s).map(|_| ()), role_reads);
+            let approved = state.approved();
+            let handler_reads = actor == "handler" && approved;
+
+            // list: who may list, and exactly which line they get.
+            let role_reads = [
+                "clerk",
+                "clerk2",
+                "supervisor",
+                "supervisor2",
+                "handler",
+                "handler2",
+            ]
+            .contains(&actor);
+            match w.vault.list_letters(&mut s) {
+                Err(e) => check("list", Err(e), role_reads),
+                Ok(lines) => {
+                    assert!(role_reads, "list by {actor} in {state:?} allowed");
+                    let line: Vec<bool> = lines
+                        .iter()
+                        .filter(|l| l.id == id)
+                        .map(|l| l.can_read)
+                        .collect();
+                    let expected = match actor {
+                        "clerk" => vec![true],
+                        "clerk2" => vec![false],
+                        "handler" if approved => vec![true],
+                        _ => vec![],
+                    };
+                    assert_eq!(
+                        line, expected,
+                        "list by {actor} in {state:?}: the letter's line"
+                    );
+                }
+            }
             check(
                 "open",
                 w.vault.open_letter(&mut s, &id, "辦理").map(|_| ()),
-                actor == "clerk" || (actor == "handler" && approved),
+                actor == "clerk" || handler_reads,
             );
             check(
                 "reveal_show",
                 w.vault.reveal_show(&mut s, &id).map(|_| ()),
-                actor == "clerk",
+                actor == "clerk" || (actor == "handler" && state == State::RevealApproved),
             );
             check(
                 "reveal_request",
                 w.vault.reveal_request(&mut s, &id, "需聯繫").map(|_| ()),
-                actor == "handler" && approved,
+                handler_reads,
             );
+            if let Some(rr) = &to_endorse {
+                check(
+                    "reveal_endorse",
+                    w.vault.reveal_endorse(&mut s, rr).map(|_| ()),
+                    actor == "clerk",
+                );
+            }
+            if let Some(q) = &inquiry {
+                check(
+                    "answer",
+                    w.vault.answer_inquiry(&mut s, q, true).map(|_| ()),
+                    actor == "supervisor",
+                );
+            }
             check(
                 "inquire",
                 w.vault
@@ -516,18 +713,30 @@ fn t1_every_call_every_role_every_state() {
                     .map(|_| ()),
                 actor == "clerk",
             );
-            if let Some(req) = &pending {
+            if let [(_, first), (_, second)] = pending.as_slice() {
                 check(
                     "approve",
-                    w.vault.approve(&mut s, req, "同意").map(|_| ()),
+                    w.vault.approve(&mut s, first, "同意").map(|_| ()),
+                    actor == "supervisor",
+                );
+                check(
+                    "deny",
+                    w.vault.deny_request(&mut s, second, "非本科").map(|_| ()),
                     actor == "supervisor",
                 );
             }
-            if let Some(a) = &assignment {
+            if let Some((_, first)) = assignments.first() {
                 check(
                     "revoke",
-                    w.vault.revoke(&mut s, a, "改分").map(|_| ()),
+                    w.vault.revoke(&mut s, first, "改分").map(|_| ()),
                     actor == "supervisor",
+                );
+            }
+            if let [_, (_, second)] = assignments.as_slice() {
+                check(
+                    "decline",
+                    w.vault.decline(&mut s, second, "利益迴避").map(|_| ()),
+                    actor == "handler",
                 );
             }
         }
@@ -599,23 +808,7 @@ fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<Strin
         ) else {
             continue;
         };
-        let mut st = db
-            .prepare("SELECT id, purpose, sealed FROM records WHERE key_id = ?1")
-            .expect("prep");
-        let recs: Vec<(String, String, Vec<u8>)> = st
-            .query_map([&kid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("q")
-            .collect::<Result<_, _>>()
-            .expect("rows");
-        for (rid, rp, sealed) in recs {
-            let binding = RecordBinding {
-                record_id: &rid,
-                purpose: &rp,
-            };
-            if crypto::open_record(&dk, &binding, &sealed).is_ok() {
-                opened.push(rp);
-            }
-        }
+        opened.extend(open_records_of_key(&db, &dk, &kid));
     }
     opened.sort();
     opened
