@@ -2,7 +2,9 @@
 
 mod crypto;
 mod golden;
+mod ledger;
 mod pii;
+mod rules;
 
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;

@@ -1,0 +1,615 @@
+//! The ledger verifier and the certified directory on their own, without a
+//! vault: a book of entries built with the core's own encoders, then changed
+//! as a writer of the vault file would change it (T10, T11). Each kind of
+//! damage must be named, at its first bad entry; an honest book is intact
+//! with every count right.
+
+use std::collections::HashMap;
+
+use sealdesk_core::crypto::{self, SigningKey, UserSecretKey, VerifyingKey};
+use sealdesk_core::directory::{
+    id_bytes, Change, Directory, DirectoryError, Genesis, Statement, UserCert, ROOT_ISSUER,
+    SETTING_IDLE_TIMEOUT,
+};
+use sealdesk_core::domain::{Role, RoleSet};
+use sealdesk_core::ledger::{
+    self, chain_hash, directory_parts, fixed, header, seal_directory, sign_checkpoint, Attestation,
+    ChainRow, Checkpoint, Damage, EntryBody, EntryKind, LedgerVerifier, VerifyReport, ANONYMOUS,
+    HEADER_LEN, ROOT_ACTOR,
+};
+use sealdesk_core::RngCore;
+
+use crate::rng;
+
+const AT: i64 = 1_795_000_000_000;
+
+struct User {
+    cert: UserCert,
+    key: SigningKey,
+}
+
+impl User {
+    fn new(r: &mut impl sealdesk_core::CryptoRngCore, name: &str, roles: &[Role]) -> User {
+        let enc = UserSecretKey::make(r);
+        let key = SigningKey::make(r);
+        let mut id = [0u8; 16];
+        r.fill_bytes(&mut id);
+        User {
+            cert: UserCert {
+                id: hex::encode(id),
+                name: name.into(),
+                roles: RoleSet::new(roles.iter().copied())
+                    .expect("roles")
+                    .to_list(),
+                unit: Some("稅務管理科".into()),
+                disabled: false,
+                encryption_key: enc.public_key().0,
+                signing_key: key.verifying_key().0,
+            },
+            key,
+        }
+    }
+
+    fn actor(&self) -> [u8; 16] {
+        self.cert.id_bytes()
+    }
+}
+
+struct Book {
+    genesis: Genesis,
+    root: SigningKey,
+    wrapper: crypto::Wrapper,
+    rows: Vec<ChainRow>,
+    rng: rand_chacha::ChaCha20Rng,
+    /// Entries per (actor, session) not yet attested.
+    pending: HashMap<([u8; 16], [u8; 16]), Vec<u64>>,
+}
+
+impl Book {
+    fn new(seed: u64) -> Book {
+        let mut r = rng(seed);
+        let root = SigningKey::make(&mut r);
+        let reader = UserSecretKey::make(&mut r);
+        let recovery = UserSecretKey::make(&mut r);
+        let mut vid = [0u8; 16];
+        r.fill_bytes(&mut vid);
+        let genesis = Genesis {
+            format: 1,
+            vault_id: hex::encode(vid),
+            created_at: AT,
+            root_public_key: root.verifying_key().0,
+            recovery_public_key: recovery.public_key().0,
+            ledger_public_key: reader.public_key().0,
+        };
+        let wrapper = fixed::reader_wrapper(&reader.public_key(), &mut r);
+        Book {
+            genesis,
+            root,
+            wrapper,
+            rows: Vec::new(),
+            rng: r,
+            pending: HashMap::new(),
+        }
+    }
+
+    fn vault_id(&self) -> [u8; 16] {
+        self.genesis.vault_id_bytes()
+    }
+
+    fn next(&self) -> (u64, [u8; 32]) {
+        let seq = self.rows.len() as u64 + 1;
+        let prev = self.rows.last().map_or([0u8; 32], |r| r.hash);
+        (seq, prev)
+    }
+
+    fn push(&mut self, sealed: Vec<u8>) -> u64 {
+        let (seq, prev) = self.next();
+        self.rows.push(ChainRow {
+            seq,
+            prev_hash: prev,
+            hash: chain_hash(seq, &prev, &sealed),
+            sealed,
+        });
+        seq
+    }
+
+    /// A statement by the root (`issuer` None) or an account.
+    fn state(&mut self, issuer: Option<&User>, change: Change) -> u64 {
+        let (seq, prev) = self.next();
+        let st = Statement {
+            vault_id: self.genesis.vault_id.clone(),
+            at: AT + seq as i64,
+            issuer: issuer.map_or(ROOT_ISSUER.to_owned(), |u| u.cert.id.clone()),
+            change,
+        };
+        let key = issuer.map_or(&self.root, |u| &u.key);
+        let (json, sig) = st.sign_at(key, seq, &prev);
+        let actor = issuer.map_or(ROOT_ACTOR, User::actor);
+        self.push(seal_directory(seq, actor, [9u8; 16], &json, &sig))
+    }
+
+    fn certify(&mut self, issuer: Option<&User>, user: &User) -> u64 {
+        self.state(
+            issuer,
+            Change::User {
+                cert: user.cert.clone(),
+            },
+        )
+    }
+
+    fn event_as(&mut self, actor: [u8; 16], session: [u8; 16], action: &str) -> u64 {
+        let (seq, _) = self.next();
+        let body = EntryBody {
+            seq,
+            at: AT + seq as i64,
+            user: hex::encode(actor),
+            role: None,
+            workstation: "ws-test".into(),
+            action: action.into(),
+            letter_id: None,
+            receipt_no: None,
+            level: None,
+            reason: None,
+            assignment: None,
+            outcome: "allowed".into(),
+            detail: None,
+        };
+        let sealed = ledger::seal_event(&self.wrapper, actor, session, &body, &mut self.rng);
+        if actor != ANONYMOUS {
+            self.pending.entry((actor, session)).or_default().push(seq);
+        }
+        self.push(sealed)
+    }
+
+    fn event(&mut self, user: &User, session: [u8; 16]) -> u64 {
+        self.event_as(user.actor(), session, "view")
+    }
+
+    /// The session's attestation over every entry it wrote since the last.
+    fn attest(&mut self, user: &User, session: [u8; 16]) -> u64 {
+        let seqs = self
+            .pending
+            .remove(&(user.actor(), session))
+            .unwrap_or_default();
+        self.attest_listing(user, session, seqs)
+    }
+
+    fn attest_listing(&mut self, user: &User, session: [u8; 16], seqs: Vec<u64>) -> u64 {
+        let (seq, prev) = self.next();
+        let att = Attestation {
+            seq,
+            prev_hash: prev,
+            actor: user.actor(),
+            session,
+            at: AT + seq as i64,
+            seqs,
+        };
+        let sealed = att.seal(&user.key, &self.vault_id());
+        self.push(sealed)
+    }
+
+    fn verify(&self, rows: &[ChainRow], kept: Option<&Checkpoint>) -> (VerifyReport, Directory) {
+        // The verifier keeps the hashes only of the entries it is asked for.
+        let mut v = LedgerVerifier::new(&self.genesis, true, kept.map(|c| c.seq));
+        for r in rows {
+            v.push(r);
+        }
+        v.finish(kept)
+    }
+
+    fn checkpoint(&self, by: &User, rows: &[ChainRow]) -> Checkpoint {
+        let last = rows.last().expect("rows");
+        sign_checkpoint(
+            &by.key,
+            &by.cert.id,
+            &self.genesis.root(),
+            last.seq,
+            last.hash,
+            AT + 1_000,
+        )
+    }
+}
+
+/// What a writer of the file does after an edit: recompute every hash and
+/// link from `from` on, so the chain itself looks whole.
+fn rechain(rows: &mut [ChainRow]) {
+    let mut prev = [0u8; 32];
+    for r in rows.iter_mut() {
+        r.prev_hash = prev;
+        r.hash = chain_hash(r.seq, &prev, &r.sealed);
+        prev = r.hash;
+    }
+}
+
+struct Cast {
+    admin: User,
+    clerk: User,
+    handler: User,
+}
+
+/// An honest book: the root certifies the admin, the admin the clerk and
+/// the handler and sets the idle timeout; both work and attest; one failed
+/// login is anonymous.
+fn honest(seed: u64) -> (Book, Cast) {
+    let mut b = Book::new(seed);
+    let mut r = rng(seed + 1);
+    let cast = Cast {
+        admin: User::new(&mut r, "admin", &[Role::Admin]),
+        clerk: User::new(&mut r, "clerk", &[Role::Clerk]),
+        handler: User::new(&mut r, "handler", &[Role::Handler]),
+    };
+    b.certify(None, &cast.admin);
+    b.certify(Some(&cast.admin), &cast.clerk);
+    b.certify(Some(&cast.admin), &cast.handler);
+    b.state(
+        Some(&cast.admin),
+        Change::Setting {
+            key: SETTING_IDLE_TIMEOUT.into(),
+            value: 900,
+        },
+    );
+    let (s1, s2) = ([1u8; 16], [2u8; 16]);
+    b.event(&cast.clerk, s1);
+    b.event(&cast.handler, s2);
+    b.event(&cast.clerk, s1);
+    b.event_as(ANONYMOUS, ANONYMOUS, "login_failed");
+    b.attest(&cast.clerk, s1);
+    b.event(&cast.handler, s2);
+    b.attest(&cast.handler, s2);
+    (b, cast)
+}
+
+fn damage(report: &VerifyReport) -> (Damage, u64) {
+    let d = report
+        .damage
+        .as_ref()
+        .unwrap_or_else(|| panic!("damage expected: {report:?}"));
+    (d.kind, d.seq)
+}
+
+#[test]
+fn t10_an_honest_book_is_intact_with_every_count_right() {
+    let (b, cast) = honest(1);
+    let (report, dir) = b.verify(&b.rows, None);
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.damage, None);
+    assert_eq!(report.entries, 11);
+    assert_eq!(report.head_hash, b.rows[10].hash);
+    assert_eq!(report.checkpoints_verified, 2, "two attestations");
+    assert_eq!(report.unsigned_tail, 0);
+    assert_eq!(report.directory_statements, 4);
+    assert_eq!(report.anonymous_entries, 1);
+    assert!(report.unattested.is_empty());
+    // The fold: who is certified, by id, name and header bytes.
+    assert_eq!(dir.statements(), 4);
+    assert_eq!(dir.vault_id(), b.genesis.vault_id);
+    assert_eq!(dir.users().count(), 3);
+    assert_eq!(dir.user(&cast.clerk.cert.id), Some(&cast.clerk.cert));
+    assert_eq!(dir.user_by_name("handler"), Some(&cast.handler.cert));
+    assert_eq!(
+        dir.user_by_id_bytes(&cast.admin.actor()),
+        Some(&cast.admin.cert)
+    );
+    assert_eq!(dir.setting(SETTING_IDLE_TIMEOUT), Some(900));
+    assert_eq!(dir.setting("other"), None);
+    assert_eq!(dir.root(), &b.genesis.root());
+    // A kept checkpoint at the head, by a certified account: still intact.
+    let cp = b.checkpoint(&cast.clerk, &b.rows);
+    let (report, _) = b.verify(&b.rows, Some(&cp));
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.checkpoints_verified, 3, "and the kept checkpoint");
+}
+
+#[test]
+fn t10_entries_after_the_last_attestation_are_an_unsigned_tail() {
+    let (mut b, cast) = honest(2);
+    b.event(&cast.clerk, [3u8; 16]);
+    b.event(&cast.clerk, [3u8; 16]);
+    let (report, _) = b.verify(&b.rows, None);
+    assert!(report.intact, "a crash leaves a tail: {report:?}");
+    assert_eq!(report.unsigned_tail, 2);
+    assert_eq!(report.unattested.len(), 1);
+    let u = &report.unattested[0];
+    assert_eq!(
+        (u.user.as_str(), u.first_seq, u.entries),
+        ("clerk", 12, 2),
+        "{u:?}"
+    );
+    assert_eq!(u.session, hex::encode([3u8; 16]));
+}
+
+#[test]
+fn t10_an_edited_entry_is_named_where_it_was_edited() {
+    let (b, _) = honest(3);
+    // Bytes changed, hash left: the entry does not match its hash.
+    let mut rows = b.rows.clone();
+    let n = rows[5].sealed.len();
+    rows[5].sealed[n - 1] ^= 1;
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::Edited, 6));
+    // Bytes and its own hash changed: the next entry no longer links.
+    rows[5].hash = chain_hash(6, &rows[5].prev_hash, &rows[5].sealed);
+    let (report, _) = b.verify(&rows, None);
+    assert_eq!(damage(&report), (Damage::Edited, 6));
+    assert!(
+        report
+            .damage
+            .as_ref()
+            .is_some_and(|d| d.detail.contains("does not link")),
+        "{report:?}"
+    );
+    // Not an entry at all.
+    let mut rows = b.rows.clone();
+    rows[2].sealed = vec![7u8; 10];
+    rows[2].hash = chain_hash(3, &rows[2].prev_hash, &rows[2].sealed);
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::Edited, 3));
+}
+
+#[test]
+fn t10_missing_reordered_and_inserted_rows_are_told_apart() {
+    let (b, _) = honest(4);
+    let mut rows = b.rows.clone();
+    rows.remove(6);
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::Missing, 7));
+    // Two rows' contents swapped (with their hashes): each holds the
+    // other's header sequence number.
+    let mut rows = b.rows.clone();
+    let (a, c) = (rows[5].clone(), rows[6].clone());
+    rows[5] = ChainRow { seq: 6, ..c };
+    rows[6] = ChainRow { seq: 7, ..a };
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::Reordered, 6));
+    // A row removed and the rest renumbered.
+    let mut rows = b.rows.clone();
+    rows.remove(6);
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.seq = i as u64 + 1;
+    }
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::Missing, 7));
+    // A copy of an earlier row inserted, the rest renumbered.
+    let mut rows = b.rows.clone();
+    rows.insert(7, rows[4].clone());
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.seq = i as u64 + 1;
+    }
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::Inserted, 5));
+}
+
+#[test]
+fn t10_a_rewritten_chain_breaks_an_attestation_signature() {
+    let (b, _) = honest(5);
+    // Change an event and recompute every hash after it: the chain is
+    // whole, but the attestations sign the head before them.
+    let mut rows = b.rows.clone();
+    let n = rows[4].sealed.len();
+    rows[4].sealed[n - 1] ^= 1;
+    rechain(&mut rows);
+    let (report, _) = b.verify(&rows, None);
+    assert!(!report.intact);
+    assert_eq!(damage(&report), (Damage::BadSignature, 9));
+    assert_eq!(report.checkpoints_verified, 0, "both attestations fail");
+    // A flipped signature byte alone.
+    let mut rows = b.rows.clone();
+    let n = rows[10].sealed.len();
+    rows[10].sealed[n - 1] ^= 0x40;
+    rechain(&mut rows);
+    let (report, _) = b.verify(&rows, None);
+    assert_eq!(damage(&report), (Damage::BadSignature, 11));
+    assert_eq!(report.checkpoints_verified, 1);
+}
+
+#[test]
+fn t10_an_entry_in_someone_elses_session_is_forged() {
+    let (mut b, cast) = honest(6);
+    let s = [4u8; 16];
+    b.event(&cast.handler, s);
+    let forged = b.event(&cast.handler, s);
+    // The handler's attestation lists only the first: the second is
+    // someone else writing in the handler's name.
+    let listed = vec![forged - 1];
+    b.pending.remove(&(cast.handler.actor(), s));
+    b.attest_listing(&cast.handler, s, listed);
+    let (report, _) = b.verify(&b.rows, None);
+    assert_eq!(damage(&report), (Damage::Forged, forged));
+    // An attestation listing an entry that is not its session's.
+    let (mut b, cast) = honest(7);
+    let other = b.event(&cast.clerk, [5u8; 16]);
+    b.attest_listing(&cast.handler, [6u8; 16], vec![other]);
+    let (report, _) = b.verify(&b.rows, None);
+    assert_eq!(damage(&report), (Damage::Edited, other));
+}
+
+#[test]
+fn t10_statements_and_attestations_by_the_uncertified_are_forged() {
+    let mut r = rng(80);
+    let stranger = User::new(&mut r, "stranger", &[Role::Admin]);
+    // An attestation by an account no statement certified.
+    let (mut b, _) = honest(8);
+    let s = [7u8; 16];
+    b.event(&stranger, s);
+    let at = b.attest(&stranger, s);
+    assert_eq!(damage(&b.verify(&b.rows, None).0), (Damage::Forged, at));
+    // A statement by an account that is not an administrator.
+    let (mut b, cast) = honest(9);
+    let at = b.certify(Some(&cast.clerk), &stranger);
+    let (report, dir) = b.verify(&b.rows, None);
+    assert_eq!(damage(&report), (Damage::Forged, at));
+    assert_eq!(dir.user_by_name("stranger"), None, "nothing applied");
+    assert_eq!(dir.statements(), 4);
+    // A statement whose signature does not verify.
+    let (mut b, cast) = honest(10);
+    let at = b.certify(Some(&cast.admin), &stranger);
+    let last = b.rows.len() - 1;
+    b.rows[last].sealed[HEADER_LEN] ^= 1;
+    rechain(&mut b.rows);
+    let (report, _) = b.verify(&b.rows, None);
+    assert_eq!(damage(&report), (Damage::Forged, at));
+}
+
+#[test]
+fn t11_a_kept_checkpoint_catches_truncation_rollback_and_a_false_signer() {
+    let (b, cast) = honest(11);
+    let cp = b.checkpoint(&cast.clerk, &b.rows);
+    // Cut cleanly after an attestation: an older copy put back.
+    let (report, _) = b.verify(&b.rows[..9], Some(&cp));
+    assert_eq!(damage(&report), (Damage::RolledBack, 10));
+    // Cut in the middle of a session.
+    let (report, _) = b.verify(&b.rows[..10], Some(&cp));
+    assert_eq!(damage(&report), (Damage::Truncated, 11));
+    // A different history at the checkpoint's entry.
+    let mut rows = b.rows.clone();
+    rows[10].sealed[HEADER_LEN] ^= 1;
+    rows[10].hash = chain_hash(11, &rows[10].prev_hash, &rows[10].sealed);
+    let (report, _) = b.verify(&rows, Some(&cp));
+    assert!(
+        report
+            .damage
+            .as_ref()
+            .is_some_and(|d| d.kind == Damage::RolledBack || d.kind == Damage::BadSignature),
+        "{report:?}"
+    );
+    // Signed by a key the directory does not certify.
+    let mut r = rng(110);
+    let stranger = User::new(&mut r, "clerk", &[Role::Clerk]);
+    let forged = sign_checkpoint(
+        &stranger.key,
+        &cast.clerk.cert.id,
+        &b.genesis.root(),
+        cp.seq,
+        cp.head_hash,
+        cp.at,
+    );
+    let (report, _) = b.verify(&b.rows, Some(&forged));
+    assert_eq!(damage(&report), (Damage::BadSignature, 11));
+}
+
+#[test]
+fn directory_rules_who_may_state_what() {
+    let (b, cast) = honest(12);
+    let (_, dir) = b.verify(&b.rows, None);
+    let statement = |issuer: &str, cert: UserCert| Statement {
+        vault_id: b.genesis.vault_id.clone(),
+        at: AT,
+        issuer: issuer.into(),
+        change: Change::User { cert },
+    };
+    let mut r = rng(120);
+    let newcomer = User::new(&mut r, "newcomer", &[Role::Supervisor]);
+    // An active admin and the root may; a clerk may not.
+    assert_eq!(
+        dir.check_content(&statement(&cast.admin.cert.id, newcomer.cert.clone())),
+        Ok(cast.admin.key.verifying_key())
+    );
+    assert_eq!(
+        dir.check_content(&statement(ROOT_ISSUER, newcomer.cert.clone())),
+        Ok(b.genesis.root())
+    );
+    assert!(matches!(
+        dir.check_content(&statement(&cast.clerk.cert.id, newcomer.cert.clone())),
+        Err(DirectoryError::NotAnAdministrator(_))
+    ));
+    // Another vault's statement.
+    let mut other = statement(&cast.admin.cert.id, newcomer.cert.clone());
+    other.vault_id = "00".repeat(16);
+    assert_eq!(dir.check_content(&other), Err(DirectoryError::OtherVault));
+    // An account with roles that break separation of duties, or none.
+    for roles in ["clerk,auditor", "", "janitor"] {
+        let mut cert = newcomer.cert.clone();
+        cert.roles = roles.into();
+        assert!(
+            matches!(
+                dir.check_content(&statement(&cast.admin.cert.id, cert)),
+                Err(DirectoryError::InvalidAccount(_))
+            ),
+            "roles {roles:?}"
+        );
+    }
+    // A disabled admin may no longer state anything.
+    let mut b2 = Book::new(13);
+    let mut r = rng(130);
+    let admin = User::new(&mut r, "admin", &[Role::Admin]);
+    let admin2 = User::new(&mut r, "admin2", &[Role::Admin]);
+    b2.certify(None, &admin);
+    b2.certify(None, &admin2);
+    let mut off = admin2.cert.clone();
+    off.disabled = true;
+    b2.state(Some(&admin), Change::User { cert: off });
+    let at = b2.certify(Some(&admin2), &newcomer);
+    let (report, dir2) = b2.verify(&b2.rows, None);
+    assert_eq!(damage(&report), (Damage::Forged, at));
+    assert!(dir2.user_by_name("admin2").is_some_and(|c| c.disabled));
+    // A malformed statement.
+    let mut d = Directory::new(&b.genesis);
+    assert_eq!(
+        d.apply(b"{not json", &[0u8; 64], 1, &[0u8; 32]).err(),
+        Some(DirectoryError::Malformed)
+    );
+}
+
+#[test]
+fn certificates_answer_for_their_roles_and_ids() {
+    let mut r = rng(14);
+    let u = User::new(&mut r, "both", &[Role::Clerk, Role::Supervisor]);
+    assert!(u.cert.has_role(Role::Clerk) && u.cert.has_role(Role::Supervisor));
+    assert!(!u.cert.has_role(Role::Handler));
+    let mut bad = u.cert.clone();
+    bad.roles = "nonsense".into();
+    assert!(
+        !bad.has_role(Role::Clerk),
+        "unparseable roles grant nothing"
+    );
+    let id = u.cert.id_bytes();
+    assert_eq!(hex::encode(id), u.cert.id);
+    assert_ne!(id, [0u8; 16]);
+    assert_eq!(id_bytes("zz"), [0u8; 16], "malformed ids are zeros");
+    assert_eq!(id_bytes(&"ab".repeat(17)), [0u8; 16], "wrong length");
+    assert_eq!(id_bytes(&"0a".repeat(16)), [0x0au8; 16]);
+    let b = Book::new(15);
+    assert_eq!(hex::encode(b.genesis.vault_id_bytes()), b.genesis.vault_id);
+    assert_ne!(b.genesis.vault_id_bytes(), [0u8; 16]);
+    assert_eq!(
+        VerifyingKey(u.cert.signing_key),
+        u.key.verifying_key(),
+        "the certified key is the signer's"
+    );
+}
+
+#[test]
+fn entry_headers_parse_only_what_was_written() {
+    let (b, _) = honest(16);
+    let h = header(&b.rows[0].sealed).expect("a directory entry");
+    assert_eq!(
+        (h.seq, h.kind, h.actor),
+        (1, EntryKind::Directory, ROOT_ACTOR)
+    );
+    let h = header(&b.rows[4].sealed).expect("an event");
+    assert_eq!((h.seq, h.kind), (5, EntryKind::Event));
+    let h = header(&b.rows[8].sealed).expect("an attestation");
+    assert_eq!(h.kind, EntryKind::Attestation);
+    // Unknown kind byte, wrong version, too short.
+    let mut x = b.rows[4].sealed.clone();
+    x[9] = 4;
+    assert_eq!(header(&x), None);
+    x[9] = 0;
+    assert_eq!(header(&x), None);
+    let mut x = b.rows[4].sealed.clone();
+    x[0] ^= 0xff;
+    assert_eq!(header(&x), None);
+    assert_eq!(header(&b.rows[4].sealed[..HEADER_LEN - 1]), None);
+    assert!(header(&b.rows[4].sealed[..HEADER_LEN]).is_some());
+    // Directory parts: only of a directory entry with a statement in it.
+    let (json, sig) = directory_parts(&b.rows[0].sealed).expect("parts");
+    assert_eq!(sig.len(), 64);
+    assert!(json.starts_with(b"{"));
+    assert_eq!(directory_parts(&b.rows[4].sealed), None, "an event");
+    let bare = &b.rows[0].sealed[..HEADER_LEN + 64];
+    assert_eq!(
+        directory_parts(bare),
+        None,
+        "no statement after the signature"
+    );
+    let one = &b.rows[0].sealed[..HEADER_LEN + 65];
+    assert_eq!(directory_parts(one).map(|(j, _)| j.len()), Some(1));
+    // Attestations parse back to what was signed.
+    let (att, _) = Attestation::parse(&b.rows[8].sealed, b.rows[7].hash).expect("parse");
+    assert_eq!(att.seqs, vec![5, 7]);
+    assert_eq!(Attestation::parse(&b.rows[4].sealed, [0u8; 32]), None);
+}
