@@ -26,6 +26,9 @@ command -v cargo-mutants >/dev/null || {
 }
 
 jobs=${MUTANTS_JOBS:-1}
+# Extra cargo-mutants options, e.g. MUTANTS_ARGS=--iterate to test again only
+# the mutants the last run missed.
+read -r -a extra <<<"${MUTANTS_ARGS:-}"
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(core api)
 
@@ -36,7 +39,9 @@ for part in "${parts[@]}"; do
     core)
       # The pathological-input test of the detector is a time bound of about
       # 10 s in a debug build; it tests none of the files mutated here.
-      cargo mutants -p sealdesk-core -j "$jobs" -o "$out" --no-shuffle \
+      # fixed::raw_aes_gcm_* serve the crypto benchmark only.
+      cargo mutants -p sealdesk-core -j "$jobs" -o "$out" --no-shuffle "${extra[@]}" \
+        -E 'fixed::raw_aes_gcm' \
         -f crates/sealdesk-core/src/crypto/hazmat.rs \
         -f crates/sealdesk-core/src/crypto/mod.rs \
         -f crates/sealdesk-core/src/crypto/recovery.rs \
@@ -53,7 +58,7 @@ for part in "${parts[@]}"; do
       # The permission and routing rules: the functions that decide who may
       # do what, and the routing state machine. Their tests live in the
       # sealdesk-tests package (real vault files, real crypto).
-      cargo mutants -p sealdesk-api --test-package sealdesk-tests -j "$jobs" -o "$out" --no-shuffle \
+      cargo mutants -p sealdesk-api --test-package sealdesk-tests -j "$jobs" -o "$out" --no-shuffle "${extra[@]}" \
         -f crates/sealdesk-api/src/routing.rs \
         -f crates/sealdesk-api/src/session.rs \
         -f crates/sealdesk-api/src/directory.rs \

@@ -121,6 +121,9 @@ async fn log_in(c: &Client, name: &str, passphrase: &str) {
         .expect("click");
 }
 
+/// The vault's idle lock in this test (the least an admin may set).
+const IDLE_SECS: i64 = 60;
+
 #[test]
 fn real_window_login_wrong_passphrase_and_lock() {
     let work = tempfile::tempdir().expect("tempdir");
@@ -131,6 +134,25 @@ fn real_window_login_wrong_passphrase_and_lock() {
         sealdesk_api::seeded_rng(5),
     )
     .expect("demo vault");
+    // The shortest idle lock an admin may set, so the window's own idle lock
+    // is seen on the real clock at the end of the test.
+    {
+        let mut v = sealdesk_api::Vault::open(
+            &vault,
+            Arc::new(sealdesk_api::SystemClock),
+            sealdesk_api::seeded_rng(6),
+        )
+        .expect("open demo vault");
+        let mut admin = v
+            .login(
+                "admin",
+                &sealdesk_core::secret::Passphrase::new("demo-admin-pass".into()),
+            )
+            .expect("admin logs in");
+        v.set_idle_timeout(&mut admin, IDLE_SECS)
+            .expect("set the idle timeout");
+        v.lock(&mut admin);
+    }
 
     let (_xvfb, display) = start_xvfb();
     let port = free_port();
@@ -159,7 +181,7 @@ fn real_window_login_wrong_passphrase_and_lock() {
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        tokio::time::timeout(Duration::from_secs(180), async {
+        tokio::time::timeout(Duration::from_secs(300), async {
             let mut caps = serde_json::Map::new();
             caps.insert("browserName".into(), json!("wry"));
             caps.insert(
@@ -254,9 +276,58 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 .expect("click");
             wait_text(&c, "#login-submit", "Log in").await;
 
+            // Idle lock: a handler logs in and leaves the desk. After the
+            // vault's idle time the window shows the lock screen with its
+            // notice, and the back end holds no session.
+            log_in(&c, "handler", "demo-handler-pass").await;
+            wait_text(&c, "#me-name", "handler").await;
+            let half = Duration::from_secs(IDLE_SECS as u64 / 2);
+            tokio::time::sleep(half).await;
+            let hidden = c
+                .find(Locator::Css("#home-screen"))
+                .await
+                .expect("home screen element")
+                .attr("hidden")
+                .await
+                .expect("hidden attribute");
+            assert!(
+                hidden.is_none(),
+                "still unlocked halfway through the idle time"
+            );
+            tokio::time::sleep(half).await;
+            wait_text(&c, "#login-error", "Session locked").await;
+            wait_text(&c, "#login-submit", "Log in").await;
+            let hidden = c
+                .find(Locator::Css("#home-screen"))
+                .await
+                .expect("home screen element")
+                .attr("hidden")
+                .await
+                .expect("hidden attribute");
+            assert!(
+                hidden.is_some(),
+                "the letters are off screen after the idle lock"
+            );
+            let answer = c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     window.__TAURI_INTERNALS__.invoke('whoami').then(
+                       (r) => done({ ok: r }),
+                       (e) => done({ err: e }));",
+                    vec![],
+                )
+                .await
+                .expect("invoke whoami from the page");
+            // The back end passed the idle time too: it answers `locked`
+            // (an idle session), not `not_logged_in` (a lock button).
+            assert_eq!(
+                answer["err"]["kind"], "locked",
+                "after the idle lock the back end refuses: {answer}"
+            );
+
             c.close().await.expect("close session");
         })
         .await
-        .expect("e2e finished within 180 s");
+        .expect("e2e finished within 300 s");
     });
 }

@@ -97,6 +97,40 @@ fn national_ids_in_text() {
     check("a123456789", PiiKind::NationalId, &[]);
 }
 
+/// Several IDs in one text, back to back and at the very end: each found
+/// where it stands; letters whose area code does not end in 0 (B, K, Z) and
+/// the old resident format (a letter in second place) take part in the
+/// checksum as the rule says. Check digits computed from the published rule.
+#[test]
+fn national_ids_one_after_another_and_at_the_end() {
+    check(
+        "甲B123456780、乙K223456780與丙Z187654324",
+        PiiKind::NationalId,
+        &["B123456780", "K223456780", "Z187654324"],
+    );
+    check("AB12345677", PiiKind::NationalId, &["AB12345677"]);
+    check("居留證FC23456786", PiiKind::NationalId, &["FC23456786"]);
+    // One digit changed: the checksum fails.
+    check("B123456781", PiiKind::NationalId, &[]);
+    // Glued to a following letter or digit: a piece of something longer.
+    check("B123456780X", PiiKind::NationalId, &[]);
+    check("B1234567801", PiiKind::NationalId, &[]);
+}
+
+#[test]
+fn tax_ids_stand_alone_or_not_at_all() {
+    check("統編:55555550", PiiKind::CompanyTaxId, &["55555550"]);
+    check(
+        "統編:55555550。統編:19555551",
+        PiiKind::CompanyTaxId,
+        &["55555550", "19555551"],
+    );
+    // Part of a longer run, or glued to a letter on either side.
+    check("統編:555555500", PiiKind::CompanyTaxId, &[]);
+    check("統編:X55555550", PiiKind::CompanyTaxId, &[]);
+    check("統編:55555550X", PiiKind::CompanyTaxId, &[]);
+}
+
 #[test]
 fn company_tax_ids_in_text() {
     check(
