@@ -25,6 +25,11 @@ command -v cargo-mutants >/dev/null || {
   exit 1
 }
 
+# cargo-mutants builds copies of the tree in the temp dir; keep them out of
+# /tmp, where the plaintext scan (tests/it/plaintext_scan.rs) would find the
+# test letters compiled into them if a test run happens at the same time.
+export TMPDIR="$PWD/target/mutants/tmp"
+mkdir -p "$TMPDIR"
 jobs=${MUTANTS_JOBS:-1}
 # Extra cargo-mutants options, e.g. MUTANTS_ARGS=--iterate to test again only
 # the mutants the last run missed.
