@@ -124,6 +124,19 @@ async fn log_in(c: &Client, name: &str, passphrase: &str) {
 /// The vault's idle lock in this test (the least an admin may set).
 const IDLE_SECS: i64 = 60;
 
+/// What the back end answers the page's own `whoami` (`{ok}` or `{err}`).
+async fn whoami_from_page(c: &Client) -> serde_json::Value {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.__TAURI_INTERNALS__.invoke('whoami').then(
+           (r) => done({ ok: r }),
+           (e) => done({ err: e }));",
+        vec![],
+    )
+    .await
+    .expect("invoke whoami from the page")
+}
+
 #[test]
 fn real_window_login_wrong_passphrase_and_lock() {
     let work = tempfile::tempdir().expect("tempdir");
@@ -224,16 +237,7 @@ fn real_window_login_wrong_passphrase_and_lock() {
             wait_text(&c, "#login-submit", "登入").await;
             // Locked in Rust too, not just on screen: the back end itself
             // refuses the next command until someone logs in again.
-            let answer = c
-                .execute_async(
-                    "const done = arguments[arguments.length - 1];
-                     window.__TAURI_INTERNALS__.invoke('whoami').then(
-                       (r) => done({ ok: r }),
-                       (e) => done({ err: e }));",
-                    vec![],
-                )
-                .await
-                .expect("invoke whoami from the page");
+            let answer = whoami_from_page(&c).await;
             assert_eq!(
                 answer["err"]["kind"], "not_logged_in",
                 "after the lock button the back end has no session: {answer}"
@@ -308,16 +312,7 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 hidden.is_some(),
                 "the letters are off screen after the idle lock"
             );
-            let answer = c
-                .execute_async(
-                    "const done = arguments[arguments.length - 1];
-                     window.__TAURI_INTERNALS__.invoke('whoami').then(
-                       (r) => done({ ok: r }),
-                       (e) => done({ err: e }));",
-                    vec![],
-                )
-                .await
-                .expect("invoke whoami from the page");
+            let answer = whoami_from_page(&c).await;
             // The back end passed the idle time too: it answers `locked`
             // (an idle session), not `not_logged_in` (a lock button).
             assert_eq!(
