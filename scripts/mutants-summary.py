@@ -1,38 +1,51 @@
 #!/usr/bin/env python3
-"""Per-file kill rate from a cargo-mutants outcomes.json.
+"""Per-file kill rate from cargo-mutants outcomes.json files.
 
-Caught and timed-out mutants count as killed; unviable ones (they do not
-build) count in neither column. Prints one row per file and the total, then
-the missed mutants so each can be given a test or a reason.
+Given several files (a full run, then `--iterate` runs, oldest first), a later
+outcome of the same mutant replaces an earlier one: an iteration tests only
+what the run before it missed. Caught and timed-out mutants count as killed;
+unviable ones (they do not build) count in neither column. Prints one row per
+file and the total, then the missed mutants so each can be given a test or a
+reason.
 """
 import json
 import sys
 from collections import defaultdict
 
 
-def main(path: str) -> None:
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
+KEYS = {
+    "CaughtMutant": "caught",
+    "MissedMutant": "missed",
+    "Timeout": "timeout",
+    "Unviable": "unviable",
+}
+
+
+def latest_outcomes(paths):
+    """(file, name) -> (key, mutant), the last file's word on each mutant."""
+    latest = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        for o in data["outcomes"]:
+            scenario = o.get("scenario")
+            if not isinstance(scenario, dict) or "Mutant" not in scenario:
+                continue  # the baseline
+            m = scenario["Mutant"]
+            key = KEYS.get(o["summary"])
+            if key is not None:
+                latest[(m["file"], m.get("name"))] = (key, m)
+    return latest
+
+
+def main(paths) -> None:
     per_file = defaultdict(lambda: {"caught": 0, "timeout": 0, "missed": 0, "unviable": 0})
     missed = []
-    for o in data["outcomes"]:
-        scenario = o.get("scenario")
-        if not isinstance(scenario, dict) or "Mutant" not in scenario:
-            continue  # the baseline
-        m = scenario["Mutant"]
-        summary = o["summary"]
-        key = {
-            "CaughtMutant": "caught",
-            "MissedMutant": "missed",
-            "Timeout": "timeout",
-            "Unviable": "unviable",
-        }.get(summary)
-        if key is None:
-            continue
-        per_file[m["file"]][key] += 1
+    for (file, name), (key, m) in sorted(latest_outcomes(paths).items(), key=str):
+        per_file[file][key] += 1
         if key == "missed":
             line = m.get("span", {}).get("start", {}).get("line", "?")
-            missed.append(f'{m["file"]}:{line}: {m.get("name", m)}')
+            missed.append(f"{file}:{line}: {name}")
     total = {"caught": 0, "timeout": 0, "missed": 0, "unviable": 0}
     print(f'{"file":55} {"killed":>7} {"missed":>7} {"unviable":>9} {"rate":>7}')
     for file, c in sorted(per_file.items()):
@@ -53,4 +66,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "mutants.out/outcomes.json")
+    main(sys.argv[1:] or ["mutants.out/outcomes.json"])

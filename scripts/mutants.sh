@@ -10,8 +10,10 @@
 #   scripts/mutants.sh core api    # both
 #
 # Results land in target/mutants/<part>/mutants.out (outcomes.json, caught.txt,
-# missed.txt, timeout.txt, unviable.txt); the per-file kill rate is printed at
-# the end by scripts/mutants-summary.py.
+# missed.txt, timeout.txt, unviable.txt). Each run's outcomes are kept in
+# target/mutants/<part>/history (a full run starts it afresh; an --iterate run
+# adds to it), and scripts/mutants-summary.py prints the per-file kill rate
+# over that history: an iteration's outcome replaces the earlier one.
 #
 # Needs `cargo install cargo-mutants --locked` (v27 used here).
 set -euo pipefail
@@ -76,5 +78,12 @@ for part in "${parts[@]}"; do
       exit 1
       ;;
   esac
-  python3 scripts/mutants-summary.py "$out/mutants.out/outcomes.json"
+  hist=$out/history
+  case " ${extra[*]} " in
+    *" --iterate "*) ;;
+    *) rm -rf "$hist" ;;
+  esac
+  mkdir -p "$hist"
+  cp "$out/mutants.out/outcomes.json" "$hist/$(date -u +%Y%m%dT%H%M%S).json"
+  python3 scripts/mutants-summary.py "$hist"/*.json
 done

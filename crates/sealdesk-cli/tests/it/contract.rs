@@ -14,12 +14,12 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use regex::Regex;
 use serde_json::Value;
 
-use crate::sample;
+use crate::{sample, sealdesk_command};
 
 /// One command of the story.
 #[derive(Default)]
@@ -77,23 +77,13 @@ impl Story {
     }
 
     fn run(&mut self, case: Case<'_>) -> Out {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealdesk"));
+        let mut cmd = sealdesk_command(&self.dir.path().join("witness"));
         cmd.arg("--vault")
             .arg(case.vault.clone().unwrap_or_else(|| self.vault()));
         if !case.human {
             cmd.arg("--json");
         }
         cmd.args(case.args.iter().map(|a| self.fill(a)));
-        for var in [
-            "SEALDESK_USER",
-            "SEALDESK_PASSPHRASE",
-            "SEALDESK_NEW_PASSPHRASE",
-            "SEALDESK_VAULT",
-            "SEALDESK_RECOVERY_CODE",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.env("SEALDESK_WITNESS_DIR", self.dir.path().join("witness"));
         let mut shown_env = Vec::new();
         if let Some((u, p)) = &case.user {
             cmd.env("SEALDESK_USER", u).env("SEALDESK_PASSPHRASE", p);
@@ -176,6 +166,16 @@ impl Story {
         }
         t.push_str("```\n");
         Out { stdout }
+    }
+
+    /// The common case: `args` as a demo user (or no one), JSON output.
+    fn cmd(&mut self, title: &str, user: Option<&str>, a: &[&str]) -> Out {
+        self.run(Case {
+            title,
+            user: user.and_then(as_user),
+            args: args(a),
+            ..Case::default()
+        })
     }
 
     fn take(&mut self, name: &'static str, value: &Value) {
@@ -271,23 +271,14 @@ fn the_cli_contract_transcript() {
         title: "no command: usage, exit 1",
         ..Case::default()
     });
-    st.run(Case {
-        title: "an unknown command: usage, exit 1",
-        args: args(&["frobnicate"]),
-        ..Case::default()
-    });
+    st.cmd("an unknown command: usage, exit 1", None, &["frobnicate"]);
     st.run(Case {
         title: "help: exit 0",
         args: args(&["--help"]),
         human: true,
         ..Case::default()
     });
-    st.run(Case {
-        title: "no vault yet: no_vault, exit 1",
-        user: as_user("clerk"),
-        args: args(&["whoami"]),
-        ..Case::default()
-    });
+    st.cmd("no vault yet: no_vault, exit 1", Some("clerk"), &["whoami"]);
 
     // --- the demo vault
     st.run(Case {
@@ -297,29 +288,19 @@ fn the_cli_contract_transcript() {
         vault: Some(st.dir.path().join("other-vault")),
         ..Case::default()
     });
-    let out = st.run(Case {
-        title: "demo: one user per role, two letters",
-        args: args(&["demo"]),
-        ..Case::default()
-    });
+    let out = st.cmd("demo: one user per role, two letters", None, &["demo"]);
     st.take("recovery_code", &out.json()["recovery_code"]);
-    st.run(Case {
-        title: "demo again: vault_exists, exit 1",
-        args: args(&["demo"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "ledger entries (the demo's auditor holds the ledger key)",
-        user: as_user("auditor"),
-        args: args(&["ledger", "entries"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "ledger entries by a handler: denied, exit 2",
-        user: as_user("handler"),
-        args: args(&["ledger", "entries"]),
-        ..Case::default()
-    });
+    st.cmd("demo again: vault_exists, exit 1", None, &["demo"]);
+    st.cmd(
+        "ledger entries (the demo's auditor holds the ledger key)",
+        Some("auditor"),
+        &["ledger", "entries"],
+    );
+    st.cmd(
+        "ledger entries by a handler: denied, exit 2",
+        Some("handler"),
+        &["ledger", "entries"],
+    );
     st.run(Case {
         title: "init on an existing vault: vault_exists, exit 1",
         env: vec![("SEALDESK_NEW_PASSPHRASE", "another-admin-pass".into())],
@@ -343,11 +324,7 @@ fn the_cli_contract_transcript() {
         human: true,
         ..Case::default()
     });
-    st.run(Case {
-        title: "no user given: usage, exit 1",
-        args: args(&["whoami"]),
-        ..Case::default()
-    });
+    st.cmd("no user given: usage, exit 1", None, &["whoami"]);
     st.run(Case {
         title: "no passphrase and no terminal (stdin is a pipe): usage, exit 1",
         env: vec![("SEALDESK_USER", "clerk".into())],
@@ -384,30 +361,23 @@ fn the_cli_contract_transcript() {
             "UPDATE users SET failed_logins = 9, last_failed_at = {now_ms} WHERE name = 'supervisor'"
         ),
     );
-    st.run(Case {
-        title: "the right passphrase, too soon after nine wrong ones: throttled, exit 2",
-        user: as_user("supervisor"),
-        args: args(&["whoami"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "the right passphrase, too soon after nine wrong ones: throttled, exit 2",
+        Some("supervisor"),
+        &["whoami"],
+    );
     sql(
         &st.vault(),
         "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE name = 'supervisor'",
     );
 
     // --- accounts (admin)
-    st.run(Case {
-        title: "user list (admin)",
-        user: as_user("admin"),
-        args: args(&["user", "list"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "user list by a handler: denied, exit 2",
-        user: as_user("handler"),
-        args: args(&["user", "list"]),
-        ..Case::default()
-    });
+    st.cmd("user list (admin)", Some("admin"), &["user", "list"]);
+    st.cmd(
+        "user list by a handler: denied, exit 2",
+        Some("handler"),
+        &["user", "list"],
+    );
     st.run(Case {
         title: "user add",
         user: as_user("admin"),
@@ -467,24 +437,21 @@ fn the_cli_contract_transcript() {
         ]),
         ..Case::default()
     });
-    st.run(Case {
-        title: "user disable",
-        user: as_user("admin"),
-        args: args(&["user", "disable", "handler2"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "a disabled user: user_disabled, exit 2",
-        user: as_user("handler2"),
-        args: args(&["whoami"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "user enable",
-        user: as_user("admin"),
-        args: args(&["user", "enable", "handler2"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "user disable",
+        Some("admin"),
+        &["user", "disable", "handler2"],
+    );
+    st.cmd(
+        "a disabled user: user_disabled, exit 2",
+        Some("handler2"),
+        &["whoami"],
+    );
+    st.cmd(
+        "user enable",
+        Some("admin"),
+        &["user", "enable", "handler2"],
+    );
     st.run(Case {
         title: "user reset",
         user: as_user("admin"),
@@ -492,12 +459,11 @@ fn the_cli_contract_transcript() {
         args: args(&["user", "reset", "handler2"]),
         ..Case::default()
     });
-    st.run(Case {
-        title: "user disable, an unknown name: not_found, exit 1",
-        user: as_user("admin"),
-        args: args(&["user", "disable", "ghost"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "user disable, an unknown name: not_found, exit 1",
+        Some("admin"),
+        &["user", "disable", "ghost"],
+    );
     st.run(Case {
         title: "passwd",
         user: as_user("handler2"),
@@ -505,32 +471,24 @@ fn the_cli_contract_transcript() {
         args: args(&["passwd"]),
         ..Case::default()
     });
-    st.run(Case {
-        title: "settings by an admin",
-        user: as_user("admin"),
-        args: args(&["settings", "--idle-timeout", "900"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "settings out of range: bad_input, exit 1",
-        user: as_user("admin"),
-        args: args(&["settings", "--idle-timeout", "5"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "settings by a clerk: denied, exit 2",
-        user: as_user("clerk"),
-        args: args(&["settings", "--idle-timeout", "900"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "settings by an admin",
+        Some("admin"),
+        &["settings", "--idle-timeout", "900"],
+    );
+    st.cmd(
+        "settings out of range: bad_input, exit 1",
+        Some("admin"),
+        &["settings", "--idle-timeout", "5"],
+    );
+    st.cmd(
+        "settings by a clerk: denied, exit 2",
+        Some("clerk"),
+        &["settings", "--idle-timeout", "900"],
+    );
 
     // --- the register
-    let out = st.run(Case {
-        title: "letters list (clerk)",
-        user: as_user("clerk"),
-        args: args(&["letters", "list"]),
-        ..Case::default()
-    });
+    let out = st.cmd("letters list (clerk)", Some("clerk"), &["letters", "list"]);
     let letters = out.json()["letters"].clone();
     st.take("letter1", &letters[0]["id"]);
     st.take("letter2", &letters[1]["id"]);
@@ -547,34 +505,31 @@ fn the_cli_contract_transcript() {
             ..Case::default()
         });
     }
-    st.run(Case {
-        title: "letters show (clerk)",
-        user: as_user("clerk"),
-        args: args(&["letters", "show", "{letter1}"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "letters show, an unknown id: not_found, exit 1",
-        user: as_user("clerk"),
-        args: args(&["letters", "show", "00000000000000000000000000000000"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "letters show, neither an id nor a receipt number: not_found, exit 1",
-        user: as_user("clerk"),
-        args: args(&["letters", "show", "xyz"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "letters show (clerk)",
+        Some("clerk"),
+        &["letters", "show", "{letter1}"],
+    );
+    st.cmd(
+        "letters show, an unknown id: not_found, exit 1",
+        Some("clerk"),
+        &["letters", "show", "00000000000000000000000000000000"],
+    );
+    st.cmd(
+        "letters show, neither an id nor a receipt number: not_found, exit 1",
+        Some("clerk"),
+        &["letters", "show", "xyz"],
+    );
     st.run(Case {
         title: "scan needs no vault",
         args: vec!["scan".into(), sample("sample-01.txt").display().to_string()],
         ..Case::default()
     });
-    st.run(Case {
-        title: "scan, a file that is not there: bad_file, exit 4",
-        args: args(&["scan", "/nonexistent/letter.pdf"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "scan, a file that is not there: bad_file, exit 4",
+        None,
+        &["scan", "/nonexistent/letter.pdf"],
+    );
     let out = st.run(Case {
         title: "register a text letter (clerk)",
         user: as_user("clerk"),
@@ -642,42 +597,34 @@ fn the_cli_contract_transcript() {
     });
 
     // --- routing: inquiry, request, decision, assignment
-    let out = st.run(Case {
-        title: "inquire (clerk)",
-        user: as_user("clerk"),
-        args: args(&[
+    let out = st.cmd(
+        "inquire (clerk)",
+        Some("clerk"),
+        &[
             "inquire",
             "{letter3}",
             "--unit",
             "稅務管理科",
             "--deadline",
             "{until}",
-        ]),
-        ..Case::default()
-    });
+        ],
+    );
     st.take("inquiry", &out.json()["inquiries"][0]["id"]);
-    st.run(Case {
-        title: "inquiries (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["inquiries"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "answer (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["answer", "{inquiry}", "--ours"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "inquiries (clerk): the answer",
-        user: as_user("clerk"),
-        args: args(&["inquiries"]),
-        ..Case::default()
-    });
-    let out = st.run(Case {
-        title: "route (clerk)",
-        user: as_user("clerk"),
-        args: args(&[
+    st.cmd("inquiries (supervisor)", Some("supervisor"), &["inquiries"]);
+    st.cmd(
+        "answer (supervisor)",
+        Some("supervisor"),
+        &["answer", "{inquiry}", "--ours"],
+    );
+    st.cmd(
+        "inquiries (clerk): the answer",
+        Some("clerk"),
+        &["inquiries"],
+    );
+    let out = st.cmd(
+        "route (clerk)",
+        Some("clerk"),
+        &[
             "route",
             "{letter3}",
             "--unit",
@@ -688,14 +635,13 @@ fn the_cli_contract_transcript() {
             "{until}",
             "--reason",
             "採購異議,請稅務管理科處理",
-        ]),
-        ..Case::default()
-    });
+        ],
+    );
     st.take("request", &out.json()["id"]);
-    st.run(Case {
-        title: "route to a handler of another unit: bad_input, exit 1",
-        user: as_user("clerk"),
-        args: args(&[
+    st.cmd(
+        "route to a handler of another unit: bad_input, exit 1",
+        Some("clerk"),
+        &[
             "route",
             "{letter3}",
             "--unit",
@@ -704,58 +650,42 @@ fn the_cli_contract_transcript() {
             "handler",
             "--reason",
             "誤送",
-        ]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "requests (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["requests"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "approve by the handler: denied, exit 2",
-        user: as_user("handler"),
-        args: args(&["approve", "{request}", "--reason", "自己核准"]),
-        ..Case::default()
-    });
-    let out = st.run(Case {
-        title: "approve (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["approve", "{request}", "--reason", "同意分辦"]),
-        ..Case::default()
-    });
+        ],
+    );
+    st.cmd("requests (supervisor)", Some("supervisor"), &["requests"]);
+    st.cmd(
+        "approve by the handler: denied, exit 2",
+        Some("handler"),
+        &["approve", "{request}", "--reason", "自己核准"],
+    );
+    let out = st.cmd(
+        "approve (supervisor)",
+        Some("supervisor"),
+        &["approve", "{request}", "--reason", "同意分辦"],
+    );
     st.take("assignment", &out.json()["id"]);
-    st.run(Case {
-        title: "approve again: denied, exit 2",
-        user: as_user("supervisor"),
-        args: args(&["approve", "{request}", "--reason", "再次"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "assignments (handler)",
-        user: as_user("handler"),
-        args: args(&["assignments"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "open without the conflict-of-interest affirmation: affirmation_required, exit 2",
-        user: as_user("handler"),
-        args: args(&["open", "{letter3}", "--reason", "辦理異議"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "open with it: the masked working copy",
-        user: as_user("handler"),
-        args: args(&[
+    st.cmd(
+        "approve again: denied, exit 2",
+        Some("supervisor"),
+        &["approve", "{request}", "--reason", "再次"],
+    );
+    st.cmd("assignments (handler)", Some("handler"), &["assignments"]);
+    st.cmd(
+        "open without the conflict-of-interest affirmation: affirmation_required, exit 2",
+        Some("handler"),
+        &["open", "{letter3}", "--reason", "辦理異議"],
+    );
+    st.cmd(
+        "open with it: the masked working copy",
+        Some("handler"),
+        &[
             "open",
             "{letter3}",
             "--reason",
             "辦理異議",
             "--affirm-no-conflict",
-        ]),
-        ..Case::default()
-    });
+        ],
+    );
     st.run(Case {
         title: "open, human output",
         user: as_user("handler"),
@@ -771,55 +701,49 @@ fn the_cli_contract_transcript() {
     });
 
     // --- identity reveal
-    let out = st.run(Case {
-        title: "reveal request (handler)",
-        user: as_user("handler"),
-        args: args(&[
+    let out = st.cmd(
+        "reveal request (handler)",
+        Some("handler"),
+        &[
             "reveal",
             "request",
             "{letter3}",
             "--reason",
             "需通知異議廠商補正",
-        ]),
-        ..Case::default()
-    });
+        ],
+    );
     st.take("reveal", &out.json()["id"]);
-    st.run(Case {
-        title: "reveal show before approval: denied, exit 2",
-        user: as_user("handler"),
-        args: args(&["reveal", "show", "{letter3}"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "requests (clerk): reveals to endorse",
-        user: as_user("clerk"),
-        args: args(&["requests"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "reveal endorse (clerk)",
-        user: as_user("clerk"),
-        args: args(&["reveal", "endorse", "{reveal}"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "approve the reveal (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["approve", "{reveal}", "--reason", "同意揭露"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "reveal show (handler)",
-        user: as_user("handler"),
-        args: args(&["reveal", "show", "{letter3}"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "reveal show before approval: denied, exit 2",
+        Some("handler"),
+        &["reveal", "show", "{letter3}"],
+    );
+    st.cmd(
+        "requests (clerk): reveals to endorse",
+        Some("clerk"),
+        &["requests"],
+    );
+    st.cmd(
+        "reveal endorse (clerk)",
+        Some("clerk"),
+        &["reveal", "endorse", "{reveal}"],
+    );
+    st.cmd(
+        "approve the reveal (supervisor)",
+        Some("supervisor"),
+        &["approve", "{reveal}", "--reason", "同意揭露"],
+    );
+    st.cmd(
+        "reveal show (handler)",
+        Some("handler"),
+        &["reveal", "show", "{letter3}"],
+    );
 
     // --- ending assignments: deny, decline, revoke
-    let out = st.run(Case {
-        title: "route the second demo letter",
-        user: as_user("clerk"),
-        args: args(&[
+    let out = st.cmd(
+        "route the second demo letter",
+        Some("clerk"),
+        &[
             "route",
             "{letter2}",
             "--unit",
@@ -830,20 +754,18 @@ fn the_cli_contract_transcript() {
             "{until}",
             "--reason",
             "設備採購",
-        ]),
-        ..Case::default()
-    });
+        ],
+    );
     st.take("request2", &out.json()["id"]);
-    st.run(Case {
-        title: "deny (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["deny", "{request2}", "--reason", "非本科業務"]),
-        ..Case::default()
-    });
-    let out = st.run(Case {
-        title: "route it again",
-        user: as_user("clerk"),
-        args: args(&[
+    st.cmd(
+        "deny (supervisor)",
+        Some("supervisor"),
+        &["deny", "{request2}", "--reason", "非本科業務"],
+    );
+    let out = st.cmd(
+        "route it again",
+        Some("clerk"),
+        &[
             "route",
             "{letter2}",
             "--unit",
@@ -854,40 +776,35 @@ fn the_cli_contract_transcript() {
             "{until}",
             "--reason",
             "重新分辦",
-        ]),
-        ..Case::default()
-    });
+        ],
+    );
     st.take("request3", &out.json()["id"]);
-    let out = st.run(Case {
-        title: "approve it",
-        user: as_user("supervisor"),
-        args: args(&["approve", "{request3}", "--reason", "同意"]),
-        ..Case::default()
-    });
+    let out = st.cmd(
+        "approve it",
+        Some("supervisor"),
+        &["approve", "{request3}", "--reason", "同意"],
+    );
     st.take("assignment2", &out.json()["id"]);
-    st.run(Case {
-        title: "decline (handler)",
-        user: as_user("handler"),
-        args: args(&[
+    st.cmd(
+        "decline (handler)",
+        Some("handler"),
+        &[
             "decline",
             "{assignment2}",
             "--reason",
             "與異議廠商有親屬關係",
-        ]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "revoke (supervisor)",
-        user: as_user("supervisor"),
-        args: args(&["revoke", "{assignment}", "--reason", "結案"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "open after revocation: denied, exit 2",
-        user: as_user("handler"),
-        args: args(&["open", "{letter3}", "--reason", "再看一次"]),
-        ..Case::default()
-    });
+        ],
+    );
+    st.cmd(
+        "revoke (supervisor)",
+        Some("supervisor"),
+        &["revoke", "{assignment}", "--reason", "結案"],
+    );
+    st.cmd(
+        "open after revocation: denied, exit 2",
+        Some("handler"),
+        &["open", "{letter3}", "--reason", "再看一次"],
+    );
 
     // --- recovery and the ledger
     st.run(Case {
@@ -899,16 +816,8 @@ fn the_cli_contract_transcript() {
         args: args(&["recover"]),
         ..Case::default()
     });
-    st.run(Case {
-        title: "ledger key",
-        args: args(&["ledger", "key"]),
-        ..Case::default()
-    });
-    st.run(Case {
-        title: "ledger verify",
-        args: args(&["ledger", "verify"]),
-        ..Case::default()
-    });
+    st.cmd("ledger key", None, &["ledger", "key"]);
+    st.cmd("ledger verify", None, &["ledger", "verify"]);
     st.run(Case {
         title: "ledger verify, human output",
         args: args(&["ledger", "verify"]),
@@ -926,12 +835,11 @@ fn the_cli_contract_transcript() {
         ],
         ..Case::default()
     });
-    st.run(Case {
-        title: "ledger grant by a handler: denied, exit 2",
-        user: as_user("handler"),
-        args: args(&["ledger", "grant", "handler2"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "ledger grant by a handler: denied, exit 2",
+        Some("handler"),
+        &["ledger", "grant", "handler2"],
+    );
 
     st.run(Case {
         title: "recover: the recovery code opens every key",
@@ -981,23 +889,21 @@ fn the_cli_contract_transcript() {
 
     // --- a damaged or newer vault (exit 3)
     set_user_version(&st.vault(), 999);
-    st.run(Case {
-        title: "a vault from a newer Sealdesk: schema_too_new, exit 3",
-        user: as_user("clerk"),
-        args: args(&["whoami"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "a vault from a newer Sealdesk: schema_too_new, exit 3",
+        Some("clerk"),
+        &["whoami"],
+    );
     set_user_version(&st.vault(), sealdesk_store::SCHEMA_VERSION);
     sql(
         &st.vault(),
         "UPDATE users SET roles = 'admin,auditor' WHERE name = 'auditor'",
     );
-    st.run(Case {
-        title: "a user row changed in the file (T10): integrity, exit 3",
-        user: as_user("auditor"),
-        args: args(&["whoami"]),
-        ..Case::default()
-    });
+    st.cmd(
+        "a user row changed in the file (T10): integrity, exit 3",
+        Some("auditor"),
+        &["whoami"],
+    );
 
     // No path normalisation: it would turn JSON's `\n` into `/n`.
     snapbox::Assert::new()

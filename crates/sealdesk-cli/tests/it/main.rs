@@ -28,6 +28,24 @@ impl Run {
     }
 }
 
+/// The `sealdesk` binary with none of the tester's own `SEALDESK_*`
+/// settings, and this desk's ledger witness kept in `witness` (as the user's
+/// data directory would hold it), never in the tester's home.
+fn sealdesk_command(witness: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealdesk"));
+    for var in [
+        "SEALDESK_USER",
+        "SEALDESK_PASSPHRASE",
+        "SEALDESK_NEW_PASSPHRASE",
+        "SEALDESK_VAULT",
+        "SEALDESK_RECOVERY_CODE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("SEALDESK_WITNESS_DIR", witness);
+    cmd
+}
+
 struct Cli {
     vault: PathBuf,
     _dir: tempfile::TempDir,
@@ -44,20 +62,8 @@ impl Cli {
 
     /// Runs `sealdesk` as `user` (if any) with `pass` in the environment.
     fn run(&self, user: Option<(&str, &str)>, env: &[(&str, &str)], args: &[&str]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sealdesk"));
+        let mut cmd = sealdesk_command(&self._dir.path().join("witness"));
         cmd.arg("--vault").arg(&self.vault).arg("--json").args(args);
-        for var in [
-            "SEALDESK_USER",
-            "SEALDESK_PASSPHRASE",
-            "SEALDESK_NEW_PASSPHRASE",
-            "SEALDESK_VAULT",
-            "SEALDESK_RECOVERY_CODE",
-        ] {
-            cmd.env_remove(var);
-        }
-        // This desk's witness of the ledger, kept beside the vault (as the
-        // user's data directory would be), never in the tester's home.
-        cmd.env("SEALDESK_WITNESS_DIR", self._dir.path().join("witness"));
         if let Some((u, p)) = user {
             cmd.env("SEALDESK_USER", u).env("SEALDESK_PASSPHRASE", p);
         }
