@@ -143,32 +143,32 @@ fn letter_in(w: &mut World, state: State) -> String {
     id
 }
 
-/// Every content record of a letter that `user`'s own key opens from the
-/// file by any path: the key wraps, and the grant layers of its requests
-/// (outer layer to a supervisor, inner wrap to the handler).
-fn content_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<String> {
-    let mut opened = records_opened_from_file(w, user, letter_id);
+/// Every record of a letter that `user`'s own key opens straight from the
+/// file, by purpose, by any path a wrapped key takes: the key wraps, and the
+/// grant layers of its requests (outer layer to a supervisor, inner wrap to
+/// the handler).
+fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<String> {
     let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
     let (_, own) = crate::own_key_from_file(&db, user);
-    let mut st = db
-        .prepare(
-            "SELECT g.request_id, g.wrapped FROM grant_layers g \
-             JOIN requests r ON r.id = g.request_id WHERE r.letter_id = ?1",
-        )
-        .expect("prep");
-    let layers: Vec<(String, Vec<u8>)> = st
-        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("q")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    let keys: Vec<(String, String)> = db
-        .prepare("SELECT id, purpose FROM data_keys WHERE letter_id = ?1")
-        .expect("prep")
-        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("q")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    for (request_id, layer) in layers {
+    let rows = |sql: &str| -> Vec<(String, String, Vec<u8>)> {
+        db.prepare(sql)
+            .expect("prep")
+            .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("q")
+            .collect::<Result<_, _>>()
+            .expect("rows")
+    };
+    // (key id, key purpose, a wrap that may open to this user)
+    let mut wraps = rows(
+        "SELECT k.id, k.purpose, w.wrapped FROM data_keys k \
+         JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1",
+    );
+    let keys = rows("SELECT id, purpose, x'' FROM data_keys WHERE letter_id = ?1");
+    let layers = rows(
+        "SELECT g.request_id, '', g.wrapped FROM grant_layers g \
+         JOIN requests r ON r.id = g.request_id WHERE r.letter_id = ?1",
+    );
+    for (request_id, _, layer) in layers {
         let Ok(payload) = crypto::unwrap_with(
             &own,
             &WrapBinding {
@@ -179,26 +179,28 @@ fn content_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<Strin
         ) else {
             continue;
         };
-        let Some(inner) = payload.expose().get(96..) else {
-            continue;
-        };
-        for (kid, purpose) in &keys {
-            let Ok(dk) = crypto::unwrap_data_key(
-                &own,
-                &WrapBinding {
-                    record_id: kid,
-                    purpose,
-                },
-                inner,
-            ) else {
-                continue;
-            };
-            opened.extend(open_records_of_key(&db, &dk, kid));
+        // clerk id (32) ‖ clerk's signature (64) ‖ inner wrap
+        if let Some(inner) = payload.expose().get(96..) {
+            wraps.extend(
+                keys.iter()
+                    .map(|(kid, purpose, _)| (kid.clone(), purpose.clone(), inner.to_vec())),
+            );
         }
     }
-    opened.retain(|p| {
-        ["fulltext", "identity", "original", "register", "working"].contains(&p.as_str())
-    });
+    let mut opened = Vec::new();
+    for (kid, purpose, wrapped) in wraps {
+        let Ok(dk) = crypto::unwrap_data_key(
+            &own,
+            &WrapBinding {
+                record_id: &kid,
+                purpose: &purpose,
+            },
+            &wrapped,
+        ) else {
+            continue;
+        };
+        opened.extend(open_records_of_key(&db, &dk, &kid));
+    }
     opened.sort();
     opened.dedup();
     opened
@@ -257,7 +259,7 @@ fn t1_open_matrix_every_role_every_state_api_and_file() {
                 _ => vec![],
             };
             assert_eq!(
-                content_opened_from_file(&w, actor, &id),
+                records_opened_from_file(&w, actor, &id),
                 expected,
                 "{actor} in {state:?}: records their key opens from the file"
             );
@@ -455,7 +457,7 @@ fn expiry_removes_access_without_anyone_acting() {
         .open_letter(&mut h, &id, "辦理")
         .expect("open while assigned");
     assert_eq!(
-        content_opened_from_file(&w, "handler", &id),
+        records_opened_from_file(&w, "handler", &id),
         vec!["register", "working"]
     );
     w.clock.advance_secs(31 * 86_400);
@@ -463,7 +465,7 @@ fn expiry_removes_access_without_anyone_acting() {
     let mut other = w.login("auditor");
     let _ = w.vault.whoami(&mut other);
     assert_eq!(
-        content_opened_from_file(&w, "handler", &id),
+        records_opened_from_file(&w, "handler", &id),
         Vec::<String>::new(),
         "the handler's wrap is gone"
     );
@@ -781,37 +783,6 @@ fn t1_register_lines_each_role_and_unit_sees() {
     }
     w.vault.revoke(&mut sup, &asg.id, "結案").expect("revoke");
     assert_eq!(seen(&mut w, "handler"), Ok(vec![]), "after revoke");
-}
-
-/// Every record of a letter that `user`'s own key opens straight from the
-/// file, by purpose.
-fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<String> {
-    let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
-    let (_, own) = crate::own_key_from_file(&db, user);
-    let mut st = db
-        .prepare("SELECT k.id, k.purpose, w.wrapped FROM data_keys k JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1")
-        .expect("prep");
-    let wraps: Vec<(String, String, Vec<u8>)> = st
-        .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("q")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    let mut opened = Vec::new();
-    for (kid, purpose, wrapped) in wraps {
-        let Ok(dk) = crypto::unwrap_data_key(
-            &own,
-            &WrapBinding {
-                record_id: &kid,
-                purpose: &purpose,
-            },
-            &wrapped,
-        ) else {
-            continue;
-        };
-        opened.extend(open_records_of_key(&db, &dk, &kid));
-    }
-    opened.sort();
-    opened
 }
 
 #[test]

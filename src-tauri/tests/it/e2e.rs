@@ -124,6 +124,17 @@ async fn log_in(c: &Client, name: &str, passphrase: &str) {
 /// The vault's idle lock in this test (the least an admin may set).
 const IDLE_SECS: i64 = 60;
 
+/// Whether the home screen (the letters) is hidden.
+async fn home_hidden(c: &Client) -> bool {
+    c.find(Locator::Css("#home-screen"))
+        .await
+        .expect("home screen element")
+        .attr("hidden")
+        .await
+        .expect("hidden attribute")
+        .is_some()
+}
+
 /// What the back end answers the page's own `whoami` (`{ok}` or `{err}`).
 async fn whoami_from_page(c: &Client) -> serde_json::Value {
     c.execute_async(
@@ -287,29 +298,15 @@ fn real_window_login_wrong_passphrase_and_lock() {
             wait_text(&c, "#me-name", "handler").await;
             let half = Duration::from_secs(IDLE_SECS as u64 / 2);
             tokio::time::sleep(half).await;
-            let hidden = c
-                .find(Locator::Css("#home-screen"))
-                .await
-                .expect("home screen element")
-                .attr("hidden")
-                .await
-                .expect("hidden attribute");
             assert!(
-                hidden.is_none(),
+                !home_hidden(&c).await,
                 "still unlocked halfway through the idle time"
             );
             tokio::time::sleep(half).await;
             wait_text(&c, "#login-error", "Session locked").await;
             wait_text(&c, "#login-submit", "Log in").await;
-            let hidden = c
-                .find(Locator::Css("#home-screen"))
-                .await
-                .expect("home screen element")
-                .attr("hidden")
-                .await
-                .expect("hidden attribute");
             assert!(
-                hidden.is_some(),
+                home_hidden(&c).await,
                 "the letters are off screen after the idle lock"
             );
             let answer = whoami_from_page(&c).await;

@@ -376,7 +376,9 @@ impl LedgerVerifier {
         bad
     }
 
-    /// Finishes, with a checkpoint kept outside the vault if given.
+    /// Finishes, with a checkpoint kept outside the vault if given. Its
+    /// `seq` must have been among the `wanted` ones: the verifier keeps only
+    /// those hashes, and any other is reported as a differing history.
     pub fn finish(mut self, kept: Option<&Checkpoint>) -> (VerifyReport, Directory) {
         if let Some((pos, embedded)) = self.misplaced {
             let (kind, seq, detail) = if embedded > pos && self.partner == Some(pos) {

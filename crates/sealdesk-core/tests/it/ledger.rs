@@ -58,6 +58,7 @@ impl User {
 struct Book {
     genesis: Genesis,
     root: SigningKey,
+    reader: UserSecretKey,
     wrapper: crypto::Wrapper,
     rows: Vec<ChainRow>,
     rng: rand_chacha::ChaCha20Rng,
@@ -85,6 +86,7 @@ impl Book {
         Book {
             genesis,
             root,
+            reader,
             wrapper,
             rows: Vec::new(),
             rng: r,
@@ -612,4 +614,125 @@ fn entry_headers_parse_only_what_was_written() {
     let (att, _) = Attestation::parse(&b.rows[8].sealed, b.rows[7].hash).expect("parse");
     assert_eq!(att.seqs, vec![5, 7]);
     assert_eq!(Attestation::parse(&b.rows[4].sealed, [0u8; 32]), None);
+}
+
+#[test]
+fn the_streaming_verifier_tells_its_head_resumes_and_folds() {
+    let (b, cast) = honest(17);
+    let mut v = LedgerVerifier::new(&b.genesis, true, [5]);
+    for r in &b.rows {
+        v.push(r);
+    }
+    assert!(v.chain_ok());
+    assert_eq!(v.head(), (11, b.rows[10].hash));
+    assert_eq!(v.hash_at(5), Some(b.rows[4].hash), "a wanted hash is kept");
+    assert_eq!(v.hash_at(6), None, "others are not");
+    assert_eq!(v.directory().statements(), 4);
+    // After damage the head stays at the last entry that linked.
+    let mut rows = b.rows.clone();
+    rows[7].sealed[0] ^= 1;
+    let mut v = LedgerVerifier::new(&b.genesis, true, []);
+    for r in &rows {
+        v.push(r);
+    }
+    assert!(!v.chain_ok());
+    assert_eq!(v.head(), (7, b.rows[6].hash));
+    assert_eq!(
+        v.first_damage().map(|d| (d.kind, d.seq)),
+        Some((Damage::Edited, 8))
+    );
+    // Fold mode (a login): the chain and the directory, no attestation work;
+    // resumed from a folded prefix it ends where a full pass ends.
+    let mut fold = LedgerVerifier::new(&b.genesis, false, []);
+    for r in &b.rows[..6] {
+        fold.push(r);
+    }
+    let (seq, hash) = fold.head();
+    let (prefix, dir) = fold.finish(None);
+    assert!(prefix.intact);
+    assert_eq!(
+        prefix.checkpoints_verified, 0,
+        "fold mode checks no signature"
+    );
+    assert!(prefix.unattested.is_empty(), "nor tracks sessions");
+    let mut rest = LedgerVerifier::resume(dir, &b.genesis, seq, hash, false, []);
+    for r in &b.rows[6..] {
+        rest.push(r);
+    }
+    assert_eq!(rest.head(), (11, b.rows[10].hash));
+    let (report, dir) = rest.finish(None);
+    assert!(report.intact && report.unattested.is_empty(), "{report:?}");
+    assert_eq!(report.entries, 11);
+    assert_eq!(dir.user_by_name("clerk"), Some(&cast.clerk.cert));
+    // A forged attestation signature is invisible to a fold, seen by a full pass.
+    let mut rows = b.rows.clone();
+    let n = rows[8].sealed.len();
+    rows[8].sealed[n - 1] ^= 0x40;
+    rechain(&mut rows);
+    let mut fold = LedgerVerifier::new(&b.genesis, false, []);
+    for r in &rows {
+        fold.push(r);
+    }
+    assert!(fold.finish(None).0.intact);
+    assert_eq!(damage(&b.verify(&rows, None).0), (Damage::BadSignature, 9));
+}
+
+#[test]
+fn entry_formats_at_their_length_limits() {
+    let (b, cast) = honest(18);
+    // An event's commitment, and nothing else has one.
+    let event = &b.rows[4].sealed;
+    let opened = ledger::open_entry(&b.reader, event)
+        .expect("opens")
+        .expect("an event");
+    assert_eq!(opened.body.seq, 5);
+    assert_eq!(
+        ledger::event_commitment(event),
+        Some(ledger::commitment(
+            &opened.nonce,
+            &opened.body.canonical_json()
+        ))
+    );
+    assert_eq!(ledger::event_commitment(&b.rows[8].sealed), None);
+    assert_eq!(ledger::event_commitment(&b.rows[0].sealed), None);
+    assert_eq!(ledger::event_commitment(&event[..HEADER_LEN + 31]), None);
+    assert!(ledger::event_commitment(&event[..HEADER_LEN + 32]).is_some());
+    assert_eq!(ledger::open_entry(&b.reader, &b.rows[8].sealed), Ok(None));
+    // A wrap that opens but holds less than a nonce: an error, not a panic.
+    let mut short = event[..HEADER_LEN + 32].to_vec();
+    let h = header(event).expect("header");
+    let rid = format!(
+        "ledger/{}/{}/{}",
+        h.seq,
+        hex::encode(h.actor),
+        hex::encode(h.session)
+    );
+    let mut r = rng(180);
+    short.extend(crypto::wrap_to(
+        &b.reader.public_key(),
+        &crypto::WrapBinding {
+            record_id: &rid,
+            purpose: "ledger-entry",
+        },
+        &[1u8; 10],
+        &mut r,
+    ));
+    assert!(ledger::open_entry(&b.reader, &short).is_err());
+    // An attestation over no entries is the shortest one, and parses.
+    let mut b2 = Book::new(19);
+    b2.certify(None, &cast.admin);
+    b2.attest_listing(&cast.admin, [1u8; 16], vec![]);
+    let (att, _) =
+        Attestation::parse(&b2.rows[1].sealed, b2.rows[0].hash).expect("empty attestation");
+    assert!(att.seqs.is_empty());
+    let (report, _) = b2.verify(&b2.rows, None);
+    assert!(report.intact, "{report:?}");
+    let cut = &b2.rows[1].sealed[..b2.rows[1].sealed.len() - 1];
+    assert_eq!(Attestation::parse(cut, [0u8; 32]), None);
+    // A checkpoint survives its JSON form byte for byte.
+    let cp = b.checkpoint(&cast.clerk, &b.rows);
+    let json = serde_json::to_string(&cp).expect("json");
+    let back: Checkpoint = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, cp);
+    assert_eq!(back.signature.len(), 64);
 }
