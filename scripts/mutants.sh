@@ -75,7 +75,7 @@ for part in "${parts[@]}"; do
         -f crates/sealdesk-api/src/ledger.rs \
         -f crates/sealdesk-api/src/letters.rs \
         -F 'require_role|pending_request|active_assignment|Vault::begin|open_letter|reveal_show|approve|answer_inquiry|reveal_endorse|decline|revoke|deny_request|list_letters' \
-        -- --test it -- routing:: || true
+        -- -- routing:: || true
       ;;
     *)
       echo "mutants: unknown part '$part' (core, api)" >&2
