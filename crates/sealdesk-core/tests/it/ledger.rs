@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use sealdesk_core::crypto::{self, SigningKey, UserSecretKey, VerifyingKey};
 use sealdesk_core::directory::{
-    id_bytes, Change, Directory, DirectoryError, Genesis, Statement, UserCert, ROOT_ISSUER,
-    SETTING_IDLE_TIMEOUT,
+    id_bytes, Change, Directory, DirectoryError, Genesis, SignedGenesis, Statement, UserCert,
+    ROOT_ISSUER, SETTING_IDLE_TIMEOUT,
 };
 use sealdesk_core::domain::{Role, RoleSet};
 use sealdesk_core::ledger::{
@@ -565,6 +565,13 @@ fn certificates_answer_for_their_roles_and_ids() {
     assert_eq!(id_bytes(&"ab".repeat(17)), [0u8; 16], "wrong length");
     assert_eq!(id_bytes(&"0a".repeat(16)), [0x0au8; 16]);
     let b = Book::new(15);
+    // The genesis is read back only in its own canonical bytes.
+    let signed = b.genesis.sign(&b.root);
+    assert!(SignedGenesis::parse(&signed.json, &signed.signature).is_ok());
+    let spaced = String::from_utf8(signed.json.clone())
+        .expect("utf-8")
+        .replace(',', ", ");
+    assert!(SignedGenesis::parse(spaced.as_bytes(), &signed.signature).is_err());
     assert_eq!(hex::encode(b.genesis.vault_id_bytes()), b.genesis.vault_id);
     assert_ne!(b.genesis.vault_id_bytes(), [0u8; 16]);
     assert_eq!(
