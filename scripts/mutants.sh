@@ -69,9 +69,8 @@ for part in "${parts[@]}"; do
       # open and reveal). Their tests are the routing matrices of the
       # sealdesk-tests package (real vault files, real crypto): several
       # minutes per mutant, so MUTANTS_ARGS="--shard 0/8" measures a sample.
-      # cargo-mutants 27 ran only sealdesk-api's own (empty) tests with
-      # --test-package, so the whole workspace is tested, filtered by name.
-      cargo mutants -p sealdesk-api --test-workspace=true -j "$jobs" -o "$out" --no-shuffle "${extra[@]}" \
+      # --test-package builds and runs only sealdesk-tests (not the app).
+      cargo mutants -p sealdesk-api --test-package sealdesk-tests -j "$jobs" -o "$out" --no-shuffle "${extra[@]}" \
         -f crates/sealdesk-api/src/routing.rs \
         -f crates/sealdesk-api/src/session.rs \
         -f crates/sealdesk-api/src/ledger.rs \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds, and opens the Sealdesk app on a demo vault (one user per
-# role, passphrases printed below). The vault stays at $SEALDESK_VAULT
-# (default ~/.local/share/sealdesk/demo-vault) for the next run.
+# role, passphrases printed below). The vault goes where the app looks when
+# started on its own: $SEALDESK_VAULT, else ~/.local/share/sealdesk/vault.
+# An existing vault there is used as it is (never overwritten).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -10,17 +11,22 @@ scripts/setup.sh
 echo "==> cargo build (sealdesk, sealdesk-app)"
 cargo build --locked -p sealdesk-cli -p sealdesk-app
 
-export SEALDESK_VAULT="${SEALDESK_VAULT:-$HOME/.local/share/sealdesk/demo-vault}"
-if [ ! -f "$SEALDESK_VAULT/vault.sqlite" ]; then
-  target/debug/sealdesk --vault "$SEALDESK_VAULT" demo
+vault="${SEALDESK_VAULT:-${XDG_DATA_HOME:-$HOME/.local/share}/sealdesk/vault}"
+if [ ! -f "$vault/vault.sqlite" ]; then
+  target/debug/sealdesk --vault "$vault" demo
 else
-  echo "Using the demo vault at $SEALDESK_VAULT"
-  echo "Users: admin, clerk, supervisor, handler, auditor; passphrase demo-<user>-pass (e.g. demo-clerk-pass)"
+  echo "Using the vault at $vault"
+  echo "Demo users: admin, clerk, supervisor, handler, auditor; passphrase demo-<user>-pass (e.g. demo-clerk-pass)"
 fi
+export SEALDESK_VAULT="$vault"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-  echo "No display found: starting the app under Xvfb (install a desktop to see the window)." >&2
-  command -v xvfb-run >/dev/null || { apt-get install -y -qq xvfb xauth; }
-  exec xvfb-run -a target/debug/sealdesk-app
+  cat >&2 <<'MSG'
+No display: this machine has no desktop session (DISPLAY and WAYLAND_DISPLAY
+are unset), so the window has nowhere to open. Run this command from a
+desktop session, or use the CLI here, e.g.:
+  SEALDESK_USER=clerk SEALDESK_PASSPHRASE=demo-clerk-pass target/debug/sealdesk letters
+MSG
+  exit 2
 fi
 exec target/debug/sealdesk-app

@@ -28,12 +28,24 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if ! command -v cargo >/dev/null; then
-  echo "cargo is not installed: install Rust (rustup) first" >&2
+  cat >&2 <<'MSG'
+Rust is not installed. Sealdesk needs Rust 1.80 or newer (stable), from rustup:
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y
+  . "$HOME/.cargo/env"
+then run this command again.
+MSG
   exit 1
 fi
 if ! command -v npm >/dev/null; then
   echo "==> apt-get install nodejs npm"
   $SUDO apt-get install -y -qq nodejs npm
+fi
+# The UI's tools (Vite 5, Vitest 2, Svelte 5) run on Node.js 18.18 or newer,
+# which Debian 12's own nodejs (18.19) is.
+node_ok=$(node -e 'const [a,b]=process.versions.node.split(".").map(Number); console.log(a>18||(a===18&&b>=18)?1:0)')
+if [ "$node_ok" != 1 ]; then
+  echo "Node.js $(node --version) is too old: the UI needs 18.18 or newer (Debian 12's nodejs package is 18.19)." >&2
+  exit 1
 fi
 
 if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

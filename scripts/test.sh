@@ -8,7 +8,9 @@ start=$(date +%s)
 
 scripts/setup.sh --test
 
-echo "==> npm test (ui/)"
+echo "==> svelte-check (ui/: types against the generated bindings)"
+npm --prefix ui run check --silent
+echo "==> npm test (ui/: Vitest)"
 npm --prefix ui test
 
 echo "==> cargo fmt --check"

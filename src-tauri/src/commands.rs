@@ -1,13 +1,22 @@
-//! The Tauri commands. Each one forwards to a single `Vault` method.
+//! The Tauri commands. Each one forwards to a single `Vault` method, which
+//! checks who may do it; nothing here decides anything.
 //! (They live in a module: a `pub` command in the crate root collides with
 //! the macro-generated items, E0255.)
 
+use std::path::PathBuf;
 use std::sync::MutexGuard;
 
-use sealdesk_api::{os_seeded_rng, ApiError, AssignmentInfo, LetterSummary, Me, Session, Vault};
+use sealdesk_api::{
+    os_seeded_rng, ApiError, AssignmentInfo, Draft, ExportAnchor, IdentityView, InquiryInfo,
+    LedgerEntry, LedgerReport, LetterContent, LetterSummary, Me, NewUser, RegisterMeta, Registered,
+    RequestInfo, Review, Role, RoutingDirectory, RoutingSlip, Session, Settings, UserInfo, Vault,
+};
+use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
+use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
 
+use crate::dto::*;
 use crate::{AppState, CommandError, Inner};
 
 fn inner<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Inner>, CommandError> {
@@ -17,14 +26,14 @@ fn inner<'a>(state: &'a State<'_, AppState>) -> Result<MutexGuard<'a, Inner>, Co
         .map_err(|_| CommandError::internal("state poisoned; restart Sealdesk"))
 }
 
+fn roles(list: &[Role]) -> Result<RoleSet, CommandError> {
+    RoleSet::new(list.iter().copied()).map_err(|e| ApiError::Rule(e).into())
+}
+
 #[tauri::command]
-pub async fn login(
-    state: State<'_, AppState>,
-    name: String,
-    passphrase: String,
-) -> Result<Me, CommandError> {
+pub async fn login(state: State<'_, AppState>, args: LoginArgs) -> Result<Me, CommandError> {
     // Into a zeroizing wrapper at once; the IPC layer's own copy is beyond reach.
-    let passphrase = Passphrase::new(passphrase);
+    let passphrase = Passphrase::new(args.passphrase);
     let mut guard = inner(&state)?;
     let g = &mut *guard;
     // Whoever logs in next at this desk must not inherit the last session.
@@ -40,7 +49,7 @@ pub async fn login(
         .vault
         .as_mut()
         .ok_or_else(|| CommandError::internal("vault not open"))?;
-    let mut session = vault.login(name.trim(), &passphrase)?;
+    let mut session = vault.login(args.name.trim(), &passphrase)?;
     let me = vault.whoami(&mut session)?;
     g.session = Some(session);
     Ok(me)
@@ -65,19 +74,6 @@ pub async fn whoami(state: State<'_, AppState>) -> Result<Me, CommandError> {
     with_session(&state, |v, s| v.whoami(s))
 }
 
-/// The register lines the caller may see (clerk: all; supervisor and
-/// handler: those they hold a key to). Admin and auditor get `denied`.
-#[tauri::command]
-pub async fn letters(state: State<'_, AppState>) -> Result<Vec<LetterSummary>, CommandError> {
-    with_session(&state, |v, s| v.list_letters(s))
-}
-
-/// A handler's assignments, active and ended. Other roles get `denied`.
-#[tauri::command]
-pub async fn assignments(state: State<'_, AppState>) -> Result<Vec<AssignmentInfo>, CommandError> {
-    with_session(&state, |v, s| v.assignments(s))
-}
-
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> Result<(), CommandError> {
     let mut guard = inner(&state)?;
@@ -86,4 +82,352 @@ pub async fn lock(state: State<'_, AppState>) -> Result<(), CommandError> {
         v.lock(&mut s);
     }
     Ok(())
+}
+
+#[tauri::command]
+pub async fn change_passphrase(
+    state: State<'_, AppState>,
+    args: ChangePassphraseArgs,
+) -> Result<(), CommandError> {
+    let (old, new) = (Passphrase::new(args.old), Passphrase::new(args.new));
+    with_session(&state, |v, s| v.change_passphrase(s, &old, &new))
+}
+
+// ------------------------------------------------------------ register
+
+/// The register lines the caller may see (clerk: all; supervisor and
+/// handler: those they hold a key to). Admin and auditor get `denied`.
+#[tauri::command]
+pub async fn letters(state: State<'_, AppState>) -> Result<Vec<LetterSummary>, CommandError> {
+    with_session(&state, |v, s| v.list_letters(s))
+}
+
+/// The file's bytes come as the raw request body, its name in the
+/// `x-file-name` header (percent-encoded).
+#[tauri::command]
+pub async fn draft_file(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<Draft, CommandError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::bad_input("expected the file's bytes"));
+    };
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_else(|| "letter".into());
+    with_session(&state, |v, s| v.draft_file(s, bytes, &name))
+}
+
+#[tauri::command]
+pub async fn draft_text(
+    state: State<'_, AppState>,
+    args: DraftTextArgs,
+) -> Result<Draft, CommandError> {
+    with_session(&state, |v, s| v.draft_text(s, &args.text))
+}
+
+#[tauri::command]
+pub async fn register_draft(
+    state: State<'_, AppState>,
+    args: RegisterDraftArgs,
+) -> Result<Registered, CommandError> {
+    let mut meta = RegisterMeta::new(args.category, args.secrecy);
+    meta.subject = args.subject;
+    meta.level = args.level;
+    meta.sender_agency = args.sender_agency;
+    meta.sender = args.sender;
+    meta.sender_doc_no = args.sender_doc_no;
+    meta.received_at = args.received_at;
+    meta.deadline = args.deadline.filter(|d| !d.trim().is_empty());
+    meta.parties = args.parties;
+    let review = Review {
+        drop: args.drop,
+        add: args.add,
+    };
+    with_session(&state, |v, s| {
+        v.register_draft(s, &args.draft_id, &meta, &review)
+    })
+}
+
+#[tauri::command]
+pub async fn discard_draft(
+    state: State<'_, AppState>,
+    args: DraftArgs,
+) -> Result<(), CommandError> {
+    with_session(&state, |v, s| v.discard_draft(s, &args.draft_id))
+}
+
+// ------------------------------------------------------------ routing
+
+#[tauri::command]
+pub async fn directory(state: State<'_, AppState>) -> Result<RoutingDirectory, CommandError> {
+    with_session(&state, |v, s| v.routing_directory(s))
+}
+
+#[tauri::command]
+pub async fn routing_slip(
+    state: State<'_, AppState>,
+    args: LetterArgs,
+) -> Result<RoutingSlip, CommandError> {
+    with_session(&state, |v, s| v.routing_slip(s, &args.letter))
+}
+
+#[tauri::command]
+pub async fn route(
+    state: State<'_, AppState>,
+    args: RouteArgs,
+) -> Result<RequestInfo, CommandError> {
+    with_session(&state, |v, s| {
+        v.route(
+            s,
+            &args.letter,
+            &args.unit,
+            &args.handler,
+            args.until.as_deref(),
+            &args.reason,
+        )
+    })
+}
+
+#[tauri::command]
+pub async fn inquire(
+    state: State<'_, AppState>,
+    args: InquireArgs,
+) -> Result<Vec<InquiryInfo>, CommandError> {
+    with_session(&state, |v, s| {
+        v.inquire(s, &args.letter, &args.units, args.deadline.as_deref())
+    })
+}
+
+#[tauri::command]
+pub async fn inquiries(state: State<'_, AppState>) -> Result<Vec<InquiryInfo>, CommandError> {
+    with_session(&state, |v, s| v.inquiries(s))
+}
+
+#[tauri::command]
+pub async fn answer_inquiry(
+    state: State<'_, AppState>,
+    args: AnswerArgs,
+) -> Result<InquiryInfo, CommandError> {
+    with_session(&state, |v, s| v.answer_inquiry(s, &args.inquiry, args.ours))
+}
+
+#[tauri::command]
+pub async fn requests(state: State<'_, AppState>) -> Result<Vec<RequestInfo>, CommandError> {
+    with_session(&state, |v, s| v.requests(s))
+}
+
+#[tauri::command]
+pub async fn approve(
+    state: State<'_, AppState>,
+    args: DecideArgs,
+) -> Result<AssignmentInfo, CommandError> {
+    with_session(&state, |v, s| v.approve(s, &args.request, &args.reason))
+}
+
+#[tauri::command]
+pub async fn deny(
+    state: State<'_, AppState>,
+    args: DecideArgs,
+) -> Result<RequestInfo, CommandError> {
+    with_session(&state, |v, s| {
+        v.deny_request(s, &args.request, &args.reason)
+    })
+}
+
+#[tauri::command]
+pub async fn unit_assignments(
+    state: State<'_, AppState>,
+) -> Result<Vec<AssignmentInfo>, CommandError> {
+    with_session(&state, |v, s| v.unit_assignments(s))
+}
+
+#[tauri::command]
+pub async fn revoke(
+    state: State<'_, AppState>,
+    args: EndAssignmentArgs,
+) -> Result<AssignmentInfo, CommandError> {
+    with_session(&state, |v, s| v.revoke(s, &args.assignment, &args.reason))
+}
+
+// ------------------------------------------------------------ handler
+
+/// A handler's assignments, active and ended. Other roles get `denied`.
+#[tauri::command]
+pub async fn assignments(state: State<'_, AppState>) -> Result<Vec<AssignmentInfo>, CommandError> {
+    with_session(&state, |v, s| v.assignments(s))
+}
+
+#[tauri::command]
+pub async fn decline(
+    state: State<'_, AppState>,
+    args: EndAssignmentArgs,
+) -> Result<AssignmentInfo, CommandError> {
+    with_session(&state, |v, s| v.decline(s, &args.assignment, &args.reason))
+}
+
+#[tauri::command]
+pub async fn open_letter(
+    state: State<'_, AppState>,
+    args: OpenArgs,
+) -> Result<LetterContent, CommandError> {
+    with_session(&state, |v, s| {
+        v.open_letter_affirming(s, &args.letter, &args.reason, args.affirm_no_conflict)
+    })
+}
+
+#[tauri::command]
+pub async fn reveal_request(
+    state: State<'_, AppState>,
+    args: RevealRequestArgs,
+) -> Result<RequestInfo, CommandError> {
+    with_session(&state, |v, s| {
+        v.reveal_request(s, &args.letter, &args.reason)
+    })
+}
+
+#[tauri::command]
+pub async fn reveal_endorse(
+    state: State<'_, AppState>,
+    args: EndorseArgs,
+) -> Result<RequestInfo, CommandError> {
+    with_session(&state, |v, s| v.reveal_endorse(s, &args.request))
+}
+
+#[tauri::command]
+pub async fn reveal_show(
+    state: State<'_, AppState>,
+    args: LetterArgs,
+) -> Result<IdentityView, CommandError> {
+    with_session(&state, |v, s| v.reveal_show(s, &args.letter))
+}
+
+#[tauri::command]
+pub async fn copy_recorded(state: State<'_, AppState>, args: CopyArgs) -> Result<(), CommandError> {
+    with_session(&state, |v, s| v.record_copy(s, &args.letter, args.chars))
+}
+
+// ------------------------------------------------------------ auditor
+
+#[tauri::command]
+pub async fn ledger_verify(state: State<'_, AppState>) -> Result<LedgerReport, CommandError> {
+    // Needs a session like everything else: the screen is the auditor's.
+    with_session(&state, |v, s| {
+        v.whoami(s)?;
+        v.ledger_verify(None)
+    })
+}
+
+#[tauri::command]
+pub async fn ledger_entries(state: State<'_, AppState>) -> Result<Vec<LedgerEntry>, CommandError> {
+    with_session(&state, |v, s| v.ledger_entries(s))
+}
+
+#[tauri::command]
+pub async fn ledger_export(
+    state: State<'_, AppState>,
+    args: ExportArgs,
+) -> Result<LedgerExportResult, CommandError> {
+    let dir = PathBuf::from(args.dir.trim());
+    if !dir.is_absolute() {
+        return Err(CommandError::bad_input(
+            "give the export folder as a full path (e.g. /home/name/ledger-export)",
+        ));
+    }
+    let summary = with_session(&state, |v, s| v.ledger_export(s, &dir))?;
+    let report = sealdesk_api::verify_export(&dir, &ExportAnchor::Checkpoint(summary.checkpoint))?;
+    Ok(LedgerExportResult {
+        dir: summary.dir,
+        entries: summary.entries,
+        verified: report.intact && report.damage.is_none(),
+        summary: match &report.damage {
+            Some(d) => format!("{:?} at entry {}: {}", d.kind, d.seq, d.detail),
+            None => format!(
+                "{} entries, checkpoint at {}",
+                report.entries, report.checkpoint_seq
+            ),
+        },
+    })
+}
+
+// ------------------------------------------------------------ admin
+
+#[tauri::command]
+pub async fn users(state: State<'_, AppState>) -> Result<Vec<UserInfo>, CommandError> {
+    with_session(&state, |v, s| v.list_users(s))
+}
+
+#[tauri::command]
+pub async fn add_user(
+    state: State<'_, AppState>,
+    args: AddUserArgs,
+) -> Result<UserInfo, CommandError> {
+    let new = NewUser {
+        name: args.name.trim().to_owned(),
+        roles: roles(&args.roles)?,
+        unit: args.unit.filter(|u| !u.trim().is_empty()),
+        passphrase: Passphrase::new(args.passphrase),
+    };
+    with_session(&state, |v, s| v.add_user(s, &new))
+}
+
+#[tauri::command]
+pub async fn set_user_disabled(
+    state: State<'_, AppState>,
+    args: SetDisabledArgs,
+) -> Result<UserInfo, CommandError> {
+    with_session(&state, |v, s| {
+        v.set_user_disabled(s, &args.name, args.disabled)
+    })
+}
+
+#[tauri::command]
+pub async fn reset_user(
+    state: State<'_, AppState>,
+    args: ResetArgs,
+) -> Result<usize, CommandError> {
+    let passphrase = Passphrase::new(args.passphrase);
+    with_session(&state, |v, s| v.reset_user(s, &args.name, &passphrase))
+}
+
+#[tauri::command]
+pub async fn set_user_roles(
+    state: State<'_, AppState>,
+    args: SetRolesArgs,
+) -> Result<UserInfo, CommandError> {
+    let set = roles(&args.roles)?;
+    with_session(&state, |v, s| {
+        v.set_user_roles(s, &args.name, &set, args.unit.as_deref())
+    })
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Result<Settings, CommandError> {
+    with_session(&state, |v, s| v.settings(s))
+}
+
+/// Sets both settings; each is its own signed statement, made only when it
+/// changes.
+#[tauri::command]
+pub async fn set_settings(
+    state: State<'_, AppState>,
+    args: SettingsArgs,
+) -> Result<Settings, CommandError> {
+    with_session(&state, |v, s| {
+        let now = v.settings(s)?;
+        if now.idle_timeout_secs != args.idle_timeout_secs {
+            v.set_idle_timeout(s, args.idle_timeout_secs)?;
+        }
+        if now.max_access_days != args.max_access_days {
+            v.set_max_access_days(s, args.max_access_days)?;
+        }
+        v.settings(s)
+    })
 }

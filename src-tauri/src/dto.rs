@@ -1,19 +1,100 @@
-//! Transport types: what crosses the IPC boundary, and nothing else.
+//! Transport types: what crosses the IPC boundary, and nothing else. Every
+//! command takes one `args` object (or none) and answers one API type; the
+//! TypeScript for all of them is generated (`bindings.ts`, see
+//! `tests/it/bindings.rs`), so the UI cannot drift from these shapes.
 
-use sealdesk_api::ApiError;
-use serde::Serialize;
+use sealdesk_api::{ApiError, Category, PiiKind, Role, Secrecy};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// An error as the UI receives it. The UI matches on `kind` only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CommandError {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
+}
+
+/// Every error kind the UI may receive: the API's stable kinds, and the
+/// app's own (`not_logged_in`, `internal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Usage,
+    NoVault,
+    VaultExists,
+    BadCredentials,
+    Throttled,
+    UserDisabled,
+    Locked,
+    NotLoggedIn,
+    Denied,
+    SeparationOfDuties,
+    Invalid,
+    BadInput,
+    Exists,
+    NotFound,
+    AffirmationRequired,
+    BadRecoveryCode,
+    BadFile,
+    WorkerUnavailable,
+    Integrity,
+    LedgerUnavailable,
+    SchemaTooNew,
+    Busy,
+    Vault,
+    Internal,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 24] = [
+        ErrorKind::Usage,
+        ErrorKind::NoVault,
+        ErrorKind::VaultExists,
+        ErrorKind::BadCredentials,
+        ErrorKind::Throttled,
+        ErrorKind::UserDisabled,
+        ErrorKind::Locked,
+        ErrorKind::NotLoggedIn,
+        ErrorKind::Denied,
+        ErrorKind::SeparationOfDuties,
+        ErrorKind::Invalid,
+        ErrorKind::BadInput,
+        ErrorKind::Exists,
+        ErrorKind::NotFound,
+        ErrorKind::AffirmationRequired,
+        ErrorKind::BadRecoveryCode,
+        ErrorKind::BadFile,
+        ErrorKind::WorkerUnavailable,
+        ErrorKind::Integrity,
+        ErrorKind::LedgerUnavailable,
+        ErrorKind::SchemaTooNew,
+        ErrorKind::Busy,
+        ErrorKind::Vault,
+        ErrorKind::Internal,
+    ];
+
+    /// The wire name (as serde writes it).
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The kind for an API kind string; `internal` for one this list lacks
+    /// (a test checks every API kind is here).
+    pub fn parse(kind: &str) -> ErrorKind {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == kind)
+            .unwrap_or(ErrorKind::Internal)
+    }
 }
 
 impl From<ApiError> for CommandError {
     fn from(e: ApiError) -> Self {
         Self {
-            kind: e.kind().to_owned(),
+            kind: ErrorKind::parse(e.kind()),
             message: e.to_string(),
         }
     }
@@ -22,15 +103,208 @@ impl From<ApiError> for CommandError {
 impl CommandError {
     pub(crate) fn not_logged_in() -> Self {
         Self {
-            kind: "not_logged_in".into(),
+            kind: ErrorKind::NotLoggedIn,
             message: "not logged in".into(),
         }
     }
 
     pub(crate) fn internal(message: &str) -> Self {
         Self {
-            kind: "internal".into(),
+            kind: ErrorKind::Internal,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn bad_input(message: &str) -> Self {
+        Self {
+            kind: ErrorKind::BadInput,
             message: message.into(),
         }
     }
 }
+
+// ------------------------------------------------------------ arguments
+
+/// A passphrase as it arrives; moved into a zeroizing `Passphrase` at once.
+#[derive(Deserialize, TS)]
+pub struct LoginArgs {
+    pub name: String,
+    pub passphrase: String,
+}
+
+#[derive(Deserialize, TS)]
+pub struct ChangePassphraseArgs {
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Deserialize, TS)]
+pub struct DraftTextArgs {
+    pub text: String,
+}
+
+/// The register fields and the review of a draft.
+#[derive(Deserialize, TS)]
+pub struct RegisterDraftArgs {
+    pub draft_id: String,
+    pub category: Category,
+    pub level: String,
+    pub secrecy: Secrecy,
+    pub subject: String,
+    pub sender_agency: Option<String>,
+    pub sender: Option<String>,
+    pub sender_doc_no: Option<String>,
+    /// UTC milliseconds.
+    pub received_at: Option<i64>,
+    /// 辦理期限, YYYY-MM-DD.
+    pub deadline: Option<String>,
+    pub parties: Vec<String>,
+    /// Values that are not personal data.
+    pub drop: Vec<String>,
+    /// Missed ones: kind and value as written.
+    pub add: Vec<(PiiKind, String)>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct DraftArgs {
+    pub draft_id: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct LetterArgs {
+    pub letter: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct RouteArgs {
+    pub letter: String,
+    pub unit: String,
+    pub handler: String,
+    /// YYYY-MM-DD, Taiwan time; the default period when absent.
+    pub until: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct InquireArgs {
+    pub letter: String,
+    pub units: Vec<String>,
+    /// YYYY-MM-DD.
+    pub deadline: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct AnswerArgs {
+    pub inquiry: String,
+    pub ours: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct DecideArgs {
+    pub request: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct EndAssignmentArgs {
+    pub assignment: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct OpenArgs {
+    pub letter: String,
+    pub reason: String,
+    pub affirm_no_conflict: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct RevealRequestArgs {
+    pub letter: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct EndorseArgs {
+    pub request: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct CopyArgs {
+    pub letter: String,
+    /// How many characters were copied.
+    pub chars: u32,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ExportArgs {
+    /// A folder that does not exist yet, or is empty.
+    pub dir: String,
+}
+
+#[derive(Deserialize, TS)]
+pub struct AddUserArgs {
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub unit: Option<String>,
+    pub passphrase: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SetDisabledArgs {
+    pub name: String,
+    pub disabled: bool,
+}
+
+#[derive(Deserialize, TS)]
+pub struct ResetArgs {
+    pub name: String,
+    pub passphrase: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SetRolesArgs {
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SettingsArgs {
+    pub idle_timeout_secs: i64,
+    pub max_access_days: i64,
+}
+
+// ------------------------------------------------------------ results
+
+/// A ledger export, and the result of verifying it right after.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LedgerExportResult {
+    pub dir: String,
+    pub entries: u64,
+    /// Whether the exported files verify against the export's own signed
+    /// checkpoint.
+    pub verified: bool,
+    pub summary: String,
+}
+
+/// `Debug` for arguments that carry a passphrase or a letter's text: the
+/// type's name only.
+macro_rules! redacted_debug {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($t), " { [redacted] }"))
+            }
+        }
+    )*};
+}
+
+redacted_debug!(
+    LoginArgs,
+    ChangePassphraseArgs,
+    DraftTextArgs,
+    AddUserArgs,
+    ResetArgs,
+    RegisterDraftArgs
+);

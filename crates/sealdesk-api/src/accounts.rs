@@ -1,16 +1,17 @@
 //! Accounts and roles. The admin manages accounts but is given no data keys.
 
 use sealdesk_core::crypto::{self, KdfParams, SigningKey, UserSecretKey};
-use sealdesk_core::directory::{Change, UserCert, SETTING_IDLE_TIMEOUT};
+use sealdesk_core::directory::{Change, UserCert, SETTING_IDLE_TIMEOUT, SETTING_MAX_ACCESS_DAYS};
 use sealdesk_core::domain::{self, Role, RoleSet};
 use sealdesk_core::secret::Passphrase;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
+use crate::desk::Settings;
 use crate::directory::user_signing_key;
 use crate::ledger::{Action, Event};
 use crate::session::{parse_roles, Actor};
-use crate::{ApiError, Result, Session, Vault};
+use crate::{ApiError, Result, Session, Vault, MAX_ACCESS_DAYS};
 
 /// A user to create.
 #[derive(Debug, Clone)]
@@ -23,6 +24,7 @@ pub struct NewUser {
 
 /// An account as listed (no key material).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UserInfo {
     pub name: String,
     pub roles: Vec<Role>,
@@ -225,6 +227,109 @@ impl Vault {
         )?;
         row.disabled = disabled;
         UserInfo::from_row(&row)
+    }
+
+    /// Admin: changes a user's roles and unit. A signed statement like any
+    /// account change; an administrator cannot remove their own admin role
+    /// (the vault would be left without one who can act).
+    pub fn set_user_roles(
+        &mut self,
+        session: &mut Session,
+        name: &str,
+        roles: &RoleSet,
+        unit: Option<&str>,
+    ) -> Result<UserInfo> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Admin],
+            Action::UserAdmin,
+            "changing a user's roles",
+        )?;
+        let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+        if roles
+            .iter()
+            .any(|r| matches!(r, Role::Supervisor | Role::Handler))
+            && unit.is_none()
+        {
+            return Err(ApiError::BadInput(
+                "supervisors and handlers belong to a unit".into(),
+            ));
+        }
+        let mut row = self.user_row(name)?;
+        let mut cert = self.check_row(&row)?;
+        if row.id == actor.id && !roles.contains(Role::Admin) {
+            return Err(ApiError::Denied(
+                "an administrator cannot remove their own admin role".into(),
+            ));
+        }
+        let list = roles.to_list();
+        cert.roles = list.clone();
+        cert.unit = unit.map(str::to_owned);
+        let id = row.id.clone();
+        self.recertify(
+            session,
+            &actor,
+            cert,
+            |db| Ok(db.set_user_roles(&id, &list, unit)?),
+            format!(
+                "roles of {name} set to {list} (unit {})",
+                unit.unwrap_or("-")
+            ),
+        )?;
+        row.roles = list;
+        row.unit = unit.map(str::to_owned);
+        UserInfo::from_row(&row)
+    }
+
+    /// Admin: the settings as certified.
+    pub fn settings(&mut self, session: &mut Session) -> Result<Settings> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Admin],
+            Action::UserAdmin,
+            "reading the settings",
+        )?;
+        Ok(Settings {
+            idle_timeout_secs: self.idle_timeout_secs()?,
+            max_access_days: self.max_access_days()?,
+        })
+    }
+
+    /// Admin: sets the longest access an approval may grant (1 to
+    /// [`MAX_ACCESS_DAYS`] days). A signed setting, like the idle time.
+    pub fn set_max_access_days(&mut self, session: &mut Session, days: i64) -> Result<()> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Admin],
+            Action::UserAdmin,
+            "changing the access period limit",
+        )?;
+        if !(1..=MAX_ACCESS_DAYS).contains(&days) {
+            return Err(ApiError::BadInput(format!(
+                "the access period limit must be between 1 and {MAX_ACCESS_DAYS} days"
+            )));
+        }
+        let key = self.admin_key(session)?;
+        let st = self.statement(
+            &actor.id,
+            Change::Setting {
+                key: SETTING_MAX_ACCESS_DAYS.into(),
+                value: days,
+            },
+        )?;
+        let ev = self.admin_event(
+            &actor.name,
+            format!("access period limit set to {days} days"),
+        );
+        self.commit_recorded(|db, ap| {
+            ap.directory(db, &st, &key)?;
+            ap.event(db, &ev)
+        })?;
+        self.refresh_directory()?;
+        Ok(())
     }
 
     /// Admin: gives a user who forgot their passphrase a new key pair and

@@ -240,6 +240,16 @@ impl Vault {
         Ok(out)
     }
 
+    /// The access period limit in days, as certified (the hard limit
+    /// [`crate::MAX_ACCESS_DAYS`] until an admin sets a shorter one).
+    pub fn max_access_days(&mut self) -> Result<i64> {
+        Ok(self
+            .directory()?
+            .setting(sealdesk_core::directory::SETTING_MAX_ACCESS_DAYS)
+            .unwrap_or(crate::MAX_ACCESS_DAYS)
+            .clamp(1, crate::MAX_ACCESS_DAYS))
+    }
+
     /// The idle timeout, as certified (the default until an admin sets one).
     pub fn idle_timeout_secs(&mut self) -> Result<i64> {
         Ok(self

@@ -38,6 +38,32 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Every kind [`ApiError::kind`] returns (the shells map each one; the
+    /// app's bindings test checks its list against this one).
+    pub const KINDS: [&'static str; 21] = [
+        "bad_credentials",
+        "throttled",
+        "user_disabled",
+        "locked",
+        "denied",
+        "separation_of_duties",
+        "invalid",
+        "not_found",
+        "bad_input",
+        "bad_recovery_code",
+        "integrity",
+        "ledger_unavailable",
+        "worker_unavailable",
+        "bad_file",
+        "affirmation_required",
+        "no_vault",
+        "vault_exists",
+        "schema_too_new",
+        "busy",
+        "exists",
+        "vault",
+    ];
+
     /// The stable machine-readable kind.
     pub fn kind(&self) -> &'static str {
         match self {

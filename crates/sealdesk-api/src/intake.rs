@@ -76,6 +76,9 @@ pub struct RegisterMeta {
     pub retention_years: u32,
     /// When the letter arrived (UTC ms); now when absent.
     pub received_at: Option<i64>,
+    /// 辦理期限 (YYYY-MM-DD), when the letter has one.
+    #[serde(default)]
+    pub deadline: Option<String>,
 }
 
 impl RegisterMeta {
@@ -95,6 +98,7 @@ impl RegisterMeta {
             parties: Vec::new(),
             retention_years: 10,
             received_at: None,
+            deadline: None,
         }
     }
 }
@@ -147,6 +151,9 @@ pub(crate) struct RegisterRecord {
     /// the letter key to approved handlers, never on a routing slip.
     #[serde(default)]
     pub parties: Vec<String>,
+    /// 辦理期限 (YYYY-MM-DD).
+    #[serde(default)]
+    pub deadline: Option<String>,
 }
 
 /// The identity compartment.
@@ -160,12 +167,14 @@ pub(crate) struct IdentityRecord {
 
 /// What the clerk gets back from registering.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Registered {
     pub letter_id: String,
     pub receipt_no: String,
     pub level: String,
     pub category: String,
     pub registered_at: i64,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub source: SourceKind,
     pub pages: u32,
     pub text_chars: usize,
@@ -209,7 +218,7 @@ pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Resul
 /// The detector runs in this process on text that came from an untrusted
 /// file. It is written not to panic; if it ever does, the answer is an error
 /// for this file, not a dead app.
-fn detect(text: &str) -> Result<Vec<Finding>> {
+pub(crate) fn detect(text: &str) -> Result<Vec<Finding>> {
     std::panic::catch_unwind(|| pii::detect(text)).map_err(|_| {
         ApiError::BadFile(IntakeError::Malformed(
             "personal-data detection failed on this text".into(),
@@ -307,7 +316,7 @@ impl Vault {
         self.register_extracted(&actor, text.as_bytes(), ex, meta, review)
     }
 
-    fn register_extracted(
+    pub(crate) fn register_extracted(
         &mut self,
         actor: &crate::session::Actor,
         original: &[u8],
@@ -328,6 +337,7 @@ impl Vault {
             }
         }
         let register = RegisterRecord {
+            deadline: meta.deadline.clone(),
             subject: meta.subject.clone(),
             secrecy: meta.secrecy.clone(),
             sender_agency: meta.sender_agency.clone(),

@@ -40,6 +40,8 @@ pub enum Action {
     Lock,
     Register,
     View,
+    /// Masked text copied from the reading room.
+    Copy,
     Export,
     Print,
     IdentityReveal,
@@ -64,6 +66,7 @@ impl Action {
             Action::Lock => "lock",
             Action::Register => "register",
             Action::View => "view",
+            Action::Copy => "copy",
             Action::Export => "export",
             Action::Print => "print",
             Action::IdentityReveal => "identity_reveal",
@@ -144,6 +147,7 @@ impl Event {
 
 /// A decrypted entry as an auditor reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerEntry {
     #[serde(flatten)]
     pub body: EntryBody,
@@ -151,6 +155,7 @@ pub struct LedgerEntry {
 
 /// What `ledger verify` found, and what it is anchored to.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LedgerReport {
     #[serde(flatten)]
     pub report: VerifyReport,
@@ -169,6 +174,7 @@ impl std::ops::Deref for LedgerReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Anchor {
     pub seq: u64,
     /// `kept_checkpoint` or `desk_witness`.

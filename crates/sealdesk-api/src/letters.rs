@@ -14,6 +14,7 @@ use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
 /// A letter's category (the register's 類別).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// 陳情
@@ -54,6 +55,7 @@ impl Category {
 
 /// 保密期限 (a date) or 解密條件 (a condition): one is always set with the level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Secrecy {
     /// Secret until this date (YYYY-MM-DD).
@@ -86,6 +88,7 @@ pub struct NewTypedLetter {
 
 /// A register line as the caller may see it. Nothing here identifies anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterSummary {
     pub id: String,
     pub receipt_no: String,
@@ -96,11 +99,16 @@ pub struct LetterSummary {
     pub registered_at: i64,
     /// Whether the caller holds a key to this letter.
     pub can_read: bool,
+    /// The register's fields, for a caller who holds the letter's key.
+    pub register: Option<crate::desk::RegisterLine>,
+    /// Where the letter is in routing.
+    pub routing: crate::desk::RoutingState,
 }
 
 /// A letter's content, returned only to a holder of its key. `text` is the
 /// working copy: personal data masked (the identity compartment is separate).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterContent {
     pub id: String,
     pub receipt_no: String,
@@ -138,6 +146,8 @@ impl Vault {
         let mut meta = RegisterMeta::new(new.category, new.secrecy.clone());
         meta.subject = new.subject.clone();
         let r = self.register_text(session, &new.body, &meta, &Review::default())?;
+        let now = self.now().unix_millis();
+        let routing = self.routing_state(&r.letter_id, now)?;
         Ok(LetterSummary {
             id: r.letter_id,
             receipt_no: r.receipt_no,
@@ -145,6 +155,17 @@ impl Vault {
             category: r.category,
             registered_at: r.registered_at,
             can_read: true,
+            register: Some(crate::desk::RegisterLine {
+                subject: meta.subject.clone(),
+                sender_agency: None,
+                sender_doc_no: None,
+                secrecy: meta.secrecy.clone(),
+                received_at: r.registered_at,
+                source: "text".into(),
+                pages: r.pages,
+                deadline: None,
+            }),
+            routing,
         })
     }
 
@@ -159,28 +180,46 @@ impl Vault {
             "listing letters",
         )?;
         let is_clerk = actor.roles.contains(Role::Clerk);
-        self.store
-            .read(|db| {
-                let mut out = Vec::new();
-                for l in db.list_letters()? {
-                    let can_read = match db.data_key_of(&l.id, KEY_LETTER)? {
-                        Some(k) => db.wrap_for(&k.id, &actor.id)?.is_some(),
-                        None => false,
-                    };
-                    if is_clerk || can_read {
-                        out.push(LetterSummary {
-                            id: l.id,
-                            receipt_no: l.receipt_no,
-                            level: l.level,
-                            category: l.category,
-                            registered_at: l.registered_at,
-                            can_read,
-                        });
-                    }
+        let rows = self.store.read(|db| {
+            let mut out = Vec::new();
+            for l in db.list_letters()? {
+                let can_read = match db.data_key_of(&l.id, KEY_LETTER)? {
+                    Some(k) => db.wrap_for(&k.id, &actor.id)?.is_some(),
+                    None => false,
+                };
+                if is_clerk || can_read {
+                    out.push((l, can_read));
                 }
-                Ok(out)
-            })
-            .map_err(ApiError::from)
+            }
+            Ok(out)
+        })?;
+        let own = self.session_key_owned(session)?;
+        let now = self.now().unix_millis();
+        let mut out = Vec::with_capacity(rows.len());
+        for (l, can_read) in rows {
+            // The register's fields (no identity in them) for a key holder;
+            // reading them is not a view of the letter.
+            let register = if can_read {
+                let (key_id, dk) = self.letter_key_for(&actor, &own, &l.id, KEY_LETTER)?;
+                Some(crate::desk::RegisterLine::from_record(
+                    &self.open_register(&key_id, &dk)?,
+                ))
+            } else {
+                None
+            };
+            let routing = self.routing_state(&l.id, now)?;
+            out.push(LetterSummary {
+                id: l.id,
+                receipt_no: l.receipt_no,
+                level: l.level,
+                category: l.category,
+                registered_at: l.registered_at,
+                can_read,
+                register,
+                routing,
+            });
+        }
+        Ok(out)
     }
 
     /// Opens a letter for a caller who holds its key, with a stated reason.

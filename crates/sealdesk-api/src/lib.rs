@@ -12,6 +12,7 @@
 mod accounts;
 mod clock;
 pub mod demo;
+mod desk;
 mod directory;
 mod error;
 mod export;
@@ -34,6 +35,10 @@ use sealdesk_store::Store;
 
 pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
+pub use desk::{
+    Draft, DraftFinding, RegisterLine, RoutingDirectory, RoutingState, RoutingStatus, Settings,
+    UnitPeople,
+};
 pub use error::{ApiError, Result};
 pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport};
 pub use intake::{scan_file, AddresseeType, RegisterMeta, Registered, Review, ScanReport};
@@ -80,6 +85,8 @@ pub struct Vault {
     pending: ledger::Pending,
     /// Where this desk keeps its witness of the ledger.
     witness_dir: Option<std::path::PathBuf>,
+    /// Letters read for registering, not sealed yet (memory only).
+    drafts: desk::Drafts,
 }
 
 /// What `init` hands back once: the open vault and the recovery code, which
@@ -151,6 +158,7 @@ impl Vault {
             ctx: None,
             pending: Default::default(),
             witness_dir: None,
+            drafts: Default::default(),
         };
         vault.act_as_root(&recovery_code)?;
         let made = vault.create_user(
@@ -187,6 +195,7 @@ impl Vault {
             ctx: None,
             pending: Default::default(),
             witness_dir: None,
+            drafts: Default::default(),
         };
         vault.load_genesis()?;
         Ok(vault)

@@ -94,6 +94,10 @@ fn request_purpose(request: &str) -> String {
 struct RequestRecord {
     reason: String,
     decision: Option<String>,
+    /// The routing slip the deciding supervisor sees (none in requests
+    /// made before slips travelled with them, nor in reveal requests).
+    #[serde(default)]
+    slip: Option<RoutingSlip>,
 }
 
 /// What the clerk signs when preparing a grant: the approving supervisor
@@ -121,6 +125,7 @@ fn grant_message(
 
 /// What a unit's supervisor sees of a letter before it is theirs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RoutingSlip {
     pub receipt_no: String,
     pub level: String,
@@ -133,6 +138,7 @@ pub struct RoutingSlip {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InquiryInfo {
     pub id: String,
     pub receipt_no: String,
@@ -143,9 +149,11 @@ pub struct InquiryInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequestInfo {
     pub id: String,
     pub kind: String,
+    pub letter_id: String,
     pub receipt_no: String,
     pub level: String,
     pub unit: String,
@@ -156,9 +164,12 @@ pub struct RequestInfo {
     /// The requester's reason (empty for a caller who may not read it).
     pub reason: String,
     pub status: String,
+    /// The routing slip, for a caller who holds the request's key.
+    pub slip: Option<RoutingSlip>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssignmentInfo {
     pub id: String,
     pub kind: String,
@@ -166,6 +177,8 @@ pub struct AssignmentInfo {
     pub receipt_no: String,
     pub level: String,
     pub unit: String,
+    /// The handler's account name.
+    pub handler: String,
     pub until: i64,
     pub active: bool,
     pub ended: Option<String>,
@@ -174,6 +187,7 @@ pub struct AssignmentInfo {
 
 /// The identity compartment as an approved handler sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IdentityView {
     pub receipt_no: String,
     pub findings: Vec<Finding>,
@@ -181,9 +195,9 @@ pub struct IdentityView {
     pub email_from: Option<String>,
 }
 
-fn parse_until(now: i64, until: Option<&str>, default_days: i64) -> Result<i64> {
+fn parse_until(now: i64, until: Option<&str>, default_days: i64, max_days: i64) -> Result<i64> {
     let Some(d) = until else {
-        return Ok(now + default_days * DAY_MS);
+        return Ok(now + default_days.min(max_days) * DAY_MS);
     };
     let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
         .map_err(|_| ApiError::BadInput(format!("{d:?} is not YYYY-MM-DD")))?;
@@ -195,9 +209,9 @@ fn parse_until(now: i64, until: Option<&str>, default_days: i64) -> Result<i64> 
     if end <= now {
         return Err(ApiError::BadInput("the end date is in the past".into()));
     }
-    if end > now + MAX_ACCESS_DAYS * DAY_MS {
+    if end > now + max_days * DAY_MS {
         return Err(ApiError::BadInput(format!(
-            "access is limited to {MAX_ACCESS_DAYS} days"
+            "access is limited to {max_days} days"
         )));
     }
     Ok(end)
@@ -246,7 +260,7 @@ impl Vault {
         Ok(())
     }
 
-    fn letter_key_for(
+    pub(crate) fn letter_key_for(
         &self,
         actor: &Actor,
         own: &crypto::UserSecretKey,
@@ -299,13 +313,13 @@ impl Vault {
         .map_err(ApiError::from_crypto("a sealed record"))
     }
 
-    fn letter_row(&self, letter: &str) -> Result<sealdesk_store::LetterRow> {
+    pub(crate) fn letter_row(&self, letter: &str) -> Result<sealdesk_store::LetterRow> {
         self.store
             .read(|db| db.letter(letter))?
             .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))
     }
 
-    fn event_for(
+    pub(crate) fn event_for(
         &self,
         actor: &Actor,
         role: Role,
@@ -457,27 +471,7 @@ impl Vault {
                 )
             }
         };
-        let register: RegisterRecord =
-            serde_json::from_slice(self.open_record_under(&dk, &key_id, REC_REGISTER)?.expose())
-                .map_err(|_| ApiError::Integrity("register record".into()))?;
-        let working = self.open_record_under(&dk, &key_id, REC_WORKING)?;
-        let mut summary: String = working
-            .expose_str()
-            .unwrap_or_default()
-            .chars()
-            .take(160)
-            .collect();
-        if row.category == "procurement_objection" {
-            summary = procurement_summary(&summary);
-        }
-        let slip = RoutingSlip {
-            receipt_no: row.receipt_no.clone(),
-            level: row.level.clone(),
-            subject: register.subject.clone(),
-            category: row.category.clone(),
-            deadline: deadline.map(str::to_owned),
-            summary,
-        };
+        let slip = self.build_slip(&row, &key_id, &dk, deadline)?;
         let slip_json = serde_json::to_vec(&slip).map_err(|e| ApiError::BadInput(e.to_string()))?;
         let recovery = self.recovery_public_key()?;
         let now = self.now().unix_millis();
@@ -559,6 +553,42 @@ impl Vault {
             });
         }
         Ok(out)
+    }
+
+    /// A letter's register record, opened with its letter key.
+    pub(crate) fn open_register(&self, key_id: &str, dk: &DataKey) -> Result<RegisterRecord> {
+        serde_json::from_slice(self.open_record_under(dk, key_id, REC_REGISTER)?.expose())
+            .map_err(|_| ApiError::Integrity("register record".into()))
+    }
+
+    /// The routing slip of a letter, from its register and working copy:
+    /// no identity, no parties, and for procurement no figures.
+    pub(crate) fn build_slip(
+        &self,
+        row: &sealdesk_store::LetterRow,
+        key_id: &str,
+        dk: &DataKey,
+        deadline: Option<&str>,
+    ) -> Result<RoutingSlip> {
+        let register = self.open_register(key_id, dk)?;
+        let working = self.open_record_under(dk, key_id, REC_WORKING)?;
+        let mut summary: String = working
+            .expose_str()
+            .unwrap_or_default()
+            .chars()
+            .take(160)
+            .collect();
+        if row.category == "procurement_objection" {
+            summary = procurement_summary(&summary);
+        }
+        Ok(RoutingSlip {
+            receipt_no: row.receipt_no.clone(),
+            level: row.level.clone(),
+            subject: register.subject.clone(),
+            category: row.category.clone(),
+            deadline: deadline.map(str::to_owned).or(register.deadline.clone()),
+            summary,
+        })
     }
 
     /// The data key of a letter's per-object key (`purpose`, e.g. a slip's
@@ -721,12 +751,12 @@ impl Vault {
         reader: Option<(&str, &crypto::UserSecretKey)>,
     ) -> Result<RequestInfo> {
         let l = self.letter_row(&r.letter_id)?;
-        let reason = match reader {
+        let (reason, slip) = match reader {
             Some((id, own)) => self
                 .open_request_record(r, id, own)?
-                .map(|(_, rec)| rec.reason)
+                .map(|(_, rec)| (rec.reason, rec.slip))
                 .unwrap_or_default(),
-            None => String::new(),
+            None => (String::new(), None),
         };
         let dir = self.directory()?;
         let name = |id: &str| -> Result<String> {
@@ -735,6 +765,7 @@ impl Vault {
         Ok(RequestInfo {
             id: r.id.clone(),
             kind: r.kind.clone(),
+            letter_id: l.id,
             receipt_no: l.receipt_no,
             level: l.level,
             unit: r.unit.clone(),
@@ -744,6 +775,7 @@ impl Vault {
             until: r.until,
             reason,
             status: r.status.clone(),
+            slip,
         })
     }
 
@@ -842,7 +874,8 @@ impl Vault {
             );
         }
         let now = self.now().unix_millis();
-        let until = parse_until(now, until, DEFAULT_ACCESS_DAYS)?;
+        let max_days = self.max_access_days()?;
+        let until = parse_until(now, until, DEFAULT_ACCESS_DAYS, max_days)?;
         let id = self.make_id();
         let layers = self.prepare_grant(
             (&id, until),
@@ -853,6 +886,7 @@ impl Vault {
         )?;
         let mut readers = self.certified_supervisors(unit, &actor.id)?;
         readers.push(self.cert(&actor.id)?);
+        let slip = self.build_slip(&row, &key_id, &dk, None)?;
         let (rk, rwraps, sealed) = self.seal_request_record(
             &id,
             &row.id,
@@ -860,6 +894,7 @@ impl Vault {
             &RequestRecord {
                 reason: reason.into(),
                 decision: None,
+                slip: Some(slip),
             },
         )?;
         let req = RequestRow {
@@ -909,6 +944,15 @@ impl Vault {
             self.store
                 .read(|db| db.requests_by_status("awaiting_endorsement"))?,
         );
+        if role == Role::Clerk {
+            // The clerk follows their own requests to the end: decided ones too.
+            let decided = self.store.read(|db| db.requests_by(&actor.id))?;
+            rows.extend(
+                decided
+                    .into_iter()
+                    .filter(|r| r.status != "pending" && r.status != "awaiting_endorsement"),
+            );
+        }
         let mut out = Vec::new();
         for r in rows {
             let visible = match role {
@@ -1132,8 +1176,17 @@ impl Vault {
         self.request_info(&r, Some((&actor.id, &own)))
     }
 
-    fn assignment_info(&self, a: &AssignmentRow, now: i64) -> Result<AssignmentInfo> {
+    pub(crate) fn assignment_info(
+        &mut self,
+        a: &AssignmentRow,
+        now: i64,
+    ) -> Result<AssignmentInfo> {
         let l = self.letter_row(&a.letter_id)?;
+        let handler = self
+            .directory()?
+            .user(&a.handler)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
         Ok(AssignmentInfo {
             id: a.id.clone(),
             kind: a.kind.clone(),
@@ -1141,6 +1194,7 @@ impl Vault {
             receipt_no: l.receipt_no,
             level: l.level,
             unit: a.unit.clone(),
+            handler,
             until: a.until,
             active: a.ended_at.is_none() && a.until > now,
             ended: a.end_reason.clone(),
@@ -1330,6 +1384,7 @@ impl Vault {
             &RequestRecord {
                 reason: reason.into(),
                 decision: None,
+                slip: None,
             },
         )?;
         let req = RequestRow {

@@ -66,6 +66,7 @@ impl Actor {
 
 /// Who is logged in, as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Me {
     pub name: String,
     pub roles: Vec<Role>,
@@ -334,6 +335,7 @@ impl Vault {
                 }
             }
             self.pending.remove(&session.session_id);
+            self.drop_drafts_of(&session.user_id);
             self.ctx = None;
             session.key = None;
         }

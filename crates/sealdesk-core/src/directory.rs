@@ -255,6 +255,8 @@ pub enum DirectoryError {
 
 /// Settings a statement may set.
 pub const SETTING_IDLE_TIMEOUT: &str = "idle_timeout_secs";
+/// The longest access an approval may grant, in days.
+pub const SETTING_MAX_ACCESS_DAYS: &str = "max_access_days";
 
 /// The fold over directory statements: the certified accounts and settings.
 #[derive(Debug, Clone)]

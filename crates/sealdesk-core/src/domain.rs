@@ -12,6 +12,7 @@ use crate::Timestamp;
 /// A role a user holds. The string forms are a stable contract (CLI, JSON,
 /// the UI's translations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Accounts and settings; reads no letter.

@@ -172,6 +172,14 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    pub fn inquiries_of_letter(&self, letter_id: &str) -> Result<Vec<InquiryRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {INQ} FROM inquiries WHERE letter_id = ?1 ORDER BY asked_at, id"
+        ))?;
+        let rows = st.query_map([letter_id], InquiryRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn answer_inquiry(&self, id: &str, answer: &str, by: &str, at: i64) -> Result<()> {
         self.0.execute(
             "UPDATE inquiries SET answer = ?2, answered_by = ?3, answered_at = ?4 WHERE id = ?1",
@@ -207,6 +215,22 @@ impl Db<'_> {
             "SELECT {REQ} FROM requests WHERE status = ?1 ORDER BY requested_at, id"
         ))?;
         let rows = st.query_map([status], RequestRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn requests_of_letter(&self, letter_id: &str) -> Result<Vec<RequestRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {REQ} FROM requests WHERE letter_id = ?1 ORDER BY requested_at, id"
+        ))?;
+        let rows = st.query_map([letter_id], RequestRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn requests_by(&self, user: &str) -> Result<Vec<RequestRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {REQ} FROM requests WHERE requested_by = ?1 ORDER BY requested_at, id"
+        ))?;
+        let rows = st.query_map([user], RequestRow::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -282,6 +306,23 @@ impl Db<'_> {
             "SELECT {ASG} FROM assignments WHERE handler = ?1 ORDER BY starts_at, id"
         ))?;
         let rows = st.query_map([handler], AssignmentRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn assignments_of_letter(&self, letter_id: &str) -> Result<Vec<AssignmentRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {ASG} FROM assignments WHERE letter_id = ?1 ORDER BY starts_at, id"
+        ))?;
+        let rows = st.query_map([letter_id], AssignmentRow::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A unit's assignments not ended (expired ones not swept yet included).
+    pub fn open_assignments_of_unit(&self, unit: &str) -> Result<Vec<AssignmentRow>> {
+        let mut st = self.0.prepare(&format!(
+            "SELECT {ASG} FROM assignments WHERE unit = ?1 AND ended_at IS NULL ORDER BY until, id"
+        ))?;
+        let rows = st.query_map([unit], AssignmentRow::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -150,6 +150,14 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    pub fn set_user_roles(&self, id: &str, roles: &str, unit: Option<&str>) -> Result<()> {
+        self.0.execute(
+            "UPDATE users SET roles = ?2, unit = ?3 WHERE id = ?1",
+            params![id, roles, unit],
+        )?;
+        Ok(())
+    }
+
     pub fn set_user_disabled(&self, id: &str, disabled: bool) -> Result<()> {
         self.0.execute(
             "UPDATE users SET disabled = ?2 WHERE id = ?1",

@@ -121,6 +121,91 @@ async fn log_in(c: &Client, name: &str, passphrase: &str) {
         .expect("click");
 }
 
+async fn click(c: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = c.find(Locator::Css(css)).await;
+        if let Ok(e) = found {
+            if e.click().await.is_ok() {
+                return;
+            }
+        }
+        if Instant::now() > deadline {
+            panic!("could not click {css}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let e = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    e.clear().await.expect("clear");
+    e.send_keys(text).await.expect("type");
+}
+
+async fn select(c: &Client, css: &str, value: &str) {
+    let e = c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while e.select_by_value(value).await.is_err() {
+        if Instant::now() > deadline {
+            panic!("{css} never offered {value:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The value of the first option of a select whose label contains `text`.
+async fn option_value(c: &Client, css: &str, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(options) = c.find_all(Locator::Css(&format!("{css} option"))).await {
+            for o in options {
+                if o.text().await.unwrap_or_default().contains(text) {
+                    return o.attr("value").await.ok().flatten().unwrap_or_default();
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            panic!("{css} has no option with {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn lock(c: &Client) {
+    click(c, "#lock-button").await;
+    wait_text(c, "#login-submit", "登入").await;
+}
+
+/// Saves a screenshot of the window as `<name>.png` in the test's output
+/// folder (the README shows copies of them).
+async fn shot(c: &Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-shots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+async fn page_text(c: &Client) -> String {
+    c.find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
 /// The vault's idle lock in this test (the least an admin may set).
 const IDLE_SECS: i64 = 60;
 
@@ -146,6 +231,52 @@ async fn whoami_from_page(c: &Client) -> serde_json::Value {
     )
     .await
     .expect("invoke whoami from the page")
+}
+
+/// The `sealdesk` CLI built beside the app (`cargo test --workspace` builds
+/// every binary before any test runs).
+fn cli_binary() -> PathBuf {
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_sealdesk-app"));
+    let cli = app.with_file_name("sealdesk");
+    assert!(
+        cli.is_file(),
+        "{} is missing: build it with `cargo build -p sealdesk-cli` (the README's test command does)",
+        cli.display()
+    );
+    cli
+}
+
+/// Runs the CLI on the test's vault as `user`, on the same desk as the app
+/// (same data directory, so the same ledger witness).
+fn cli(
+    work: &Path,
+    vault: &Path,
+    user: &str,
+    passphrase: &str,
+    args: &[&str],
+) -> std::process::Output {
+    Command::new(cli_binary())
+        .arg("--vault")
+        .arg(vault)
+        .arg("--json")
+        .args(args)
+        .env("SEALDESK_USER", user)
+        .env("SEALDESK_PASSPHRASE", passphrase)
+        .env("XDG_DATA_HOME", work.join("data"))
+        .env("XDG_CONFIG_HOME", work.join("config"))
+        .env_remove("SEALDESK_WITNESS_DIR")
+        .output()
+        .expect("run the sealdesk CLI")
+}
+
+fn cli_json(out: &std::process::Output, what: &str) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{what}: exit {:?}, stderr {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"))
 }
 
 #[test]
@@ -178,6 +309,8 @@ fn real_window_login_wrong_passphrase_and_lock() {
         v.lock(&mut admin);
     }
 
+    let before = logins(work.path(), &vault);
+
     let (_xvfb, display) = start_xvfb();
     let port = free_port();
     let native_port = free_port();
@@ -203,9 +336,10 @@ fn real_window_login_wrong_passphrase_and_lock() {
         .expect("start tauri-driver");
     let _driver = Stopped(driver, "tauri-driver");
 
+    let mut cli_logins_ok = 0;
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        tokio::time::timeout(Duration::from_secs(300), async {
+        tokio::time::timeout(Duration::from_secs(600), async {
             let mut caps = serde_json::Map::new();
             caps.insert("browserName".into(), json!("wry"));
             caps.insert(
@@ -266,21 +400,196 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 "name kept, passphrase cleared"
             );
 
-            // The clerk sees the register: the demo's letters, by receipt number.
+            // ---- The story of one letter, every role in the window. ----
+            let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/samples/sample-01.pdf")
+                .canonicalize()
+                .expect("../shared/samples/sample-01.pdf");
+
+            // The clerk: the register, then registers sample-01.pdf.
             log_in(&c, "clerk", "demo-clerk-pass").await;
             wait_text(&c, "#me-name", "clerk").await;
             wait_text(&c, "#letters-table tr.letter-row", "SD-").await;
-            if let Ok(png) = c.screenshot().await {
-                let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-home.png");
-                let _ = std::fs::write(out, png);
+            shot(&c, "clerk-register").await;
+            click(&c, "#tab-intake").await;
+            c.wait()
+                .at_most(Duration::from_secs(20))
+                .for_element(Locator::Css("#intake-file"))
+                .await
+                .expect("file input")
+                .send_keys(&sample.to_string_lossy())
+                .await
+                .expect("choose the PDF");
+            // The review: the text with its findings; the ID is among them.
+            let found = wait_text(&c, "#review-findings", "C181590831").await;
+            assert!(found.contains("許俊宏"), "the petitioner is found: {found}");
+            shot(&c, "clerk-review").await;
+            type_into(&c, "#meta-subject", "稅務員收受招待檢舉（代號甲）").await;
+            type_into(&c, "#meta-secrecy", "本案結案後解密").await;
+            type_into(&c, "#meta-parties", "廖雅君").await;
+            click(&c, "#register-submit").await;
+            let done = wait_text(&c, "#intake-done", "SD-").await;
+            let receipt = done
+                .split_whitespace()
+                .flat_map(|w| w.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-')))
+                .find(|w| w.starts_with("SD-"))
+                .expect("a receipt number")
+                .to_owned();
+
+            // Routing: the slip names no one; an inquiry and a route.
+            click(&c, "#tab-routing").await;
+            let letter_value = option_value(&c, "#routing-letter", &receipt).await;
+            select(&c, "#routing-letter", &letter_value).await;
+            let slip = wait_text(&c, ".slip", &receipt).await;
+            for secret in ["許俊宏", "C181590831", "0901", "sdhu81"] {
+                assert!(!slip.contains(secret), "the slip shows {secret}: {slip}");
             }
-            c.find(Locator::Css("#lock-button"))
-                .await
-                .expect("lock button")
-                .click()
-                .await
-                .expect("click lock");
-            wait_text(&c, "#login-submit", "登入").await;
+            click(&c, "fieldset input[value='稅務管理科']").await;
+            click(&c, "#inquire-submit").await;
+            wait_text(&c, "#routing-notice", "1").await;
+            select(&c, "#route-unit", "稅務管理科").await;
+            select(&c, "#route-handler", "handler").await;
+            click(&c, "#route-submit").await;
+            wait_text(&c, "#routing-notice", &receipt).await;
+            lock(&c).await;
+
+            // The supervisor: one queue; answers the inquiry, approves the route.
+            log_in(&c, "supervisor", "demo-supervisor-pass").await;
+            wait_text(&c, "#decision-queue", &receipt).await;
+            wait_text(&c, "#decision-queue", "依權責辦理").await;
+            shot(&c, "supervisor-queue").await;
+            click(
+                &c,
+                &format!("li[data-inquiry][data-receipt='{receipt}'] .answer-ours"),
+            )
+            .await;
+            click(
+                &c,
+                &format!("li[data-kind='access'][data-receipt='{receipt}'] .approve-button"),
+            )
+            .await;
+            type_into(&c, "#decide-approve-reason", "同意分辦").await;
+            click(&c, "#decide-approve-submit").await;
+            wait_text(&c, ".success", &receipt).await;
+            click(&c, "#tab-unit").await;
+            wait_text(&c, "#unit-table", &receipt).await;
+            lock(&c).await;
+
+            // The handler: affirms, reads the masked copy, asks for the identity.
+            log_in(&c, "handler", "demo-handler-pass").await;
+            wait_text(&c, "#assignments-table", &receipt).await;
+            click(
+                &c,
+                &format!("tr[data-receipt='{receipt}'][data-kind='access'] .open-button"),
+            )
+            .await;
+            click(&c, "#open-submit").await;
+            wait_text(&c, "#affirm-box", "廖雅君").await;
+            click(&c, "#affirm-check").await;
+            click(&c, "#open-submit").await;
+            let text = wait_text(&c, "#reading-text", "檢舉").await;
+            for secret in ["許俊宏", "C181590831", "sdhu81", "0901"] {
+                assert!(!text.contains(secret), "the working copy shows {secret}");
+            }
+            shot(&c, "handler-reading-room").await;
+            click(&c, "#reveal-request").await;
+            type_into(&c, "#reveal-reason", "需向檢舉人查證細節").await;
+            click(&c, "#reveal-submit").await;
+            wait_text(&c, ".success", "分文人員").await;
+            lock(&c).await;
+
+            // The clerk endorses the reveal; the supervisor approves it.
+            log_in(&c, "clerk", "demo-clerk-pass").await;
+            click(&c, "#tab-routing").await;
+            click(&c, "tr[data-kind='reveal'] .endorse-button").await;
+            wait_text(&c, "tr[data-kind='reveal']", "待主管核准").await;
+            lock(&c).await;
+            log_in(&c, "supervisor", "demo-supervisor-pass").await;
+            click(
+                &c,
+                &format!("li[data-kind='reveal'][data-receipt='{receipt}'] .approve-button"),
+            )
+            .await;
+            type_into(&c, "#decide-approve-reason", "同意揭露").await;
+            click(&c, "#decide-approve-submit").await;
+            wait_text(&c, ".success", &receipt).await;
+            lock(&c).await;
+
+            // The handler sees the identity.
+            log_in(&c, "handler", "demo-handler-pass").await;
+            click(
+                &c,
+                &format!("tr[data-receipt='{receipt}'][data-kind='access'] .open-button"),
+            )
+            .await;
+            click(&c, "#open-submit").await;
+            wait_text(&c, "#reading-text", "檢舉").await;
+            click(&c, "#reveal-show").await;
+            wait_text(&c, "#identity-panel", "許俊宏").await;
+            lock(&c).await;
+
+            // The auditor: an intact ledger holding each step.
+            log_in(&c, "auditor", "demo-auditor-pass").await;
+            wait_text(&c, "#verdict", "完整").await;
+            let table = wait_text(&c, "#ledger-table", &receipt).await;
+            for step in ["登記", "分文申請", "分文決定", "閱覽", "身分揭露"] {
+                assert!(table.contains(step), "the ledger shows {step}");
+            }
+            shot(&c, "auditor-ledger").await;
+            lock(&c).await;
+
+            // The admin changes a user's roles.
+            log_in(&c, "admin", "demo-admin-pass").await;
+            wait_text(&c, "#users-table", "auditor").await;
+            click(&c, "tr[data-user='handler'] .roles-button").await;
+            click(&c, "#roles-form input[value='clerk']").await;
+            click(&c, "#roles-submit").await;
+            wait_text(&c, "#users-notice", "handler").await;
+            wait_text(&c, "tr[data-user='handler']", "密件分文人員").await;
+            shot(&c, "admin-users").await;
+            assert!(
+                !page_text(&c).await.contains("許俊宏"),
+                "the admin sees no identity"
+            );
+            lock(&c).await;
+
+            // Two writers on one vault at once: while the window logs the
+            // handler in and out, the CLI (another process on the same
+            // desk) logs the clerk in. Each login appends to the ledger.
+            // Every run must succeed, or end in a clear `busy` after the
+            // store's bounded retry; the ledger must stay one chain.
+            let cli_runs = {
+                let (work, vault) = (work.path().to_path_buf(), vault.clone());
+                std::thread::spawn(move || {
+                    (0..6)
+                        .map(|_| cli(&work, &vault, "clerk", "demo-clerk-pass", &["whoami"]))
+                        .collect::<Vec<_>>()
+                })
+            };
+            for _ in 0..3 {
+                log_in(&c, "handler", "demo-handler-pass").await;
+                wait_text(&c, "#me-name", "handler").await;
+                c.find(Locator::Css("#lock-button"))
+                    .await
+                    .expect("lock button")
+                    .click()
+                    .await
+                    .expect("click lock");
+                wait_text(&c, "#login-submit", "登入").await;
+            }
+            let cli_runs = cli_runs.join().expect("CLI thread");
+            for out in &cli_runs {
+                if !out.status.success() {
+                    let err: serde_json::Value =
+                        serde_json::from_slice(&out.stderr).expect("a JSON error");
+                    assert_eq!(
+                        err["error"]["kind"], "busy",
+                        "the CLI's only allowed failure: {err}"
+                    );
+                }
+            }
+            cli_logins_ok = cli_runs.iter().filter(|o| o.status.success()).count();
+            assert!(cli_logins_ok > 0, "the CLI got in at least once");
 
             // English switch.
             c.find(Locator::Css("#lang-toggle"))
@@ -320,6 +629,56 @@ fn real_window_login_wrong_passphrase_and_lock() {
             c.close().await.expect("close session");
         })
         .await
-        .expect("e2e finished within 300 s");
+        .expect("e2e finished within 600 s");
     });
+
+    // After both writers: one intact chain holding every login each made.
+    let verdict = cli_json(
+        &cli(
+            work.path(),
+            &vault,
+            "auditor",
+            "demo-auditor-pass",
+            &["ledger", "verify"],
+        ),
+        "ledger verify",
+    );
+    assert_eq!(
+        verdict["intact"], true,
+        "one chain after two writers: {verdict}"
+    );
+    let after = logins(work.path(), &vault);
+    // The window: the handler once before, twice in the story, three times
+    // beside the CLI, once for the idle lock; the clerk twice in the story.
+    // The CLI: each run that succeeded.
+    assert_eq!(after.0, before.0 + 7, "the handler's logins (window)");
+    assert_eq!(
+        after.1,
+        before.1 + 2 + cli_logins_ok,
+        "the clerk's logins (window and CLI)"
+    );
+}
+
+/// Allowed logins of the handler and of the clerk in the ledger, as the
+/// auditor reads it through the CLI.
+fn logins(work: &Path, vault: &Path) -> (usize, usize) {
+    let entries = cli_json(
+        &cli(
+            work,
+            vault,
+            "auditor",
+            "demo-auditor-pass",
+            &["ledger", "entries"],
+        ),
+        "ledger entries",
+    );
+    let count = |user: &str| {
+        entries["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter(|e| e["action"] == "login" && e["outcome"] == "allowed" && e["user"] == user)
+            .count()
+    };
+    (count("handler"), count("clerk"))
 }

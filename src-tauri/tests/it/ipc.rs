@@ -68,7 +68,7 @@ fn login_whoami_lock_round_trip() {
     let me = invoke(
         &app,
         "login",
-        json!({"name": "handler", "passphrase": "demo-handler-pass"}),
+        json!({"args": {"name": "handler", "passphrase": "demo-handler-pass"}}),
     )
     .expect("login");
     assert_eq!(me["name"], "handler");
@@ -90,7 +90,7 @@ fn errors_carry_a_stable_kind() {
     let err = invoke(
         &app,
         "login",
-        json!({"name": "handler", "passphrase": "wrong"}),
+        json!({"args": {"name": "handler", "passphrase": "wrong"}}),
     )
     .expect_err("wrong");
     assert_eq!(
@@ -100,7 +100,7 @@ fn errors_carry_a_stable_kind() {
     let err = invoke(
         &app,
         "login",
-        json!({"name": "nobody", "passphrase": "wrong"}),
+        json!({"args": {"name": "nobody", "passphrase": "wrong"}}),
     )
     .expect_err("unknown user");
     assert_eq!(err["kind"], "bad_credentials");
@@ -114,13 +114,13 @@ fn a_failed_login_ends_the_previous_session() {
     invoke(
         &app,
         "login",
-        json!({"name": "clerk", "passphrase": "demo-clerk-pass"}),
+        json!({"args": {"name": "clerk", "passphrase": "demo-clerk-pass"}}),
     )
     .expect("login");
     invoke(
         &app,
         "login",
-        json!({"name": "handler", "passphrase": "bad"}),
+        json!({"args": {"name": "handler", "passphrase": "bad"}}),
     )
     .expect_err("wrong");
     // Someone else typing at this desk must not inherit the clerk's session.
@@ -189,7 +189,7 @@ fn a_remote_page_cannot_call_any_command() {
         &app,
         "https://evil.example",
         "login",
-        json!({"name": "handler", "passphrase": "demo-handler-pass"}),
+        json!({"args": {"name": "handler", "passphrase": "demo-handler-pass"}}),
     )
     .expect_err("remote origin refused");
     assert!(
@@ -212,7 +212,12 @@ fn missing_vault_is_a_clear_error() {
         window,
         _dir: dir,
     };
-    let err = invoke(&a, "login", json!({"name": "x", "passphrase": "y"})).expect_err("no vault");
+    let err = invoke(
+        &a,
+        "login",
+        json!({"args": {"name": "x", "passphrase": "y"}}),
+    )
+    .expect_err("no vault");
     assert_eq!(err["kind"], "no_vault");
 }
 
@@ -225,7 +230,7 @@ fn letters_lists_what_the_role_may_see() {
     invoke(
         &app,
         "login",
-        json!({"name": "clerk", "passphrase": "demo-clerk-pass"}),
+        json!({"args": {"name": "clerk", "passphrase": "demo-clerk-pass"}}),
     )
     .expect("clerk login");
     let letters = invoke(&app, "letters", json!({})).expect("clerk letters");
@@ -249,7 +254,7 @@ fn letters_lists_what_the_role_may_see() {
     invoke(
         &app,
         "login",
-        json!({"name": "auditor", "passphrase": "demo-auditor-pass"}),
+        json!({"args": {"name": "auditor", "passphrase": "demo-auditor-pass"}}),
     )
     .expect("auditor login");
     let err = invoke(&app, "letters", json!({})).expect_err("auditor");
@@ -260,7 +265,7 @@ fn letters_lists_what_the_role_may_see() {
     invoke(
         &app,
         "login",
-        json!({"name": "handler", "passphrase": "demo-handler-pass"}),
+        json!({"args": {"name": "handler", "passphrase": "demo-handler-pass"}}),
     )
     .expect("handler login");
     let letters = invoke(&app, "letters", json!({})).expect("handler letters");
@@ -307,7 +312,7 @@ fn t8_the_app_locks_an_idle_session_in_rust() {
     let me = invoke(
         &app,
         "login",
-        json!({"name": "clerk", "passphrase": "demo-clerk-pass"}),
+        json!({"args": {"name": "clerk", "passphrase": "demo-clerk-pass"}}),
     )
     .expect("login");
     let idle = me["idle_timeout_secs"].as_i64().expect("idle timeout");
@@ -319,4 +324,236 @@ fn t8_the_app_locks_an_idle_session_in_rust() {
     // And it stays locked: nothing but a new login opens it again.
     let err = invoke(&app, "letters", json!({})).expect_err("still locked");
     assert_eq!(err["kind"], "locked", "{err}");
+}
+
+fn log_in(app: &App, name: &str) {
+    invoke(
+        app,
+        "login",
+        json!({"args": {"name": name, "passphrase": format!("demo-{name}-pass")}}),
+    )
+    .unwrap_or_else(|e| panic!("{name} logs in: {e}"));
+}
+
+/// Every role's day through the commands the screens use, with the real
+/// vault, crypto and ledger (no window): register from a reviewed draft,
+/// route, approve, open with affirmation, copy, change roles and settings,
+/// and find it all in the ledger.
+#[test]
+fn every_role_s_day_through_the_screens_commands() {
+    let app = app();
+    log_in(&app, "clerk");
+    let letter =
+        "陳情人：林志明\n聯絡電話：0912-345-678\n主旨：檢舉某工程公司偷工減料，請派員查處。\n";
+    let draft = invoke(&app, "draft_text", json!({"args": {"text": letter}})).expect("draft");
+    let findings = draft["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().any(|f| f["kind"] == "phone"),
+        "the phone is found: {draft}"
+    );
+    // Offsets are UTF-16 code units: the phone's span cuts out its digits.
+    let phone = findings
+        .iter()
+        .find(|f| f["kind"] == "phone")
+        .expect("phone");
+    let utf16: Vec<u16> = letter.encode_utf16().collect();
+    let (s, e) = (
+        phone["start"].as_u64().expect("start") as usize,
+        phone["end"].as_u64().expect("end") as usize,
+    );
+    assert_eq!(String::from_utf16_lossy(&utf16[s..e]), "0912-345-678");
+    assert_eq!(draft["duplicate_of"], Value::Null);
+    let registered = invoke(
+        &app,
+        "register_draft",
+        json!({"args": {
+            "draft_id": draft["draft_id"], "category": "whistleblower", "level": "密",
+            "secrecy": {"condition": "結案後解密"}, "subject": "工程檢舉（代號甲）",
+            "sender_agency": null, "sender": "林志明", "sender_doc_no": null,
+            "received_at": null, "deadline": "2099-12-31", "parties": ["某工程公司"],
+            "drop": [], "add": [["organization", "某工程公司"]]
+        }}),
+    )
+    .expect("registered");
+    let letter_id = registered["letter_id"].as_str().expect("id").to_owned();
+    // The same text again is flagged as a duplicate.
+    let again = invoke(&app, "draft_text", json!({"args": {"text": letter}})).expect("draft");
+    assert_eq!(again["duplicate_of"], registered["receipt_no"]);
+    invoke(
+        &app,
+        "discard_draft",
+        json!({"args": {"draft_id": again["draft_id"]}}),
+    )
+    .expect("discard");
+
+    let line = invoke(&app, "letters", json!({}))
+        .expect("letters")
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|l| l["id"] == letter_id.as_str())
+        .cloned()
+        .expect("the new line");
+    assert_eq!(line["register"]["subject"], "工程檢舉（代號甲）");
+    assert_eq!(line["register"]["deadline"], "2099-12-31");
+    assert_eq!(line["routing"]["status"], "new");
+
+    let dir = invoke(&app, "directory", json!({})).expect("directory");
+    let unit = dir["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .find(|u| {
+            u["handlers"]
+                .as_array()
+                .is_some_and(|h| h.contains(&json!("handler")))
+        })
+        .expect("the handler's unit")["unit"]
+        .as_str()
+        .expect("unit")
+        .to_owned();
+    let slip = invoke(&app, "routing_slip", json!({"args": {"letter": letter_id}})).expect("slip");
+    let slip_text = slip.to_string();
+    for secret in ["林志明", "0912", "某工程公司"] {
+        assert!(
+            !slip_text.contains(secret),
+            "the slip leaks {secret}: {slip_text}"
+        );
+    }
+    let req = invoke(
+        &app,
+        "route",
+        json!({"args": {"letter": letter_id, "unit": unit, "handler": "handler", "until": null, "reason": "請貴科查處"}}),
+    )
+    .expect("route");
+    assert_eq!(req["status"], "pending");
+    invoke(&app, "lock", json!({})).expect("lock");
+
+    log_in(&app, "supervisor");
+    let queue = invoke(&app, "requests", json!({})).expect("queue");
+    let mine = queue
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|r| r["id"] == req["id"])
+        .cloned()
+        .expect("the request waits for the supervisor");
+    assert_eq!(mine["reason"], "請貴科查處");
+    assert_eq!(mine["slip"]["subject"], "工程檢舉（代號甲）");
+    assert!(!mine.to_string().contains("林志明"));
+    invoke(
+        &app,
+        "approve",
+        json!({"args": {"request": req["id"], "reason": "同意"}}),
+    )
+    .expect("approve");
+    let unit_list = invoke(&app, "unit_assignments", json!({})).expect("unit assignments");
+    let held = unit_list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|a| a["letter_id"] == letter_id.as_str())
+        .cloned()
+        .expect("the unit's new assignment");
+    assert_eq!(held["handler"], "handler");
+    invoke(&app, "lock", json!({})).expect("lock");
+
+    log_in(&app, "handler");
+    let open = |affirm: bool| {
+        invoke(
+            &app,
+            "open_letter",
+            json!({"args": {"letter": letter_id, "reason": "辦理", "affirm_no_conflict": affirm}}),
+        )
+    };
+    assert_eq!(
+        open(false).expect_err("affirm first")["kind"],
+        "affirmation_required"
+    );
+    let content = open(true).expect("opened");
+    let text = content["text"].as_str().expect("text");
+    assert!(
+        !text.contains("0912") && !text.contains("林志明"),
+        "masked: {text}"
+    );
+    invoke(
+        &app,
+        "copy_recorded",
+        json!({"args": {"letter": letter_id, "chars": 12}}),
+    )
+    .expect("copy");
+    // Another letter's copy is refused: the handler is not assigned it.
+    let other = invoke(
+        &app,
+        "copy_recorded",
+        json!({"args": {"letter": "no-such-letter", "chars": 1}}),
+    )
+    .expect_err("not assigned");
+    assert!(["not_found", "denied"].contains(&other["kind"].as_str().unwrap_or_default()));
+    // The handler may not use the clerk's or admin's commands.
+    for (cmd, body) in [
+        ("directory", json!({})),
+        ("users", json!({})),
+        ("unit_assignments", json!({})),
+        ("routing_slip", json!({"args": {"letter": letter_id}})),
+        ("draft_text", json!({"args": {"text": "x"}})),
+    ] {
+        assert_eq!(
+            invoke(&app, cmd, body).expect_err(cmd)["kind"],
+            "denied",
+            "{cmd}"
+        );
+    }
+    invoke(&app, "lock", json!({})).expect("lock");
+
+    log_in(&app, "admin");
+    let changed = invoke(
+        &app,
+        "set_user_roles",
+        json!({"args": {"name": "handler", "roles": ["handler", "clerk"], "unit": unit}}),
+    )
+    .expect("roles changed");
+    assert_eq!(changed["roles"], json!(["clerk", "handler"]));
+    let settings = invoke(
+        &app,
+        "set_settings",
+        json!({"args": {"idle_timeout_secs": 900, "max_access_days": 30}}),
+    )
+    .expect("settings");
+    assert_eq!(
+        settings,
+        json!({"idle_timeout_secs": 900, "max_access_days": 30})
+    );
+    assert_eq!(
+        invoke(
+            &app,
+            "set_settings",
+            json!({"args": {"idle_timeout_secs": 900, "max_access_days": 400}})
+        )
+        .expect_err("over the hard limit")["kind"],
+        "bad_input"
+    );
+    invoke(&app, "lock", json!({})).expect("lock");
+
+    log_in(&app, "auditor");
+    let entries = invoke(&app, "ledger_entries", json!({})).expect("entries");
+    let actions: Vec<&str> = entries
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|e| e["letter_id"] == letter_id.as_str() || e["action"] == "user_admin")
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for want in [
+        "register",
+        "route_request",
+        "route_decision",
+        "view",
+        "copy",
+        "user_admin",
+    ] {
+        assert!(actions.contains(&want), "{want} in {actions:?}");
+    }
+    let verdict = invoke(&app, "ledger_verify", json!({})).expect("verify");
+    assert_eq!(verdict["intact"], true, "{verdict}");
 }

@@ -2,5 +2,6 @@
 //! (`ipc`), and the real app in a real WebKit window under Xvfb driven
 //! through WebDriver (`e2e`).
 
+mod bindings;
 mod e2e;
 mod ipc;

@@ -114,6 +114,7 @@ pub fn header(sealed: &[u8]) -> Option<Header> {
 /// One event. Field order is the canonical JSON and part of the stored
 /// format (the commitment covers these exact bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryBody {
     pub seq: u64,
     /// UTC milliseconds.

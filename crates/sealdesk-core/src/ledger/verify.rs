@@ -15,6 +15,7 @@ use crate::directory::{hex32, Directory, Genesis};
 
 /// What damage the verifier found. The string forms are a CLI contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Damage {
     Edited,
@@ -30,6 +31,7 @@ pub enum Damage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "LedgerDamage"))]
 pub struct Finding {
     pub kind: Damage,
     /// The first bad sequence number.
@@ -39,6 +41,7 @@ pub struct Finding {
 
 /// Entries of one session that no attestation covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Unattested {
     /// The account the entries claim (its name when certified, else its id).
     pub user: String,
@@ -49,10 +52,12 @@ pub struct Unattested {
 
 /// The verifier's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerifyReport {
     pub intact: bool,
     pub entries: u64,
     #[serde(with = "hex32")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub head_hash: [u8; 32],
     /// Attestations whose signature was checked, plus a kept checkpoint.
     pub checkpoints_verified: u64,

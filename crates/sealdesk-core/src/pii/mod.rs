@@ -53,6 +53,7 @@ use text::Text;
 /// A kind of personal data. The string forms are a stable contract (JSON,
 /// the UI's translations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PiiKind {
     /// 身分證統一編號 or 統一證號 (resident certificate number).
@@ -104,6 +105,7 @@ impl fmt::Display for PiiKind {
 /// Its `Debug` form shows the value: a finding is personal data itself, to
 /// be kept wherever the letter is kept and never logged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     pub kind: PiiKind,
     /// The normalized value: IDs in uppercase, phones as digits with the

@@ -150,6 +150,15 @@ fn t7_empty_payloads_round_trip_and_every_cut_is_an_error() {
         let _ = crypto::sealed_user_key_params(&key[..n]);
     }
     assert!(crypto::sealed_user_key_params(&key[..10]).is_err());
+    // The parameters live in the header (version, three u32, 16-byte salt,
+    // 12-byte nonce = 41 bytes): readable from the header alone, refused
+    // one byte short of it.
+    const HEADER: usize = 1 + 12 + 16 + 12;
+    assert_eq!(
+        crypto::sealed_user_key_params(&key[..HEADER]),
+        Ok(KdfParams::FLOOR)
+    );
+    assert!(crypto::sealed_user_key_params(&key[..HEADER - 1]).is_err());
 }
 
 #[test]

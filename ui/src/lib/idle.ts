@@ -5,18 +5,36 @@
 
 const MAX_DELAY_MS = 2_147_483_647; // setTimeout's upper limit
 
+export type TimerHandle = ReturnType<typeof setTimeout> | number;
+
+export interface IdleOptions {
+  timeoutMs: number;
+  onIdle: () => void;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => TimerHandle;
+  clearTimer?: (handle: TimerHandle) => void;
+}
+
+export interface IdleTimer {
+  start(): void;
+  poke(): void;
+  checkNow(): void;
+  stop(): void;
+  readonly running: boolean;
+}
+
 export function createIdleTimer({
   timeoutMs,
   onIdle,
   now = () => Date.now(),
   setTimer = (fn, ms) => setTimeout(fn, ms),
-  clearTimer = (handle) => clearTimeout(handle),
-}) {
+  clearTimer = (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}: IdleOptions): IdleTimer {
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new RangeError("timeoutMs must be a positive number");
   }
   let last = 0;
-  let handle = null;
+  let handle: TimerHandle | null = null;
   let running = false;
 
   function disarm() {
@@ -24,7 +42,7 @@ export function createIdleTimer({
     handle = null;
   }
 
-  function arm(delay) {
+  function arm(delay: number) {
     disarm();
     handle = setTimer(check, Math.min(Math.max(0, delay), MAX_DELAY_MS));
   }

@@ -1,24 +1,24 @@
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
-import { createIdleTimer } from "../src/idle.js";
+import { createIdleTimer } from "../src/lib/idle";
 
 // A hand-driven clock and timer queue.
 function fakeClock() {
   let time = 0;
   let nextId = 1;
-  const timers = new Map();
+  const timers = new Map<number, { fn: () => void; at: number }>();
   return {
     now: () => time,
-    setTimer: (fn, ms) => {
+    setTimer: (fn: () => void, ms: number) => {
       const id = nextId++;
       timers.set(id, { fn, at: time + ms });
       return id;
     },
-    clearTimer: (id) => timers.delete(id),
-    advance(ms) {
+    clearTimer: (id: unknown) => void timers.delete(id as number),
+    advance(ms: number) {
       const end = time + ms;
       for (;;) {
-        let due = null;
+        let due: [number, { fn: () => void; at: number }] | null = null;
         for (const [id, t] of timers) if (t.at <= end && (due === null || t.at < due[1].at)) due = [id, t];
         if (due === null) break;
         timers.delete(due[0]);
@@ -31,7 +31,7 @@ function fakeClock() {
   };
 }
 
-function make(timeoutMs) {
+function make(timeoutMs: number) {
   const clock = fakeClock();
   let fired = 0;
   const idle = createIdleTimer({ timeoutMs, onIdle: () => fired++, ...clock });

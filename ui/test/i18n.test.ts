@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import {
   DEFAULT_LANG,
@@ -12,7 +12,7 @@ import {
   setLang,
   t,
   translate,
-} from "../src/i18n.js";
+} from "../src/lib/i18n.svelte";
 
 test("default language is zh-TW", () => {
   assert.equal(DEFAULT_LANG, "zh-TW");

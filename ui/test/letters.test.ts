@@ -1,16 +1,18 @@
-import { test } from "node:test";
+import { test } from "vitest";
 import assert from "node:assert/strict";
 import {
   assignmentStatus,
   categoryName,
   formatTaiwanDate,
   formatTaiwanDateTime,
-  mayListAssignments,
-  mayListLetters,
   statusName,
   yesNo,
-} from "../src/letters.js";
-import { setLang } from "../src/i18n.js";
+  formatRocDate,
+  formatRocDateTime,
+  taiwanDayRange,
+  daysLeft,
+} from "../src/lib/format";
+import { setLang } from "../src/lib/i18n.svelte";
 
 test("categories in zh-TW and en", () => {
   const zh = { petition: "陳情", whistleblower: "檢舉", procurement_objection: "採購異議", other: "其他" };
@@ -106,13 +108,26 @@ test("assignment status names", () => {
   assert.equal(statusName("archived", "zh-TW"), "archived");
 });
 
-test("which roles have lists", () => {
-  for (const r of ["clerk", "supervisor", "handler"]) assert.equal(mayListLetters([r]), true, r);
-  for (const r of ["admin", "auditor"]) assert.equal(mayListLetters([r]), false, r);
-  assert.equal(mayListLetters([]), false);
-  assert.equal(mayListLetters(undefined), false);
-  assert.equal(mayListAssignments(["handler"]), true);
-  assert.equal(mayListAssignments(["supervisor", "handler"]), true);
-  assert.equal(mayListAssignments(["clerk"]), false);
-  assert.equal(mayListAssignments(null), false);
+test("ROC dates as people here read them", () => {
+  // 2026-11-27T16:00:00Z is 2026-11-28 in Taipei: 民國115年11月28日.
+  assert.equal(formatRocDate(1795795200000, "zh-TW"), "民國115年11月28日");
+  assert.equal(formatRocDate(1795795199999, "zh-TW"), "民國115年11月27日");
+  assert.equal(formatRocDate(1795795200000, "en"), "2026-11-28");
+  // 民國1年 is 1912; before it, the Gregorian date.
+  assert.equal(formatRocDate(Date.UTC(1912, 0, 1, 0, 0), "zh-TW"), "民國1年1月1日");
+  assert.equal(formatRocDate(Date.UTC(1911, 5, 1), "zh-TW"), "1911-06-01");
+  assert.equal(formatRocDate("soon", "zh-TW"), "");
+  assert.equal(formatRocDateTime(1795741200000, "zh-TW"), "民國115年11月27日 09:00");
+});
+
+test("a Taiwan day is a UTC range starting at 16:00 the day before", () => {
+  assert.deepEqual(taiwanDayRange("2026-11-28"), [1795795200000, 1795795200000 + 86400000]);
+  assert.equal(taiwanDayRange("28/11/2026"), null);
+});
+
+test("days left round up and go negative when past", () => {
+  const now = 1795795200000;
+  assert.equal(daysLeft(now + 86400000, now), 1);
+  assert.equal(daysLeft(now + 1, now), 1);
+  assert.equal(daysLeft(now - 86400000 * 2, now), -2);
 });

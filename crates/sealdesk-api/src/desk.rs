@@ -1,0 +1,553 @@
+//! What the desktop app's screens need beyond the CLI's verbs: the routing
+//! state of a register line, the routing directory, a slip preview, a
+//! unit's open assignments, drafts the clerk reviews before sealing, and
+//! recorded copies from the reading room.
+//!
+//! Same rules as everywhere in this crate: each method starts with
+//! [`Vault::begin`], checks the role, and records refusals.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sealdesk_core::crypto;
+use sealdesk_core::domain::Role;
+use sealdesk_core::pii::PiiKind;
+use sealdesk_intake::{Extracted, Limits, WorkerCommand};
+use serde::Serialize;
+use zeroize::Zeroize;
+
+use crate::intake::{RegisterMeta, RegisterRecord, Registered, Review, KEY_LETTER};
+use crate::ledger::Action;
+use crate::letters::Secrecy;
+use crate::routing::{AssignmentInfo, RoutingSlip};
+use crate::session::{Actor, Session};
+use crate::{ApiError, Result, Vault};
+
+/// How many drafts one desk keeps open at most (each holds a letter in memory).
+const MAX_DRAFTS: usize = 8;
+
+/// A register line's fields from the sealed register record, for a caller
+/// who holds the letter's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RegisterLine {
+    /// 案由 (may be a code name).
+    pub subject: String,
+    pub sender_agency: Option<String>,
+    pub sender_doc_no: Option<String>,
+    /// 保密期限 or 解密條件.
+    pub secrecy: Secrecy,
+    /// When the letter arrived, UTC milliseconds.
+    pub received_at: i64,
+    /// `pdf`, `image`, `email` or `text`.
+    pub source: String,
+    pub pages: u32,
+    /// 辦理期限 (YYYY-MM-DD).
+    pub deadline: Option<String>,
+}
+
+impl RegisterLine {
+    pub(crate) fn from_record(r: &RegisterRecord) -> Self {
+        Self {
+            subject: r.subject.clone(),
+            sender_agency: r.sender_agency.clone(),
+            sender_doc_no: r.sender_doc_no.clone(),
+            secrecy: r.secrecy.clone(),
+            received_at: r.received_at,
+            source: r.source.clone(),
+            pages: r.pages,
+            deadline: r.deadline.clone(),
+        }
+    }
+}
+
+/// Where a letter is in routing, as the register shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RoutingState {
+    /// `new`, `inquiring`, `requested`, `assigned` or `ended`.
+    pub status: RoutingStatus,
+    /// The handler holding it now (account name), when assigned.
+    pub holder: Option<String>,
+    /// The unit it is with or asked of.
+    pub unit: Option<String>,
+    /// End of the current access, UTC milliseconds.
+    pub until: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingStatus {
+    /// Nothing asked or requested yet.
+    New,
+    /// An inquiry waits for an answer.
+    Inquiring,
+    /// A routing request waits for the supervisor.
+    Requested,
+    /// A handler holds live access.
+    Assigned,
+    /// Access was granted once and has ended.
+    Ended,
+}
+
+/// A unit and the people routing can name in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnitPeople {
+    pub unit: String,
+    pub supervisors: Vec<String>,
+    pub handlers: Vec<String>,
+}
+
+/// The units and their active supervisors and handlers (certified accounts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RoutingDirectory {
+    pub units: Vec<UnitPeople>,
+}
+
+/// One detected item in a draft, with its span in UTF-16 code units (what
+/// the UI's strings count), not bytes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DraftFinding {
+    pub kind: PiiKind,
+    pub value: String,
+    pub start: u32,
+    pub end: u32,
+    pub confidence: f32,
+}
+
+/// A letter read but not yet sealed: for the registering clerk's review.
+/// Held in memory only, by the vault, until registered or discarded.
+#[derive(Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Draft {
+    pub draft_id: String,
+    pub file_name: String,
+    /// `pdf`, `image`, `email` or `text`.
+    pub source: String,
+    pub pages: u32,
+    /// The full text, for the clerk who is registering it.
+    pub text: String,
+    pub findings: Vec<DraftFinding>,
+    pub notices: Vec<String>,
+    pub sha256: String,
+    /// The receipt number of a letter already registered from the same
+    /// bytes, if the clerk holds its key.
+    pub duplicate_of: Option<String>,
+}
+
+impl std::fmt::Debug for Draft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Draft")
+            .field("draft_id", &self.draft_id)
+            .field("pages", &self.pages)
+            .field("text", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the vault keeps of a draft: the bytes and their extraction, wiped
+/// on drop.
+pub(crate) struct DraftEntry {
+    owner: String,
+    original: Vec<u8>,
+    ex: Extracted,
+}
+
+impl Drop for DraftEntry {
+    fn drop(&mut self) {
+        self.original.zeroize();
+        self.ex.text.zeroize();
+    }
+}
+
+/// The open drafts, by id. `Debug` names only how many.
+#[derive(Default)]
+pub(crate) struct Drafts(HashMap<String, DraftEntry>);
+
+impl std::fmt::Debug for Drafts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Drafts({})", self.0.len())
+    }
+}
+
+/// The vault's settings an admin may change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Settings {
+    pub idle_timeout_secs: i64,
+    /// The longest access an approval may grant, in days.
+    pub max_access_days: i64,
+}
+
+/// A byte offset in `text` → UTF-16 code units before it.
+fn utf16_at(text: &str, byte: usize) -> u32 {
+    let byte = byte.min(text.len());
+    let cut = (0..=byte)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    text[..cut].encode_utf16().count() as u32
+}
+
+impl Vault {
+    /// The routing state of a letter, from its requests, inquiries and
+    /// assignments.
+    pub(crate) fn routing_state(&mut self, letter_id: &str, now: i64) -> Result<RoutingState> {
+        let (asg, reqs, inqs) = self.store.read(|db| {
+            Ok((
+                db.assignments_of_letter(letter_id)?,
+                db.requests_of_letter(letter_id)?,
+                db.inquiries_of_letter(letter_id)?,
+            ))
+        })?;
+        let live = asg
+            .iter()
+            .rev()
+            .find(|a| a.kind == "access" && a.ended_at.is_none() && a.until > now);
+        if let Some(a) = live {
+            let holder = self.directory()?.user(&a.handler).map(|u| u.name.clone());
+            return Ok(RoutingState {
+                status: RoutingStatus::Assigned,
+                holder,
+                unit: Some(a.unit.clone()),
+                until: Some(a.until),
+            });
+        }
+        let state = |status, unit: Option<&String>| RoutingState {
+            status,
+            holder: None,
+            unit: unit.cloned(),
+            until: None,
+        };
+        if let Some(r) = reqs
+            .iter()
+            .rev()
+            .find(|r| r.kind == "access" && r.status == "pending")
+        {
+            return Ok(state(RoutingStatus::Requested, Some(&r.unit)));
+        }
+        if let Some(q) = inqs.iter().rev().find(|q| q.answer.is_none()) {
+            return Ok(state(RoutingStatus::Inquiring, Some(&q.unit)));
+        }
+        if let Some(a) = asg.iter().rev().find(|a| a.kind == "access") {
+            return Ok(state(RoutingStatus::Ended, Some(&a.unit)));
+        }
+        Ok(state(RoutingStatus::New, None))
+    }
+
+    /// Clerk: the units and their active supervisors and handlers, from the
+    /// certified directory (never from rows a writer could add).
+    pub fn routing_directory(&mut self, session: &mut Session) -> Result<RoutingDirectory> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::RouteRequest,
+            "reading the routing directory",
+        )?;
+        let mut units: BTreeMap<String, UnitPeople> = BTreeMap::new();
+        for u in self.directory()?.users() {
+            let Some(unit) = u.unit.clone() else { continue };
+            if u.disabled {
+                continue;
+            }
+            let entry = units.entry(unit.clone()).or_insert_with(|| UnitPeople {
+                unit,
+                supervisors: Vec::new(),
+                handlers: Vec::new(),
+            });
+            if u.has_role(Role::Supervisor) {
+                entry.supervisors.push(u.name.clone());
+            }
+            if u.has_role(Role::Handler) {
+                entry.handlers.push(u.name.clone());
+            }
+        }
+        let mut units: Vec<UnitPeople> = units
+            .into_values()
+            .filter(|u| !u.supervisors.is_empty() || !u.handlers.is_empty())
+            .collect();
+        for u in &mut units {
+            u.supervisors.sort();
+            u.handlers.sort();
+        }
+        Ok(RoutingDirectory { units })
+    }
+
+    /// Clerk: the slip a unit would see for a letter, before sending it.
+    /// Reading it is a view of the letter, recorded first.
+    pub fn routing_slip(&mut self, session: &mut Session, letter: &str) -> Result<RoutingSlip> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::View,
+            "previewing a routing slip",
+        )?;
+        let own = self.session_key_owned(session)?;
+        let row = self.letter_row(letter)?;
+        let ev = self
+            .event_for(&actor, Role::Clerk, Action::View, &row)
+            .detail("routing slip preview");
+        let (key_id, dk) = match self.letter_key_for(&actor, &own, &row.id, KEY_LETTER) {
+            Ok(k) => k,
+            Err(e) => return self.deny(ev, e),
+        };
+        let slip = self.build_slip(&row, &key_id, &dk, None)?;
+        self.record(ev)?;
+        Ok(slip)
+    }
+
+    /// Supervisor: the open assignments of their unit (access and reveals),
+    /// to see end dates and revoke.
+    pub fn unit_assignments(&mut self, session: &mut Session) -> Result<Vec<AssignmentInfo>> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Supervisor],
+            Action::View,
+            "listing the unit's assignments",
+        )?;
+        let Some(unit) = actor.unit.clone() else {
+            return Ok(Vec::new());
+        };
+        let now = self.now().unix_millis();
+        let rows = self.store.read(|db| db.open_assignments_of_unit(&unit))?;
+        rows.iter()
+            .filter(|a| a.until > now)
+            .map(|a| self.assignment_info(a, now))
+            .collect()
+    }
+
+    /// Handler: records that they copied `chars` characters of a letter's
+    /// masked working copy. The UI copies only after this succeeds.
+    pub fn record_copy(&mut self, session: &mut Session, letter: &str, chars: u32) -> Result<()> {
+        let actor = self.begin(session, true)?;
+        let role = self.require_role(
+            &actor,
+            &[Role::Handler, Role::Clerk],
+            Action::Copy,
+            "copying from a letter",
+        )?;
+        let row = self.letter_row(letter)?;
+        let mut ev = self.event_for(&actor, role, Action::Copy, &row);
+        ev.detail = Some(format!("{chars} characters of the masked working copy"));
+        let allowed = if row.registered_by == actor.id && actor.roles.contains(Role::Clerk) {
+            true
+        } else {
+            match self.active_assignment(&actor.id, &row.id, "access")? {
+                Some(a) => {
+                    ev.role = Some(Role::Handler);
+                    ev.assignment = Some(a.id);
+                    true
+                }
+                None => false,
+            }
+        };
+        if !allowed {
+            return self.deny(
+                ev,
+                ApiError::Denied("you are not assigned this letter".into()),
+            );
+        }
+        self.record(ev)?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ drafts
+
+    /// Clerk: reads a file in the limited worker and detects personal data,
+    /// without sealing anything yet. The draft stays in memory for
+    /// [`Vault::register_draft`] or [`Vault::discard_draft`].
+    pub fn draft_file(
+        &mut self,
+        session: &mut Session,
+        bytes: &[u8],
+        file_name: &str,
+    ) -> Result<Draft> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "reading a letter to register",
+        )?;
+        let worker = match &self.worker {
+            Some(w) => w.clone(),
+            None => WorkerCommand::current_exe().map_err(ApiError::BadFile)?,
+        };
+        let ex = sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
+            .map_err(ApiError::BadFile)?;
+        self.keep_draft(&actor, session, bytes.to_vec(), ex, file_name)
+    }
+
+    /// Clerk: a typed letter (a paper letter typed in), as a draft.
+    pub fn draft_text(&mut self, session: &mut Session, text: &str) -> Result<Draft> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "reading a letter to register",
+        )?;
+        if text.trim().is_empty() {
+            return Err(ApiError::BadInput("the letter has no text".into()));
+        }
+        let ex =
+            sealdesk_intake::extract(text.as_bytes(), "typed.txt").map_err(ApiError::BadFile)?;
+        self.keep_draft(&actor, session, text.as_bytes().to_vec(), ex, "typed.txt")
+    }
+
+    fn keep_draft(
+        &mut self,
+        actor: &Actor,
+        session: &mut Session,
+        original: Vec<u8>,
+        ex: Extracted,
+        file_name: &str,
+    ) -> Result<Draft> {
+        let findings = crate::intake::detect(&ex.text)?;
+        let sha256 = hex::encode(crypto::sha256(&original));
+        let own = self.session_key_owned(session)?;
+        let duplicate_of = self.registered_with_hash(actor, &own, &sha256)?;
+        let owner = actor.id.as_str();
+        let draft_id = self.make_id();
+        let draft = Draft {
+            draft_id: draft_id.clone(),
+            file_name: file_name.to_owned(),
+            source: ex.source.as_str().into(),
+            pages: ex.pages,
+            text: ex.text.clone(),
+            findings: findings
+                .iter()
+                .map(|f| DraftFinding {
+                    kind: f.kind,
+                    value: f.value.clone(),
+                    start: utf16_at(&ex.text, f.start),
+                    end: utf16_at(&ex.text, f.end),
+                    confidence: f.confidence,
+                })
+                .collect(),
+            notices: ex.notices.clone(),
+            sha256,
+            duplicate_of,
+        };
+        // The oldest of this clerk's drafts goes first when too many are open.
+        let mine: Vec<String> = self
+            .drafts
+            .0
+            .iter()
+            .filter(|(_, d)| d.owner == owner)
+            .map(|(id, _)| id.clone())
+            .collect();
+        if mine.len() >= MAX_DRAFTS {
+            for id in mine.iter().take(mine.len() + 1 - MAX_DRAFTS) {
+                self.drafts.0.remove(id);
+            }
+        }
+        self.drafts.0.insert(
+            draft_id,
+            DraftEntry {
+                owner: owner.to_owned(),
+                original,
+                ex,
+            },
+        );
+        Ok(draft)
+    }
+
+    /// The receipt number of a letter the caller holds a key to whose
+    /// original has this SHA-256.
+    fn registered_with_hash(
+        &mut self,
+        actor: &Actor,
+        own: &crypto::UserSecretKey,
+        sha256: &str,
+    ) -> Result<Option<String>> {
+        let letters = self.store.read(|db| db.list_letters())?;
+        for l in letters.iter().rev() {
+            let Ok((key_id, dk)) = self.letter_key_for(actor, own, &l.id, KEY_LETTER) else {
+                continue;
+            };
+            let rec = self.open_register(&key_id, &dk)?;
+            if rec.original_sha256 == sha256 {
+                return Ok(Some(l.receipt_no.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Clerk: seals a reviewed draft as a letter (the review's drops and
+    /// additions applied, as in `register_file`). The draft is gone after.
+    pub fn register_draft(
+        &mut self,
+        session: &mut Session,
+        draft_id: &str,
+        meta: &RegisterMeta,
+        review: &Review,
+    ) -> Result<Registered> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "registering a letter",
+        )?;
+        meta.secrecy.check()?;
+        if meta.subject.trim().is_empty() {
+            return Err(ApiError::BadInput("the subject (案由) is empty".into()));
+        }
+        if let Some(d) = &meta.deadline {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| ApiError::BadInput(format!("deadline {d:?} is not YYYY-MM-DD")))?;
+        }
+        match self.drafts.0.get(draft_id) {
+            Some(d) if d.owner == actor.id => {}
+            _ => return Err(ApiError::NotFound(format!("draft {draft_id}"))),
+        }
+        let Some(mut d) = self.drafts.0.remove(draft_id) else {
+            return Err(ApiError::NotFound(format!("draft {draft_id}")));
+        };
+        let original = std::mem::take(&mut d.original);
+        let ex = std::mem::replace(
+            &mut d.ex,
+            Extracted {
+                source: sealdesk_intake::SourceKind::Text,
+                text: String::new(),
+                pages: 0,
+                has_text_layer: false,
+                extractor: String::new(),
+                email: None,
+                attachments: Vec::new(),
+                working_image: None,
+                notices: Vec::new(),
+            },
+        );
+        let mut original = zeroize::Zeroizing::new(original);
+        let out = self.register_extracted(&actor, &original, ex, meta, review);
+        original.zeroize();
+        out
+    }
+
+    /// Clerk: forgets a draft without registering it.
+    pub fn discard_draft(&mut self, session: &mut Session, draft_id: &str) -> Result<()> {
+        let actor = self.begin(session, true)?;
+        if self
+            .drafts
+            .0
+            .get(draft_id)
+            .is_some_and(|d| d.owner == actor.id)
+        {
+            self.drafts.0.remove(draft_id);
+        }
+        Ok(())
+    }
+
+    /// Drops every draft of a user (at lock and logout).
+    pub(crate) fn drop_drafts_of(&mut self, user_id: &str) {
+        self.drafts.0.retain(|_, d| d.owner != user_id);
+    }
+}

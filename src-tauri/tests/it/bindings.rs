@@ -1,0 +1,286 @@
+//! The UI's TypeScript types are generated from the Rust types that cross
+//! the IPC boundary (ts-rs), into `ui/src/lib/bindings.ts`. This test
+//! regenerates them and fails if the file differs, so renaming a Rust field
+//! breaks the build, not the user. Write them with `scripts/gen-bindings.sh`
+//! (it refuses to run in CI).
+//!
+//! It also checks the one list of commands against the build script's
+//! manifest and the window's capability.
+
+use std::path::PathBuf;
+
+use sealdesk_app::dto::*;
+use sealdesk_app::COMMANDS;
+use ts_rs::{Config, TS};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
+}
+
+/// `export type X = …;` for one type.
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}\n", T::decl(cfg).trim_end())
+}
+
+/// Each command: its name, its `args` type (or null) and its result type.
+fn commands(cfg: &Config) -> Vec<(&'static str, String, String)> {
+    fn n<T: TS>(cfg: &Config) -> String {
+        T::name(cfg)
+    }
+    use sealdesk_api as a;
+    vec![
+        ("login", n::<LoginArgs>(cfg), n::<a::Me>(cfg)),
+        ("whoami", "null".into(), n::<a::Me>(cfg)),
+        ("lock", "null".into(), "null".into()),
+        (
+            "change_passphrase",
+            n::<ChangePassphraseArgs>(cfg),
+            "null".into(),
+        ),
+        ("letters", "null".into(), n::<Vec<a::LetterSummary>>(cfg)),
+        ("draft_file", "null".into(), n::<a::Draft>(cfg)),
+        ("draft_text", n::<DraftTextArgs>(cfg), n::<a::Draft>(cfg)),
+        (
+            "register_draft",
+            n::<RegisterDraftArgs>(cfg),
+            n::<a::Registered>(cfg),
+        ),
+        ("discard_draft", n::<DraftArgs>(cfg), "null".into()),
+        ("directory", "null".into(), n::<a::RoutingDirectory>(cfg)),
+        (
+            "routing_slip",
+            n::<LetterArgs>(cfg),
+            n::<a::RoutingSlip>(cfg),
+        ),
+        ("route", n::<RouteArgs>(cfg), n::<a::RequestInfo>(cfg)),
+        (
+            "inquire",
+            n::<InquireArgs>(cfg),
+            n::<Vec<a::InquiryInfo>>(cfg),
+        ),
+        ("inquiries", "null".into(), n::<Vec<a::InquiryInfo>>(cfg)),
+        (
+            "answer_inquiry",
+            n::<AnswerArgs>(cfg),
+            n::<a::InquiryInfo>(cfg),
+        ),
+        ("requests", "null".into(), n::<Vec<a::RequestInfo>>(cfg)),
+        ("approve", n::<DecideArgs>(cfg), n::<a::AssignmentInfo>(cfg)),
+        ("deny", n::<DecideArgs>(cfg), n::<a::RequestInfo>(cfg)),
+        (
+            "unit_assignments",
+            "null".into(),
+            n::<Vec<a::AssignmentInfo>>(cfg),
+        ),
+        (
+            "revoke",
+            n::<EndAssignmentArgs>(cfg),
+            n::<a::AssignmentInfo>(cfg),
+        ),
+        (
+            "assignments",
+            "null".into(),
+            n::<Vec<a::AssignmentInfo>>(cfg),
+        ),
+        (
+            "decline",
+            n::<EndAssignmentArgs>(cfg),
+            n::<a::AssignmentInfo>(cfg),
+        ),
+        (
+            "open_letter",
+            n::<OpenArgs>(cfg),
+            n::<a::LetterContent>(cfg),
+        ),
+        (
+            "reveal_request",
+            n::<RevealRequestArgs>(cfg),
+            n::<a::RequestInfo>(cfg),
+        ),
+        (
+            "reveal_endorse",
+            n::<EndorseArgs>(cfg),
+            n::<a::RequestInfo>(cfg),
+        ),
+        (
+            "reveal_show",
+            n::<LetterArgs>(cfg),
+            n::<a::IdentityView>(cfg),
+        ),
+        ("copy_recorded", n::<CopyArgs>(cfg), "null".into()),
+        ("ledger_verify", "null".into(), n::<a::LedgerReport>(cfg)),
+        (
+            "ledger_entries",
+            "null".into(),
+            n::<Vec<a::LedgerEntry>>(cfg),
+        ),
+        (
+            "ledger_export",
+            n::<ExportArgs>(cfg),
+            n::<LedgerExportResult>(cfg),
+        ),
+        ("users", "null".into(), n::<Vec<a::UserInfo>>(cfg)),
+        ("add_user", n::<AddUserArgs>(cfg), n::<a::UserInfo>(cfg)),
+        (
+            "set_user_disabled",
+            n::<SetDisabledArgs>(cfg),
+            n::<a::UserInfo>(cfg),
+        ),
+        ("reset_user", n::<ResetArgs>(cfg), "number".into()),
+        (
+            "set_user_roles",
+            n::<SetRolesArgs>(cfg),
+            n::<a::UserInfo>(cfg),
+        ),
+        ("settings", "null".into(), n::<a::Settings>(cfg)),
+        (
+            "set_settings",
+            n::<SettingsArgs>(cfg),
+            n::<a::Settings>(cfg),
+        ),
+    ]
+}
+
+fn generate() -> String {
+    // JavaScript numbers hold every time and count the back end sends
+    // (milliseconds until the year 287,396), so 64-bit integers are `number`.
+    let cfg = Config::new().with_large_int("number");
+    let cfg = &cfg;
+    use sealdesk_api as a;
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/tests/it/bindings.rs\n\
+         // (scripts/gen-bindings.sh). Do not edit: change the Rust type.\n\n",
+    );
+    for d in [
+        decl::<a::Role>(cfg),
+        decl::<a::PiiKind>(cfg),
+        decl::<a::Category>(cfg),
+        decl::<a::Secrecy>(cfg),
+        decl::<a::Me>(cfg),
+        decl::<a::RegisterLine>(cfg),
+        decl::<a::RoutingStatus>(cfg),
+        decl::<a::RoutingState>(cfg),
+        decl::<a::LetterSummary>(cfg),
+        decl::<a::RoutingSlip>(cfg),
+        decl::<a::InquiryInfo>(cfg),
+        decl::<a::RequestInfo>(cfg),
+        decl::<a::AssignmentInfo>(cfg),
+        decl::<a::LetterContent>(cfg),
+        decl::<a::PiiFinding>(cfg),
+        decl::<a::IdentityView>(cfg),
+        decl::<a::DraftFinding>(cfg),
+        decl::<a::Draft>(cfg),
+        decl::<a::Registered>(cfg),
+        decl::<a::UnitPeople>(cfg),
+        decl::<a::RoutingDirectory>(cfg),
+        decl::<a::UserInfo>(cfg),
+        decl::<a::Settings>(cfg),
+        decl::<sealdesk_core::ledger::EntryBody>(cfg),
+        decl::<a::LedgerEntry>(cfg),
+        decl::<a::Damage>(cfg),
+        decl::<a::Finding>(cfg),
+        decl::<a::Unattested>(cfg),
+        decl::<a::VerifyReport>(cfg),
+        decl::<a::Anchor>(cfg),
+        decl::<a::LedgerReport>(cfg),
+        decl::<LedgerExportResult>(cfg),
+        decl::<ErrorKind>(cfg),
+        decl::<CommandError>(cfg),
+        decl::<LoginArgs>(cfg),
+        decl::<ChangePassphraseArgs>(cfg),
+        decl::<DraftTextArgs>(cfg),
+        decl::<RegisterDraftArgs>(cfg),
+        decl::<DraftArgs>(cfg),
+        decl::<LetterArgs>(cfg),
+        decl::<RouteArgs>(cfg),
+        decl::<InquireArgs>(cfg),
+        decl::<AnswerArgs>(cfg),
+        decl::<DecideArgs>(cfg),
+        decl::<EndAssignmentArgs>(cfg),
+        decl::<OpenArgs>(cfg),
+        decl::<RevealRequestArgs>(cfg),
+        decl::<EndorseArgs>(cfg),
+        decl::<CopyArgs>(cfg),
+        decl::<ExportArgs>(cfg),
+        decl::<AddUserArgs>(cfg),
+        decl::<SetDisabledArgs>(cfg),
+        decl::<ResetArgs>(cfg),
+        decl::<SetRolesArgs>(cfg),
+        decl::<SettingsArgs>(cfg),
+    ] {
+        out.push_str(&d);
+    }
+    out.push_str("\n/** Every command the window may call: its `args` and its result. */\nexport type Commands = {\n");
+    for (name, args, result) in commands(cfg) {
+        out.push_str(&format!(
+            "  {name}: {{ args: {args}; result: {result} }};\n"
+        ));
+    }
+    out.push_str("};\n");
+    out
+}
+
+#[test]
+fn the_generated_bindings_are_current() {
+    let path = repo().join("ui/src/lib/bindings.ts");
+    let fresh = generate();
+    if std::env::var_os("SEALDESK_WRITE_BINDINGS").is_some() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "bindings are written by hand (scripts/gen-bindings.sh), never in CI"
+        );
+        std::fs::write(&path, &fresh).expect("write bindings.ts");
+        return;
+    }
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        kept == fresh,
+        "ui/src/lib/bindings.ts is stale: run scripts/gen-bindings.sh and commit it"
+    );
+}
+
+#[test]
+fn one_list_of_commands_everywhere() {
+    let cfg = Config::new();
+    let typed: Vec<&str> = commands(&cfg).iter().map(|c| c.0).collect();
+    assert_eq!(typed, COMMANDS, "the typed command map");
+    let build = std::fs::read_to_string(repo().join("src-tauri/build.rs")).expect("build.rs");
+    let in_build: Vec<&str> = build
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+        .collect();
+    assert_eq!(in_build, COMMANDS, "build.rs");
+    let cap: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("src-tauri/capabilities/main.json")).expect("cap"),
+    )
+    .expect("capability JSON");
+    let allowed: Vec<String> = cap["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .map(|p| p.as_str().unwrap_or_default().to_owned())
+        .collect();
+    let want: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    assert_eq!(
+        allowed, want,
+        "the window's capability lists exactly the commands"
+    );
+}
+
+#[test]
+fn every_api_error_kind_reaches_the_ui_as_itself() {
+    for kind in sealdesk_api::ApiError::KINDS {
+        let k = ErrorKind::parse(kind);
+        assert_eq!(k.as_str(), kind, "{kind} is in the UI's ErrorKind");
+    }
+    assert_eq!(ErrorKind::parse("no_such_kind"), ErrorKind::Internal);
+    for k in ErrorKind::ALL {
+        assert!(!k.as_str().is_empty());
+    }
+}

@@ -1,0 +1,384 @@
+// Generated from the Rust types by src-tauri/tests/it/bindings.rs
+// (scripts/gen-bindings.sh). Do not edit: change the Rust type.
+
+export type Role = "admin" | "clerk" | "supervisor" | "handler" | "auditor";
+export type PiiKind = "national_id" | "company_tax_id" | "phone" | "email" | "address" | "person" | "organization";
+export type Category = "petition" | "whistleblower" | "procurement_objection" | "other";
+export type Secrecy = { "until": string } | { "condition": string };
+export type Me = { name: string, roles: Array<Role>, unit: string | null, idle_timeout_secs: number, 
+/**
+ * Integrity warnings found at login (see [`Session::warnings`]).
+ */
+warnings: Array<string>, };
+export type RegisterLine = { 
+/**
+ * 案由 (may be a code name).
+ */
+subject: string, sender_agency: string | null, sender_doc_no: string | null, 
+/**
+ * 保密期限 or 解密條件.
+ */
+secrecy: Secrecy, 
+/**
+ * When the letter arrived, UTC milliseconds.
+ */
+received_at: number, 
+/**
+ * `pdf`, `image`, `email` or `text`.
+ */
+source: string, pages: number, 
+/**
+ * 辦理期限 (YYYY-MM-DD).
+ */
+deadline: string | null, };
+export type RoutingStatus = "new" | "inquiring" | "requested" | "assigned" | "ended";
+export type RoutingState = { 
+/**
+ * `new`, `inquiring`, `requested`, `assigned` or `ended`.
+ */
+status: RoutingStatus, 
+/**
+ * The handler holding it now (account name), when assigned.
+ */
+holder: string | null, 
+/**
+ * The unit it is with or asked of.
+ */
+unit: string | null, 
+/**
+ * End of the current access, UTC milliseconds.
+ */
+until: number | null, };
+export type LetterSummary = { id: string, receipt_no: string, 
+/**
+ * 密等
+ */
+level: string, category: string, 
+/**
+ * UTC milliseconds.
+ */
+registered_at: number, 
+/**
+ * Whether the caller holds a key to this letter.
+ */
+can_read: boolean, 
+/**
+ * The register's fields, for a caller who holds the letter's key.
+ */
+register: RegisterLine | null, 
+/**
+ * Where the letter is in routing.
+ */
+routing: RoutingState, };
+export type RoutingSlip = { receipt_no: string, level: string, subject: string, category: string, deadline: string | null, 
+/**
+ * The start of the working copy, with every finding masked; for
+ * procurement letters also every number (no counts, no reserve price).
+ */
+summary: string, };
+export type InquiryInfo = { id: string, receipt_no: string, unit: string, asked_at: number, answer: string | null, slip: RoutingSlip | null, };
+export type RequestInfo = { id: string, kind: string, letter_id: string, receipt_no: string, level: string, unit: string, handler: string, requested_by: string, requested_at: number, until: number, 
+/**
+ * The requester's reason (empty for a caller who may not read it).
+ */
+reason: string, status: string, 
+/**
+ * The routing slip, for a caller who holds the request's key.
+ */
+slip: RoutingSlip | null, };
+export type AssignmentInfo = { id: string, kind: string, letter_id: string, receipt_no: string, level: string, unit: string, 
+/**
+ * The handler's account name.
+ */
+handler: string, until: number, active: boolean, ended: string | null, affirmed: boolean, };
+export type LetterContent = { id: string, receipt_no: string, level: string, subject: string, secrecy: Secrecy, text: string, };
+export type Finding = { kind: PiiKind, 
+/**
+ * The normalized value: IDs in uppercase, phones as digits with the
+ * leading 0, e-mail in lowercase, addresses without spaces.
+ */
+value: string, 
+/**
+ * Byte span in the text searched, always on char boundaries.
+ */
+start: number, end: number, 
+/**
+ * How sure the rule that found it is, from 0 to 1: a checksum or a cue
+ * counts for more than shape alone.
+ */
+confidence: number, };
+export type IdentityView = { receipt_no: string, findings: Array<Finding>, sender: string | null, email_from: string | null, };
+export type DraftFinding = { kind: PiiKind, value: string, start: number, end: number, confidence: number, };
+export type Draft = { draft_id: string, file_name: string, 
+/**
+ * `pdf`, `image`, `email` or `text`.
+ */
+source: string, pages: number, 
+/**
+ * The full text, for the clerk who is registering it.
+ */
+text: string, findings: Array<DraftFinding>, notices: Array<string>, sha256: string, 
+/**
+ * The receipt number of a letter already registered from the same
+ * bytes, if the clerk holds its key.
+ */
+duplicate_of: string | null, };
+export type Registered = { letter_id: string, receipt_no: string, level: string, category: string, registered_at: number, source: string, pages: number, text_chars: number, has_text_layer: boolean, original_sha256: string, 
+/**
+ * For the registering clerk's review only.
+ */
+findings: Array<Finding>, notices: Array<string>, };
+export type UnitPeople = { unit: string, supervisors: Array<string>, handlers: Array<string>, };
+export type RoutingDirectory = { units: Array<UnitPeople>, };
+export type UserInfo = { name: string, roles: Array<Role>, unit: string | null, disabled: boolean, 
+/**
+ * Creation time, UTC milliseconds.
+ */
+created_at: number, 
+/**
+ * Wrong passphrases since the last successful login.
+ */
+failed_logins: number, };
+export type Settings = { idle_timeout_secs: number, 
+/**
+ * The longest access an approval may grant, in days.
+ */
+max_access_days: number, };
+export type EntryBody = { seq: number, 
+/**
+ * UTC milliseconds.
+ */
+at: number, user: string, 
+/**
+ * The role the permission check granted (or the caller's first role
+ * when the check denied).
+ */
+role: string | null, workstation: string, action: string, letter_id: string | null, receipt_no: string | null, 
+/**
+ * 密等 of the letter.
+ */
+level: string | null, 
+/**
+ * The stated reason.
+ */
+reason: string | null, 
+/**
+ * The assignment (or request) id the act is tied to.
+ */
+assignment: string | null, 
+/**
+ * `allowed` or `denied`.
+ */
+outcome: string, 
+/**
+ * Why denied, or what changed.
+ */
+detail: string | null, };
+export type LedgerEntry = { seq: number, 
+/**
+ * UTC milliseconds.
+ */
+at: number, user: string, 
+/**
+ * The role the permission check granted (or the caller's first role
+ * when the check denied).
+ */
+role: string | null, workstation: string, action: string, letter_id: string | null, receipt_no: string | null, 
+/**
+ * 密等 of the letter.
+ */
+level: string | null, 
+/**
+ * The stated reason.
+ */
+reason: string | null, 
+/**
+ * The assignment (or request) id the act is tied to.
+ */
+assignment: string | null, 
+/**
+ * `allowed` or `denied`.
+ */
+outcome: string, 
+/**
+ * Why denied, or what changed.
+ */
+detail: string | null, };
+export type Damage = "edited" | "missing" | "reordered" | "inserted" | "truncated" | "rolled_back" | "bad_signature" | "forged";
+export type LedgerDamage = { kind: Damage, 
+/**
+ * The first bad sequence number.
+ */
+seq: number, detail: string, };
+export type Unattested = { 
+/**
+ * The account the entries claim (its name when certified, else its id).
+ */
+user: string, session: string, first_seq: number, entries: number, };
+export type VerifyReport = { intact: boolean, entries: number, head_hash: string, 
+/**
+ * Attestations whose signature was checked, plus a kept checkpoint.
+ */
+checkpoints_verified: number, 
+/**
+ * Entries after the last attestation.
+ */
+unsigned_tail: number, damage: LedgerDamage | null, 
+/**
+ * Directory statements folded.
+ */
+directory_statements: number, 
+/**
+ * Sessions with entries no attestation covers (a crash leaves one; many
+ * users' look like tampering).
+ */
+unattested: Array<Unattested>, 
+/**
+ * Entries no session wrote (failed logins).
+ */
+anonymous_entries: number, };
+export type Anchor = { seq: number, 
+/**
+ * `kept_checkpoint` or `desk_witness`.
+ */
+source: string, 
+/**
+ * UTC milliseconds of the checkpoint or witness.
+ */
+at: number, 
+/**
+ * Entries after the anchor (attested or not, not anchored).
+ */
+after: number, };
+export type LedgerReport = { 
+/**
+ * The newest head something outside the vault file vouches for.
+ */
+anchor: Anchor | null, 
+/**
+ * The same, said in words.
+ */
+summary: string, intact: boolean, entries: number, head_hash: string, 
+/**
+ * Attestations whose signature was checked, plus a kept checkpoint.
+ */
+checkpoints_verified: number, 
+/**
+ * Entries after the last attestation.
+ */
+unsigned_tail: number, damage: LedgerDamage | null, 
+/**
+ * Directory statements folded.
+ */
+directory_statements: number, 
+/**
+ * Sessions with entries no attestation covers (a crash leaves one; many
+ * users' look like tampering).
+ */
+unattested: Array<Unattested>, 
+/**
+ * Entries no session wrote (failed logins).
+ */
+anonymous_entries: number, };
+export type LedgerExportResult = { dir: string, entries: number, 
+/**
+ * Whether the exported files verify against the export's own signed
+ * checkpoint.
+ */
+verified: boolean, summary: string, };
+export type ErrorKind = "usage" | "no_vault" | "vault_exists" | "bad_credentials" | "throttled" | "user_disabled" | "locked" | "not_logged_in" | "denied" | "separation_of_duties" | "invalid" | "bad_input" | "exists" | "not_found" | "affirmation_required" | "bad_recovery_code" | "bad_file" | "worker_unavailable" | "integrity" | "ledger_unavailable" | "schema_too_new" | "busy" | "vault" | "internal";
+export type CommandError = { kind: ErrorKind, message: string, };
+export type LoginArgs = { name: string, passphrase: string, };
+export type ChangePassphraseArgs = { old: string, new: string, };
+export type DraftTextArgs = { text: string, };
+export type RegisterDraftArgs = { draft_id: string, category: Category, level: string, secrecy: Secrecy, subject: string, sender_agency: string | null, sender: string | null, sender_doc_no: string | null, 
+/**
+ * UTC milliseconds.
+ */
+received_at: number | null, 
+/**
+ * 辦理期限, YYYY-MM-DD.
+ */
+deadline: string | null, parties: Array<string>, 
+/**
+ * Values that are not personal data.
+ */
+drop: Array<string>, 
+/**
+ * Missed ones: kind and value as written.
+ */
+add: Array<[PiiKind, string]>, };
+export type DraftArgs = { draft_id: string, };
+export type LetterArgs = { letter: string, };
+export type RouteArgs = { letter: string, unit: string, handler: string, 
+/**
+ * YYYY-MM-DD, Taiwan time; the default period when absent.
+ */
+until: string | null, reason: string, };
+export type InquireArgs = { letter: string, units: Array<string>, 
+/**
+ * YYYY-MM-DD.
+ */
+deadline: string | null, };
+export type AnswerArgs = { inquiry: string, ours: boolean, };
+export type DecideArgs = { request: string, reason: string, };
+export type EndAssignmentArgs = { assignment: string, reason: string, };
+export type OpenArgs = { letter: string, reason: string, affirm_no_conflict: boolean, };
+export type RevealRequestArgs = { letter: string, reason: string, };
+export type EndorseArgs = { request: string, };
+export type CopyArgs = { letter: string, 
+/**
+ * How many characters were copied.
+ */
+chars: number, };
+export type ExportArgs = { 
+/**
+ * A folder that does not exist yet, or is empty.
+ */
+dir: string, };
+export type AddUserArgs = { name: string, roles: Array<Role>, unit: string | null, passphrase: string, };
+export type SetDisabledArgs = { name: string, disabled: boolean, };
+export type ResetArgs = { name: string, passphrase: string, };
+export type SetRolesArgs = { name: string, roles: Array<Role>, unit: string | null, };
+export type SettingsArgs = { idle_timeout_secs: number, max_access_days: number, };
+
+/** Every command the window may call: its `args` and its result. */
+export type Commands = {
+  login: { args: LoginArgs; result: Me };
+  whoami: { args: null; result: Me };
+  lock: { args: null; result: null };
+  change_passphrase: { args: ChangePassphraseArgs; result: null };
+  letters: { args: null; result: Array<LetterSummary> };
+  draft_file: { args: null; result: Draft };
+  draft_text: { args: DraftTextArgs; result: Draft };
+  register_draft: { args: RegisterDraftArgs; result: Registered };
+  discard_draft: { args: DraftArgs; result: null };
+  directory: { args: null; result: RoutingDirectory };
+  routing_slip: { args: LetterArgs; result: RoutingSlip };
+  route: { args: RouteArgs; result: RequestInfo };
+  inquire: { args: InquireArgs; result: Array<InquiryInfo> };
+  inquiries: { args: null; result: Array<InquiryInfo> };
+  answer_inquiry: { args: AnswerArgs; result: InquiryInfo };
+  requests: { args: null; result: Array<RequestInfo> };
+  approve: { args: DecideArgs; result: AssignmentInfo };
+  deny: { args: DecideArgs; result: RequestInfo };
+  unit_assignments: { args: null; result: Array<AssignmentInfo> };
+  revoke: { args: EndAssignmentArgs; result: AssignmentInfo };
+  assignments: { args: null; result: Array<AssignmentInfo> };
+  decline: { args: EndAssignmentArgs; result: AssignmentInfo };
+  open_letter: { args: OpenArgs; result: LetterContent };
+  reveal_request: { args: RevealRequestArgs; result: RequestInfo };
+  reveal_endorse: { args: EndorseArgs; result: RequestInfo };
+  reveal_show: { args: LetterArgs; result: IdentityView };
+  copy_recorded: { args: CopyArgs; result: null };
+  ledger_verify: { args: null; result: LedgerReport };
+  ledger_entries: { args: null; result: Array<LedgerEntry> };
+  ledger_export: { args: ExportArgs; result: LedgerExportResult };
+  users: { args: null; result: Array<UserInfo> };
+  add_user: { args: AddUserArgs; result: UserInfo };
+  set_user_disabled: { args: SetDisabledArgs; result: UserInfo };
+  reset_user: { args: ResetArgs; result: number };
+  set_user_roles: { args: SetRolesArgs; result: UserInfo };
+  settings: { args: null; result: Settings };
+  set_settings: { args: SettingsArgs; result: Settings };
+};

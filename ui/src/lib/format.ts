@@ -1,0 +1,109 @@
+// Pure helpers for tables: labels and Taiwan-time formatting. No DOM access.
+
+import { getLang, translate, type Lang } from "./i18n.svelte";
+
+/** Taiwan's offset from UTC. Taiwan has no daylight saving time. */
+const TAIWAN_OFFSET_MS = 8 * 3600 * 1000;
+/** 民國 year 1 is 1912. */
+const ROC_OFFSET_YEARS = 1911;
+
+const CATEGORIES = ["petition", "whistleblower", "procurement_objection", "other"];
+const STATUSES = ["active", "expired", "revoked", "declined"];
+
+/** Category code → display name; unknown codes are shown as they are. */
+export function categoryName(code: unknown, lang: Lang = getLang()): string {
+  return typeof code === "string" && CATEGORIES.includes(code)
+    ? translate(lang, `category.${code}`)
+    : String(code ?? "");
+}
+
+/** true → 是 / Yes, false → 否 / No. */
+export function yesNo(value: unknown, lang: Lang = getLang()): string {
+  return translate(lang, value === true ? "common.yes" : "common.no");
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  date: string;
+  time: string;
+}
+
+function taiwanParts(ms: unknown): Parts | null {
+  if (typeof ms !== "number" || !Number.isFinite(ms)) return null;
+  // Shift by the fixed offset and read the UTC fields: the machine's own zone never enters.
+  const d = new Date(ms + TAIWAN_OFFSET_MS);
+  if (Number.isNaN(d.getTime())) return null;
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  return {
+    year,
+    month,
+    day,
+    date: `${String(year).padStart(4, "0")}-${pad(month)}-${pad(day)}`,
+    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`,
+  };
+}
+
+/** UTC milliseconds → "YYYY-MM-DD HH:mm" in Taiwan time (UTC+8); "" if not a time. */
+export function formatTaiwanDateTime(ms: unknown): string {
+  const p = taiwanParts(ms);
+  return p ? `${p.date} ${p.time}` : "";
+}
+
+/** UTC milliseconds → "YYYY-MM-DD" in Taiwan time (UTC+8); "" if not a time. */
+export function formatTaiwanDate(ms: unknown): string {
+  const p = taiwanParts(ms);
+  return p ? p.date : "";
+}
+
+/**
+ * UTC milliseconds → the date as people here read it: 民國115年11月28日 in
+ * zh-TW, 2026-11-28 in English; "" if not a time. Before 民國 1 the
+ * Gregorian date is shown in both.
+ */
+export function formatRocDate(ms: unknown, lang: Lang = getLang()): string {
+  const p = taiwanParts(ms);
+  if (!p) return "";
+  if (lang !== "zh-TW" || p.year <= ROC_OFFSET_YEARS) return p.date;
+  return `民國${p.year - ROC_OFFSET_YEARS}年${p.month}月${p.day}日`;
+}
+
+/** As `formatRocDate`, with the time of day (Taiwan time). */
+export function formatRocDateTime(ms: unknown, lang: Lang = getLang()): string {
+  const p = taiwanParts(ms);
+  return p ? `${formatRocDate(ms, lang)} ${p.time}` : "";
+}
+
+/** A Taiwan calendar day "YYYY-MM-DD" → [start, end) in UTC milliseconds. */
+export function taiwanDayRange(day: string): [number, number] | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return null;
+  const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - TAIWAN_OFFSET_MS;
+  return Number.isFinite(start) ? [start, start + 24 * 3600 * 1000] : null;
+}
+
+/**
+ * An assignment's status code: "active" while it is live, else how it ended
+ * ("expired", "revoked", "declined"). An assignment past its end time that has
+ * not been swept yet has no `ended` and counts as expired.
+ */
+export function assignmentStatus(a: { active?: boolean; ended?: string | null } | null | undefined): string {
+  if (a && a.active === true) return "active";
+  const ended = a && typeof a.ended === "string" ? a.ended : "";
+  return ended === "" ? "expired" : ended;
+}
+
+/** Status code → display name; unknown codes are shown as they are. */
+export function statusName(code: string, lang: Lang = getLang()): string {
+  return STATUSES.includes(code) ? translate(lang, `assignment.status.${code}`) : String(code ?? "");
+}
+
+/** Whole days from `now` until `until` (ms), rounded up; negative when past. */
+export function daysLeft(until: number, now: number): number {
+  return Math.ceil((until - now) / (24 * 3600 * 1000));
+}

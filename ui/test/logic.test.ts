@@ -1,0 +1,156 @@
+// The UI's own logic: the role → screens table, the register's filters,
+// the clerk's review of findings, the auditor's ledger filters.
+import { test } from "vitest";
+import assert from "node:assert/strict";
+import { SCREENS, homeScreen, screensFor } from "../src/lib/roles";
+import { filterLetters, fold, secrecyText, EMPTY_FILTER } from "../src/lib/register";
+import { keptCounts, reviewResult, segments } from "../src/lib/review";
+import { filterEntries, EMPTY_LEDGER_FILTER } from "../src/lib/ledger";
+import type { DraftFinding, LedgerEntry, LetterSummary } from "../src/lib/bindings";
+
+test("each role gets its screens, and everyone the account screen", () => {
+  const ids = (roles: string[]) => screensFor(roles).map((s) => s.id);
+  assert.deepEqual(ids(["clerk"]), ["register", "intake", "routing", "account"]);
+  assert.deepEqual(ids(["supervisor"]), ["register", "decisions", "unit", "account"]);
+  assert.deepEqual(ids(["handler"]), ["assignments", "account"]);
+  assert.deepEqual(ids(["auditor"]), ["ledger", "account"]);
+  assert.deepEqual(ids(["admin"]), ["users", "settings", "account"]);
+  assert.deepEqual(ids([]), ["account"]);
+  // Two roles: the union, in tab order, once each.
+  assert.deepEqual(ids(["handler", "supervisor"]), ["register", "decisions", "unit", "assignments", "account"]);
+  assert.equal(homeScreen(["auditor"]), "ledger");
+  assert.equal(homeScreen(null), "account");
+  // No role reads letters it should not: the auditor and admin get no letter screen.
+  for (const role of ["auditor", "admin"]) {
+    for (const s of screensFor([role])) assert.ok(!["register", "assignments", "intake"].includes(s.id), `${role}: ${s.id}`);
+  }
+  assert.equal(new Set(SCREENS.map((s) => s.id)).size, SCREENS.length);
+});
+
+function letter(over: Partial<LetterSummary> & { subject?: string; sender?: string }): LetterSummary {
+  return {
+    id: over.id ?? "L1",
+    receipt_no: over.receipt_no ?? "SD-115-00001",
+    level: over.level ?? "密",
+    category: over.category ?? "petition",
+    registered_at: 0,
+    can_read: true,
+    register: {
+      subject: over.subject ?? "道路施工噪音陳情",
+      sender_agency: over.sender ?? "臺北市政府",
+      sender_doc_no: null,
+      secrecy: { condition: "結案後解密" },
+      received_at: 0,
+      source: "pdf",
+      pages: 1,
+      deadline: null,
+    },
+    routing: over.routing ?? { status: "new", holder: null, unit: null, until: null },
+  };
+}
+
+test("the register's search folds full-width and case, and every word must match", () => {
+  const ls = [
+    letter({ id: "a", receipt_no: "SD-115-00001", subject: "ＡＢＣ採購案異議" }),
+    letter({ id: "b", receipt_no: "SD-115-00002", subject: "陳情案", sender: "新北市政府" }),
+    letter({
+      id: "c",
+      receipt_no: "SD-115-00003",
+      category: "whistleblower",
+      routing: { status: "assigned", holder: "handler", unit: "稅務管理科", until: 1 },
+    }),
+  ];
+  const ids = (q: Partial<typeof EMPTY_FILTER>) => filterLetters(ls, { ...EMPTY_FILTER, ...q }).map((l) => l.id);
+  assert.deepEqual(ids({}), ["a", "b", "c"]);
+  assert.deepEqual(ids({ query: "abc" }), ["a"]);
+  assert.deepEqual(ids({ query: "00002" }), ["b"]);
+  assert.deepEqual(ids({ query: "新北 陳情" }), ["b"]);
+  assert.deepEqual(ids({ query: "新北 採購" }), []);
+  assert.deepEqual(ids({ query: "稅務" }), ["c"]);
+  assert.deepEqual(ids({ status: "assigned" }), ["c"]);
+  assert.deepEqual(ids({ category: "whistleblower" }), ["c"]);
+  assert.deepEqual(ids({ category: "petition", query: "SD-115" }), ["a", "b"]);
+  assert.equal(fold("Ａ１　b"), "a1b");
+});
+
+test("a line without a register (no key) is found by receipt number only", () => {
+  const sealed = { ...letter({ id: "s" }), can_read: false, register: null };
+  assert.deepEqual(filterLetters([sealed], { ...EMPTY_FILTER, query: "00001" }).length, 1);
+  assert.deepEqual(filterLetters([sealed], { ...EMPTY_FILTER, query: "道路" }).length, 0);
+});
+
+test("secrecy shows the date or the condition", () => {
+  assert.equal(secrecyText({ until: "2030-12-31" }, "保密至", "解密條件："), "保密至 2030-12-31");
+  assert.equal(secrecyText({ condition: "結案後" }, "保密至", "解密條件："), "解密條件： 結案後");
+  assert.equal(secrecyText(null, "a", "b"), "");
+});
+
+const f = (kind: DraftFinding["kind"], value: string, start: number, end: number): DraftFinding => ({
+  kind,
+  value,
+  start,
+  end,
+  confidence: 1,
+});
+
+test("segments cover the text exactly, findings marked, overlaps and bad spans ignored", () => {
+  const text = "陳情人王大明，電話0912345678。";
+  const fs = [f("person", "王大明", 3, 6), f("phone", "0912345678", 9, 19), f("person", "大明", 4, 6), f("email", "x", 40, 45)];
+  const segs = segments(text, fs);
+  assert.equal(segs.map((s) => s.text).join(""), text);
+  assert.deepEqual(
+    segs.filter((s) => s.finding !== null).map((s) => [s.text, s.finding]),
+    [["王大明", 0], ["0912345678", 1]],
+  );
+  assert.deepEqual(segments("", fs), []);
+});
+
+test("the review drops a value only when no kept finding has it, and adds each pair once", () => {
+  const fs = [f("person", "王大明", 0, 3), f("person", "王大明", 10, 13), f("organization", "本公司", 20, 23)];
+  assert.deepEqual(reviewResult(fs, { dropped: new Set([2]), added: [] }), { drop: ["本公司"], add: [] });
+  // One of two occurrences dropped: the value stays masked.
+  assert.deepEqual(reviewResult(fs, { dropped: new Set([0]), added: [] }).drop, []);
+  assert.deepEqual(reviewResult(fs, { dropped: new Set([0, 1]), added: [] }).drop, ["王大明"]);
+  assert.deepEqual(
+    reviewResult(fs, { dropped: new Set(), added: [["person", " 粘小華 "], ["person", "粘小華"], ["phone", "  "]] }).add,
+    [["person", "粘小華"]],
+  );
+  assert.deepEqual([...keptCounts(fs, new Set([2]))], [["person", 2]]);
+});
+
+function entry(over: Partial<LedgerEntry>): LedgerEntry {
+  return {
+    seq: 1,
+    at: 1795795200000,
+    user: "handler",
+    role: "handler",
+    workstation: "w",
+    action: "view",
+    letter_id: "L1",
+    receipt_no: "SD-115-00001",
+    level: "密",
+    reason: "辦理",
+    assignment: null,
+    outcome: "allowed",
+    detail: null,
+    ...over,
+  };
+}
+
+test("ledger filters: user, action, outcome, letter and Taiwan days", () => {
+  const es = [
+    entry({ seq: 1 }),
+    entry({ seq: 2, user: "clerk", action: "register", receipt_no: "SD-115-00002" }),
+    entry({ seq: 3, outcome: "denied", at: 1795795200000 - 1 }), // 23:59:59.999 on the 27th, Taiwan time
+  ];
+  const seqs = (q: Partial<typeof EMPTY_LEDGER_FILTER>) =>
+    filterEntries(es, { ...EMPTY_LEDGER_FILTER, ...q }).map((e) => e.seq);
+  assert.deepEqual(seqs({}), [1, 2, 3]);
+  assert.deepEqual(seqs({ user: "clerk" }), [2]);
+  assert.deepEqual(seqs({ action: "view" }), [1, 3]);
+  assert.deepEqual(seqs({ outcome: "denied" }), [3]);
+  assert.deepEqual(seqs({ letter: "00002" }), [2]);
+  assert.deepEqual(seqs({ from: "2026-11-28" }), [1, 2]);
+  assert.deepEqual(seqs({ to: "2026-11-27" }), [3]);
+  assert.deepEqual(seqs({ from: "2026-11-27", to: "2026-11-27" }), [3]);
+});
