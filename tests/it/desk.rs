@@ -230,11 +230,15 @@ fn t1_a_clerk_who_is_also_a_handler_affirms_like_any_handler() {
     w.vault
         .record_copy(&mut both, &id, 10)
         .expect("copy recorded");
+    let code = sealdesk_core::crypto::RecoveryCode::parse(&w.recovery_code).expect("code");
+    w.vault
+        .recover_grant_ledger(&code, "auditor")
+        .expect("grant the ledger key");
     let mut auditor = w.login("auditor");
     let entries = w.vault.ledger_entries(&mut auditor).expect("entries");
     let copy = entries
         .iter()
-        .find(|e| e.body.action == "copy" && e.body.user == "both")
+        .find(|e| e.body.action == "copy" && e.body.user == "both" && e.body.outcome == "allowed")
         .expect("the copy is in the ledger");
     assert_eq!(copy.body.role.as_deref(), Some("handler"));
     assert!(copy.body.assignment.is_some(), "tied to the assignment");
@@ -408,6 +412,8 @@ fn t1_no_one_decides_a_request_they_made_or_that_names_them() {
     }
     let (id, _) = registered(&mut w, &[]);
     let mut clerk = w.login("clerk");
+    // (The role check refuses both; were it gone, neither holds a grant
+    // layer of the request, so the keys refuse them too.)
     let named = w
         .vault
         .route(&mut clerk, &id, "稅務管理科", "sup_handler", None, "請辦理")

@@ -229,13 +229,17 @@ impl Vault {
         {
             return Ok(state(RoutingStatus::Requested, Some(&r.unit)));
         }
-        if let Some(q) = inqs.iter().rev().find(|q| q.answer.is_none()) {
-            return Ok(state(RoutingStatus::Inquiring, Some(&q.unit)));
+        // Otherwise the newer of an open inquiry and an ended access.
+        let open = inqs.iter().rev().find(|q| q.answer.is_none());
+        let ended = asg.iter().rev().find(|a| a.kind == "access");
+        match (open, ended) {
+            (Some(q), Some(a)) if q.asked_at <= a.ended_at.unwrap_or(a.until) => {
+                Ok(state(RoutingStatus::Ended, Some(&a.unit)))
+            }
+            (Some(q), _) => Ok(state(RoutingStatus::Inquiring, Some(&q.unit))),
+            (None, Some(a)) => Ok(state(RoutingStatus::Ended, Some(&a.unit))),
+            (None, None) => Ok(state(RoutingStatus::New, None)),
         }
-        if let Some(a) = asg.iter().rev().find(|a| a.kind == "access") {
-            return Ok(state(RoutingStatus::Ended, Some(&a.unit)));
-        }
-        Ok(state(RoutingStatus::New, None))
     }
 
     /// Clerk: the units and their active supervisors and handlers, from the
