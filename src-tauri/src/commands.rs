@@ -42,7 +42,7 @@ pub async fn login(state: State<'_, AppState>, args: LoginArgs) -> Result<Me, Co
     }
     if g.vault.is_none() {
         let mut vault = Vault::open(&state.vault_dir, state.clock.clone(), os_seeded_rng())?;
-        vault.set_witness_dir(Some(sealdesk_api::default_witness_dir()));
+        vault.set_witness_dir(Some(state.witness_dir.clone()));
         g.vault = Some(vault);
     }
     let vault = g

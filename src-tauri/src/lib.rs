@@ -18,6 +18,8 @@ pub use dto::CommandError;
 /// and at most one session.
 pub struct AppState {
     vault_dir: PathBuf,
+    /// Where this desk keeps its witness of the ledger.
+    witness_dir: PathBuf,
     /// The wall clock; tests give a manual one to reach the idle lock.
     clock: Arc<dyn Clock>,
     inner: Mutex<Inner>,
@@ -39,12 +41,20 @@ struct Inner {
 
 impl AppState {
     pub fn new(vault_dir: PathBuf) -> Self {
-        Self::with_clock(vault_dir, Arc::new(SystemClock))
+        Self {
+            vault_dir,
+            witness_dir: sealdesk_api::default_witness_dir(),
+            clock: Arc::new(SystemClock),
+            inner: Mutex::new(Inner::default()),
+        }
     }
 
-    /// The app's state with another clock (tests).
+    /// The app's state with another clock (tests), keeping this desk's
+    /// witness beside the vault folder rather than in the user's data
+    /// directory, so that tests never share one.
     pub fn with_clock(vault_dir: PathBuf, clock: Arc<dyn Clock>) -> Self {
         Self {
+            witness_dir: vault_dir.with_file_name("witness"),
             vault_dir,
             clock,
             inner: Mutex::new(Inner::default()),
