@@ -19,6 +19,9 @@ test("each role gets its screens, and everyone the account screen", () => {
   // Two roles: the union, in tab order, once each.
   assert.deepEqual(ids(["handler", "supervisor"]), ["register", "decisions", "unit", "assignments", "account"]);
   assert.equal(homeScreen(["auditor"]), "ledger");
+  // A supervisor starts at what waits for a decision, not at the register.
+  assert.equal(homeScreen(["supervisor"]), "decisions");
+  assert.equal(homeScreen(["handler", "clerk"]), "register");
   assert.equal(homeScreen(null), "account");
   // No role reads letters it should not: the auditor and admin get no letter screen.
   for (const role of ["auditor", "admin"]) {

@@ -928,8 +928,9 @@ impl Vault {
         self.request_info(&req, Some((&actor.id, &own)))
     }
 
-    /// Supervisor: pending requests for their unit. Clerk: reveal requests
-    /// awaiting their endorsement, and their own pending requests.
+    /// Supervisor: pending requests for their unit. Clerk: their own
+    /// requests and the reveals asked on letters they registered, in every
+    /// status (awaiting their endorsement, pending, approved, denied).
     pub fn requests(&mut self, session: &mut Session) -> Result<Vec<RequestInfo>> {
         let actor = self.begin(session, true)?;
         let role = self.require_role(
@@ -939,35 +940,39 @@ impl Vault {
             "listing requests",
         )?;
         let own = self.session_key_owned(session)?;
-        let mut rows = self.store.read(|db| db.requests_by_status("pending"))?;
-        rows.extend(
-            self.store
-                .read(|db| db.requests_by_status("awaiting_endorsement"))?,
-        );
-        if role == Role::Clerk {
-            // The clerk follows their own requests to the end: decided ones too.
-            let decided = self.store.read(|db| db.requests_by(&actor.id))?;
-            rows.extend(
-                decided
-                    .into_iter()
-                    .filter(|r| r.status != "pending" && r.status != "awaiting_endorsement"),
-            );
-        }
-        let mut out = Vec::new();
-        for r in rows {
-            let visible = match role {
-                Role::Supervisor => {
-                    r.status == "pending" && actor.unit.as_deref() == Some(r.unit.as_str())
-                }
-                _ => {
-                    let l = self.letter_row(&r.letter_id)?;
-                    r.requested_by == actor.id
-                        || (r.status == "awaiting_endorsement" && l.registered_by == actor.id)
-                }
-            };
-            if visible {
-                out.push(self.request_info(&r, Some((&actor.id, &own)))?);
+        let rows = match role {
+            // The unit's requests waiting for a decision.
+            Role::Supervisor => {
+                let unit = actor.unit.clone().unwrap_or_default();
+                self.store.read(|db| {
+                    Ok(db
+                        .requests_by_status("pending")?
+                        .into_iter()
+                        .filter(|r| r.unit == unit)
+                        .collect::<Vec<_>>())
+                })?
             }
+            // The clerk follows to the end their own requests and the
+            // reveals asked on letters they registered, whatever the status.
+            _ => self.store.read(|db| {
+                let mut rows = db.requests_by(&actor.id)?;
+                for l in db.list_letters()? {
+                    if l.registered_by != actor.id {
+                        continue;
+                    }
+                    for r in db.requests_of_letter(&l.id)? {
+                        if r.kind == "reveal" && !rows.iter().any(|x| x.id == r.id) {
+                            rows.push(r);
+                        }
+                    }
+                }
+                rows.sort_by(|a, b| (a.requested_at, &a.id).cmp(&(b.requested_at, &b.id)));
+                Ok(rows)
+            })?,
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.request_info(&r, Some((&actor.id, &own)))?);
         }
         Ok(out)
     }

@@ -44,7 +44,17 @@ export function screensFor(roles: readonly string[] | null | undefined): ScreenD
   return SCREENS.filter((s) => s.roles === "everyone" || s.roles.some((r) => mine.includes(r)));
 }
 
-/** The screen a user lands on after login: their first. */
+/** Where each role starts its day: what waits for it. */
+const HOME: ReadonlyArray<[Role, ScreenId]> = [
+  ["clerk", "register"],
+  ["supervisor", "decisions"],
+  ["handler", "assignments"],
+  ["auditor", "ledger"],
+  ["admin", "users"],
+];
+
+/** The screen a user lands on after login (the first role's, in the order above). */
 export function homeScreen(roles: readonly string[] | null | undefined): ScreenId {
-  return screensFor(roles)[0]?.id ?? "account";
+  const mine = Array.isArray(roles) ? roles : [];
+  return HOME.find(([role]) => mine.includes(role))?.[1] ?? "account";
 }

@@ -42,7 +42,7 @@ function startIdle(secs: number) {
   idleSecs = secs;
   idle = createIdleTimer({
     timeoutMs: secs * 1000,
-    onIdle: () => void lockNow({ err: { kind: "locked", message: "" } }),
+    onIdle: () => void lockNow({ key: "login.idleLocked" }),
   });
   idle.start();
 }

@@ -17,6 +17,7 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "login.submit": "登入",
     "login.submitting": "登入中…",
     "login.missing": "請輸入使用者名稱與密碼",
+    "login.idleLocked": "閒置過久，已自動鎖定。請重新登入。",
 
     "home.lock": "鎖定",
     "home.me.heading": "目前使用者",
@@ -366,6 +367,7 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "login.submit": "Log in",
     "login.submitting": "Logging in…",
     "login.missing": "Enter your user name and passphrase",
+    "login.idleLocked": "Session locked after being idle; please log in again.",
 
     "home.lock": "Lock",
     "home.me.heading": "Signed in",
