@@ -131,10 +131,7 @@ async fn click(c: &Client, css: &str) {
             // would be in the way of the click.
             let arg = serde_json::to_value(&e).expect("element");
             let _ = c
-                .execute(
-                    "arguments[0].scrollIntoView({block: 'center'});",
-                    vec![arg],
-                )
+                .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
                 .await;
             if e.click().await.is_ok() {
                 return;
@@ -142,7 +139,10 @@ async fn click(c: &Client, css: &str) {
         }
         if Instant::now() > deadline {
             shot(c, "failure").await;
-            panic!("could not click {css}; the page says: {}", page_text(c).await);
+            panic!(
+                "could not click {css}; the page says: {}",
+                page_text(c).await
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -527,7 +527,12 @@ fn real_window_login_wrong_passphrase_and_lock() {
             log_in(&c, "clerk", "demo-clerk-pass").await;
             click(&c, "#tab-routing").await;
             click(&c, "tr[data-kind='reveal'] .endorse-button").await;
-            wait_text(&c, "tr[data-kind='reveal'][data-status='pending']", "待主管核准").await;
+            wait_text(
+                &c,
+                "tr[data-kind='reveal'][data-status='pending']",
+                "待主管核准",
+            )
+            .await;
             lock(&c).await;
             log_in(&c, "supervisor", "demo-supervisor-pass").await;
             click(
@@ -660,7 +665,10 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 )
                 .await
                 .expect("invoke letters");
-            assert!(letters.get("err").is_some(), "no letters after the idle lock: {letters}");
+            assert!(
+                letters.get("err").is_some(),
+                "no letters after the idle lock: {letters}"
+            );
 
             c.close().await.expect("close session");
         })
