@@ -12,6 +12,9 @@ use ts_rs::TS;
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    /// For `throttled`: how many seconds until the next try is allowed (so
+    /// the UI says it in the user's language, not the back end's).
+    pub retry_after_secs: Option<i64>,
 }
 
 /// Every error kind the UI may receive: the API's stable kinds, and the
@@ -93,9 +96,14 @@ impl ErrorKind {
 
 impl From<ApiError> for CommandError {
     fn from(e: ApiError) -> Self {
+        let retry_after_secs = match &e {
+            ApiError::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         Self {
             kind: ErrorKind::parse(e.kind()),
             message: e.to_string(),
+            retry_after_secs,
         }
     }
 }
@@ -105,6 +113,7 @@ impl CommandError {
         Self {
             kind: ErrorKind::NotLoggedIn,
             message: "not logged in".into(),
+            retry_after_secs: None,
         }
     }
 
@@ -112,6 +121,7 @@ impl CommandError {
         Self {
             kind: ErrorKind::Internal,
             message: message.into(),
+            retry_after_secs: None,
         }
     }
 
@@ -119,6 +129,7 @@ impl CommandError {
         Self {
             kind: ErrorKind::BadInput,
             message: message.into(),
+            retry_after_secs: None,
         }
     }
 }

@@ -106,7 +106,7 @@ test("the supervisor's queue shows the requester's reason and approves with a re
 test("a refusal shows in plain zh-TW, and the passphrase field is cleared", async () => {
   session.booted = true;
   invoke.mockImplementation(async () => {
-    throw { kind: "throttled", message: "too many wrong passphrases; try again in 30 s" };
+    throw { kind: "throttled", message: "too many wrong passphrases; try again in 30 s", retry_after_secs: 30 };
   });
   component = mount(Login, { target });
   typeInto(target.querySelector("#login-name"), "clerk");
@@ -116,6 +116,6 @@ test("a refusal shows in plain zh-TW, and the passphrase field is cleared", asyn
   assert.deepEqual(invoke.mock.calls[0], ["login", { args: { name: "clerk", passphrase: "wrong" } }]);
   const error = target.querySelector("#login-error");
   assert.equal(error?.hasAttribute("hidden"), false);
-  assert.match(error?.textContent ?? "", /密碼錯誤次數過多/);
+  assert.match(error?.textContent ?? "", /密碼錯誤次數過多.*請於 30 秒後再試/);
   assert.equal((target.querySelector("#login-passphrase") as HTMLInputElement).value, "");
 });

@@ -46,6 +46,13 @@ test("throttled appends the back-end wait in parentheses", () => {
   assert.equal(errorMessage(err("throttled", ""), "en"), "Too many attempts; please wait and try again");
 });
 
+test("throttled says the wait in the user's language when the back end gives it", () => {
+  const e = { kind: "throttled", message: "too many wrong passphrases; try again in 30 s", retry_after_secs: 30 };
+  assert.equal(errorMessage(e, "zh-TW"), "密碼錯誤次數過多，帳號暫時鎖住，請稍後再試（請於 30 秒後再試）");
+  assert.equal(errorMessage(e, "en"), "Too many attempts; please wait and try again (try again in 30 s)");
+  assert.doesNotMatch(errorMessage(e, "zh-TW"), /[a-z]{3}/, "no English in the zh-TW message");
+});
+
 test("locked and not_logged_in", () => {
   assert.equal(errorMessage(err("locked"), "zh-TW"), "工作階段已鎖定，請重新登入");
   assert.equal(errorMessage(err("locked"), "en"), "Session locked; please log in again");

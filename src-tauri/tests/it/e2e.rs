@@ -5,229 +5,13 @@
 //! installs them); it starts and stops its own X server.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use fantoccini::{Client, Locator};
 
-/// A child process stopped with SIGTERM on drop. SIGKILL would leave
-/// `WebKitWebDriver` holding the output pipe and the test run would hang.
-struct Stopped(Child, &'static str);
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        eprintln!("{} did not stop on SIGTERM; killing", self.1);
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn which(tool: &str) -> PathBuf {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .chain(std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin")))
-            .map(|d| d.join(tool))
-            .find(|p| p.is_file())
-    });
-    found.unwrap_or_else(|| {
-        panic!("{tool} is not installed; run the README's test command, which installs it")
-    })
-}
-
-fn start_xvfb() -> (Stopped, String) {
-    let xvfb = which("Xvfb");
-    // Pick a display number unlikely to clash with another run.
-    for n in 0..20 {
-        let display = 90 + (std::process::id() % 50) + n;
-        if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
-            continue;
-        }
-        let child = Command::new(&xvfb)
-            .arg(format!(":{display}"))
-            .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start Xvfb");
-        let guard = Stopped(child, "Xvfb");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
-                return (guard, format!(":{display}"));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("Xvfb did not start");
-}
-
-async fn wait_text(c: &Client, css: &str, want: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Ok(e) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = e.text().await {
-                if t.contains(want) {
-                    return t;
-                }
-                last = t;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    shot(c, "failure").await;
-    panic!("{css} never showed {want:?}; last text {last:?}");
-}
-
-async fn log_in(c: &Client, name: &str, passphrase: &str) {
-    let field = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#login-name"))
-        .await
-        .expect("login form");
-    field.clear().await.expect("clear");
-    field.send_keys(name).await.expect("type name");
-    let pass = c
-        .find(Locator::Css("#login-passphrase"))
-        .await
-        .expect("passphrase field");
-    pass.clear().await.expect("clear");
-    pass.send_keys(passphrase).await.expect("type passphrase");
-    c.find(Locator::Css("#login-submit"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
-}
-
-async fn click(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let found = c.find(Locator::Css(css)).await;
-        if let Ok(e) = found {
-            // To the middle of the window: at the top, the sticky header
-            // would be in the way of the click.
-            let arg = serde_json::to_value(&e).expect("element");
-            let _ = c
-                .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
-                .await;
-            if e.click().await.is_ok() {
-                return;
-            }
-        }
-        if Instant::now() > deadline {
-            shot(c, "failure").await;
-            panic!(
-                "could not click {css}; the page says: {}",
-                page_text(c).await
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let e = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    e.clear().await.expect("clear");
-    e.send_keys(text).await.expect("type");
-}
-
-async fn select(c: &Client, css: &str, value: &str) {
-    let e = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while e.select_by_value(value).await.is_err() {
-        if Instant::now() > deadline {
-            panic!("{css} never offered {value:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// The value of the first option of a select whose label contains `text`.
-async fn option_value(c: &Client, css: &str, text: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(options) = c.find_all(Locator::Css(&format!("{css} option"))).await {
-            for o in options {
-                if o.text().await.unwrap_or_default().contains(text) {
-                    return o.attr("value").await.ok().flatten().unwrap_or_default();
-                }
-            }
-        }
-        if Instant::now() > deadline {
-            panic!("{css} has no option with {text:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn lock(c: &Client) {
-    click(c, "#lock-button").await;
-    wait_text(c, "#login-submit", "登入").await;
-}
-
-/// Saves a screenshot of the window as `<name>.png` in the test's output
-/// folder (the README shows copies of them).
-async fn shot(c: &Client, name: &str) {
-    // WebKitWebDriver's screenshot waits for the next paint, and a page at
-    // rest may not paint again until something changes (here: up to the
-    // idle lock). A barely visible change just after the request makes one.
-    let _ = c
-        .execute(
-            "setTimeout(() => {
-               document.body.style.opacity = '0.999';
-               setTimeout(() => { document.body.style.opacity = ''; }, 150);
-             }, 50);",
-            vec![],
-        )
-        .await;
-    if let Ok(png) = c.screenshot().await {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-shots");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
-    }
-}
-
-async fn page_text(c: &Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .unwrap_or_default()
-}
+use crate::harness::*;
 
 /// The vault's idle lock in this test (the least an admin may set).
 const IDLE_SECS: i64 = 60;
@@ -335,56 +119,13 @@ fn real_window_login_wrong_passphrase_and_lock() {
     let before = logins(work.path(), &vault);
 
     let (_xvfb, display) = start_xvfb();
-    let port = free_port();
-    let native_port = free_port();
-    let driver = Command::new(which("tauri-driver"))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .env("DISPLAY", &display)
-        .env("SEALDESK_VAULT", &vault)
-        // A fresh WebKit profile: no language or storage left by an earlier run.
-        .env("XDG_DATA_HOME", work.path().join("data"))
-        .env("XDG_CONFIG_HOME", work.path().join("config"))
-        .env("XDG_CACHE_HOME", work.path().join("cache"))
-        // Software rendering: Xvfb has no GPU.
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .env("LIBGL_ALWAYS_SOFTWARE", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start tauri-driver");
-    let _driver = Stopped(driver, "tauri-driver");
+    let (_driver, port) = start_driver(&display, &vault, work.path());
 
     let mut cli_logins_ok = 0;
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         tokio::time::timeout(Duration::from_secs(600), async {
-            let mut caps = serde_json::Map::new();
-            caps.insert("browserName".into(), json!("wry"));
-            caps.insert(
-                "tauri:options".into(),
-                json!({"application": env!("CARGO_BIN_EXE_sealdesk-app")}),
-            );
-            let url = format!("http://127.0.0.1:{port}");
-            let mut client = None;
-            for _ in 0..100 {
-                match ClientBuilder::native()
-                    .capabilities(caps.clone())
-                    .connect(&url)
-                    .await
-                {
-                    Ok(c) => {
-                        client = Some(c);
-                        break;
-                    }
-                    Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-                }
-            }
-            let c = client.expect("WebDriver session with the app");
+            let c = connect(port, env!("CARGO_BIN_EXE_sealdesk-app")).await;
 
             // zh-TW is the default language.
             wait_text(&c, "#login-submit", "登入").await;
@@ -430,12 +171,10 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 .expect("../shared/samples/sample-01.pdf");
 
             // The clerk: the register, then registers sample-01.pdf.
-            let t0 = Instant::now();
             log_in(&c, "clerk", "demo-clerk-pass").await;
             wait_text(&c, "#me-name", "clerk").await;
             wait_text(&c, "#letters-table tr.letter-row", "SD-").await;
             shot(&c, "clerk-register").await;
-            eprintln!("T shot {:?}", t0.elapsed());
             click(&c, "#tab-intake").await;
             c.wait()
                 .at_most(Duration::from_secs(20))

@@ -95,7 +95,7 @@ fn errors_carry_a_stable_kind() {
     .expect_err("wrong");
     assert_eq!(
         err,
-        json!({"kind": "bad_credentials", "message": "wrong user name or passphrase"})
+        json!({"kind": "bad_credentials", "message": "wrong user name or passphrase", "retry_after_secs": null})
     );
     let err = invoke(
         &app,
@@ -106,6 +106,25 @@ fn errors_carry_a_stable_kind() {
     assert_eq!(err["kind"], "bad_credentials");
     let err = invoke(&app, "whoami", json!({})).expect_err("not logged in");
     assert_eq!(err["kind"], "not_logged_in");
+    // Wrong passphrases slow further tries: the wait comes as a number, for
+    // the UI to say in zh-TW.
+    let throttled = (0..12)
+        .map(|_| {
+            invoke(
+                &app,
+                "login",
+                json!({"args": {"name": "handler", "passphrase": "wrong"}}),
+            )
+            .expect_err("wrong")
+        })
+        .find(|e| e["kind"] == "throttled")
+        .expect("throttled within 12 tries");
+    assert!(
+        throttled["retry_after_secs"]
+            .as_i64()
+            .is_some_and(|s| s > 0),
+        "{throttled}"
+    );
 }
 
 #[test]

@@ -4,4 +4,5 @@
 
 mod bindings;
 mod e2e;
+mod harness;
 mod ipc;

@@ -10,6 +10,8 @@ import { getLang, translate, type Lang } from "./i18n.svelte";
 export type UiError = {
   kind: ErrorKind | "unknown";
   message: string;
+  /** For `throttled`: seconds until the next try. */
+  retry_after_secs?: number | null;
   /** The kind as the back end sent it, when the UI does not know it. */
   code?: string;
 };
@@ -73,7 +75,10 @@ export function normalizeError(err: unknown): UiError {
     if (typeof e.kind === "string" && e.kind !== "") {
       const message = typeof e.message === "string" ? e.message : "";
       if (Object.prototype.hasOwnProperty.call(KIND_TO_KEY, e.kind)) {
-        return { kind: e.kind as ErrorKind, message };
+        const retry = (err as { retry_after_secs?: unknown }).retry_after_secs;
+        return typeof retry === "number" && Number.isFinite(retry)
+          ? { kind: e.kind as ErrorKind, message, retry_after_secs: retry }
+          : { kind: e.kind as ErrorKind, message };
       }
       return { kind: "unknown", message, code: e.kind };
     }
@@ -90,8 +95,12 @@ export function isSessionGone(err: unknown): boolean {
 
 /** The text to show the user for a rejected invoke(). */
 export function errorMessage(err: unknown, lang: Lang = getLang()): string {
-  const { kind, message, code } = normalizeError(err);
+  const { kind, message, code, retry_after_secs } = normalizeError(err);
   let text = translate(lang, KIND_TO_KEY[kind]);
+  // The wait after wrong passphrases, in the user's language.
+  if (kind === "throttled" && typeof retry_after_secs === "number") {
+    return text + translate(lang, "err.retryAfter", { n: Math.max(1, Math.ceil(retry_after_secs)) });
+  }
   if (kind === "unknown") text += translate(lang, "err.kind", { kind: code ?? kind });
   if (DETAIL_KINDS.has(kind) && message.trim() !== "") {
     text += translate(lang, "err.detail", { detail: message.trim() });

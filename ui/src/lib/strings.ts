@@ -71,6 +71,7 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "err.vault": "無法開啟密件庫，請確認磁碟與檔案權限，或洽系統管理員",
     "err.other": "發生錯誤",
     "err.detail": "（{detail}）",
+    "err.retryAfter": "（請於 {n} 秒後再試）",
     "err.kind": " [{kind}]",
 
     "nav.label": "工作項目",
@@ -421,6 +422,7 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "err.vault": "Cannot open the vault; check the disk and file permissions, or ask the administrator",
     "err.other": "Something went wrong",
     "err.detail": " ({detail})",
+    "err.retryAfter": " (try again in {n} s)",
     "err.kind": " [{kind}]",
 
     "nav.label": "Work",
