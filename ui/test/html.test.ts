@@ -83,3 +83,14 @@ test("only ipc.ts talks to Tauri", () => {
     assert.doesNotMatch(text, /@tauri-apps\/api|__TAURI/, `${name} calls Tauri directly`);
   }
 });
+
+test("the window uses every command its capability allows, and no other", () => {
+  const bindings = readFileSync(join(root, "src/lib/bindings.ts"), "utf8");
+  const map = bindings.slice(bindings.indexOf("export type Commands"));
+  const commands = [...map.matchAll(/^\s+([a-z_]+): \{ args:/gm)].map((m) => m[1] as string);
+  assert.ok(commands.length > 30, `found ${commands.length} commands`);
+  const all = sources.map(([, text]) => text).join("\n");
+  const called = new Set([...all.matchAll(/\b(?:call|callWithFile)\(\s*"([a-z_]+)"/g)].map((m) => m[1] as string));
+  for (const c of commands) assert.ok(called.has(c), `${c} is allowed but never called: drop it from the capability`);
+  for (const c of called) assert.ok(commands.includes(c), `${c} is called but not a command`);
+});
