@@ -69,14 +69,15 @@ for part in "${parts[@]}"; do
       # open and reveal). Their tests are the routing matrices of the
       # sealdesk-tests package (real vault files, real crypto): several
       # minutes per mutant, so MUTANTS_ARGS="--shard 0/8" measures a sample.
-      # --test-package builds and runs only sealdesk-tests (not the app).
+      # --test-package builds and runs only sealdesk-tests (not the app): the
+      # routing matrices and the desk tests (roles mixed in one account).
       cargo mutants -p sealdesk-api --test-package sealdesk-tests -j "$jobs" -o "$out" --no-shuffle "${extra[@]}" \
         -f crates/sealdesk-api/src/routing.rs \
         -f crates/sealdesk-api/src/session.rs \
         -f crates/sealdesk-api/src/ledger.rs \
         -f crates/sealdesk-api/src/letters.rs \
         -F 'require_role|pending_request|active_assignment|Vault::begin|open_letter|reveal_show|approve|answer_inquiry|reveal_endorse|decline|revoke|deny_request|list_letters' \
-        -- -- routing:: || true
+        -- -- routing:: desk:: || true
       ;;
     *)
       echo "mutants: unknown part '$part' (core, api)" >&2
