@@ -724,3 +724,48 @@ fn t1_t10_access_period_lengthened_in_the_file_is_refused() {
         "opening on an assignment whose period was edited",
     );
 }
+
+/// T10: a writer replaces a supervisor's grant layer with one of their own,
+/// wrapped to the supervisor's public key (anyone can wrap to it) around a
+/// payload too short to be a grant. Approving must fail with `integrity`,
+/// not panic and not activate anything.
+#[test]
+fn t10_a_forged_short_grant_layer_is_integrity_not_a_panic() {
+    let mut w = World::new();
+    let letter = w.register("陳情人王小明,電話0912345678。");
+    let mut clerk = w.login("clerk");
+    let req = w
+        .vault
+        .route(&mut clerk, &letter, "稅務管理科", "handler", None, "請辦理")
+        .expect("route")
+        .id;
+    let db = raw(&w);
+    let (sup_id, sup_pk, _) = user_row(&db, "supervisor");
+    let pk = crypto::UserPublicKey(<[u8; 32]>::try_from(sup_pk.as_slice()).expect("32 bytes"));
+    for len in [0usize, 40, 95] {
+        let forged = crypto::wrap_to(
+            &pk,
+            &WrapBinding {
+                record_id: &req,
+                purpose: "grant",
+            },
+            &vec![0x41; len],
+            &mut seeded_rng(len as u64),
+        );
+        db.execute(
+            "UPDATE grant_layers SET wrapped = ?1 WHERE request_id = ?2 AND supervisor = ?3",
+            rusqlite::params![forged, req, sup_id],
+        )
+        .expect("replace the layer");
+        let mut sup = w.login("supervisor");
+        integrity(
+            w.vault.approve(&mut sup, &req, "同意"),
+            &format!("a {len}-byte grant"),
+        );
+    }
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM assignments"),
+        0,
+        "nothing was activated"
+    );
+}
