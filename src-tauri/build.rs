@@ -1,43 +1,5 @@
-/// Kept in step with `sealdesk_app::COMMANDS` (a test compares them).
-const COMMANDS: &[&str] = &[
-    "login",
-    "whoami",
-    "lock",
-    "change_passphrase",
-    "letters",
-    "draft_file",
-    "draft_text",
-    "register_draft",
-    "discard_draft",
-    "directory",
-    "routing_slip",
-    "route",
-    "inquire",
-    "inquiries",
-    "answer_inquiry",
-    "requests",
-    "approve",
-    "deny",
-    "unit_assignments",
-    "revoke",
-    "assignments",
-    "decline",
-    "open_letter",
-    "reveal_request",
-    "reveal_endorse",
-    "reveal_show",
-    "copy_recorded",
-    "ledger_verify",
-    "ledger_entries",
-    "ledger_export",
-    "users",
-    "add_user",
-    "set_user_disabled",
-    "reset_user",
-    "set_user_roles",
-    "settings",
-    "set_settings",
-];
+// The one list of the app's commands, shared with `sealdesk_app::COMMANDS`.
+include!("src/command_list.rs");
 
 fn main() {
     // Declaring the app's commands makes them subject to the capability

@@ -62,48 +62,7 @@ impl AppState {
     }
 }
 
-/// The commands the window may call, in one list: the handler below, the
-/// build script's manifest and the window's capability must name exactly
-/// these (a test checks all three, and the generated bindings).
-pub const COMMANDS: &[&str] = &[
-    "login",
-    "whoami",
-    "lock",
-    "change_passphrase",
-    "letters",
-    "draft_file",
-    "draft_text",
-    "register_draft",
-    "discard_draft",
-    "directory",
-    "routing_slip",
-    "route",
-    "inquire",
-    "inquiries",
-    "answer_inquiry",
-    "requests",
-    "approve",
-    "deny",
-    "unit_assignments",
-    "revoke",
-    "assignments",
-    "decline",
-    "open_letter",
-    "reveal_request",
-    "reveal_endorse",
-    "reveal_show",
-    "copy_recorded",
-    "ledger_verify",
-    "ledger_entries",
-    "ledger_export",
-    "users",
-    "add_user",
-    "set_user_disabled",
-    "reset_user",
-    "set_user_roles",
-    "settings",
-    "set_settings",
-];
+include!("command_list.rs");
 
 /// Registers the state and the commands on a builder (the real one, or
 /// `tauri::test::mock_builder()` in tests).

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use sealdesk_core::crypto;
 use sealdesk_core::domain::Role;
 use sealdesk_core::pii::PiiKind;
-use sealdesk_intake::{Extracted, Limits, WorkerCommand};
+use sealdesk_intake::Extracted;
 use serde::Serialize;
 use zeroize::Zeroize;
 
@@ -379,12 +379,7 @@ impl Vault {
             Action::Register,
             "reading a letter to register",
         )?;
-        let worker = match &self.worker {
-            Some(w) => w.clone(),
-            None => WorkerCommand::current_exe().map_err(ApiError::BadFile)?,
-        };
-        let ex = sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
-            .map_err(ApiError::BadFile)?;
+        let ex = self.parse_isolated(bytes, file_name)?;
         self.keep_draft(&actor, session, bytes.to_vec(), ex, file_name)
     }
 

@@ -283,13 +283,19 @@ impl Vault {
             "registering a letter",
         )?;
         meta.secrecy.check()?;
+        let ex = self.parse_isolated(bytes, file_name)?;
+        self.register_extracted(&actor, bytes, ex, meta, review)
+    }
+
+    /// Parses untrusted bytes in the limited worker (the set one, else this
+    /// binary in worker mode).
+    pub(crate) fn parse_isolated(&self, bytes: &[u8], file_name: &str) -> Result<Extracted> {
         let worker = match &self.worker {
             Some(w) => w.clone(),
             None => WorkerCommand::current_exe().map_err(intake_error)?,
         };
-        let ex = sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
-            .map_err(intake_error)?;
-        self.register_extracted(&actor, bytes, ex, meta, review)
+        sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
+            .map_err(intake_error)
     }
 
     /// Clerk: registers a letter typed into the form.
