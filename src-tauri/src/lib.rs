@@ -6,6 +6,7 @@
 
 mod commands;
 pub mod dto;
+mod webview;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -117,8 +118,17 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 }
 
 pub fn run() {
+    webview::prepare_environment();
     let dir = sealdesk_api::default_vault_dir();
-    let app = setup(tauri::Builder::default(), AppState::new(dir)).run(context());
+    let app = setup(tauri::Builder::default(), AppState::new(dir))
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
+            Ok(())
+        })
+        .run(context());
     if let Err(e) = app {
         eprintln!("sealdesk-app: {e}");
         std::process::exit(1);

@@ -11,6 +11,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...
 const { default: ReasonForm } = await import("../src/components/ReasonForm.svelte");
 const { default: Decisions } = await import("../src/screens/Decisions.svelte");
 const { default: Login } = await import("../src/screens/Login.svelte");
+const { default: DateInput } = await import("../src/components/DateInput.svelte");
 const { session } = await import("../src/lib/session.svelte");
 
 let target: HTMLElement;
@@ -118,4 +119,35 @@ test("a refusal shows in plain zh-TW, and the passphrase field is cleared", asyn
   assert.equal(error?.hasAttribute("hidden"), false);
   assert.match(error?.textContent ?? "", /密碼錯誤次數過多.*請於 30 秒後再試/);
   assert.equal((target.querySelector("#login-passphrase") as HTMLInputElement).value, "");
+});
+
+test("a date typed in the ROC calendar is bound as a calendar date, and a wrong one is shown and passed on", async () => {
+  let bound = "2026-01-05";
+  component = mount(DateInput, {
+    target,
+    props: {
+      id: "d",
+      get value() {
+        return bound;
+      },
+      set value(v: string) {
+        bound = v;
+      },
+    },
+  });
+  await settle();
+  const input = target.querySelector("#d") as HTMLInputElement;
+  assert.equal(input.value, "115/01/05");
+  typeInto(input, "民國115年12月31日");
+  await settle();
+  assert.equal(bound, "2026-12-31");
+  assert.match(target.querySelector("#d-understood")?.textContent ?? "", /即 民國115年12月31日/);
+  typeInto(input, "115/2/30");
+  await settle();
+  assert.equal(bound, "115/2/30");
+  assert.equal(input.getAttribute("aria-invalid"), "true");
+  assert.match(target.querySelector("#d-understood")?.textContent ?? "", /看不懂這個日期/);
+  typeInto(input, "");
+  await settle();
+  assert.equal(bound, "");
 });

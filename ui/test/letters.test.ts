@@ -11,6 +11,8 @@ import {
   formatRocDateTime,
   taiwanDayRange,
   daysLeft,
+  parseDateEntry,
+  isoDateInRoc,
 } from "../src/lib/format";
 import { setLang } from "../src/lib/i18n.svelte";
 
@@ -130,4 +132,26 @@ test("days left round up and go negative when past", () => {
   assert.equal(daysLeft(now + 86400000, now), 1);
   assert.equal(daysLeft(now + 1, now), 1);
   assert.equal(daysLeft(now - 86400000 * 2, now), -2);
+});
+
+test("dates are read as people here type them, in the ROC calendar or the Gregorian one", () => {
+  const iso = (text: string) => {
+    const e = parseDateEntry(text);
+    return e.kind === "date" ? e.iso : e.kind;
+  };
+  for (const text of ["115/12/31", "115.12.31", "115-12-31", "1151231", "民國115年12月31日", "115年12月31日", "民國 115 年 12 月 31 日", "１１５／１２／３１", "2026-12-31", "2026/12/31", "20261231"]) {
+    assert.equal(iso(text), "2026-12-31", text);
+  }
+  assert.equal(iso("99/1/2"), "2010-01-02");
+  assert.equal(iso("1/1/1"), "1912-01-01");
+  assert.equal(iso(""), "empty");
+  assert.equal(iso("   "), "empty");
+  // Dates that do not exist are refused, never rolled over.
+  for (const text of ["115/2/30", "113/2/30", "115/13/1", "115/0/10", "2026-02-29", "12/31", "明天", "115/12-31", "0/1/1"]) {
+    assert.equal(iso(text), "invalid", text);
+  }
+  assert.equal(iso("113/2/29"), "2024-02-29");
+  assert.equal(isoDateInRoc("2026-12-31", "zh-TW"), "民國115年12月31日");
+  assert.equal(isoDateInRoc("2026-12-31", "en"), "2026-12-31");
+  assert.equal(isoDateInRoc("nonsense", "zh-TW"), "");
 });

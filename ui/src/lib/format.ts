@@ -107,3 +107,46 @@ export function statusName(code: string, lang: Lang = getLang()): string {
 export function daysLeft(until: number, now: number): number {
   return Math.ceil((until - now) / (24 * 3600 * 1000));
 }
+
+/** What a typed date means: a calendar date ("YYYY-MM-DD"), nothing, or not a date. */
+export type DateEntry = { kind: "empty" } | { kind: "date"; iso: string } | { kind: "invalid" };
+
+function calendarDate(year: number, month: number, day: number): DateEntry {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1912 || year > 9999 || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) {
+    return { kind: "invalid" };
+  }
+  return { kind: "date", iso: `${year}-${pad(month)}-${pad(day)}` };
+}
+
+/**
+ * Reads a date as people here type it. 民國 dates: 115/12/31, 115.12.31,
+ * 115-12-31, 1151231 (seven digits, as on forms), 民國115年12月31日 or
+ * 115年12月31日. Gregorian dates: 2026-12-31, 2026/12/31, 20261231.
+ * Full-width digits and punctuation are read as their ASCII forms. A date
+ * that does not exist (115/2/30) is invalid, never rolled over.
+ */
+export function parseDateEntry(text: string): DateEntry {
+  const s = text.normalize("NFKC").replace(/\s+/g, "");
+  if (s === "") return { kind: "empty" };
+  let m = /^(?:民國)?(\d{1,3})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
+  if (m) return calendarDate(Number(m[1]) + ROC_OFFSET_YEARS, Number(m[2]), Number(m[3]));
+  m = /^(\d{1,3})([/.-])(\d{1,2})\2(\d{1,2})$/.exec(s);
+  if (m) return calendarDate(Number(m[1]) + ROC_OFFSET_YEARS, Number(m[3]), Number(m[4]));
+  m = /^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})$/.exec(s);
+  if (m) return calendarDate(Number(m[1]), Number(m[3]), Number(m[4]));
+  m = /^(\d{3})(\d{2})(\d{2})$/.exec(s);
+  if (m) return calendarDate(Number(m[1]) + ROC_OFFSET_YEARS, Number(m[2]), Number(m[3]));
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  if (m) return calendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  return { kind: "invalid" };
+}
+
+/** "YYYY-MM-DD" → 民國115年12月31日 (zh-TW) or the same ISO date (English). */
+export function isoDateInRoc(iso: string, lang: Lang = getLang()): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return "";
+  const year = Number(m[1]);
+  if (lang !== "zh-TW" || year <= ROC_OFFSET_YEARS) return iso;
+  return `民國${year - ROC_OFFSET_YEARS}年${Number(m[2])}月${Number(m[3])}日`;
+}

@@ -53,6 +53,9 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "assignment.status.declined": "已退回",
 
     "common.yes": "是",
+    "date.placeholder": "例：115/12/31",
+    "date.understood": "即 {date}",
+    "date.invalid": "看不懂這個日期。請寫成 115/12/31、民國115年12月31日或 2026-12-31。",
     "common.no": "否",
     "home.notice": "所有檢視皆留有紀錄",
 
@@ -404,6 +407,9 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "assignment.status.declined": "Declined",
 
     "common.yes": "Yes",
+    "date.placeholder": "e.g. 2026-12-31",
+    "date.understood": "Read as {date}",
+    "date.invalid": "Not a date. Write it as 2026-12-31, or in the ROC calendar as 115/12/31.",
     "common.no": "No",
     "home.notice": "Every view is recorded",
 
