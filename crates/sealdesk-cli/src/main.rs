@@ -139,8 +139,16 @@ enum Command {
         #[arg(long)]
         reason: String,
     },
-    /// Handler: your assignments.
-    Assignments,
+    /// Handler: your assignments. Supervisor, with --unit: your unit's assignments.
+    Assignments {
+        /// Supervisor: every assignment of your unit (active and ended), to revoke from.
+        #[arg(long)]
+        unit: bool,
+    },
+    /// Clerk: the units and the supervisors and handlers routing can name.
+    Directory,
+    /// Clerk: the routing slip of a letter, as the supervisor will see it (reveals no one).
+    Slip { letter: String },
     /// Handler: hand an assignment back to the supervisor (e.g. a conflict of interest).
     Decline {
         assignment: String,
@@ -150,11 +158,14 @@ enum Command {
     /// Identity reveals: request (handler), endorse (clerk), show (handler, once approved).
     #[command(subcommand)]
     Reveal(RevealCommand),
-    /// Vault settings (admin).
+    /// Vault settings (admin): change the given ones; with none, show them.
     Settings {
         /// Seconds of inactivity before a session locks (60 to 28800).
         #[arg(long)]
-        idle_timeout: i64,
+        idle_timeout: Option<i64>,
+        /// The longest access an approval may grant, in days (1 to 90).
+        #[arg(long)]
+        max_access_days: Option<i64>,
     },
 }
 
@@ -178,6 +189,16 @@ enum UserCommand {
     Enable { name: String },
     /// Give a user a new key pair and passphrase ($SEALDESK_NEW_PASSPHRASE); their old grants are dropped.
     Reset { name: String },
+    /// Change a user's roles and unit (their certificate is signed again).
+    Roles {
+        name: String,
+        /// One or more of admin, clerk, supervisor, handler, auditor, comma-separated.
+        #[arg(long)]
+        role: String,
+        /// The user's unit; required for supervisors and handlers.
+        #[arg(long)]
+        unit: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -603,6 +624,19 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
                         format!("Reset {name}: new key pair; {dropped} old grant(s) dropped and must be granted again"),
                     ))
                 }
+                UserCommand::Roles { name, role, unit } => {
+                    let roles = RoleSet::parse_list(role).map_err(ApiError::from)?;
+                    let info = vault.set_user_roles(s, name, &roles, unit.as_deref())?;
+                    Ok((
+                        to_json(&info),
+                        format!(
+                            "{}: roles {} (unit {})",
+                            info.name,
+                            roles.to_list(),
+                            info.unit.as_deref().unwrap_or("-")
+                        ),
+                    ))
+                }
             }
         }
         Command::Passwd => {
@@ -878,9 +912,13 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
             let a = vault.revoke(s, assignment, reason)?;
             Ok((to_json(&a), format!("Revoked assignment {}", a.id)))
         }
-        Command::Assignments => {
+        Command::Assignments { unit } => {
             let (vault, s) = ctx.login(&cli)?;
-            let xs = vault.assignments(s)?;
+            let xs = if *unit {
+                vault.unit_assignments(s)?
+            } else {
+                vault.assignments(s)?
+            };
             let human = xs
                 .iter()
                 .map(|a| {
@@ -935,13 +973,68 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
                 }
             }
         }
-        Command::Settings { idle_timeout } => {
+        Command::Settings {
+            idle_timeout: Some(idle_timeout),
+            max_access_days: None,
+        } => {
             let (vault, s) = ctx.login(&cli)?;
             vault.set_idle_timeout(s, *idle_timeout)?;
             Ok((
                 json!({"idle_timeout_secs": idle_timeout}),
                 format!("Sessions now lock after {idle_timeout} s idle"),
             ))
+        }
+        Command::Settings {
+            idle_timeout,
+            max_access_days,
+        } => {
+            let (vault, s) = ctx.login(&cli)?;
+            if let Some(secs) = idle_timeout {
+                vault.set_idle_timeout(s, *secs)?;
+            }
+            if let Some(days) = max_access_days {
+                vault.set_max_access_days(s, *days)?;
+            }
+            let settings = vault.settings(s)?;
+            Ok((
+                to_json(&settings),
+                format!(
+                    "Sessions lock after {} s idle; an approval grants at most {} days",
+                    settings.idle_timeout_secs, settings.max_access_days
+                ),
+            ))
+        }
+        Command::Directory => {
+            let (vault, s) = ctx.login(&cli)?;
+            let dir = vault.routing_directory(s)?;
+            let human = dir
+                .units
+                .iter()
+                .map(|u| {
+                    format!(
+                        "{}  supervisors: {}  handlers: {}",
+                        u.unit,
+                        u.supervisors.join(","),
+                        u.handlers.join(",")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok((to_json(&dir), human))
+        }
+        Command::Slip { letter } => {
+            let (vault, s) = ctx.login(&cli)?;
+            let slip = vault.routing_slip(s, letter)?;
+            let human = format!(
+                "{}  {}  {}  {}  deadline {}\n{}",
+                slip.receipt_no,
+                slip.level,
+                slip.category,
+                slip.subject,
+                slip.deadline.as_deref().unwrap_or("-"),
+                slip.summary
+            );
+            Ok((to_json(&slip), human))
         }
     }
 }

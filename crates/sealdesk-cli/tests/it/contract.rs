@@ -486,6 +486,63 @@ fn the_cli_contract_transcript() {
         Some("clerk"),
         &["settings", "--idle-timeout", "900"],
     );
+    st.cmd(
+        "settings, the access limit (admin)",
+        Some("admin"),
+        &["settings", "--max-access-days", "60"],
+    );
+    st.cmd(
+        "settings, an access limit past 90 days: bad_input, exit 1",
+        Some("admin"),
+        &["settings", "--max-access-days", "120"],
+    );
+    st.cmd("settings shown (admin)", Some("admin"), &["settings"]);
+    st.run(Case {
+        title: "user roles: the clerk also handles letters of a unit",
+        user: as_user("admin"),
+        args: args(&[
+            "user",
+            "roles",
+            "clerk",
+            "--role",
+            "clerk,handler",
+            "--unit",
+            "政風室",
+        ]),
+        ..Case::default()
+    });
+    st.run(Case {
+        title: "user roles: back to clerk only",
+        user: as_user("admin"),
+        args: args(&["user", "roles", "clerk", "--role", "clerk"]),
+        ..Case::default()
+    });
+    st.run(Case {
+        title: "user roles, an auditor who would also be an admin: separation_of_duties, exit 2",
+        user: as_user("admin"),
+        args: args(&["user", "roles", "auditor", "--role", "auditor,admin"]),
+        ..Case::default()
+    });
+    st.run(Case {
+        title: "user roles, a handler without a unit: bad_input, exit 1",
+        user: as_user("admin"),
+        args: args(&["user", "roles", "auditor", "--role", "handler"]),
+        ..Case::default()
+    });
+    st.run(Case {
+        title: "user roles by a clerk: denied, exit 2",
+        user: as_user("clerk"),
+        args: args(&[
+            "user",
+            "roles",
+            "supervisor",
+            "--role",
+            "handler",
+            "--unit",
+            "稅務管理科",
+        ]),
+        ..Case::default()
+    });
 
     // --- the register
     let out = st.cmd("letters list (clerk)", Some("clerk"), &["letters", "list"]);
@@ -621,6 +678,17 @@ fn the_cli_contract_transcript() {
         Some("clerk"),
         &["inquiries"],
     );
+    st.cmd("directory (clerk)", Some("clerk"), &["directory"]);
+    st.cmd(
+        "directory by a handler: denied, exit 2",
+        Some("handler"),
+        &["directory"],
+    );
+    st.cmd(
+        "slip (clerk): the routing slip reveals no one",
+        Some("clerk"),
+        &["slip", "{letter3}"],
+    );
     let out = st.cmd(
         "route (clerk)",
         Some("clerk"),
@@ -670,6 +738,16 @@ fn the_cli_contract_transcript() {
         &["approve", "{request}", "--reason", "再次"],
     );
     st.cmd("assignments (handler)", Some("handler"), &["assignments"]);
+    st.cmd(
+        "assignments of the unit (supervisor)",
+        Some("supervisor"),
+        &["assignments", "--unit"],
+    );
+    st.cmd(
+        "assignments of the unit by a handler: denied, exit 2",
+        Some("handler"),
+        &["assignments", "--unit"],
+    );
     st.cmd(
         "open without the conflict-of-interest affirmation: affirmation_required, exit 2",
         Some("handler"),

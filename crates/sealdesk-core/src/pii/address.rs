@@ -42,7 +42,9 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
     let s: Vec<char> = solid.iter().filter_map(|&i| t.get(i)).collect();
     let mut k = 0;
     while k < s.len() {
-        if let Some(end) = parse(&s, k) {
+        let cityless_ok = !s.get(k.wrapping_sub(1)).is_some_and(|&c| is_han(c))
+            || ADDRESS_CUES.iter().any(|cue| ends_with(&s[..k], cue));
+        if let Some(end) = parse(&s, k, cityless_ok) {
             let from = solid.get(k).copied().unwrap_or(0);
             let to = solid.get(end - 1).map_or(from, |&i| i + 1);
             let line_breaks = t.slice(from, to).matches('\n').count();
@@ -62,19 +64,41 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
     }
 }
 
+/// Words after which an address may start at its township or district,
+/// without a city or county: 住在吉安鄉…, 地址：大里區….
+#[rustfmt::skip]
+const ADDRESS_CUES: [&str; 14] = [
+    "地址", "住址", "住所", "居所", "住在", "住於", "居住於", "居住在", "位於", "設於",
+    "戶籍", "通訊處", "寄至", "送達",
+];
+
+fn ends_with(s: &[char], cue: &str) -> bool {
+    let n = cue.chars().count();
+    s.len() >= n && s[s.len() - n..].iter().copied().eq(cue.chars())
+}
+
 /// Parses an address starting at `k` in the whitespace-free chars `s` and
 /// returns where it ends. District, village and road are each optional, and
 /// each is tried both ways, so a village-like word that is really the start
 /// of a road name does not sink the whole address.
-fn parse(s: &[char], k: usize) -> Option<usize> {
+///
+/// With `cityless`, an address may also start at its township or district
+/// (…鄉…村…街5號) when a village or road follows it; the caller allows that
+/// only where a word cannot run into it (after a cue such as 住在, or where
+/// no Han char stands before).
+fn parse(s: &[char], k: usize, cityless: bool) -> Option<usize> {
     let mut p = Parser { s, pos: k };
-    if !CITIES.iter().any(|city| p.eat(city)) {
+    let has_city = CITIES.iter().any(|city| p.eat(city));
+    if !has_city && !cityless {
         return None;
     }
     let after_city = p.pos;
     for with_district in [true, false] {
         p.pos = after_city;
         if with_district && !p.district() {
+            continue;
+        }
+        if !has_city && !with_district {
             continue;
         }
         let after_district = p.pos;
@@ -87,6 +111,9 @@ fn parse(s: &[char], k: usize) -> Option<usize> {
             for with_road in [true, false] {
                 p.pos = after_village;
                 if with_road && !p.road() {
+                    continue;
+                }
+                if !has_city && !with_village && !with_road {
                     continue;
                 }
                 if let Some(end) = p.rest() {
@@ -225,6 +252,7 @@ impl Parser<'_> {
     }
 }
 
+/// A digit, or a Chinese numeral; 〇, ○ and 零 all write zero (一○一號).
 fn is_numeral(c: char) -> bool {
-    ascii_digit(c).is_some() || "一二三四五六七八九十百零〇兩".contains(c)
+    ascii_digit(c).is_some() || "一二三四五六七八九十百千零〇○兩".contains(c)
 }

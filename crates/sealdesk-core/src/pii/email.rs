@@ -33,7 +33,7 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 .map_or(run_start, |p| p + 1);
             let hi = ats.get(n + 1).copied().unwrap_or(i);
             if let Some((from, to)) = address_around(t, lo, at, hi) {
-                let value = t.slice(from, to).to_ascii_lowercase();
+                let value = t.norm(from, to).to_ascii_lowercase();
                 out.push(t.finding(PiiKind::Email, value, from, to, 0.95));
             }
         }
@@ -46,7 +46,7 @@ fn address_around(t: &Text, lo: usize, at: usize, hi: usize) -> Option<(usize, u
     while from < at && t.get(from) == Some('.') {
         from += 1;
     }
-    let local = t.slice(from, at);
+    let local = t.norm(from, at);
     if local.is_empty() || local.len() > 64 || local.ends_with('.') || local.contains("..") {
         return None;
     }
@@ -58,7 +58,7 @@ fn address_around(t: &Text, lo: usize, at: usize, hi: usize) -> Option<(usize, u
     while to > at + 1 && matches!(t.get(to - 1), Some('.' | '-')) {
         to -= 1;
     }
-    is_domain(t.slice(at + 1, to)).then_some((from, to))
+    is_domain(&t.norm(at + 1, to)).then_some((from, to))
 }
 
 fn is_domain(domain: &str) -> bool {

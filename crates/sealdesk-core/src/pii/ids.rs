@@ -73,29 +73,76 @@ pub fn is_valid_company_tax_id(s: &str) -> bool {
     sum.is_multiple_of(5) || (b.get(6) == Some(&b'7') && (sum + 1).is_multiple_of(5))
 }
 
+/// National IDs as people write them: `A123456789`, in lower case, in
+/// full-width forms (normalized before this), with a space after the
+/// letter (`A 123456789`) or with the digits grouped (`A123-456-789`,
+/// `A123 456 789`). The value is always the plain uppercase form, and only a
+/// form that passes the checksum is reported.
 pub(super) fn find_national_ids(t: &Text, out: &mut Vec<Finding>) {
     let mut i = 0;
     while i < t.len() {
-        let starts = t.get(i).is_some_and(|c| c.is_ascii_uppercase()) && !is_word(t.before(i));
-        if starts && !is_word(t.get(i + 10)) {
-            let candidate = t.slice(i, i + 10);
-            if is_valid_national_id(candidate) {
-                out.push(t.finding(PiiKind::NationalId, candidate.to_owned(), i, i + 10, 0.95));
-                i += 10;
-                continue;
+        let starts = t.get(i).is_some_and(|c| c.is_ascii_alphabetic()) && !is_word(t.before(i));
+        if starts {
+            if let Some((end, value, plain)) = read_national_id(t, i) {
+                if is_valid_national_id(&value) {
+                    let confidence = if plain { 0.95 } else { 0.85 };
+                    out.push(t.finding(PiiKind::NationalId, value, i, end, confidence));
+                    i = end;
+                    continue;
+                }
             }
         }
         i += 1;
     }
 }
 
+/// Reads an ID-shaped token at `i`: a letter, then a digit or (old resident
+/// format) a letter, then digits, with at most one space or hyphen between
+/// groups and three in all. Returns its end, its uppercase value and whether
+/// it was written plainly (uppercase, nothing between the characters).
+fn read_national_id(t: &Text, i: usize) -> Option<(usize, String, bool)> {
+    let mut value = String::with_capacity(10);
+    let mut plain = true;
+    let mut separators = 0;
+    let mut j = i;
+    while value.len() < 10 {
+        let c = t.get(j)?;
+        let wanted = match value.len() {
+            0 => c.is_ascii_alphabetic(),
+            1 => c.is_ascii_digit() || c.is_ascii_alphabetic(),
+            _ => c.is_ascii_digit(),
+        };
+        if wanted {
+            plain &= !c.is_ascii_lowercase();
+            value.push(c.to_ascii_uppercase());
+            j += 1;
+        } else if !value.is_empty()
+            && separators < 3
+            && matches!(c, ' ' | '-')
+            && t.get(j + 1).is_some_and(|n| n.is_ascii_alphanumeric())
+        {
+            separators += 1;
+            plain = false;
+            j += 1;
+        } else {
+            return None;
+        }
+    }
+    (!is_word(t.get(j))).then_some((j, value, plain))
+}
+
 /// Words that, shortly before an 8-digit number, say it is a tax ID.
 const TAX_ID_CUES: [&str; 3] = ["統一編號", "統編", "稅籍編號"];
 
-/// Words that say an 8-digit number is something else: a case, document or
-/// account number, or part of a phone number.
-const OTHER_NUMBER_CUES: [&str; 10] = [
-    "案號", "文號", "字第", "編號", "單號", "帳號", "電話", "手機", "傳真", "分機",
+/// Words that say an 8-digit number is something else: a case, document,
+/// receipt, invoice or account number, or part of a phone number. A fifth
+/// of all 8-digit numbers pass the tax-ID checksum, so a receipt number
+/// often does.
+#[rustfmt::skip]
+const OTHER_NUMBER_CUES: [&str; 24] = [
+    "案號", "文號", "字第", "編號", "單號", "帳號", "號碼", "序號", "卡號", "證號", "票號",
+    "字號", "收據", "發票", "訂單", "掛號", "憑證", "流水號", "條碼", "代碼",
+    "電話", "手機", "傳真", "分機",
 ];
 
 /// How far before a number (in chars) a cue may stand: "統一編號:" plus a

@@ -1,13 +1,18 @@
 //! The working copy: the letter with every finding replaced by a masked
-//! form that still says what kind of thing stood there (林○○, A1********,
+//! form that still says what kind of thing stood there (○○○, **********,
 //! 桃園市○○區○○路○○段○○號○○樓), so a reader can route or summarize it
 //! without learning who wrote it.
+//!
+//! A mask keeps nothing that narrows down a person: not a surname (in a
+//! small office 林○○ can be enough), not an ID's region and sex letters,
+//! not an e-mail's first letter, not a phone's area code, not the length of
+//! a name. People and company names become fixed-length runs; only an
+//! address keeps its city or county, which a routing decision needs.
 
 use std::collections::BTreeSet;
 
 use super::address::CITIES;
 use super::organization::SUFFIXES;
-use super::person::COMPOUND_SURNAMES;
 use super::{Finding, PiiKind};
 
 /// The characters masks are made of. A masked form keeps a few original
@@ -87,12 +92,12 @@ fn snap(text: &str, f: &Finding) -> Option<(usize, usize)> {
 /// The masked form of one finding whose span text is `raw`.
 fn masked_form(f: &Finding, raw: &str) -> String {
     let masked = match f.kind {
-        PiiKind::NationalId => keep_then_stars(&f.value, 2),
-        PiiKind::Phone => keep_then_stars(&f.value, 2),
-        PiiKind::CompanyTaxId => keep_then_stars(&f.value, 0),
-        PiiKind::Email => email(&f.value),
+        PiiKind::NationalId => Some("*".repeat(10)),
+        PiiKind::Phone => Some("*".repeat(10)),
+        PiiKind::CompanyTaxId => Some("*".repeat(8)),
+        PiiKind::Email => Some("***@***".to_owned()),
         PiiKind::Address => Some(address(raw)),
-        PiiKind::Person => person(raw),
+        PiiKind::Person => Some(person(raw)),
         PiiKind::Organization => organization(raw),
     };
     // A form that still shows the span or the value (a finding made
@@ -114,28 +119,15 @@ fn plain(raw: &str) -> String {
         .collect()
 }
 
-/// "A1********" from "A123456789"; the value must be plain ASCII letters and
-/// digits longer than what is kept.
-fn keep_then_stars(value: &str, keep: usize) -> Option<String> {
-    let n = value.len();
-    if n <= keep || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return None;
-    }
-    Some(format!("{}{}", value.get(..keep)?, "*".repeat(n - keep)))
-}
-
-/// "s***@***": the first character of the local part and nothing of the
-/// domain, which for a personal address can be as telling as the name.
-fn email(value: &str) -> Option<String> {
-    let first = value.chars().next().filter(|&c| c != '@')?;
-    Some(format!("{first}***@***"))
-}
-
 /// The city or county is kept, and the structural characters after it;
 /// every run of anything else becomes ○○, so not even the length of a road
 /// name or a number shows.
 fn address(raw: &str) -> String {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(super::text::normalize)
+        .collect();
     let city = CITIES
         .iter()
         .find(|c| compact.starts_with(*c))
@@ -155,34 +147,23 @@ fn address(raw: &str) -> String {
     out
 }
 
-/// The surname is kept (both characters of a compound one) and the given
-/// name masked: 林○○, 歐陽○○.
-fn person(raw: &str) -> Option<String> {
-    let count = raw.chars().count();
-    if count < 2 {
-        return None;
-    }
-    let keep = if count > 2 && COMPOUND_SURNAMES.iter().any(|s| raw.starts_with(s)) {
-        2
-    } else {
-        1
-    };
-    let kept = raw.chars().take(keep);
-    let masked = raw.chars().skip(keep).map(|c| match c {
-        c if c.is_whitespace() => c,
-        c if c.is_ascii() => '*',
-        _ => '○',
-    });
-    Some(kept.chain(masked).collect())
+/// Three ○ for any name in Han characters, three * for one in Latin
+/// letters: neither the surname nor the length is kept. A line break inside
+/// the span (a wrapped name) is kept so the text's lines stay as they were.
+fn person(raw: &str) -> String {
+    let mask = if !raw.is_ascii() { "○○○" } else { "***" };
+    let breaks: String = raw.chars().filter(|&c| c == '\n').collect();
+    format!("{mask}{breaks}")
 }
 
-/// The legal suffix is kept and the name masked: ○○○○股份有限公司.
+/// The legal suffix is kept and the name becomes ○○○○ whatever its length:
+/// ○○○○股份有限公司.
 fn organization(raw: &str) -> Option<String> {
     let suffix = SUFFIXES.iter().find(|s| raw.ends_with(*s))?;
-    let name = raw
-        .get(..raw.len() - suffix.len())
+    raw.get(..raw.len() - suffix.len())
         .filter(|n| !n.is_empty())?;
-    Some(format!("{}{suffix}", plain(name)))
+    let breaks: String = raw.chars().filter(|&c| c == '\n').collect();
+    Some(format!("○○○○{breaks}{suffix}"))
 }
 
 /// Whether masking every occurrence of `s` changes anything: it must be two

@@ -41,6 +41,7 @@ mod phone;
 mod text;
 
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -52,7 +53,7 @@ use text::Text;
 
 /// A kind of personal data. The string forms are a stable contract (JSON,
 /// the UI's translations).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PiiKind {
@@ -121,17 +122,87 @@ pub struct Finding {
 
 /// Finds the personal data in `text`, sorted by start and with each
 /// (kind, value, span) reported once.
+///
+/// The text is read twice: as it is, and with the line breaks inside words
+/// dropped ([`Text::joined`]), which finds what PDF extraction wrapped (an
+/// e-mail, a company name or a tax ID split over two lines). From the second
+/// reading only what spans a dropped break is kept, and every other
+/// occurrence of those values.
 pub fn detect(text: &str) -> Vec<Finding> {
     let t = Text::new(text);
-    let mut found = Vec::new();
-    ids::find_national_ids(&t, &mut found);
-    ids::find_company_tax_ids(&t, &mut found);
-    phone::find(&t, &mut found);
-    email::find(&t, &mut found);
-    address::find(&t, &mut found);
-    organization::find(&t, &mut found);
-    person::find(&t, &mut found);
+    let mut found = run_all(&t);
+    let joined = Text::joined(text);
+    if joined.len() < t.len() {
+        let wrapped: Vec<Finding> = run_all(&joined)
+            .into_iter()
+            .filter(|f| is_wrapped_find(text, f, &found))
+            .collect();
+        let values: BTreeSet<(PiiKind, String)> = wrapped
+            .iter()
+            .map(|f| (f.kind, f.value.clone()))
+            .take(MAX_WRAPPED_VALUES)
+            .collect();
+        for (kind, value) in values {
+            for (at, _) in text.match_indices(value.as_str()) {
+                found.push(Finding {
+                    kind,
+                    value: value.clone(),
+                    start: at,
+                    end: at + value.len(),
+                    confidence: 0.8,
+                });
+            }
+        }
+        // A plain finding inside a wrapped one was its second half.
+        found.retain(|p| {
+            !wrapped.iter().any(|w| {
+                w.kind == p.kind
+                    && w.start <= p.start
+                    && p.end <= w.end
+                    && w.end - w.start > p.end - p.start
+            })
+        });
+        found.extend(wrapped);
+    }
     settle(found)
+}
+
+/// How many distinct wrapped values are searched for again; each costs one
+/// pass over the text.
+const MAX_WRAPPED_VALUES: usize = 16;
+
+/// Whether a finding of the joined reading is one the plain reading could
+/// not make: it spans a dropped line break, it does not merely carry a
+/// finding of the same kind read plainly on into the next line (an e-mail
+/// at a line's end with the next line's first word), and where the break
+/// joins two digits a cue stood before it (two numbers on consecutive lines
+/// are otherwise as likely as one number wrapped).
+fn is_wrapped_find(text: &str, f: &Finding, plain: &[Finding]) -> bool {
+    let Some(span) = text.get(f.start..f.end) else {
+        return false;
+    };
+    let Some(cut) = span.find(['\n', '\r']) else {
+        return false;
+    };
+    let extends = plain.iter().any(|p| p.kind == f.kind && p.start == f.start);
+    let before = span[..cut].chars().next_back();
+    let after = span[cut..].trim_start_matches(['\n', '\r']).chars().next();
+    let digits_joined = before.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && after.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    let in_email_domain = f.kind == PiiKind::Email && span[..cut].contains('@');
+    !extends && !in_email_domain && (!digits_joined || f.confidence >= 0.95)
+}
+
+fn run_all(t: &Text) -> Vec<Finding> {
+    let mut found = Vec::new();
+    ids::find_national_ids(t, &mut found);
+    ids::find_company_tax_ids(t, &mut found);
+    phone::find(t, &mut found);
+    email::find(t, &mut found);
+    address::find(t, &mut found);
+    organization::find(t, &mut found);
+    person::find(t, &mut found);
+    found
 }
 
 /// Drops tax IDs that are really part of a phone number, then sorts and

@@ -50,7 +50,7 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
             } else {
                 0.6
             };
-            let value = t.slice(from, end).to_owned();
+            let value = t.norm(from, end);
             out.push(t.finding(PiiKind::Organization, value, from, end, confidence));
         }
         i = end;
@@ -77,8 +77,14 @@ fn name_start(t: &Text, floor: usize, suffix: usize) -> Option<usize> {
     {
         from += run.get(..at + cue.len()).map_or(0, |s| s.chars().count());
     }
-    let name = t.slice(from, suffix);
-    let described = name.trim_start_matches(|c| DETERMINERS.contains(c));
+    let name = t.norm(from, suffix);
+    // What follows the last determiner is what is described: in 經查該公司
+    // and 某建設公司 nothing or only a description is left, so neither names
+    // a company; 其昌建設公司 starts with one and is a name.
+    let described = match name.char_indices().rfind(|&(_, c)| DETERMINERS.contains(c)) {
+        Some((at, c)) if at > 0 || name.chars().count() <= 3 => &name[at + c.len_utf8()..],
+        _ => name.as_str(),
+    };
     let named =
         name.chars().count() >= 2 && !described.is_empty() && !NOT_NAMES.contains(&described);
     named.then_some(from)

@@ -9,31 +9,69 @@ use std::collections::BTreeSet;
 use super::text::{is_han, Text};
 use super::{Finding, PiiKind};
 
-/// Common Taiwanese single-character surnames (the top hundred and more).
-/// Surnames that are also everyday words after a cue (任, 常, 成, 萬 …
-/// as in 本人任職, 本人萬分) are left out on purpose: they would make false
-/// names far more often than they would find real ones.
+/// Single-character surnames that are rarely the first character of an
+/// ordinary word after a cue: the common Taiwanese surnames and the rarer
+/// ones of the household registration's list (粘, 佘, 禚, 冼 …). Surnames
+/// that are also everyday words (任, 常, 成, 萬, 于, 時 …) are in
+/// [`WORD_SURNAMES`] instead.
 const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝郭洪曾邱廖賴周徐蘇葉莊呂江何蕭羅高簡朱鍾\
 施游詹沈彭胡余盧潘顏梁趙柯翁魏方孫戴范宋鄧杜侯曹薛傅丁温溫紀蔣歐藍連唐石馬董古程姚康卓涂\
 塗鐘尤巫白田童邵阮毛袁伍夏倪姜黎湯鄒韓金錢馮孔汪雷賀龔柳邢崔尹熊章陸段辜饒牛俞戚聶麥覃\
-岳凌祝苗史嚴喬樊閻陶秦郝霍殷賈龍艾裴鄞巴葛卜褚閔樂宮酆";
+岳凌祝苗史嚴喬樊閻陶秦郝霍殷賈龍艾裴鄞巴葛卜褚閔樂宮酆\
+粘佘禚冼禤鄔藺譚龐裘繆嵇邴糜靳芮羿儲汲邰蒲鄂冉酈雍璩濮扈冀郟晏瞿茹庾暨闞鞏厙晁訾蒯鄺亓\
+仉笪鈄麴婁駱刁鈕荀甄欒戎薊闕隗宓郗仇卞竇滕穆柏鮑岑湛祁狄臧茅屈項席季盛梅虞昝莫房宣賁郁\
+杭包左吉燕柴幸韶郜印宿懷屠蒙池胥翟貢勞逄姬申堵卻桑桂邊浦尚農慕宦戈衡耿匡寇祿殳沃蔚夔\
+隆勾敖冷辛那沙乜鞠豐巢荊竺權逯蓋桓佟溥鄢汝帥緱亢況琴甘談韋昌鳳費廉畢伏舒鄺官商邸練\
+籃賴傅寧歸續喻郎魯米貝臧奚湛薄雍郤";
+
+/// Surnames that are also everyday words or word starts (本人常…, 於…,
+/// 時間, 和解): taken only where a name must stand, right after a colon or
+/// space following a cue such as 姓名 or 具名人, and before a break.
+const WORD_SURNAMES: &str = "任常成萬于於時和明平元文國公家安易向能通都滿相查後紅益利越空養須全\
+有水雲山谷車井花計強路雙單干解應宗曲原充別步經從言福愛年陽法晉楚關游麻危皮齊";
 
 /// Two-character surnames, tried before the single character they start
-/// with.
-pub(super) const COMPOUND_SURNAMES: [&str; 14] = [
-    "歐陽", "司馬", "張簡", "范姜", "諸葛", "上官", "司徒", "東方", "夏侯", "皇甫", "公孫", "長孫",
-    "端木", "慕容",
+/// with: the classical compound surnames and Taiwan's joined ones (張簡,
+/// 范姜, 張廖 …).
+#[rustfmt::skip]
+pub(super) const COMPOUND_SURNAMES: [&str; 42] = [
+    "歐陽", "司馬", "張簡", "范姜", "張廖", "簡陳", "諸葛", "上官", "司徒", "東方", "夏侯",
+    "皇甫", "公孫", "長孫", "端木", "慕容", "尉遲", "宇文", "令狐", "軒轅", "鍾離", "萬俟",
+    "聞人", "赫連", "澹臺", "澹台", "公羊", "宗政", "濮陽", "淳于", "單于", "太叔", "申屠",
+    "仲孫", "鮮于", "閭丘", "司空", "呼延", "南宮", "西門", "拓跋", "百里",
 ];
 
 /// Words after which a name follows directly: roles in a petition or a
-/// procurement objection, and the titles of officials.
+/// procurement objection, the titles of officials, relations and
+/// occupations (本人父親…, 委由記帳士…, 聯絡人：社工…).
 // Grouped by kind, which is clearer than rustfmt's one per line.
 #[rustfmt::skip]
-const CUES_BEFORE: [&str; 32] = [
+const CUES_BEFORE: &[&str] = &[
     "本人", "陳情人", "檢舉人", "申請人", "代表人", "負責人", "聯絡人", "連絡人", "承辦人",
     "具名人", "異議人", "當事人", "代理人", "委託人", "姓名", "我叫", "寄件人", "收件人",
     "稅務員", "承辦員", "科員", "科長", "課長", "股長", "主任", "專員", "里長", "村長", "鄰長",
-    "經理", "議員", "警員",
+    "經理", "議員", "警員", "董事長", "總經理", "處長", "局長", "組長",
+    "父親", "母親", "我先生", "我太太", "我老公", "我老婆", "我丈夫", "我妻子", "配偶", "丈夫",
+    "妻子", "兒子", "女兒", "哥哥", "姊姊", "姐姐", "弟弟", "妹妹", "家屬", "同事", "鄰居",
+    "朋友", "房東", "房客", "雇主", "看護", "移工",
+    "記帳士", "會計師", "律師", "代書", "地政士", "社工", "醫師", "護理師", "老師", "教授",
+    "技師", "建築師", "工程師",
+];
+
+/// Cues after which a name must stand, so that a surname that is also a
+/// word ([`WORD_SURNAMES`]) is taken there.
+#[rustfmt::skip]
+const SLOT_CUES: [&str; 14] = [
+    "姓名", "具名人", "陳情人", "檢舉人", "申請人", "聯絡人", "連絡人", "代表人", "負責人",
+    "異議人", "當事人", "代理人", "委託人", "寄件人",
+];
+
+/// Words between a cue and the name: 負責人為…, 聯絡人是…, 聯絡人：社工….
+#[rustfmt::skip]
+const LINKS: [&str; 24] = [
+    "為", "是", "叫做", "名叫", "叫", "即", "係",
+    "社工", "記帳士", "會計師", "律師", "代書", "地政士", "醫師", "護理師", "老師", "看護",
+    "移工", "外籍看護", "外籍移工", "先生", "小姐", "女士", "同仁",
 ];
 
 /// Words that follow a name: the closing of a letter and forms of address.
@@ -60,15 +98,13 @@ const INTRO_WINDOW: usize = 12;
 pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
     let first = out.len();
     for i in 0..t.len() {
-        if let Some(end) = CUES_BEFORE
+        if let Some(cue) = CUES_BEFORE
             .iter()
-            .find(|cue| t.starts_with_at(i, cue))
-            .map(|cue| i + cue.chars().count())
+            .filter(|cue| t.starts_with_at(i, cue))
+            .max_by_key(|cue| cue.len())
         {
-            let from = skip_separators(t, end);
-            if let Some(to) = name_at(t, from) {
-                push(t, out, from, to, 0.9);
-            }
+            let slot = SLOT_CUES.contains(cue);
+            after_cue(t, i + cue.chars().count(), slot, out);
         }
         if t.starts_with_at(i, "我是") {
             if let Some((from, to)) = name_after_intro(t, i + 2) {
@@ -95,9 +131,94 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
     every_occurrence(t, &names, out);
 }
 
+/// The name after a cue ending at `end`: past separators and a linking
+/// word or two (為, 是, 社工 …), a Chinese name, or a Latin one (a migrant
+/// worker's, as on a residence permit).
+fn after_cue(t: &Text, end: usize, slot: bool, out: &mut Vec<Finding>) {
+    let mut from = skip_separators(t, end);
+    let separated = from > end;
+    for _ in 0..2 {
+        match LINKS
+            .iter()
+            .filter(|l| t.starts_with_at(from, l))
+            .max_by_key(|l| l.len())
+        {
+            Some(link) => from = skip_separators(t, from + link.chars().count()),
+            None => break,
+        }
+    }
+    if let Some(to) = name_at(t, from) {
+        push(t, out, from, to, 0.9);
+    } else if let Some(to) = (slot && separated)
+        .then(|| word_surname_name(t, from))
+        .flatten()
+    {
+        push(t, out, from, to, 0.75);
+    } else if let Some(to) = latin_name_at(t, from) {
+        push(t, out, from, to, 0.75);
+    }
+}
+
 fn push(t: &Text, out: &mut Vec<Finding>, from: usize, to: usize, confidence: f32) {
-    let value = t.slice(from, to).to_owned();
+    let value: String = t
+        .norm(from, to)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let value = if value.chars().all(is_han) {
+        value
+    } else {
+        // A Latin name keeps its single spaces.
+        t.norm(from, to)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     out.push(t.finding(PiiKind::Person, value, from, to, confidence));
+}
+
+/// A name whose surname is also a word, in a slot where a name must stand:
+/// two to four Han characters ending at a break (punctuation, a space, a
+/// line end or the end of the text).
+fn word_surname_name(t: &Text, from: usize) -> Option<usize> {
+    let c = t.get(from)?;
+    if !WORD_SURNAMES.contains(c) {
+        return None;
+    }
+    let mut to = from;
+    while to - from < 4 && t.get(to).is_some_and(is_han) {
+        to += 1;
+    }
+    ((2..=4).contains(&(to - from)) && !t.get(to).is_some_and(is_han)).then_some(to)
+}
+
+/// A Latin-script name after a cue: two to five words of letters, each
+/// starting with a capital (NGUYEN VAN AN, Siti Nurhaliza), joined by
+/// single spaces.
+fn latin_name_at(t: &Text, from: usize) -> Option<usize> {
+    let mut words = 0;
+    let mut i = from;
+    let mut end = from;
+    while words < 5 {
+        if !t.get(i).is_some_and(|c| c.is_ascii_uppercase()) {
+            break;
+        }
+        let mut j = i + 1;
+        while t
+            .get(j)
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '\'' | '-' | '.'))
+        {
+            j += 1;
+        }
+        words += 1;
+        end = j;
+        if t.get(j) == Some(' ') && t.get(j + 1).is_some_and(|c| c.is_ascii_uppercase()) {
+            i = j + 1;
+        } else {
+            break;
+        }
+    }
+    (words >= 2 && !t.get(end).is_some_and(|c| c.is_ascii_alphanumeric())).then_some(end)
 }
 
 /// Skips the colon, spaces or opening bracket between a cue and a name.
@@ -119,20 +240,30 @@ fn surname_at(t: &Text, i: usize) -> Option<usize> {
 }
 
 /// Where the name that starts at `i` ends: a surname, then up to two given
-/// characters, stopping at a word that usually follows a name.
+/// characters, stopping at a word that usually follows a name. A name
+/// written spaced out (王 大 明, 王　大　明, as in signatures) is read over
+/// single spaces when a space follows the surname.
 fn name_at(t: &Text, i: usize) -> Option<usize> {
     let surname = surname_at(t, i)?;
     let after_surname = i + surname;
+    let spaced = t.get(after_surname) == Some(' ') && t.get(after_surname + 1).is_some_and(is_han);
     let mut end = after_surname;
+    let mut given = 0;
     for second in [false, true] {
-        let Some(c) = t.get(end) else { break };
+        let at = if spaced && t.get(end) == Some(' ') {
+            end + 1
+        } else {
+            end
+        };
+        let Some(c) = t.get(at) else { break };
         let stops = STOP_FIRST.contains(c) || (second && STOP_SECOND.contains(c));
-        if !is_han(c) || stops || CUES_AFTER.iter().any(|w| t.starts_with_at(end, w)) {
+        if !is_han(c) || stops || CUES_AFTER.iter().any(|w| t.starts_with_at(at, w)) {
             break;
         }
-        end += 1;
+        end = at + 1;
+        given += 1;
     }
-    if end > after_surname {
+    if given > 0 {
         Some(end)
     } else if surname == 2 {
         // 張簡 with nothing after it is the surname 張 and the name 簡.
@@ -235,10 +366,27 @@ fn every_occurrence(t: &Text, names: &[String], out: &mut Vec<Finding>) {
         .filter(|n| n.chars().all(is_han))
         .collect();
     if !han.is_empty() {
+        // Each name is also looked for spaced out (王 大 明, 王　大明): up
+        // to two spaces may stand between its characters.
+        let mut name = String::with_capacity(16);
         for i in 0..t.len() {
-            for len in (2..=4).take_while(|len| i + len <= t.len()) {
-                if han.contains(t.slice(i, i + len)) {
-                    push(t, out, i, i + len, 0.8);
+            if !t.get(i).is_some_and(is_han) {
+                continue;
+            }
+            name.clear();
+            let mut j = i;
+            for len in 1..=4 {
+                let Some(c) = t.get(j).filter(|&c| is_han(c)) else {
+                    break;
+                };
+                name.push(c);
+                j += 1;
+                if len >= 2 && han.contains(name.as_str()) {
+                    push(t, out, i, j, 0.8);
+                }
+                let gap = (j..j + 3).take_while(|&k| t.get(k) == Some(' ')).count();
+                if gap <= 2 {
+                    j += gap;
                 }
             }
         }

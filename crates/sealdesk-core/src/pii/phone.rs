@@ -67,9 +67,48 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 i = end;
                 continue;
             }
+        } else if c.is_some_and(|c| matches!(c, '1'..='9')) && !is_word(t.before(i)) {
+            let cued = CUES
+                .iter()
+                .any(|cue| t.window_before(i, CUE_WINDOW).contains(cue));
+            if let Some(end) = cued.then(|| read_local(t, i)).flatten() {
+                let digits: String = (i..end)
+                    .filter_map(|j| t.get(j).and_then(ascii_digit))
+                    .collect();
+                out.push(t.finding(PiiKind::Phone, digits, i, end, 0.8));
+                i = end;
+                continue;
+            }
         }
         i += 1;
     }
+}
+
+/// A local number without its area code after a cue (電話 2345678,
+/// 電話：2345-6789): 7 or 8 digits, in at most two groups, that are not an
+/// amount or a date.
+fn read_local(t: &Text, i: usize) -> Option<usize> {
+    let mut j = i;
+    let mut count = 0;
+    let mut groups = 1;
+    loop {
+        match t.get(j) {
+            Some(c) if c.is_ascii_digit() => {
+                count += 1;
+                j += 1;
+            }
+            Some('-' | ' ') if groups == 1 && count >= 3 && is_digit(t.get(j + 1)) => {
+                groups += 1;
+                j += 1;
+            }
+            _ => break,
+        }
+        if count > 8 {
+            return None;
+        }
+    }
+    let unit_after = matches!(t.get(j), Some('元' | '年' | '月' | '日' | '號' | '%'));
+    ((7..=8).contains(&count) && !is_word(t.get(j)) && !unit_after).then_some(j)
 }
 
 /// Reads a phone number starting at char `i`, returning where it ends and

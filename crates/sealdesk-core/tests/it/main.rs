@@ -4,6 +4,7 @@ mod crypto;
 mod golden;
 mod ledger;
 mod pii;
+mod pii_written;
 mod rules;
 
 use rand_chacha::ChaCha20Rng;

@@ -94,7 +94,9 @@ fn national_ids_in_text() {
     // Never a piece of a longer code, and never lowercase.
     check("XA123456789", PiiKind::NationalId, &[]);
     check("A1234567890", PiiKind::NationalId, &[]);
-    check("a123456789", PiiKind::NationalId, &[]);
+    // Written in lower case, it is still an ID (issue 11: 6 of 12 IDs written
+    // unusually leaked).
+    check("a123456789", PiiKind::NationalId, &["A123456789"]);
 }
 
 /// Several IDs in one text, back to back and at the very end: each found
@@ -276,10 +278,7 @@ fn addresses_are_normalized_without_spaces() {
             "桃園市中壢區中央西\n路二段26號5樓",
             "桃園市中壢區中央西路二段26號5樓",
         ),
-        (
-            "高雄市前鎮區中華五路７８９號",
-            "高雄市前鎮區中華五路７８９號",
-        ),
+        ("高雄市前鎮區中華五路７８９號", "高雄市前鎮區中華五路789號"),
         ("桃園市平鎮區環南路66號", "桃園市平鎮區環南路66號"),
     ];
     for (text, value) in cases {
@@ -526,16 +525,22 @@ fn masked_forms_keep_only_what_routing_needs() {
     check_mask(
         "一、本人許俊宏(身分證統一編號:C181590831),住桃園市中壢區中央西路二段26號5樓,\
          聯絡電話 +886-901-661-318,電子郵件 sdhu81@gmail.com。",
-        "一、本人許○○(身分證統一編號:C1********),住桃園市○○區○○路○○段○○號○○樓,\
-         聯絡電話 09********,電子郵件 s***@***。",
+        "一、本人○○○(身分證統一編號:**********),住桃園市○○區○○路○○段○○號○○樓,\
+         聯絡電話 **********,電子郵件 ***@***。",
     );
     check_mask(
         "異議廠商:立穩工程股份有限公司(統一編號 66617603),代表人 黃宗華,聯絡電話 (04)1590-1092",
-        "異議廠商:○○○○股份有限公司(統一編號 ********),代表人 黃○○,聯絡電話 04********",
+        "異議廠商:○○○○股份有限公司(統一編號 ********),代表人 ○○○,聯絡電話 **********",
     );
-    check_mask("手機 0904 348 395。", "手機 09********。");
+    check_mask("手機 0904 348 395。", "手機 **********。");
     check_mask("花蓮縣花蓮市中山路 270 號 2 樓", "花蓮縣○○市○○路○○號○○樓");
-    check_mask("聯絡人:歐陽娜娜", "聯絡人:歐陽○○");
+    // No surname, no length: 林○○ or 歐陽○○ can be enough in a small office.
+    check_mask("聯絡人:歐陽娜娜", "聯絡人:○○○");
+    check_mask("聯絡人:林美", "聯絡人:○○○");
+    check_mask(
+        "金鼎機電工程有限公司與大華有限公司",
+        "○○○○有限公司與○○○○有限公司",
+    );
     check_mask("沒有個人資料。", "沒有個人資料。");
 }
 
@@ -564,7 +569,7 @@ fn overlapping_findings_are_masked_as_their_union() {
         finding(PiiKind::Organization, text, 0, text.len()),
         finding(PiiKind::Person, "金鼎機", 0, 9),
     ];
-    assert_eq!(mask(text, &findings), "○○○○○○有限公司");
+    assert_eq!(mask(text, &findings), "○○○○有限公司");
 }
 
 #[test]
@@ -575,7 +580,7 @@ fn mask_widens_bad_spans_instead_of_panicking() {
         let masked = mask(text, &[finding(PiiKind::Person, "許俊宏", start, end)]);
         assert!(!masked.contains("許俊宏"), "{start}..{end}: {masked}");
     }
-    assert_eq!(mask(text, &[finding(PiiKind::Person, "", 1, 2)]), "○俊宏");
+    assert_eq!(mask(text, &[finding(PiiKind::Person, "", 1, 2)]), "○○○俊宏");
 }
 
 #[test]
