@@ -135,7 +135,9 @@ fn main() {
     )
     .expect("demo vault");
     let (_xvfb, display) = start_xvfb();
-    let direct: Vec<u128> = (0..5).map(|_| start_to_login_drawn(&display, &vault)).collect();
+    let direct: Vec<u128> = (0..5)
+        .map(|_| start_to_login_drawn(&display, &vault))
+        .collect();
     println!(
         "start to the login screen drawn (binary started directly, screen read from X): {direct:?} ms (goal < 1000 ms)"
     );

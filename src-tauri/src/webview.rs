@@ -24,7 +24,9 @@ pub fn prepare_environment() {
 pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     #[cfg(target_os = "linux")]
     let _ = window.with_webview(|view| {
-        use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
+        use webkit2gtk::{
+            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+        };
         let view = view.inner();
         if let Some(settings) = WebViewExt::settings(&view) {
             settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);

@@ -408,7 +408,7 @@ impl Vault {
         ex: Extracted,
         file_name: &str,
     ) -> Result<Draft> {
-        let findings = crate::intake::detect(&ex.text)?;
+        let findings = ex.findings.clone();
         let sha256 = hex::encode(crypto::sha256(&original));
         let own = self.session_key_owned(session)?;
         let duplicate_of = self.registered_with_hash(actor, &own, &sha256)?;
@@ -513,17 +513,7 @@ impl Vault {
         let original = std::mem::take(&mut d.original);
         let ex = std::mem::replace(
             &mut d.ex,
-            Extracted {
-                source: sealdesk_intake::SourceKind::Text,
-                text: String::new(),
-                pages: 0,
-                has_text_layer: false,
-                extractor: String::new(),
-                email: None,
-                attachments: Vec::new(),
-                working_image: None,
-                notices: Vec::new(),
-            },
+            Extracted::empty(sealdesk_intake::SourceKind::Text, ""),
         );
         let mut original = zeroize::Zeroizing::new(original);
         let out = self.register_extracted(&actor, &original, ex, meta, review);

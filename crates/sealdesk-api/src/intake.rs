@@ -163,6 +163,9 @@ pub(crate) struct IdentityRecord {
     pub email: Option<EmailHeaders>,
     pub sender_person: Option<String>,
     pub parties: Vec<String>,
+    /// The attachments' names as they came; the register shows them masked.
+    #[serde(default)]
+    pub attachment_names: Vec<String>,
 }
 
 /// What the clerk gets back from registering.
@@ -202,9 +205,9 @@ fn intake_error(e: IntakeError) -> ApiError {
 
 /// Reads a file in a worker and detects personal data. Needs no vault.
 pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Result<ScanReport> {
-    let ex = sealdesk_intake::run_isolated(worker, bytes, file_name, Limits::default())
+    let ex = sealdesk_intake::run_isolated(worker, bytes, file_name, Limits::for_file(bytes))
         .map_err(intake_error)?;
-    let findings = detect(&ex.text)?;
+    let findings = ex.findings.clone();
     Ok(ScanReport {
         source: ex.source,
         text_chars: ex.text.chars().count(),
@@ -215,15 +218,28 @@ pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Resul
     })
 }
 
-/// The detector runs in this process on text that came from an untrusted
-/// file. It is written not to panic; if it ever does, the answer is an error
-/// for this file, not a dead app.
-pub(crate) fn detect(text: &str) -> Result<Vec<Finding>> {
-    std::panic::catch_unwind(|| pii::detect(text)).map_err(|_| {
-        ApiError::BadFile(IntakeError::Malformed(
-            "personal-data detection failed on this text".into(),
-        ))
-    })
+/// A file name with the personal data in it masked: what detection finds in
+/// the name itself (with `_`, `-` and `.` read as spaces, as people use
+/// them in file names) and every value found in the letter.
+pub(crate) fn masked_file_name(name: &str, letter: &[Finding]) -> String {
+    // One byte for one byte, so spans in `spaced` are spans in `name`.
+    let spaced: String = name
+        .chars()
+        .map(|c| if matches!(c, '_' | '-' | '.') { ' ' } else { c })
+        .collect();
+    let mut found = pii::detect(&spaced);
+    for f in letter.iter().filter(|f| f.value.chars().count() >= 2) {
+        for (start, m) in spaced.match_indices(f.value.as_str()) {
+            found.push(Finding {
+                kind: f.kind,
+                value: f.value.clone(),
+                start,
+                end: start + m.len(),
+                confidence: 1.0,
+            });
+        }
+    }
+    pii::mask(name, &found)
 }
 
 fn apply_review(text: &str, mut findings: Vec<Finding>, review: &Review) -> Vec<Finding> {
@@ -294,7 +310,7 @@ impl Vault {
             Some(w) => w.clone(),
             None => WorkerCommand::current_exe().map_err(intake_error)?,
         };
-        sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::default())
+        sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::for_file(bytes))
             .map_err(intake_error)
     }
 
@@ -332,7 +348,9 @@ impl Vault {
     ) -> Result<Registered> {
         let now = self.now();
         let recovery = self.recovery_public_key()?;
-        let findings = apply_review(&ex.text, detect(&ex.text)?, review);
+        // Detected in the worker, under its limits (or, for typed text, by
+        // the same `extract` here).
+        let findings = apply_review(&ex.text, ex.findings.clone(), review);
         let working = pii::mask(&ex.text, &findings);
         let original_sha256 = hex::encode(crypto::sha256(original));
         let mut masked: Vec<(String, usize)> = Vec::new();
@@ -352,10 +370,12 @@ impl Vault {
             opened_by: Some(meta.opened_by.clone().unwrap_or_else(|| actor.name.clone())),
             seal_intact: meta.seal_intact,
             pages: meta.pages.unwrap_or(ex.pages),
+            // A scanned residence permit may come as `<full name>_居留證.jpg`:
+            // the register (which routed handlers read) shows names masked.
             attachments: ex
                 .attachments
                 .iter()
-                .map(|a| format!("{} ({} B)", a.name, a.size))
+                .map(|a| format!("{} ({} B)", masked_file_name(&a.name, &findings), a.size))
                 .collect(),
             retention_years: meta.retention_years,
             received_at: meta.received_at.unwrap_or(now.unix_millis()),
@@ -371,6 +391,7 @@ impl Vault {
             email: ex.email.clone(),
             sender_person: meta.sender.clone(),
             parties: meta.parties.clone(),
+            attachment_names: ex.attachments.iter().map(|a| a.name.clone()).collect(),
         };
         let to_json = |e: serde_json::Error| ApiError::BadInput(e.to_string());
         let register_json = serde_json::to_vec(&register).map_err(to_json)?;
@@ -529,5 +550,29 @@ impl Vault {
             findings,
             notices: ex.notices,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_are_masked_with_the_letter_s_values_and_their_own() {
+        let letter = "陳情人：NGUYEN VAN AN,看護粘秀琴";
+        let findings = pii::detect(letter);
+        for (name, clear) in [
+            ("NGUYEN_VAN_AN_居留證.jpg", "NGUYEN"),
+            ("粘秀琴-身分證正面.png", "粘秀琴"),
+            ("scan_F228340005.pdf", "F228340005"),
+        ] {
+            let masked = masked_file_name(name, &findings);
+            assert!(!masked.contains(clear), "{name} → {masked}");
+            assert!(
+                masked.ends_with(name.rsplit('.').next().unwrap_or("")),
+                "{masked}"
+            );
+        }
+        assert_eq!(masked_file_name("證據照片.jpg", &findings), "證據照片.jpg");
     }
 }

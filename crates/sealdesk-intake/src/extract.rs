@@ -7,6 +7,43 @@ use mail_parser::{MessageParser, MimeHeaders};
 
 use crate::{Attachment, EmailHeaders, Extracted, IntakeError, SourceKind};
 
+/// The longest text detection runs on, in chars: about 700 pages of dense
+/// Chinese. Detection is linear, but a file that inflates to megabytes of
+/// numbers is not a letter, and its masking would be unreadable anyway.
+pub const MAX_TEXT_CHARS: usize = 1_000_000;
+
+/// The most findings a letter may have. Every finding must be masked; a file
+/// with more is refused rather than registered with some left in clear.
+pub const MAX_FINDINGS: usize = 5_000;
+
+/// Text in the encodings letters arrive in here: UTF-8 (with or without a
+/// BOM), UTF-16 with a BOM, else Big5 (which covers CP950, the Windows
+/// code page of Traditional Chinese) or GB18030, whichever decodes without
+/// an error. Returns the text and the encoding's name.
+pub fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
+    if let Ok(t) = std::str::from_utf8(bytes) {
+        return Some((t.strip_prefix('\u{feff}').unwrap_or(t).to_owned(), "utf-8"));
+    }
+    if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _, bad) = enc.decode(bytes);
+        return (!bad).then(|| (text.into_owned(), enc.name()));
+    }
+    for enc in [encoding_rs::BIG5, encoding_rs::GB18030] {
+        if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
+            // Binary data can decode as a legacy encoding; letters have no
+            // control characters but line breaks and tabs.
+            let controls = text
+                .chars()
+                .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{000C}'))
+                .count();
+            if controls == 0 {
+                return Some((text.into_owned(), enc.name()));
+            }
+        }
+    }
+    None
+}
+
 /// Decides the kind from the bytes first (a name can lie), then the name.
 pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeError> {
     if bytes.is_empty() {
@@ -24,7 +61,8 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
         return Ok(SourceKind::Image);
     }
     let lower = file_name.to_ascii_lowercase();
-    let text = std::str::from_utf8(bytes).ok();
+    let decoded = decode_text(bytes);
+    let text = decoded.as_ref().map(|(t, _)| t.as_str());
     let looks_like_mail = |t: &str| {
         let first = t.lines().take(30).collect::<Vec<_>>();
         // Compare bytes: a line may start with CJK, where slicing a &str
@@ -54,41 +92,43 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
         ));
     }
     Err(IntakeError::Unsupported(format!(
-        "{file_name}: not a PDF, JPEG, PNG, TIFF, e-mail or UTF-8 text file"
+        "{file_name}: not a PDF, JPEG, PNG, TIFF, e-mail or text file (UTF-8, Big5 or GB18030)"
     )))
 }
 
 /// Reads one file. Call inside the worker: the parsers here are not trusted
 /// to survive hostile input.
+///
+/// The personal data in the text is detected here too, within
+/// [`MAX_TEXT_CHARS`] and [`MAX_FINDINGS`].
 pub fn extract(bytes: &[u8], file_name: &str) -> Result<Extracted, IntakeError> {
-    match detect_kind(bytes, file_name)? {
+    let mut out = match detect_kind(bytes, file_name)? {
         SourceKind::Pdf => extract_pdf(bytes),
         SourceKind::Image => extract_image(bytes),
         SourceKind::Email => extract_email(bytes),
         SourceKind::Text => extract_text(bytes),
+    }?;
+    let chars = out.text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(IntakeError::TextTooLong(chars, MAX_TEXT_CHARS));
     }
+    out.findings = sealdesk_core::pii::detect(&out.text);
+    if out.findings.len() > MAX_FINDINGS {
+        return Err(IntakeError::TooManyFindings(MAX_FINDINGS));
+    }
+    Ok(out)
 }
 
 fn empty(source: SourceKind, extractor: &str) -> Extracted {
-    Extracted {
-        source,
-        text: String::new(),
-        pages: 0,
-        has_text_layer: false,
-        extractor: extractor.into(),
-        email: None,
-        attachments: Vec::new(),
-        working_image: None,
-        notices: Vec::new(),
-    }
+    Extracted::empty(source, extractor)
 }
 
 fn extract_text(bytes: &[u8]) -> Result<Extracted, IntakeError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| IntakeError::Unsupported("text is not UTF-8".into()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = empty(SourceKind::Text, "utf-8");
-    out.text = normalize_newlines(text);
+    let (text, encoding) = decode_text(bytes).ok_or_else(|| {
+        IntakeError::Unsupported("text is not UTF-8, UTF-16, Big5 or GB18030".into())
+    })?;
+    let mut out = empty(SourceKind::Text, encoding);
+    out.text = normalize_newlines(&text);
     out.pages = 1;
     out.has_text_layer = true;
     Ok(out)
@@ -188,17 +228,28 @@ fn oxide_text(bytes: &[u8]) -> Result<(String, u32), IntakeError> {
             let n = doc
                 .page_count()
                 .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+            // A damaged page costs that page, not the file: the rest of a
+            // letter whose third page is broken is still its text.
             let mut text = String::new();
+            let mut read = 0;
+            let mut last_error = None;
             for i in 0..n {
-                let page = doc
-                    .extract_text(i)
-                    .map_err(|e| IntakeError::Malformed(format!("page {}: {e}", i + 1)))?;
                 if i > 0 {
                     text.push('\u{000C}');
                 }
-                text.push_str(&page);
+                match catch_unwind(AssertUnwindSafe(|| doc.extract_text(i))) {
+                    Ok(Ok(page)) => {
+                        text.push_str(&page);
+                        read += 1;
+                    }
+                    Ok(Err(e)) => last_error = Some(format!("page {}: {e}", i + 1)),
+                    Err(_) => last_error = Some(format!("page {}: the reader failed", i + 1)),
+                }
             }
-            Ok((text, n as u32))
+            match last_error {
+                Some(e) if read == 0 => Err(IntakeError::Malformed(e)),
+                _ => Ok((text, n as u32)),
+            }
         },
     ));
     match r {
@@ -252,14 +303,31 @@ fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
         .map_err(|e| IntakeError::Malformed(e.to_string()))?;
     let mut out = empty(SourceKind::Image, "image");
     out.pages = 1;
+    match crate::ocr::ocr_page(&png, 1) {
+        Ok(page) if !page.text.trim().is_empty() => {
+            out.extractor = format!("tesseract {}", crate::ocr::LANGUAGES);
+            out.text = page.text;
+            out.ocr_words = page.words;
+            out.notices.push(format!(
+                "掃描影像（{}×{}）以 OCR 辨識文字，請對照原件核對個人資料。 A scan ({}×{}) read by OCR: check the personal data against the original.",
+                img.width(),
+                img.height(),
+                img.width(),
+                img.height()
+            ));
+        }
+        Ok(_) => out.notices.push(format!(
+            "掃描影像（{}×{}）經 OCR 未辨識出文字，請人工輸入。 OCR found no text in this scan ({}×{}).",
+            img.width(),
+            img.height(),
+            img.width(),
+            img.height()
+        )),
+        Err(e) => out.notices.push(format!(
+            "無法執行 OCR（{e}）；請安裝 tesseract-ocr、tesseract-ocr-chi-tra，或人工輸入。 OCR could not run ({e})."
+        )),
+    }
     out.working_image = Some(png);
-    out.notices.push(format!(
-        "掃描影像（{}×{}），無文字層；OCR 將於後續版本提供。 A scan with no text layer ({}×{}); OCR comes later.",
-        img.width(),
-        img.height(),
-        img.width(),
-        img.height()
-    ));
     Ok(out)
 }
 

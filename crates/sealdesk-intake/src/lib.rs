@@ -9,11 +9,14 @@
 //! back through a pipe: plaintext never touches a temp file.
 
 mod extract;
+pub mod ocr;
 mod worker;
 
+use sealdesk_core::pii::Finding;
 use serde::{Deserialize, Serialize};
 
-pub use extract::{detect_kind, extract};
+pub use extract::{decode_text, detect_kind, extract, MAX_FINDINGS, MAX_TEXT_CHARS};
+pub use ocr::OcrWord;
 pub use worker::{run_isolated, worker_main, Limits, WorkerCommand, WORKER_ARG};
 
 /// What kind of file a letter came as.
@@ -74,6 +77,33 @@ pub struct Extracted {
     pub working_image: Option<Vec<u8>>,
     /// Notices for the clerk (zh-TW first), e.g. that a scan has no text layer.
     pub notices: Vec<String>,
+    /// The personal data in `text`, detected here in the worker, under its
+    /// limits: a text built to make detection slow or huge ends the worker,
+    /// not the app.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// For a scan: the words OCR read and their boxes on the page image.
+    #[serde(default)]
+    pub ocr_words: Vec<OcrWord>,
+}
+
+impl Extracted {
+    /// Nothing read yet from a file of this kind.
+    pub fn empty(source: SourceKind, extractor: &str) -> Self {
+        Self {
+            source,
+            text: String::new(),
+            pages: 0,
+            has_text_layer: false,
+            extractor: extractor.into(),
+            email: None,
+            attachments: Vec::new(),
+            working_image: None,
+            notices: Vec::new(),
+            findings: Vec::new(),
+            ocr_words: Vec::new(),
+        }
+    }
 }
 
 /// Why a file could not be read. `kind()` is stable.
@@ -96,6 +126,10 @@ pub enum IntakeError {
     Empty,
     #[error("could not start the reader: {0}")]
     Worker(String),
+    #[error("the file's text is {0} characters long, more than the {1} a letter is checked for personal data at once; split it")]
+    TextTooLong(usize, usize),
+    #[error("more than {0} items of personal data were found: this is not a letter that can be masked safely; register it by hand")]
+    TooManyFindings(usize),
 }
 
 impl IntakeError {
@@ -109,6 +143,8 @@ impl IntakeError {
             IntakeError::Crashed(_) => "crashed",
             IntakeError::Empty => "empty",
             IntakeError::Worker(_) => "worker",
+            IntakeError::TextTooLong(..) => "text_too_long",
+            IntakeError::TooManyFindings(_) => "too_many_findings",
         }
     }
 }

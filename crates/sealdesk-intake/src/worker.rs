@@ -50,6 +50,32 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The limits for a file that will be read by OCR (a scan): Tesseract
+    /// takes seconds per page where a parser takes milliseconds.
+    pub fn for_ocr() -> Self {
+        Self {
+            timeout_secs: 120,
+            ..Self::default()
+        }
+    }
+
+    /// The default limits, or [`Limits::for_ocr`] when the bytes are an
+    /// image (judged from their first bytes only; the worker decides again).
+    pub fn for_file(bytes: &[u8]) -> Self {
+        let head = &bytes[..bytes.len().min(16)];
+        let image = head.starts_with(&[0xFF, 0xD8, 0xFF])
+            || head.starts_with(b"\x89PNG\r\n\x1a\n")
+            || head.starts_with(b"II*\0")
+            || head.starts_with(b"MM\0*");
+        if image {
+            Self::for_ocr()
+        } else {
+            Self::default()
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Reply {

@@ -67,14 +67,16 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 i = end;
                 continue;
             }
-        } else if c.is_some_and(|c| matches!(c, '1'..='9')) && !is_word(t.before(i)) {
+            if let Some((end, digits)) = cued.then(|| read_cued_run(t, i)).flatten() {
+                out.push(t.finding(PiiKind::Phone, digits, i, end, 0.7));
+                i = end;
+                continue;
+            }
+        } else if is_digit(c) && !is_word(t.before(i)) && t.before(i) != Some('+') {
             let cued = CUES
                 .iter()
                 .any(|cue| t.window_before(i, CUE_WINDOW).contains(cue));
-            if let Some(end) = cued.then(|| read_local(t, i)).flatten() {
-                let digits: String = (i..end)
-                    .filter_map(|j| t.get(j).and_then(ascii_digit))
-                    .collect();
+            if let Some((end, digits)) = cued.then(|| read_cued_run(t, i)).flatten() {
                 out.push(t.finding(PiiKind::Phone, digits, i, end, 0.8));
                 i = end;
                 continue;
@@ -84,31 +86,38 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
     }
 }
 
-/// A local number without its area code after a cue (電話 2345678,
-/// 電話：2345-6789): 7 or 8 digits, in at most two groups, that are not an
-/// amount or a date.
-fn read_local(t: &Text, i: usize) -> Option<usize> {
+/// After a phone cue, any run of 7 to 13 digits is taken as a phone number
+/// even when it is not one of the plan: a local number without its area
+/// code (電話 2345678), or a number OCR misread by a digit (+886-9091-661-318)
+/// that would otherwise stay readable. Groups may be joined by up to two
+/// separators; an amount or a date (followed by 元, 年 …) is not a phone.
+fn read_cued_run(t: &Text, i: usize) -> Option<(usize, String)> {
     let mut j = i;
-    let mut count = 0;
-    let mut groups = 1;
-    loop {
-        match t.get(j) {
-            Some(c) if c.is_ascii_digit() => {
-                count += 1;
-                j += 1;
+    if t.get(j) == Some('+') {
+        j += 1;
+    }
+    let mut digits = String::new();
+    let mut gap = 0;
+    let mut end = i;
+    while let Some(c) = t.get(j) {
+        if let Some(d) = ascii_digit(c) {
+            digits.push(d);
+            j += 1;
+            end = j;
+            gap = 0;
+            if digits.len() > 13 {
+                return None;
             }
-            Some('-' | ' ') if groups == 1 && count >= 3 && is_digit(t.get(j + 1)) => {
-                groups += 1;
-                j += 1;
-            }
-            _ => break,
-        }
-        if count > 8 {
-            return None;
+        } else if gap < 2 && matches!(c, ' ' | '-' | '(' | ')' | '\n') {
+            gap += 1;
+            j += 1;
+        } else {
+            break;
         }
     }
-    let unit_after = matches!(t.get(j), Some('元' | '年' | '月' | '日' | '號' | '%'));
-    ((7..=8).contains(&count) && !is_word(t.get(j)) && !unit_after).then_some(j)
+    let unit_after = matches!(t.get(end), Some('元' | '年' | '月' | '日' | '號' | '%'));
+    ((7..=13).contains(&digits.len()) && !is_word(t.get(end)) && !unit_after)
+        .then_some((end, digits))
 }
 
 /// Reads a phone number starting at char `i`, returning where it ends and

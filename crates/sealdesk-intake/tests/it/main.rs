@@ -97,24 +97,210 @@ fn twenty_page_pdf_counts_pages() {
     );
 }
 
+/// Edit distance between two char sequences (insert, delete, substitute).
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[test]
-fn scan_has_no_text_layer_and_loses_its_metadata() {
+fn a_scan_is_read_by_ocr_and_loses_its_metadata() {
     let jpg = data("sample-01-scan.jpg");
     let ex = parse(&jpg, "scan.jpg").expect("reads");
     assert_eq!(ex.source, SourceKind::Image);
-    assert!(!ex.has_text_layer);
-    assert!(ex.text.is_empty());
-    assert!(
-        ex.notices.iter().any(|n| n.contains("無文字層")),
-        "{:?}",
-        ex.notices
+    assert!(!ex.has_text_layer, "a scan has no text layer, OCR or not");
+    assert!(ex.extractor.starts_with("tesseract"), "{}", ex.extractor);
+    // Character accuracy against the letter's own text, whitespace ignored
+    // (OCR puts spaces where the page had gaps).
+    let squeeze = |s: &str| -> Vec<char> { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let truth = squeeze(&String::from_utf8(data("sample-01.txt")).expect("utf-8"));
+    let read = squeeze(&ex.text);
+    let accuracy = 1.0 - edit_distance(&truth, &read) as f64 / truth.len() as f64;
+    println!(
+        "OCR character accuracy on sample-01-scan.jpg: {:.1} % ({} chars)",
+        accuracy * 100.0,
+        truth.len()
     );
+    assert!(accuracy > 0.9, "accuracy {accuracy}: {}", ex.text);
+    // The identity in the scan is found, so it can be masked and sealed.
+    let values: Vec<&str> = ex.findings.iter().map(|f| f.value.as_str()).collect();
+    for v in ["C181590831", "許俊宏", "廖雅君"] {
+        assert!(values.contains(&v), "{v} not in {values:?}");
+    }
+    // OCR may misread a digit of the phone or a letter of the e-mail; what
+    // it read is masked all the same.
+    let copy = sealdesk_core::pii::mask(&ex.text, &ex.findings);
+    for clear in [
+        "許俊宏",
+        "C181590831",
+        "661",
+        "318",
+        "sdhu",
+        "gmail",
+        "中央西",
+    ] {
+        assert!(!copy.contains(clear), "{clear} readable in {copy}");
+    }
+    // Each word has a box on the page image.
+    assert!(ex.ocr_words.len() > 20);
+    assert!(ex
+        .ocr_words
+        .iter()
+        .all(|w| w.page == 1 && w.width > 0 && w.height > 0));
     let png = ex.working_image.expect("working image");
     assert!(png.starts_with(b"\x89PNG"));
     assert!(
         !png.windows(4).any(|w| w == b"Exif" || w == b"eXIf"),
         "metadata dropped"
     );
+}
+
+#[test]
+fn tesseract_tsv_is_read_into_lines_and_boxes() {
+    let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+               5\t1\t1\t1\t1\t1\t10\t20\t30\t40\t91.5\t主旨:\n\
+               5\t1\t1\t1\t1\t2\t45\t20\t30\t40\t88\t檢舉\n\
+               5\t1\t1\t1\t2\t1\t10\t70\t30\t40\t90\tFrom\n\
+               5\t1\t1\t1\t2\t2\t50\t70\t30\t40\t90\tWang\n\
+               4\t1\t1\t2\t1\t0\t10\t120\t300\t40\t-1\t\n\
+               5\t1\t1\t2\t1\t1\t10\t120\t30\t40\t95\t說明\n";
+    let page = sealdesk_intake::ocr::parse_tsv(tsv, 3);
+    assert_eq!(page.text, "主旨:檢舉\nFrom Wang\n\n說明");
+    assert_eq!(page.words.len(), 5);
+    assert_eq!(
+        (
+            page.words[1].left,
+            page.words[1].top,
+            page.words[1].width,
+            page.words[1].height,
+            page.words[1].page
+        ),
+        (45, 20, 30, 40, 3)
+    );
+}
+
+#[test]
+fn without_tesseract_a_scan_is_registered_with_a_notice() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sealdesk-parse-worker"))
+        .args(["--name", "scan.jpg"])
+        .env("SEALDESK_TESSERACT", "/nonexistent/tesseract")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(&data("sample-01-scan.jpg"))?;
+            child.wait_with_output()
+        })
+        .expect("worker runs");
+    let reply: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json reply");
+    let ex = &reply["ok"];
+    assert_eq!(ex["text"], "");
+    assert!(
+        ex["notices"].to_string().contains("tesseract-ocr"),
+        "{}",
+        ex["notices"]
+    );
+}
+
+#[test]
+fn big5_and_gb18030_text_files_are_decoded() {
+    let letter = "陳情人：粘秀琴\n身分證：F228340005\n電話：0912-345-678\n";
+    for enc in [encoding_rs::BIG5, encoding_rs::GB18030] {
+        let (bytes, _, bad) = enc.encode(letter);
+        assert!(!bad);
+        assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8 any more");
+        let ex = parse(&bytes, "letter.txt").unwrap_or_else(|e| panic!("{}: {e}", enc.name()));
+        assert_eq!(ex.text, letter, "{}", enc.name());
+        assert_eq!(ex.extractor, enc.name());
+        let values: Vec<&str> = ex.findings.iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(
+            values,
+            ["粘秀琴", "F228340005", "0912345678"],
+            "{}",
+            enc.name()
+        );
+    }
+}
+
+#[test]
+fn a_big5_e_mail_is_decoded_headers_and_body() {
+    let (subject, _, _) = encoding_rs::BIG5.encode("檢舉信");
+    let (name, _, _) = encoding_rs::BIG5.encode("佘建中");
+    let (body, _, _) =
+        encoding_rs::BIG5.encode("我是佘建中,身分證 F228340005,電話 0912-345-678。\r\n");
+    let b64 = |b: &[u8]| {
+        // The few bytes here need no crate: RFC 2047 B-encoding by hand.
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in b.chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for k in 0..4 {
+                if k <= c.len() {
+                    out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    };
+    let mut eml = format!(
+        "From: =?big5?B?{}?= <she@example.com>\r\nTo: a@example.gov.tw\r\nSubject: =?big5?B?{}?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=big5\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+        b64(&name),
+        b64(&subject)
+    )
+    .into_bytes();
+    eml.extend_from_slice(&body);
+    let ex = parse(&eml, "big5.eml").expect("reads");
+    let h = ex.email.as_ref().expect("headers");
+    assert_eq!(h.subject.as_deref(), Some("檢舉信"));
+    assert_eq!(h.from_name.as_deref(), Some("佘建中"));
+    assert!(
+        ex.text.contains("我是佘建中,身分證 F228340005"),
+        "{}",
+        ex.text
+    );
+    let values: Vec<&str> = ex.findings.iter().map(|f| f.value.as_str()).collect();
+    for v in ["佘建中", "F228340005", "0912345678"] {
+        assert!(values.contains(&v), "{v} not in {values:?}");
+    }
+}
+
+#[test]
+fn detection_is_bounded_in_the_worker() {
+    // Text that inflates to more than a letter: refused with a clear error.
+    let long = "電話 0912-345-678。".repeat(70_000);
+    let t = Instant::now();
+    match parse(long.as_bytes(), "long.txt") {
+        Err(IntakeError::TextTooLong(n, limit)) => assert!(n > limit),
+        other => panic!("{other:?}"),
+    }
+    // Within the length limit, more findings than can be masked safely.
+    let many = "0912-345-678\n".repeat(6_000);
+    match parse(many.as_bytes(), "many.txt") {
+        Err(e @ IntakeError::TooManyFindings(_)) => assert_eq!(e.kind(), "too_many_findings"),
+        other => panic!("{other:?}"),
+    }
+    println!("both refusals took {:?}", t.elapsed());
+    assert!(t.elapsed() < Duration::from_secs(40));
 }
 
 #[test]
@@ -437,8 +623,14 @@ fn t7_the_worker_memory_limit_takes_effect() {
     // is the limit, not the worker, that stopped the big one.
     let small = run_isolated(&worker(), "陳情內容".as_bytes(), "small.txt", tight);
     assert!(small.is_ok(), "{small:?}");
+    // Under 1 GiB it reads the whole file and gets as far as the length
+    // check before detection (a text this long is refused, not masked).
     let roomy = run_isolated(&worker(), big.as_bytes(), "big.txt", Limits::default());
-    assert!(roomy.is_ok(), "under 1 GiB: {:?}", roomy.err());
+    assert!(
+        matches!(roomy, Err(IntakeError::TextTooLong(..))),
+        "under 1 GiB: {:?}",
+        roomy.err()
+    );
 }
 
 #[test]
