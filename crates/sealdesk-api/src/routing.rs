@@ -217,10 +217,19 @@ fn parse_until(now: i64, until: Option<&str>, default_days: i64, max_days: i64) 
     Ok(end)
 }
 
+/// Every digit of a procurement letter's summary starred (no counts, no
+/// reserve price), except the indices of the working copy's labels
+/// (〔公司1〕), which name no one and say which party is which.
 fn procurement_summary(s: &str) -> String {
+    let mut in_label = false;
     s.chars()
         .map(|c| {
-            if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+            match c {
+                '〔' => in_label = true,
+                '〕' => in_label = false,
+                _ => {}
+            }
+            if !in_label && (c.is_ascii_digit() || ('０'..='９').contains(&c)) {
                 '＊'
             } else {
                 c

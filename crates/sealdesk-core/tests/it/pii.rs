@@ -525,21 +525,24 @@ fn masked_forms_keep_only_what_routing_needs() {
     check_mask(
         "一、本人許俊宏(身分證統一編號:C181590831),住桃園市中壢區中央西路二段26號5樓,\
          聯絡電話 +886-901-661-318,電子郵件 sdhu81@gmail.com。",
-        "一、本人○○○(身分證統一編號:**********),住桃園市○○區○○路○○段○○號○○樓,\
-         聯絡電話 **********,電子郵件 ***@***。",
+        "一、本人〔姓名1〕(身分證統一編號:〔身分證號1〕),住〔地址1〕,\
+         聯絡電話 〔電話1〕,電子郵件 〔電子郵件1〕。",
     );
     check_mask(
         "異議廠商:立穩工程股份有限公司(統一編號 66617603),代表人 黃宗華,聯絡電話 (04)1590-1092",
-        "異議廠商:○○○○股份有限公司(統一編號 ********),代表人 ○○○,聯絡電話 **********",
+        "異議廠商:〔公司1〕(統一編號 〔統一編號1〕),代表人 〔姓名1〕,聯絡電話 〔電話1〕",
     );
-    check_mask("手機 0904 348 395。", "手機 **********。");
-    check_mask("花蓮縣花蓮市中山路 270 號 2 樓", "花蓮縣○○市○○路○○號○○樓");
+    check_mask("手機 0904 348 395。", "手機 〔電話1〕。");
+    check_mask("花蓮縣花蓮市中山路 270 號 2 樓", "〔地址1〕");
     // No surname, no length: 林○○ or 歐陽○○ can be enough in a small office.
-    check_mask("聯絡人:歐陽娜娜", "聯絡人:○○○");
-    check_mask("聯絡人:林美", "聯絡人:○○○");
+    check_mask("聯絡人:歐陽娜娜", "聯絡人:〔姓名1〕");
+    check_mask("聯絡人:林美", "聯絡人:〔姓名1〕");
+    check_mask("金鼎機電工程有限公司與大華有限公司", "〔公司1〕與〔公司2〕");
+    // The same value gets the same label, however it is spaced; another
+    // value the next index.
     check_mask(
-        "金鼎機電工程有限公司與大華有限公司",
-        "○○○○有限公司與○○○○有限公司",
+        "具名人：王 大 明,代理人林美華。王大明與林美華同住。",
+        "具名人：〔姓名1〕,代理人〔姓名2〕。〔姓名1〕與〔姓名2〕同住。",
     );
     check_mask("沒有個人資料。", "沒有個人資料。");
 }
@@ -562,14 +565,14 @@ fn overlapping_findings_are_masked_as_their_union() {
         finding(PiiKind::Person, "許俊", 2, 8),
         finding(PiiKind::Person, "俊宏", 5, 11),
     ];
-    assert_eq!(mask(text, &findings), "ab○○○cd");
+    assert_eq!(mask(text, &findings), "ab〔姓名1〕cd");
     // A finding inside another is masked in the outer one's form.
     let text = "金鼎機電工程有限公司";
     let findings = [
         finding(PiiKind::Organization, text, 0, text.len()),
         finding(PiiKind::Person, "金鼎機", 0, 9),
     ];
-    assert_eq!(mask(text, &findings), "○○○○有限公司");
+    assert_eq!(mask(text, &findings), "〔公司1〕");
 }
 
 #[test]
@@ -580,7 +583,10 @@ fn mask_widens_bad_spans_instead_of_panicking() {
         let masked = mask(text, &[finding(PiiKind::Person, "許俊宏", start, end)]);
         assert!(!masked.contains("許俊宏"), "{start}..{end}: {masked}");
     }
-    assert_eq!(mask(text, &[finding(PiiKind::Person, "", 1, 2)]), "○○○俊宏");
+    assert_eq!(
+        mask(text, &[finding(PiiKind::Person, "", 1, 2)]),
+        "〔姓名1〕俊宏"
+    );
 }
 
 #[test]

@@ -175,9 +175,11 @@ fn masks_keep_no_surname_region_sex_first_letter_or_length() {
     assert!(!copy.contains("F2"), "{copy}");
     assert!(!copy.contains("z***") && !copy.contains("zm"), "{copy}");
     assert!(!copy.contains("037"), "{copy}");
-    // Every company name is masked to the same length.
-    assert!(copy.contains("○○○○股份有限公司"), "{copy}");
-    assert!(!copy.contains("○○○○○股份有限公司"), "{copy}");
+    // Labels carry a kind and an index, nothing of the value.
+    assert_eq!(
+        copy,
+        "陳情人:〔姓名1〕,身分證 〔身分證號1〕,信箱 〔電子郵件1〕,代表之〔公司1〕,電話 〔電話1〕。"
+    );
 }
 
 #[test]
