@@ -286,21 +286,104 @@ fn a_big5_e_mail_is_decoded_headers_and_body() {
 
 #[test]
 fn detection_is_bounded_in_the_worker() {
-    // Text that inflates to more than a letter: refused with a clear error.
-    let long = "電話 0912-345-678。".repeat(70_000);
+    // 60 MB of text: read, then refused before detection with a clear error.
+    let line = "陳情人王大明,電話 0912-345-678,住址台北市中正區重慶南路一段122號。\n";
+    let long = line.repeat(60_000_000 / line.len());
     let t = Instant::now();
     match parse(long.as_bytes(), "long.txt") {
-        Err(IntakeError::TextTooLong(n, limit)) => assert!(n > limit),
-        other => panic!("{other:?}"),
+        Err(e @ IntakeError::TextTooLong(..)) => {
+            assert_eq!(e.kind(), "text_too_long");
+            assert!(e.to_string().contains("split it"), "{e}");
+        }
+        other => panic!("{:?}", other.map(|e| e.text.len())),
     }
+    println!("60 MB text refused in {:?}", t.elapsed());
+    assert!(t.elapsed() < Duration::from_secs(20));
     // Within the length limit, more findings than can be masked safely.
     let many = "0912-345-678\n".repeat(6_000);
     match parse(many.as_bytes(), "many.txt") {
         Err(e @ IntakeError::TooManyFindings(_)) => assert_eq!(e.kind(), "too_many_findings"),
-        other => panic!("{other:?}"),
+        other => panic!("{:?}", other.map(|e| e.text.len())),
     }
-    println!("both refusals took {:?}", t.elapsed());
-    assert!(t.elapsed() < Duration::from_secs(40));
+}
+
+/// A one-page PDF whose content stream, Flate-compressed, shows `n` phone
+/// numbers: tens of kilobytes on disk, megabytes once inflated.
+fn inflating_pdf(n: usize) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut content = String::from("BT /F1 8 Tf 20 800 Td 9 TL\n");
+    for k in 0..n {
+        content.push_str(&format!("(0912-345-{:03}) Tj T*\n", k % 1000));
+    }
+    content.push_str("ET\n");
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(content.as_bytes()).expect("compress");
+    let stream = z.finish().expect("compress");
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        {
+            let mut o = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).into_bytes();
+            o.extend_from_slice(&stream);
+            o.extend_from_slice(b"\nendstream");
+            o
+        },
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ];
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+#[test]
+fn a_small_pdf_inflating_to_millions_of_phone_numbers_is_refused_within_the_limit() {
+    let pdf = inflating_pdf(2_000_000);
+    assert!(pdf.len() < 512 * 1024, "{} bytes", pdf.len());
+    let t = Instant::now();
+    let r = parse(&pdf, "numbers.pdf");
+    println!(
+        "{} KiB PDF of 2,000,000 numbers: {:?} in {:?}",
+        pdf.len() / 1024,
+        r.as_ref().map(|e| e.text.len()).map_err(IntakeError::kind),
+        t.elapsed()
+    );
+    assert!(
+        matches!(
+            r,
+            Err(IntakeError::TextTooLong(..))
+                | Err(IntakeError::TooManyFindings(_))
+                | Err(IntakeError::Timeout(_))
+                | Err(IntakeError::OutOfMemory)
+        ),
+        "{:?}",
+        r.map(|e| e.findings.len())
+    );
+    assert!(t.elapsed() < Duration::from_secs(25));
+    // The same file with a letter's worth of numbers is read, so it is the
+    // size that is refused, not the file's shape.
+    let small = parse(&inflating_pdf(20), "few.pdf").expect("a small one reads");
+    assert_eq!(small.findings.len(), 20, "{}", small.text);
 }
 
 #[test]
