@@ -79,7 +79,7 @@ const CUES_AFTER: [&str; 7] = ["敬上", "謹上", "拜上", "先生", "小姐",
 
 /// Characters that end a name when they come right after the surname: they
 /// are far more often the next word (本人曾於, 本人曾經) than a given name.
-const STOP_FIRST: &str = "於的經在是與及和等之所已也都就將要會不並被把從向對因係即曾說稱";
+const STOP_FIRST: &str = "於的經在是與及和等之所已也都就將要會不並被把從向對因係即曾說稱貼";
 
 /// More characters that end a name when they would be the second character
 /// of the given name: a one-character given name followed by a verb is

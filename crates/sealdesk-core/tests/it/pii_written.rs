@@ -188,3 +188,72 @@ fn ordinary_wording_yields_nothing() {
                 二、本案請於文到7日內逕復陳情人,並副知本府。\n三、檢附原陳情書影本1份。";
     assert_eq!(detect(text), vec![], "{text}");
 }
+
+/// Each class of issue 11, as data: the text, the kind, the normalized value
+/// and the text of the span in the original.
+#[rustfmt::skip]
+const FOUND: &[(&str, PiiKind, &str, &str)] = &[
+    ("身分證：Ｆ２２８３４０００５", PiiKind::NationalId, "F228340005", "Ｆ２２８３４０００５"),
+    ("身分證 K 228340009。", PiiKind::NationalId, "K228340009", "K 228340009"),
+    ("身分證 h128340005。", PiiKind::NationalId, "H128340005", "h128340005"),
+    ("統一證號 B128-340-009", PiiKind::NationalId, "B128340009", "B128-340-009"),
+    ("陳情人粘秀琴", PiiKind::Person, "粘秀琴", "粘秀琴"),
+    ("本人父親冼國雄", PiiKind::Person, "冼國雄", "冼國雄"),
+    ("委由記帳士佘建中代為申報", PiiKind::Person, "佘建中", "佘建中"),
+    ("負責人為鄔美華", PiiKind::Person, "鄔美華", "鄔美華"),
+    ("看護 Siti Nurhaliza 已離職", PiiKind::Person, "Siti Nurhaliza", "Siti Nurhaliza"),
+    ("具名人：王 大 明", PiiKind::Person, "王大明", "王 大 明"),
+    ("姓名：時文生。", PiiKind::Person, "時文生", "時文生"),
+    ("臺北市信義區信義路五段一○一號", PiiKind::Address, "臺北市信義區信義路五段一○一號", "臺北市信義區信義路五段一○一號"),
+    ("住在吉安鄉光華村光華街5號", PiiKind::Address, "吉安鄉光華村光華街5號", "吉安鄉光華村光華街5號"),
+    ("電話 8523456", PiiKind::Phone, "8523456", "8523456"),
+    ("ＴＥＬ：０９１２－３４５－６７８", PiiKind::Phone, "0912345678", "０９１２－３４５－６７８"),
+    ("Email: chang.mei\nling@example.com", PiiKind::Email, "chang.meiling@example.com", "chang.mei\nling@example.com"),
+    ("統一編號：5321\n2003", PiiKind::CompanyTaxId, "53212003", "5321\n2003"),
+    ("統一編號 53212003", PiiKind::CompanyTaxId, "53212003", "53212003"),
+    ("大華建設股份有\n限公司", PiiKind::Organization, "大華建設股份有限公司", "大華建設股份有\n限公司"),
+];
+
+/// Near misses, one per class: each must not be found as that kind.
+#[rustfmt::skip]
+const NOT_FOUND: &[(&str, PiiKind)] = &[
+    ("身分證：Ｆ２２８３４０００６", PiiKind::NationalId),
+    ("型號 K 2283400091", PiiKind::NationalId),
+    ("代碼 h12834000", PiiKind::NationalId),
+    ("料號 B128--340-009", PiiKind::NationalId),
+    ("本人粘貼收據如附件", PiiKind::Person),
+    ("本人父親已過世", PiiKind::Person),
+    ("委由記帳士處理", PiiKind::Person),
+    ("負責人為本公司董事", PiiKind::Person),
+    ("看護 ABC 離職", PiiKind::Person),
+    ("本人時常加班", PiiKind::Person),
+    ("一○一號大樓", PiiKind::Address),
+    ("吉安鄉光華村今年豐收", PiiKind::Address),
+    ("電話費 1234567元", PiiKind::Phone),
+    ("金額\n5321\n2003", PiiKind::CompanyTaxId),
+    ("收據號碼 53212003", PiiKind::CompanyTaxId),
+    ("本公司同意", PiiKind::Organization),
+    ("經查該公司未依約", PiiKind::Organization),
+];
+
+#[test]
+fn every_class_as_data_value_kind_and_span() {
+    for &(text, kind, value, span) in FOUND {
+        let hits: Vec<Finding> = detect(text)
+            .into_iter()
+            .filter(|f| f.kind == kind)
+            .collect();
+        assert!(
+            hits.iter()
+                .any(|f| f.value == value && text.get(f.start..f.end) == Some(span)),
+            "{text:?}: wanted {kind} {value:?} over {span:?}, got {hits:?}"
+        );
+    }
+    for &(text, kind) in NOT_FOUND {
+        let hits: Vec<Finding> = detect(text)
+            .into_iter()
+            .filter(|f| f.kind == kind)
+            .collect();
+        assert!(hits.is_empty(), "{text:?}: no {kind} wanted, got {hits:?}");
+    }
+}
