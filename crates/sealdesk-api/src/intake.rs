@@ -34,6 +34,10 @@ pub(crate) const REC_ORIGINAL: &str = "original";
 pub(crate) const REC_FULLTEXT: &str = "fulltext";
 pub(crate) const REC_IDENTITY: &str = "identity";
 pub(crate) const REC_SCAN: &str = "scan";
+/// A redacted page image, under the letter key: `page-1`, `page-2`, ….
+pub(crate) fn rec_page(n: u32) -> String {
+    format!("page-{n}")
+}
 
 /// Who the letter is addressed to (it decides who may open it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -147,6 +151,10 @@ pub(crate) struct RegisterRecord {
     /// How many findings of each kind were masked (counts, never values).
     #[serde(default)]
     pub masked: Vec<(String, usize)>,
+    /// The redacted page images sealed with the letter (`page-N` records);
+    /// a withheld page has none.
+    #[serde(default)]
+    pub page_images: Vec<u32>,
     /// Parties a handler must affirm no relationship with. They travel with
     /// the letter key to approved handlers, never on a routing slip.
     #[serde(default)]
@@ -352,6 +360,25 @@ impl Vault {
         // the same `extract` here).
         let findings = apply_review(&ex.text, ex.findings.clone(), review);
         let working = pii::mask(&ex.text, &findings);
+        // The page images handlers see, with a box over every accepted
+        // finding. A finding that cannot be placed withholds its page.
+        let redaction = sealdesk_intake::redact::redact(&ex, &findings)
+            .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?;
+        let mut notices = ex.notices.clone();
+        for u in &redaction.unplaced {
+            notices.push(match u.page {
+                Some(p) => format!(
+                    "第 {p} 頁的一項{}無法在頁面影像上定位，該頁不提供承辦人。 A {} on page {p} could not be placed on the page image: the page is withheld from handlers.",
+                    pii::label_name(u.kind),
+                    u.kind
+                ),
+                None => format!(
+                    "一項{}無法在頁面影像上定位，所有頁面影像均不提供承辦人。 A {} could not be placed on any page image: every page is withheld from handlers.",
+                    pii::label_name(u.kind),
+                    u.kind
+                ),
+            });
+        }
         let original_sha256 = hex::encode(crypto::sha256(original));
         let mut masked: Vec<(String, usize)> = Vec::new();
         for f in &findings {
@@ -382,8 +409,14 @@ impl Vault {
             source: ex.source.as_str().into(),
             original_sha256: original_sha256.clone(),
             has_text_layer: ex.has_text_layer,
-            notices: ex.notices.clone(),
+            notices: notices.clone(),
             masked,
+            page_images: redaction
+                .pages
+                .iter()
+                .filter(|p| p.png.is_some())
+                .map(|p| p.page)
+                .collect(),
             parties: meta.parties.clone(),
         };
         let identity = IdentityRecord {
@@ -461,6 +494,11 @@ impl Vault {
         );
         if let Some(img) = &ex.working_image {
             seal(self, &original_key, &original_key_id, REC_SCAN, img);
+        }
+        for page in &redaction.pages {
+            if let Some(png) = &page.png {
+                seal(self, &letter_key, &letter_key_id, &rec_page(page.page), png);
+            }
         }
         let mut wraps = Vec::new();
         for (key_id, purpose, key) in [
@@ -548,7 +586,7 @@ impl Vault {
             has_text_layer: ex.has_text_layer,
             original_sha256,
             findings,
-            notices: ex.notices,
+            notices,
         })
     }
 }

@@ -116,6 +116,20 @@ pub struct LetterContent {
     pub subject: String,
     pub secrecy: Secrecy,
     pub text: String,
+    /// The redacted page images (PNG, base64), in page order; empty for a
+    /// letter that came as text. Withheld pages are absent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<PageImage>>"))]
+    pub pages: Vec<PageImage>,
+}
+
+/// One redacted page image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PageImage {
+    pub page: u32,
+    /// PNG, base64.
+    pub png_base64: String,
 }
 
 /// What `recover` proved.
@@ -342,6 +356,17 @@ impl Vault {
             }
         }
         let text = self.open_record_under(&data_key, &key_row.id, REC_WORKING)?;
+        let mut pages = Vec::with_capacity(register.page_images.len());
+        for &n in &register.page_images {
+            let png =
+                self.open_record_under(&data_key, &key_row.id, &crate::intake::rec_page(n))?;
+            pages.push(PageImage {
+                page: n,
+                png_base64: data_encoding::BASE64.encode(png.expose()),
+            });
+        }
+        // Fail closed: the view (text and pages) is recorded before either
+        // is returned.
         self.record(ev)?;
         Ok(LetterContent {
             id: row.id,
@@ -350,6 +375,7 @@ impl Vault {
             subject: register.subject,
             secrecy: register.secrecy,
             text: text.expose_str().unwrap_or_default().to_owned(),
+            pages,
         })
     }
 

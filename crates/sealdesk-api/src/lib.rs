@@ -44,7 +44,7 @@ pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport}
 pub use intake::{scan_file, AddresseeType, RegisterMeta, Registered, Review, ScanReport};
 pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, CHECKPOINT_EVERY};
 pub use letters::{
-    Category, LetterContent, LetterSummary, NewTypedLetter, RecoveryReport, Secrecy,
+    Category, LetterContent, LetterSummary, NewTypedLetter, PageImage, RecoveryReport, Secrecy,
 };
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,

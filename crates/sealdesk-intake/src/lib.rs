@@ -10,6 +10,7 @@
 
 mod extract;
 pub mod ocr;
+pub mod redact;
 mod worker;
 
 use sealdesk_core::pii::Finding;

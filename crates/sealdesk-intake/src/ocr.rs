@@ -30,6 +30,12 @@ pub struct OcrWord {
     pub height: u32,
     /// Tesseract's confidence, 0 to 100.
     pub confidence: f32,
+    /// Where the word is in the extracted text, in bytes, so a finding's
+    /// span leads to the boxes to black out.
+    #[serde(default)]
+    pub text_start: usize,
+    #[serde(default)]
+    pub text_end: usize,
 }
 
 /// What OCR read from one page.
@@ -120,8 +126,11 @@ pub fn parse_tsv(tsv: &str, page: u32) -> OcrPage {
                 result.text.push(' ');
             }
         }
+        let text_start = result.text.len();
         result.text.push_str(text);
         result.words.push(OcrWord {
+            text_start,
+            text_end: result.text.len(),
             page,
             text: text.to_owned(),
             left: num(6),

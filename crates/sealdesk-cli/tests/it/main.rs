@@ -663,7 +663,36 @@ fn register_pdf_eml_and_scan_seal_identity() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.json()["has_text_layer"], false);
+    let v = r.json();
+    assert_eq!(v["has_text_layer"], false);
+    // Read by OCR, so its identity was found.
+    assert!(
+        v["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x["value"] == "C181590831")),
+        "{v}"
+    );
+    // Opened, it comes with its redacted page: OCR of that page (a person's
+    // eyes) reads the letter but none of its identity.
+    let receipt = v["receipt_no"].as_str().expect("receipt").to_owned();
+    let r = cli.run(lin, &[], &["open", &receipt, "--reason", "核對掃描"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let opened = r.json();
+    let pages = opened["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 1);
+    let png = data_encoding::BASE64
+        .decode(pages[0]["png_base64"].as_str().expect("png").as_bytes())
+        .expect("base64");
+    assert!(png.starts_with(b"\x89PNG"));
+    let seen = sealdesk_intake::ocr::ocr_page(&png, 1).expect("ocr");
+    let seen: String = seen.text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(seen.contains("請依法調查"), "{seen}");
+    for secret in ["C181590831", "許俊宏", "廖雅君", "中央西路"] {
+        assert!(
+            !seen.contains(secret),
+            "{secret} readable on the page: {seen}"
+        );
+    }
 
     // Review: a dropped false finding stays in the working copy.
     let txt = tempfile::tempdir().expect("tmp");

@@ -47,7 +47,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use ids::{is_valid_company_tax_id, is_valid_national_id};
-pub use mask::mask;
+pub use mask::{label_name, mask};
 
 use text::Text;
 
