@@ -30,7 +30,7 @@ fi
 
 if ! command -v cargo >/dev/null; then
   cat >&2 <<'MSG'
-Rust is not installed. Sealdesk needs Rust 1.80 or newer (stable), from rustup:
+Rust is not installed. Sealdesk needs Rust 1.92 or newer (stable), from rustup:
   curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y
   . "$HOME/.cargo/env"
 then run this command again.

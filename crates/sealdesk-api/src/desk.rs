@@ -136,6 +136,9 @@ pub struct Draft {
     /// The receipt number of a letter already registered from the same
     /// bytes, if the clerk holds its key.
     pub duplicate_of: Option<String>,
+    /// For a scan read by OCR: Tesseract's mean word confidence, 0 to 100,
+    /// so the clerk knows how closely to check the text.
+    pub ocr_confidence: Option<f32>,
 }
 
 impl std::fmt::Debug for Draft {
@@ -433,6 +436,9 @@ impl Vault {
             notices: ex.notices.clone(),
             sha256,
             duplicate_of,
+            ocr_confidence: (!ex.ocr_words.is_empty()).then(|| {
+                ex.ocr_words.iter().map(|w| w.confidence).sum::<f32>() / ex.ocr_words.len() as f32
+            }),
         };
         // The oldest of this clerk's drafts goes first when too many are open.
         let mine: Vec<String> = self

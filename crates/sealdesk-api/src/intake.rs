@@ -14,7 +14,7 @@
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::domain::Role;
 use sealdesk_core::pii::{self, Finding, PiiKind};
-use sealdesk_intake::{EmailHeaders, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
+use sealdesk_intake::{EmailHeaders, Extracted, IntakeError, SourceKind, WorkerCommand};
 use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
 use serde::{Deserialize, Serialize};
 
@@ -213,8 +213,7 @@ fn intake_error(e: IntakeError) -> ApiError {
 
 /// Reads a file in a worker and detects personal data. Needs no vault.
 pub fn scan_file(worker: &WorkerCommand, bytes: &[u8], file_name: &str) -> Result<ScanReport> {
-    let ex = sealdesk_intake::run_isolated(worker, bytes, file_name, Limits::for_file(bytes))
-        .map_err(intake_error)?;
+    let ex = sealdesk_intake::read_letter(worker, bytes, file_name).map_err(intake_error)?;
     let findings = ex.findings.clone();
     Ok(ScanReport {
         source: ex.source,
@@ -318,8 +317,7 @@ impl Vault {
             Some(w) => w.clone(),
             None => WorkerCommand::current_exe().map_err(intake_error)?,
         };
-        sealdesk_intake::run_isolated(&worker, bytes, file_name, Limits::for_file(bytes))
-            .map_err(intake_error)
+        sealdesk_intake::read_letter(&worker, bytes, file_name).map_err(intake_error)
     }
 
     /// Clerk: registers a letter typed into the form.

@@ -102,8 +102,25 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
 /// The personal data in the text is detected here too, within
 /// [`MAX_TEXT_CHARS`] and [`MAX_FINDINGS`].
 pub fn extract(bytes: &[u8], file_name: &str) -> Result<Extracted, IntakeError> {
+    extract_with(bytes, file_name, ExtractOptions::default())
+}
+
+/// What the worker does beyond reading the text layer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtractOptions {
+    /// OCR the pages of a PDF that has no text layer (slow: seconds a page,
+    /// so the parent asks for it in a second run with a longer limit).
+    pub ocr_pages: bool,
+}
+
+/// [`extract`], with options.
+pub fn extract_with(
+    bytes: &[u8],
+    file_name: &str,
+    options: ExtractOptions,
+) -> Result<Extracted, IntakeError> {
     let mut out = match detect_kind(bytes, file_name)? {
-        SourceKind::Pdf => extract_pdf(bytes),
+        SourceKind::Pdf => extract_pdf(bytes, options),
         SourceKind::Image => extract_image(bytes),
         SourceKind::Email => extract_email(bytes),
         SourceKind::Text => extract_text(bytes),
@@ -157,7 +174,7 @@ fn is_garbled(text: &str) -> bool {
 /// it panics (it does on `UniCNS-UCS2-H` and `UniGB-*` encodings, the usual
 /// ones of Traditional and Simplified Chinese PDFs), errs, or yields garbled
 /// text. ARCHITECTURE.md records the measurements behind this order.
-fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+fn extract_pdf(bytes: &[u8], options: ExtractOptions) -> Result<Extracted, IntakeError> {
     // pdf-extract panics on the predefined CJK CMaps; when the file names
     // one, go straight to pdf_oxide rather than parse the file twice.
     let cjk_cmap = [b"UniCNS-".as_slice(), b"UniGB-", b"UniJIS-", b"UniKS-"]
@@ -199,13 +216,99 @@ fn extract_pdf(bytes: &[u8]) -> Result<Extracted, IntakeError> {
             "no page of this PDF can be read".into(),
         ));
     }
+    // The pages as images, with glyph places: what redaction draws on.
+    out.page_renders = catch_unwind(AssertUnwindSafe(|| crate::render::render_pdf(bytes)))
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if out.page_renders.len() < out.pages as usize {
+        out.notices.push(format!(
+            "僅 {} / {} 頁可轉為頁面影像；其餘頁面不提供承辦人。 Only {} of {} pages could be rendered; the rest are withheld from handlers.",
+            out.page_renders.len(),
+            out.pages,
+            out.page_renders.len(),
+            out.pages
+        ));
+    }
     if !out.has_text_layer {
-        out.notices.push(
-            "此 PDF 無文字層（掃描影像），請人工輸入或待 OCR。 No text layer: a scanned PDF."
-                .into(),
-        );
+        if options.ocr_pages && !out.page_renders.is_empty() {
+            ocr_rendered_pages(&mut out);
+        } else {
+            out.notices.push(
+                "此 PDF 無文字層（掃描影像），請人工輸入或待 OCR。 No text layer: a scanned PDF."
+                    .into(),
+            );
+        }
     }
     Ok(out)
+}
+
+/// OCR of a PDF's rendered pages, two at a time (one Tesseract per core):
+/// the text of each page, pages separated by a form feed, and the word
+/// boxes in the rendered images' pixels.
+fn ocr_rendered_pages(out: &mut Extracted) {
+    let renders = &out.page_renders;
+    let results: Vec<(u32, Result<crate::ocr::OcrPage, String>)> = std::thread::scope(|scope| {
+        let lanes: Vec<_> = (0..2)
+            .map(|lane| {
+                scope.spawn(move || {
+                    renders
+                        .iter()
+                        .skip(lane)
+                        .step_by(2)
+                        .map(|r| (r.page, crate::ocr::ocr_page(&r.png, r.page)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<_> = lanes
+            .into_iter()
+            .flat_map(|l| l.join().unwrap_or_default())
+            .collect();
+        all.sort_by_key(|(page, _)| *page);
+        all
+    });
+    let mut text = String::new();
+    let mut words = Vec::new();
+    let mut failed = Vec::new();
+    for (page, result) in results {
+        if !text.is_empty() {
+            text.push('\u{000C}');
+        }
+        match result {
+            Ok(p) => {
+                let base = text.len();
+                text.push_str(&p.text);
+                words.extend(p.words.into_iter().map(|mut w| {
+                    w.text_start += base;
+                    w.text_end += base;
+                    w
+                }));
+            }
+            Err(e) => failed.push(format!("{page}: {e}")),
+        }
+    }
+    if !failed.is_empty() {
+        out.notices.push(format!(
+            "部分頁面無法 OCR（{}）。 OCR failed on some pages ({}).",
+            failed.join("; "),
+            failed.join("; ")
+        ));
+    }
+    if text.trim().is_empty() {
+        out.notices.push(
+            "此 PDF 無文字層，OCR 亦未辨識出文字，請人工輸入。 No text layer, and OCR found no text."
+                .into(),
+        );
+        return;
+    }
+    out.extractor = format!("tesseract {}", crate::ocr::LANGUAGES);
+    out.text = text;
+    out.ocr_words = words;
+    out.notices.push(
+        "此 PDF 無文字層，已以 OCR 辨識文字，請對照原件核對個人資料。 A scanned PDF read by OCR: check the personal data against the original."
+            .into(),
+    );
 }
 
 fn pdf_page_count(bytes: &[u8]) -> Option<u32> {

@@ -11,14 +11,17 @@
 mod extract;
 pub mod ocr;
 pub mod redact;
+pub mod render;
 mod worker;
 
 use sealdesk_core::pii::Finding;
 use serde::{Deserialize, Serialize};
 
-pub use extract::{decode_text, detect_kind, extract, MAX_FINDINGS, MAX_TEXT_CHARS};
+pub use extract::{
+    decode_text, detect_kind, extract, extract_with, ExtractOptions, MAX_FINDINGS, MAX_TEXT_CHARS,
+};
 pub use ocr::OcrWord;
-pub use worker::{run_isolated, worker_main, Limits, WorkerCommand, WORKER_ARG};
+pub use worker::{read_letter, run_isolated, worker_main, Limits, WorkerCommand, WORKER_ARG};
 
 /// What kind of file a letter came as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +89,9 @@ pub struct Extracted {
     /// For a scan: the words OCR read and their boxes on the page image.
     #[serde(default)]
     pub ocr_words: Vec<OcrWord>,
+    /// For a PDF: its pages rendered, with the place of every glyph.
+    #[serde(default)]
+    pub page_renders: Vec<render::PageRender>,
 }
 
 impl Extracted {
@@ -103,6 +109,7 @@ impl Extracted {
             notices: Vec::new(),
             findings: Vec::new(),
             ocr_words: Vec::new(),
+            page_renders: Vec::new(),
         }
     }
 }
@@ -147,6 +154,19 @@ impl IntakeError {
             IntakeError::TextTooLong(..) => "text_too_long",
             IntakeError::TooManyFindings(_) => "too_many_findings",
         }
+    }
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let h = String::deserialize(d)?;
+        hex::decode(h).map_err(serde::de::Error::custom)
     }
 }
 

@@ -13,6 +13,7 @@ use image::{Rgb, RgbImage};
 use sealdesk_core::pii::{Finding, PiiKind};
 use serde::{Deserialize, Serialize};
 
+use crate::render::PlacedGlyph;
 use crate::{Extracted, OcrWord};
 
 /// One page as a handler may see it.
@@ -100,43 +101,161 @@ fn page_at(words: &[OcrWord], at: usize) -> Option<u32> {
         .map(|w| w.page)
 }
 
-/// Draws the boxes for `findings` on the page images of `ex`. Pages come
-/// from the scan (`working_image`); word places from OCR.
+/// Draws the boxes for `findings` on the page images of `ex`: a scan's
+/// image or a PDF's rendered pages, boxes placed from the OCR words (a scan,
+/// a scanned PDF) or the glyphs of the PDF's text layer.
 pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String> {
-    let Some(png) = &ex.working_image else {
+    let spans = spans(&ex.text, findings);
+    let images: Vec<(u32, &[u8])> = if !ex.page_renders.is_empty() {
+        ex.page_renders
+            .iter()
+            .map(|r| (r.page, r.png.as_slice()))
+            .collect()
+    } else if let Some(png) = &ex.working_image {
+        vec![(1, png.as_slice())]
+    } else {
         return Ok(Redaction::default());
     };
-    let mut page = decode(png)?;
+    let mut boxes: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
     let mut redaction = Redaction::default();
-    let mut withhold_all = false;
-    let mut withheld_page = false;
-    let mut boxes = 0;
-    for (start, end, kind) in spans(&ex.text, findings) {
-        let found = boxes_for(&ex.ocr_words, start, end);
-        if found.is_empty() {
-            let page_no = page_at(&ex.ocr_words, start);
-            match page_no {
-                Some(1) => withheld_page = true,
-                _ => withhold_all = true,
+    if !ex.ocr_words.is_empty() {
+        for &(start, end, kind) in &spans {
+            let found = boxes_for(&ex.ocr_words, start, end);
+            if found.is_empty() {
+                redaction.unplaced.push(Unplaced {
+                    kind,
+                    page: page_at(&ex.ocr_words, start),
+                });
             }
-            redaction.unplaced.push(Unplaced {
-                kind,
-                page: page_no,
-            });
-            continue;
+            boxes.extend(found);
         }
-        for (_, x0, y0, x1, y1) in found {
-            fill(&mut page, x0, y0, x1, y1);
-            boxes += 1;
+    } else if !ex.page_renders.is_empty() {
+        let pages: Vec<(u32, Vec<(char, usize)>)> = ex
+            .page_renders
+            .iter()
+            .map(|r| (r.page, searchable(&r.glyphs)))
+            .collect();
+        for f in findings {
+            let raw = ex.text.get(f.start..f.end).unwrap_or_default();
+            let mut placed = false;
+            for needle in [squeeze(raw), squeeze(&f.value)] {
+                if needle.chars().count() < 1 {
+                    continue;
+                }
+                for (page, chars) in &pages {
+                    let Some(render) = ex.page_renders.iter().find(|r| r.page == *page) else {
+                        continue;
+                    };
+                    for at in occurrences(chars, &needle) {
+                        let glyphs = chars[at..at + needle.chars().count()]
+                            .iter()
+                            .map(|&(_, g)| &render.glyphs[g]);
+                        boxes.extend(glyph_boxes(*page, glyphs));
+                        placed = true;
+                    }
+                }
+            }
+            if !placed && !f.value.is_empty() {
+                let page = ex.text.contains('\u{000C}').then(|| {
+                    ex.text
+                        .get(..f.start)
+                        .map_or(0, |s| s.matches('\u{000C}').count()) as u32
+                        + 1
+                });
+                redaction.unplaced.push(Unplaced { kind: f.kind, page });
+            }
+        }
+    } else {
+        // A scan that OCR could not read: what is on it is unknown, so it
+        // is withheld whole.
+        redaction.unplaced.push(Unplaced {
+            kind: PiiKind::Person,
+            page: None,
+        });
+    }
+    let withhold_all = redaction.unplaced.iter().any(|u| u.page.is_none());
+    for (page, png) in images {
+        let withheld = withhold_all || redaction.unplaced.iter().any(|u| u.page == Some(page));
+        let mine: Vec<_> = boxes.iter().filter(|b| b.0 == page).collect();
+        let png = if withheld {
+            None
+        } else {
+            let mut image = decode(png)?;
+            for &&(_, x0, y0, x1, y1) in &mine {
+                fill(&mut image, x0, y0, x1, y1);
+            }
+            Some(encode(&image)?)
+        };
+        redaction.pages.push(RedactedPage {
+            page,
+            png,
+            boxes: mine.len(),
+        });
+    }
+    Ok(redaction)
+}
+
+/// Text as it is compared with glyphs: normalized, no whitespace, ASCII
+/// letters in lower case.
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .map(sealdesk_core::pii::normalize_char)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A page's glyphs as searchable chars (squeezed like [`squeeze`]), each
+/// with the index of its glyph.
+fn searchable(glyphs: &[PlacedGlyph]) -> Vec<(char, usize)> {
+    glyphs
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            (
+                sealdesk_core::pii::normalize_char(g.ch).to_ascii_lowercase(),
+                i,
+            )
+        })
+        .filter(|(c, _)| !c.is_whitespace() && *c != '\u{FFFD}')
+        .collect()
+}
+
+/// Where `needle` starts in `chars`, at every occurrence.
+fn occurrences(chars: &[(char, usize)], needle: &str) -> Vec<usize> {
+    let needle: Vec<char> = needle.chars().collect();
+    if needle.is_empty() || needle.len() > chars.len() {
+        return Vec::new();
+    }
+    (0..=chars.len() - needle.len())
+        .filter(|&i| needle.iter().enumerate().all(|(k, c)| chars[i + k].0 == *c))
+        .collect()
+}
+
+/// One box per run of glyphs on the same line.
+fn glyph_boxes<'g>(
+    page: u32,
+    glyphs: impl Iterator<Item = &'g PlacedGlyph>,
+) -> Vec<(u32, u32, u32, u32, u32)> {
+    let mut out: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
+    for g in glyphs {
+        let pad = PAD as f32;
+        let (x0, y0) = ((g.x0 - pad).max(0.0) as u32, (g.y0 - pad).max(0.0) as u32);
+        let (x1, y1) = (
+            (g.x1 + pad).max(0.0).ceil() as u32,
+            (g.y1 + pad).max(0.0).ceil() as u32,
+        );
+        match out.last_mut() {
+            Some(b) if y0 < b.4 && b.2 < y1 => {
+                b.1 = b.1.min(x0);
+                b.2 = b.2.min(y0);
+                b.3 = b.3.max(x1);
+                b.4 = b.4.max(y1);
+            }
+            _ => out.push((page, x0, y0, x1, y1)),
         }
     }
-    let withheld = withhold_all || withheld_page;
-    redaction.pages.push(RedactedPage {
-        page: 1,
-        png: if withheld { None } else { Some(encode(&page)?) },
-        boxes,
-    });
-    Ok(redaction)
+    out
 }
 
 fn decode(png: &[u8]) -> Result<RgbImage, String> {

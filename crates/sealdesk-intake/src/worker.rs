@@ -8,7 +8,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use wait_timeout::ChildExt;
 
-use crate::{extract, Extracted, IntakeError};
+use crate::{extract_with, ExtractOptions, Extracted, IntakeError, SourceKind};
+
+/// The argument that asks a worker to OCR the pages of a PDF without a
+/// text layer.
+const OCR_PAGES_ARG: &str = "--ocr-pages";
 
 /// The first argument that turns a Sealdesk binary into a parse worker.
 pub const WORKER_ARG: &str = "__parse-worker";
@@ -56,6 +60,14 @@ impl Limits {
     pub fn for_ocr() -> Self {
         Self {
             timeout_secs: 120,
+            ..Self::default()
+        }
+    }
+
+    /// The limits for OCR of `pages` rendered PDF pages, two at a time.
+    pub fn for_ocr_pages(pages: usize) -> Self {
+        Self {
+            timeout_secs: (30 + 10 * pages as u64).min(1800),
             ..Self::default()
         }
     }
@@ -172,6 +184,28 @@ pub fn run_isolated(
     Err(IntakeError::Crashed(describe_exit(status)))
 }
 
+/// Reads a letter as registration needs it: parsed in a worker under the
+/// limits for its kind, then, for a PDF with no text layer, parsed again
+/// with its pages OCR'd under limits that allow for it.
+pub fn read_letter(
+    cmd: &WorkerCommand,
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<Extracted, IntakeError> {
+    let ex = run_isolated(cmd, bytes, file_name, Limits::for_file(bytes))?;
+    if ex.source == SourceKind::Pdf && !ex.has_text_layer && !ex.page_renders.is_empty() {
+        let mut ocr = cmd.clone();
+        ocr.args.push(OCR_PAGES_ARG.into());
+        return run_isolated(
+            &ocr,
+            bytes,
+            file_name,
+            Limits::for_ocr_pages(ex.page_renders.len()),
+        );
+    }
+    Ok(ex)
+}
+
 /// Ends a worker that ran out of time, with its whole process group (it was
 /// started as the leader of its own group): anything it started dies with
 /// it. The pipe threads are left to end on their own rather than joined, so
@@ -247,7 +281,13 @@ pub fn worker_main() -> i32 {
     std::panic::set_hook(Box::new(|_| {}));
     let mut input = Vec::new();
     let reply = match std::io::stdin().lock().read_to_end(&mut input) {
-        Ok(_) => match extract(&input, &name) {
+        Ok(_) => match extract_with(
+            &input,
+            &name,
+            ExtractOptions {
+                ocr_pages: args.iter().any(|a| a == OCR_PAGES_ARG),
+            },
+        ) {
             Ok(e) => Reply::Ok(Box::new(e)),
             Err(e) => Reply::Err(e),
         },

@@ -53,6 +53,9 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "assignment.status.declined": "已退回",
 
     "common.yes": "是",
+    "reading.pages": "頁面影像（個人資料已遮蔽）",
+    "intake.ocrConfidence": "此掃描以 OCR 辨識，平均信心 {pct}%；請對照原件核對文字與個人資料。",
+    "reading.pageAlt": "第 {n} 頁（已遮蔽）",
     "date.placeholder": "例：115/12/31",
     "date.understood": "即 {date}",
     "date.invalid": "看不懂這個日期。請寫成 115/12/31、民國115年12月31日或 2026-12-31。",
@@ -407,6 +410,9 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "assignment.status.declined": "Declined",
 
     "common.yes": "Yes",
+    "reading.pages": "Page images (personal data blacked out)",
+    "intake.ocrConfidence": "This scan was read by OCR with {pct}% mean confidence: check the text and the personal data against the original.",
+    "reading.pageAlt": "Page {n} (redacted)",
     "date.placeholder": "e.g. 2026-12-31",
     "date.understood": "Read as {date}",
     "date.invalid": "Not a date. Write it as 2026-12-31, or in the ROC calendar as 115/12/31.",

@@ -84,8 +84,19 @@ pub(super) fn find_national_ids(t: &Text, out: &mut Vec<Finding>) {
         let starts = t.get(i).is_some_and(|c| c.is_ascii_alphabetic()) && !is_word(t.before(i));
         if starts {
             if let Some((end, value, plain)) = read_national_id(t, i) {
-                if is_valid_national_id(&value) {
-                    let confidence = if plain { 0.95 } else { 0.85 };
+                let valid = is_valid_national_id(&value);
+                // After an ID cue an ID-shaped token is masked even when its
+                // checksum fails: a writer's typo or an OCR misread digit
+                // leaves it the person's ID all the same.
+                let cued = ID_CUES
+                    .iter()
+                    .any(|cue| t.window_before(i, CUE_WINDOW).contains(cue));
+                if valid || (cued && value.as_bytes().get(1).is_some_and(u8::is_ascii_digit)) {
+                    let confidence = match (valid, plain) {
+                        (true, true) => 0.95,
+                        (true, false) => 0.85,
+                        (false, _) => 0.6,
+                    };
                     out.push(t.finding(PiiKind::NationalId, value, i, end, confidence));
                     i = end;
                     continue;
@@ -130,6 +141,19 @@ fn read_national_id(t: &Text, i: usize) -> Option<(usize, String, bool)> {
     }
     (!is_word(t.get(j))).then_some((j, value, plain))
 }
+
+/// Words that, shortly before an ID-shaped token, say it is a national ID
+/// or a resident certificate number.
+const ID_CUES: [&str; 8] = [
+    "身分證",
+    "身份證",
+    "統一證號",
+    "居留證",
+    "證號",
+    "證字號",
+    "ID",
+    "id:",
+];
 
 /// Words that, shortly before an 8-digit number, say it is a tax ID.
 const TAX_ID_CUES: [&str; 3] = ["統一編號", "統編", "稅籍編號"];

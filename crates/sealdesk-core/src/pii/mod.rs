@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 pub use ids::{is_valid_company_tax_id, is_valid_national_id};
 pub use mask::{label_name, mask};
+pub use text::normalize as normalize_char;
 
 use text::Text;
 

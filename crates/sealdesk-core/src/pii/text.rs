@@ -149,7 +149,7 @@ impl<'a> Text<'a> {
 /// One char as detectors read it: full-width forms (U+FF01–U+FF5E) as
 /// their ASCII letters, digits and punctuation; every kind of space as ' ';
 /// every kind of dash as '-'. One char for one char, so spans map back.
-pub(super) fn normalize(c: char) -> char {
+pub fn normalize(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',

@@ -48,7 +48,7 @@ fn national_ids_written_in_full_width_lower_case_spaced_or_grouped() {
         assert_eq!(found(text, PiiKind::NationalId), [id], "{text}");
         assert_masked(text, &[id, &id[1..]]);
     }
-    // A wrong check digit stays a number, however it is written.
+    // Without a cue, a wrong check digit stays a number, however written.
     assert!(found("Ｆ２２８３４０００６", PiiKind::NationalId).is_empty());
     assert!(found("型號 F228-340-006", PiiKind::NationalId).is_empty());
 }
@@ -197,6 +197,9 @@ const FOUND: &[(&str, PiiKind, &str, &str)] = &[
     ("身分證 K 228340009。", PiiKind::NationalId, "K228340009", "K 228340009"),
     ("身分證 h128340005。", PiiKind::NationalId, "H128340005", "h128340005"),
     ("統一證號 B128-340-009", PiiKind::NationalId, "B128340009", "B128-340-009"),
+    // A wrong check digit after an ID cue (a typo, an OCR misread) is
+    // still the person's ID.
+    ("身分證：Ｆ２２８３４０００６", PiiKind::NationalId, "F228340006", "Ｆ２２８３４０００６"),
     ("陳情人粘秀琴", PiiKind::Person, "粘秀琴", "粘秀琴"),
     ("本人父親冼國雄", PiiKind::Person, "冼國雄", "冼國雄"),
     ("委由記帳士佘建中代為申報", PiiKind::Person, "佘建中", "佘建中"),
@@ -217,7 +220,7 @@ const FOUND: &[(&str, PiiKind, &str, &str)] = &[
 /// Near misses, one per class: each must not be found as that kind.
 #[rustfmt::skip]
 const NOT_FOUND: &[(&str, PiiKind)] = &[
-    ("身分證：Ｆ２２８３４０００６", PiiKind::NationalId),
+    ("型號 F228340006", PiiKind::NationalId),
     ("型號 K 2283400091", PiiKind::NationalId),
     ("代碼 h12834000", PiiKind::NationalId),
     ("料號 B128--340-009", PiiKind::NationalId),
