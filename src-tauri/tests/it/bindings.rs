@@ -169,6 +169,7 @@ fn generate() -> String {
         decl::<a::RequestInfo>(cfg),
         decl::<a::AssignmentInfo>(cfg),
         decl::<a::LetterContent>(cfg),
+        decl::<a::PageImage>(cfg),
         decl::<a::PiiFinding>(cfg),
         decl::<a::IdentityView>(cfg),
         decl::<a::DraftFinding>(cfg),

@@ -91,7 +91,17 @@ export type AssignmentInfo = { id: string, kind: string, letter_id: string, rece
  * The handler's account name.
  */
 handler: string, until: number, active: boolean, ended: string | null, affirmed: boolean, };
-export type LetterContent = { id: string, receipt_no: string, level: string, subject: string, secrecy: Secrecy, text: string, };
+export type LetterContent = { id: string, receipt_no: string, level: string, subject: string, secrecy: Secrecy, text: string, 
+/**
+ * The redacted page images (PNG, base64), in page order; empty for a
+ * letter that came as text. Withheld pages are absent.
+ */
+pages?: Array<PageImage>, };
+export type PageImage = { page: number, 
+/**
+ * PNG, base64.
+ */
+png_base64: string, };
 export type Finding = { kind: PiiKind, 
 /**
  * The normalized value: IDs in uppercase, phones as digits with the
@@ -122,7 +132,12 @@ text: string, findings: Array<DraftFinding>, notices: Array<string>, sha256: str
  * The receipt number of a letter already registered from the same
  * bytes, if the clerk holds its key.
  */
-duplicate_of: string | null, };
+duplicate_of: string | null, 
+/**
+ * For a scan read by OCR: Tesseract's mean word confidence, 0 to 100,
+ * so the clerk knows how closely to check the text.
+ */
+ocr_confidence: number | null, };
 export type Registered = { letter_id: string, receipt_no: string, level: string, category: string, registered_at: number, source: string, pages: number, text_chars: number, has_text_layer: boolean, original_sha256: string, 
 /**
  * For the registering clerk's review only.

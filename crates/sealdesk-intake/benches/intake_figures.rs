@@ -1,0 +1,204 @@
+//! Figures for issue 11, each beside its peer tool in the same run on the
+//! same files. Prints; asserts nothing about speed.
+//!
+//!     cargo bench -p sealdesk-intake --bench intake_figures
+//!
+//! * reading a text PDF as registration does (worker, text, detection,
+//!   page renders with glyph places, redaction) beside `pdftotext`;
+//! * OCR of a 10-page scanned PDF through Sealdesk beside `tesseract` run on
+//!   each page image in turn;
+//! * redacted page images beside `pdftoppm -r 150`.
+//!
+//! Needs poppler-utils and tesseract-ocr (chi_tra, eng) on PATH.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sealdesk_intake::{read_letter, redact::redact, WorkerCommand};
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn worker() -> WorkerCommand {
+    WorkerCommand {
+        program: env!("CARGO_BIN_EXE_sealdesk-parse-worker").into(),
+        args: vec![],
+    }
+}
+
+/// The best of `n` runs (the least disturbed by the rest of the machine).
+fn best(n: usize, mut f: impl FnMut()) -> Duration {
+    (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn tool(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn ratio(ours: Duration, peer: Duration) -> String {
+    format!("{:.2}×", ours.as_secs_f64() / peer.as_secs_f64().max(1e-9))
+}
+
+/// A PDF of `pages` pages, each the JPEG scan drawn full page.
+fn scanned_pdf(jpg: &[u8], width: u32, height: u32, pages: usize) -> Vec<u8> {
+    let mut objects: Vec<Vec<u8>> = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
+    let kids: Vec<String> = (0..pages).map(|p| format!("{} 0 R", 4 + 2 * p)).collect();
+    objects.push(
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            kids.join(" ")
+        )
+        .into_bytes(),
+    );
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        jpg.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(jpg);
+    image.extend_from_slice(b"\nendstream");
+    objects.push(image); // object 3
+    let content = "q 595 0 0 842 0 0 cm /Im1 Do Q\n";
+    for p in 0..pages {
+        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 3 0 R >> >> /Contents {} 0 R >>", 5 + 2 * p).into_bytes());
+        objects.push(
+            format!(
+                "<< /Length {} >>\nstream\n{content}endstream",
+                content.len()
+            )
+            .into_bytes(),
+        );
+    }
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(body);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+fn text_pdf(path: &Path) {
+    let bytes = std::fs::read(path).expect("pdf");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("x.pdf");
+    let mut pages = 0;
+    let ours = best(3, || {
+        let ex = read_letter(&worker(), &bytes, name).expect("reads");
+        let r = redact(&ex, &ex.findings).expect("redacts");
+        pages = r.pages.len();
+    });
+    let out = std::env::temp_dir().join("sealdesk-bench-pdftotext.txt");
+    let p = path.to_str().expect("utf-8");
+    let o = out.to_str().expect("utf-8");
+    let peer = best(3, || {
+        assert!(tool("pdftotext", &[p, o]), "pdftotext");
+    });
+    println!(
+        "{name} ({pages} pages): read + detect + render + redact {ours:.2?} beside pdftotext {peer:.2?} = {}",
+        ratio(ours, peer)
+    );
+}
+
+fn main() {
+    if !tool("pdftotext", &["-v"]) || !tool("tesseract", &["--version"]) {
+        println!("intake_figures: needs pdftotext, pdftoppm (poppler-utils) and tesseract");
+        return;
+    }
+    println!("== reading text PDFs as registration does, beside pdftotext alone");
+    for f in [
+        "twenty-pages-zh-tw.pdf",
+        "cid-unicns-ucs2-h.pdf",
+        "sample-01.pdf",
+        "sample-04.pdf",
+    ] {
+        text_pdf(&data(f));
+    }
+
+    println!("== redacted page images beside pdftoppm -r 150 (same pages)");
+    let twenty = data("twenty-pages-zh-tw.pdf");
+    let bytes = std::fs::read(&twenty).expect("pdf");
+    let ex = read_letter(&worker(), &bytes, "twenty.pdf").expect("reads");
+    let ours = best(3, || {
+        let ex = read_letter(&worker(), &bytes, "twenty.pdf").expect("reads");
+        redact(&ex, &ex.findings).expect("redacts");
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let prefix = dir.path().join("p");
+    let peer = best(3, || {
+        assert!(tool(
+            "pdftoppm",
+            &[
+                "-r",
+                "150",
+                "-png",
+                twenty.to_str().expect("utf-8"),
+                prefix.to_str().expect("utf-8")
+            ]
+        ));
+    });
+    println!(
+        "{} pages: worker render + glyphs + redact {ours:.2?} beside pdftoppm {peer:.2?} = {}",
+        ex.page_renders.len(),
+        ratio(ours, peer)
+    );
+
+    println!("== OCR of a 10-page scanned PDF beside tesseract on each page image in turn");
+    let jpg = std::fs::read(data("sample-01-scan.jpg")).expect("jpg");
+    let (w, h) = image::ImageReader::new(std::io::Cursor::new(&jpg))
+        .with_guessed_format()
+        .expect("jpeg")
+        .into_dimensions()
+        .expect("size");
+    let pdf = scanned_pdf(&jpg, w, h, 10);
+    let t = Instant::now();
+    let ex = read_letter(&worker(), &pdf, "scan10.pdf").expect("reads");
+    let ours = t.elapsed();
+    let img = dir.path().join("page.jpg");
+    std::fs::write(&img, &jpg).expect("write");
+    let t = Instant::now();
+    for _ in 0..10 {
+        assert!(tool(
+            "tesseract",
+            &[img.to_str().expect("utf-8"), "stdout", "-l", "chi_tra+eng"]
+        ));
+    }
+    let peer = t.elapsed();
+    println!(
+        "10 pages ({w}×{h} scan): Sealdesk {ours:.2?} ({} chars, {} words) beside tesseract ×10 {peer:.2?} = {}",
+        ex.text.chars().count(),
+        ex.ocr_words.len(),
+        ratio(ours, peer)
+    );
+}
