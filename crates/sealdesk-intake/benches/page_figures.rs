@@ -1,7 +1,7 @@
 //! Figures for issue 11, each beside its peer tool in the same run on the
 //! same files. Prints; asserts nothing about speed.
 //!
-//!     cargo bench -p sealdesk-intake --bench intake_figures
+//!     cargo bench -p sealdesk-intake --bench page_figures
 //!
 //! * reading a text PDF as registration does (worker, text, detection,
 //!   page renders with glyph places, redaction) beside `pdftotext`;
