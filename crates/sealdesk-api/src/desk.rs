@@ -323,10 +323,15 @@ impl Vault {
         };
         let now = self.now().unix_millis();
         let rows = self.store.read(|db| db.open_assignments_of_unit(&unit))?;
-        rows.iter()
+        let mut out = rows
+            .iter()
             .filter(|a| a.until > now)
             .map(|a| self.assignment_info(a, now))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        // Soonest end first; the same end by receipt number, so the list
+        // reads the same every time.
+        out.sort_by(|a, b| (a.until, &a.receipt_no, &a.id).cmp(&(b.until, &b.receipt_no, &b.id)));
+        Ok(out)
     }
 
     /// Handler: records that they copied `chars` characters of a letter's
