@@ -364,16 +364,19 @@ impl Vault {
             .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?;
         let mut notices = ex.notices.clone();
         for u in &redaction.unplaced {
-            notices.push(match u.page {
-                Some(p) => format!(
-                    "第 {p} 頁的一項{}無法在頁面影像上定位，該頁不提供承辦人。 A {} on page {p} could not be placed on the page image: the page is withheld from handlers.",
-                    pii::label_name(u.kind),
-                    u.kind
+            let page = u
+                .page
+                .map_or_else(|| "所有頁面".to_owned(), |p| format!("第 {p} 頁"));
+            let page_en = u
+                .page
+                .map_or_else(|| "every page".to_owned(), |p| format!("page {p}"));
+            notices.push(match u.kind {
+                Some(kind) => format!(
+                    "{page}的一項{}無法在頁面影像上定位，{page}不提供承辦人。 A {kind} could not be placed on the page image: {page_en} withheld from handlers.",
+                    pii::label_name(kind),
                 ),
                 None => format!(
-                    "一項{}無法在頁面影像上定位，所有頁面影像均不提供承辦人。 A {} could not be placed on any page image: every page is withheld from handlers.",
-                    pii::label_name(u.kind),
-                    u.kind
+                    "{page}無文字可讀（無文字層、OCR 未辨識），內容未經遮蔽，不提供承辦人。 Nothing could be read on {page_en}, so it cannot be redacted: withheld from handlers.",
                 ),
             });
         }

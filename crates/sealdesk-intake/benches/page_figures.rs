@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use sealdesk_intake::{read_letter, redact::redact, WorkerCommand};
 
+#[path = "../tests/support/pdfs.rs"]
+mod pdfs;
+
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
@@ -53,61 +56,6 @@ fn tool(program: &str, args: &[&str]) -> bool {
 
 fn ratio(ours: Duration, peer: Duration) -> String {
     format!("{:.2}×", ours.as_secs_f64() / peer.as_secs_f64().max(1e-9))
-}
-
-/// A PDF of `pages` pages, each the JPEG scan drawn full page.
-fn scanned_pdf(jpg: &[u8], width: u32, height: u32, pages: usize) -> Vec<u8> {
-    let mut objects: Vec<Vec<u8>> = vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()];
-    let kids: Vec<String> = (0..pages).map(|p| format!("{} 0 R", 4 + 2 * p)).collect();
-    objects.push(
-        format!(
-            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
-            kids.join(" ")
-        )
-        .into_bytes(),
-    );
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-        jpg.len()
-    )
-    .into_bytes();
-    image.extend_from_slice(jpg);
-    image.extend_from_slice(b"\nendstream");
-    objects.push(image); // object 3
-    let content = "q 595 0 0 842 0 0 cm /Im1 Do Q\n";
-    for p in 0..pages {
-        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 3 0 R >> >> /Contents {} 0 R >>", 5 + 2 * p).into_bytes());
-        objects.push(
-            format!(
-                "<< /Length {} >>\nstream\n{content}endstream",
-                content.len()
-            )
-            .into_bytes(),
-        );
-    }
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        pdf.extend_from_slice(body);
-        pdf.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
 }
 
 fn text_pdf(path: &Path) {
@@ -181,7 +129,7 @@ fn main() {
         .expect("jpeg")
         .into_dimensions()
         .expect("size");
-    let pdf = scanned_pdf(&jpg, w, h, 10);
+    let pdf = pdfs::scanned_pdf(&jpg, w, h, 10);
     let t = Instant::now();
     let ex = read_letter(&worker(), &pdf, "scan10.pdf").expect("reads");
     let ours = t.elapsed();

@@ -1,5 +1,6 @@
 //! The extractors. These run inside the worker process only.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -20,13 +21,16 @@ pub const MAX_FINDINGS: usize = 5_000;
 /// BOM), UTF-16 with a BOM, else Big5 (which covers CP950, the Windows
 /// code page of Traditional Chinese) or GB18030, whichever decodes without
 /// an error. Returns the text and the encoding's name.
-pub fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
+pub fn decode_text(bytes: &[u8]) -> Option<(Cow<'_, str>, &'static str)> {
     if let Ok(t) = std::str::from_utf8(bytes) {
-        return Some((t.strip_prefix('\u{feff}').unwrap_or(t).to_owned(), "utf-8"));
+        return Some((
+            Cow::Borrowed(t.strip_prefix('\u{feff}').unwrap_or(t)),
+            "utf-8",
+        ));
     }
     if let Some((enc, _)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, _, bad) = enc.decode(bytes);
-        return (!bad).then(|| (text.into_owned(), enc.name()));
+        return (!bad).then_some((text, enc.name()));
     }
     for enc in [encoding_rs::BIG5, encoding_rs::GB18030] {
         if let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) {
@@ -37,11 +41,20 @@ pub fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
                 .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{000C}'))
                 .count();
             if controls == 0 {
-                return Some((text.into_owned(), enc.name()));
+                return Some((text, enc.name()));
             }
         }
     }
     None
+}
+
+/// Whether the bytes start as a JPEG, PNG or TIFF does (the magic numbers
+/// only: cheap enough for the parent to choose a worker's limits).
+pub fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xD8, 0xFF])
+        || bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
 }
 
 /// Decides the kind from the bytes first (a name can lie), then the name.
@@ -53,16 +66,12 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
     if head.windows(5).any(|w| w == b"%PDF-") {
         return Ok(SourceKind::Pdf);
     }
-    if head.starts_with(&[0xFF, 0xD8, 0xFF])
-        || head.starts_with(b"\x89PNG\r\n\x1a\n")
-        || head.starts_with(b"II*\0")
-        || head.starts_with(b"MM\0*")
-    {
+    if is_image(bytes) {
         return Ok(SourceKind::Image);
     }
     let lower = file_name.to_ascii_lowercase();
     let decoded = decode_text(bytes);
-    let text = decoded.as_ref().map(|(t, _)| t.as_str());
+    let text = decoded.as_ref().map(|(t, _)| t.as_ref());
     let looks_like_mail = |t: &str| {
         let first = t.lines().take(30).collect::<Vec<_>>();
         // Compare bytes: a line may start with CJK, where slicing a &str

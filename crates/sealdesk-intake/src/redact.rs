@@ -26,11 +26,14 @@ pub struct RedactedPage {
     pub boxes: usize,
 }
 
-/// A finding that could not be placed on a page.
+/// Why a page (or every page) is withheld from handlers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unplaced {
-    pub kind: PiiKind,
-    /// The page it is on, if known; `None` withholds every page.
+    /// The kind of the finding that could not be placed; `None` when the
+    /// page itself could not be read (no text layer and no OCR words on it),
+    /// so what it shows is unknown.
+    pub kind: Option<PiiKind>,
+    /// The page, if known; `None` withholds every page.
     pub page: Option<u32>,
 }
 
@@ -104,8 +107,11 @@ fn page_at(words: &[OcrWord], at: usize) -> Option<u32> {
 /// Draws the boxes for `findings` on the page images of `ex`: a scan's
 /// image or a PDF's rendered pages, boxes placed from the OCR words (a scan,
 /// a scanned PDF) or the glyphs of the PDF's text layer.
+///
+/// A page with nothing read on it — no glyph and no OCR word: a scanned page
+/// inside a text PDF, a page OCR failed on, a scan without OCR — is withheld,
+/// since nothing says what identity it shows.
 pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String> {
-    let spans = spans(&ex.text, findings);
     let images: Vec<(u32, &[u8])> = if !ex.page_renders.is_empty() {
         ex.page_renders
             .iter()
@@ -118,39 +124,48 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
     };
     let mut boxes: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
     let mut redaction = Redaction::default();
-    if !ex.ocr_words.is_empty() {
-        for &(start, end, kind) in &spans {
+    let ocr = !ex.ocr_words.is_empty();
+    for &(page, _) in &images {
+        let read = if ocr {
+            ex.ocr_words.iter().any(|w| w.page == page)
+        } else {
+            ex.page_renders
+                .iter()
+                .any(|r| r.page == page && !searchable(&r.glyphs).is_empty())
+        };
+        if !read {
+            redaction.unplaced.push(Unplaced {
+                kind: None,
+                page: Some(page),
+            });
+        }
+    }
+    if ocr {
+        for (start, end, kind) in spans(&ex.text, findings) {
             let found = boxes_for(&ex.ocr_words, start, end);
             if found.is_empty() {
                 redaction.unplaced.push(Unplaced {
-                    kind,
+                    kind: Some(kind),
                     page: page_at(&ex.ocr_words, start),
                 });
             }
             boxes.extend(found);
         }
-    } else if !ex.page_renders.is_empty() {
-        let pages: Vec<(u32, Vec<(char, usize)>)> = ex
+    } else {
+        let pages: Vec<(&crate::render::PageRender, Vec<(char, usize)>)> = ex
             .page_renders
             .iter()
-            .map(|r| (r.page, searchable(&r.glyphs)))
+            .map(|r| (r, searchable(&r.glyphs)))
             .collect();
         for f in findings {
             let raw = ex.text.get(f.start..f.end).unwrap_or_default();
             let mut placed = false;
             for needle in [squeeze(raw), squeeze(&f.value)] {
-                if needle.chars().count() < 1 {
-                    continue;
-                }
-                for (page, chars) in &pages {
-                    let Some(render) = ex.page_renders.iter().find(|r| r.page == *page) else {
-                        continue;
-                    };
+                let len = needle.chars().count();
+                for (render, chars) in &pages {
                     for at in occurrences(chars, &needle) {
-                        let glyphs = chars[at..at + needle.chars().count()]
-                            .iter()
-                            .map(|&(_, g)| &render.glyphs[g]);
-                        boxes.extend(glyph_boxes(*page, glyphs));
+                        let glyphs = chars[at..at + len].iter().map(|&(_, g)| &render.glyphs[g]);
+                        boxes.extend(glyph_boxes(render.page, glyphs));
                         placed = true;
                     }
                 }
@@ -162,16 +177,12 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
                         .map_or(0, |s| s.matches('\u{000C}').count()) as u32
                         + 1
                 });
-                redaction.unplaced.push(Unplaced { kind: f.kind, page });
+                redaction.unplaced.push(Unplaced {
+                    kind: Some(f.kind),
+                    page,
+                });
             }
         }
-    } else {
-        // A scan that OCR could not read: what is on it is unknown, so it
-        // is withheld whole.
-        redaction.unplaced.push(Unplaced {
-            kind: PiiKind::Person,
-            page: None,
-        });
     }
     let withhold_all = redaction.unplaced.iter().any(|u| u.page.is_none());
     for (page, png) in images {

@@ -75,12 +75,7 @@ impl Limits {
     /// The default limits, or [`Limits::for_ocr`] when the bytes are an
     /// image (judged from their first bytes only; the worker decides again).
     pub fn for_file(bytes: &[u8]) -> Self {
-        let head = &bytes[..bytes.len().min(16)];
-        let image = head.starts_with(&[0xFF, 0xD8, 0xFF])
-            || head.starts_with(b"\x89PNG\r\n\x1a\n")
-            || head.starts_with(b"II*\0")
-            || head.starts_with(b"MM\0*");
-        if image {
+        if crate::extract::is_image(bytes) {
             Self::for_ocr()
         } else {
             Self::default()

@@ -92,6 +92,9 @@ pub fn mask(text: &str, findings: &[Finding]) -> String {
     let mut cursor = 0;
     let mut n = 0;
     while let Some(&(start, first_end, first)) = spans.get(n) {
+        let raw_first = text.get(start..first_end).unwrap_or_default();
+        let label = labels.get(first.kind, key_of(first, raw_first));
+        add_targets(&mut targets, first, raw_first, &label);
         let mut end = first_end;
         n += 1;
         while let Some(&(s, e, f)) = spans.get(n) {
@@ -101,16 +104,10 @@ pub fn mask(text: &str, findings: &[Finding]) -> String {
             end = end.max(e);
             // The other findings of the cluster are swept under the label
             // of the first, wherever else they stand.
-            let raw = text.get(s..e).unwrap_or_default();
-            let key = key_of(first, text.get(start..first_end).unwrap_or_default());
-            let label = labels.get(first.kind, key);
-            add_targets(&mut targets, f, raw, &label);
+            add_targets(&mut targets, f, text.get(s..e).unwrap_or_default(), &label);
             n += 1;
         }
         out.push_str(text.get(cursor..start).unwrap_or_default());
-        let raw_first = text.get(start..first_end).unwrap_or_default();
-        let label = labels.get(first.kind, key_of(first, raw_first));
-        add_targets(&mut targets, first, raw_first, &label);
         out.push_str(&label);
         let raw = text.get(start..end).unwrap_or_default();
         out.extend(raw.chars().filter(|&c| c == '\n'));

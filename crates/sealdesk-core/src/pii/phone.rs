@@ -56,11 +56,13 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
     let mut i = 0;
     while i < t.len() {
         let c = t.get(i);
+        let cued = || {
+            let window = t.window_before(i, CUE_WINDOW);
+            CUES.iter().any(|cue| window.contains(cue))
+        };
         let may_start = matches!(c, Some('+' | '(' | '（')) || c.and_then(ascii_digit) == Some('0');
         if may_start && !is_word(t.before(i)) && t.before(i) != Some('+') {
-            let cued = CUES
-                .iter()
-                .any(|cue| t.window_before(i, CUE_WINDOW).contains(cue));
+            let cued = cued();
             if let Some((end, digits)) = read(t, i, cued) {
                 let confidence = if cued { 0.95 } else { 0.85 };
                 out.push(t.finding(PiiKind::Phone, digits, i, end, confidence));
@@ -73,10 +75,7 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 continue;
             }
         } else if is_digit(c) && !is_word(t.before(i)) && t.before(i) != Some('+') {
-            let cued = CUES
-                .iter()
-                .any(|cue| t.window_before(i, CUE_WINDOW).contains(cue));
-            if let Some((end, digits)) = cued.then(|| read_cued_run(t, i)).flatten() {
+            if let Some((end, digits)) = cued().then(|| read_cued_run(t, i)).flatten() {
                 out.push(t.finding(PiiKind::Phone, digits, i, end, 0.8));
                 i = end;
                 continue;

@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use sealdesk_intake::{run_isolated, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
 
+#[path = "../support/pdfs.rs"]
+mod pdfs;
+
 fn data(name: &str) -> Vec<u8> {
     std::fs::read(
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -307,58 +310,9 @@ fn detection_is_bounded_in_the_worker() {
     }
 }
 
-/// A one-page PDF whose content stream, Flate-compressed, shows `n` phone
-/// numbers: tens of kilobytes on disk, megabytes once inflated.
-fn inflating_pdf(n: usize) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut content = String::from("BT /F1 8 Tf 20 800 Td 9 TL\n");
-    for k in 0..n {
-        content.push_str(&format!("(0912-345-{:03}) Tj T*\n", k % 1000));
-    }
-    content.push_str("ET\n");
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(content.as_bytes()).expect("compress");
-    let stream = z.finish().expect("compress");
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    let objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
-        {
-            let mut o = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).into_bytes();
-            o.extend_from_slice(&stream);
-            o.extend_from_slice(b"\nendstream");
-            o
-        },
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
-    ];
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        pdf.extend_from_slice(body);
-        pdf.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
-}
-
 #[test]
 fn a_small_pdf_inflating_to_millions_of_phone_numbers_is_refused_within_the_limit() {
-    let pdf = inflating_pdf(2_000_000);
+    let pdf = pdfs::inflating_pdf(2_000_000);
     assert!(pdf.len() < 512 * 1024, "{} bytes", pdf.len());
     let t = Instant::now();
     let r = parse(&pdf, "numbers.pdf");
@@ -382,7 +336,7 @@ fn a_small_pdf_inflating_to_millions_of_phone_numbers_is_refused_within_the_limi
     assert!(t.elapsed() < Duration::from_secs(25));
     // The same file with a letter's worth of numbers is read, so it is the
     // size that is refused, not the file's shape.
-    let small = parse(&inflating_pdf(20), "few.pdf").expect("a small one reads");
+    let small = parse(&pdfs::inflating_pdf(20), "few.pdf").expect("a small one reads");
     assert_eq!(small.findings.len(), 20, "{}", small.text);
 }
 
@@ -854,50 +808,6 @@ fn redacted_text_pdf_pages_read_back_by_ocr_show_no_identity() {
     );
 }
 
-/// A one-page PDF whose page is the JPEG scan: a scanned letter as a
-/// copier's PDF, with no text layer.
-fn scanned_pdf(jpg: &[u8], width: u32, height: u32) -> Vec<u8> {
-    let (w_pt, h_pt) = (595, 842);
-    let content = format!("q {w_pt} 0 0 {h_pt} 0 0 cm /Im1 Do Q\n");
-    let mut image = format!(
-        "<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-        jpg.len()
-    )
-    .into_bytes();
-    image.extend_from_slice(jpg);
-    image.extend_from_slice(b"\nendstream");
-    let objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w_pt} {h_pt}] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>").into_bytes(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes(),
-        image,
-    ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        pdf.extend_from_slice(body);
-        pdf.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
-}
-
 #[test]
 fn a_scanned_pdf_is_ocrd_page_by_page_and_its_redacted_page_shows_no_identity() {
     let jpg = data("sample-01-scan.jpg");
@@ -906,7 +816,7 @@ fn a_scanned_pdf_is_ocrd_page_by_page_and_its_redacted_page_shows_no_identity() 
         .expect("jpeg")
         .into_dimensions()
         .expect("size");
-    let pdf = scanned_pdf(&jpg, size.0, size.1);
+    let pdf = pdfs::scanned_pdf(&jpg, size.0, size.1, 1);
     let ex = sealdesk_intake::read_letter(&worker(), &pdf, "copier.pdf").expect("reads");
     assert!(!ex.has_text_layer);
     assert!(ex.extractor.starts_with("tesseract"), "{}", ex.extractor);
@@ -944,4 +854,29 @@ fn a_scan_that_ocr_cannot_read_is_withheld_whole() {
         redaction.pages[0].png.is_none(),
         "an unread scan is never shown"
     );
+}
+
+#[test]
+fn a_scanned_page_inside_a_text_pdf_is_withheld_not_shown_unredacted() {
+    let jpg = data("sample-01-scan.jpg");
+    let (w, h) = image::ImageReader::new(std::io::Cursor::new(&jpg))
+        .with_guessed_format()
+        .expect("jpeg")
+        .into_dimensions()
+        .expect("size");
+    let pdf = pdfs::mixed_pdf(&jpg, w, h);
+    let ex = sealdesk_intake::read_letter(&worker(), &pdf, "mixed.pdf").expect("reads");
+    assert!(ex.has_text_layer, "page 1 has text");
+    assert_eq!(ex.page_renders.len(), 2);
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings).expect("redacts");
+    assert!(redaction.pages[0].png.is_some(), "the typed page is shown");
+    // Page 2 is a scan nothing was read from: its identity would be in clear.
+    assert!(
+        redaction.pages[1].png.is_none(),
+        "the scanned page is withheld"
+    );
+    assert!(redaction
+        .unplaced
+        .iter()
+        .any(|u| u.kind.is_none() && u.page == Some(2)));
 }
