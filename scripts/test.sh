@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 start=$(date +%s)
+# A test run builds once: incremental state would only take disk.
+export CARGO_INCREMENTAL=0
+df -h . | tail -1
 
 scripts/setup.sh --test
 
@@ -23,4 +26,5 @@ echo "==> cargo test"
 # The outer timeout guards the end-to-end test, which drives a real window.
 timeout 40m cargo test --workspace --locked
 
+du -sh target 2>/dev/null || true
 echo "==> all tests passed in $(( $(date +%s) - start )) s"
