@@ -14,7 +14,7 @@ SUDO=""
 
 pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
       libssl-dev libxdo-dev build-essential pkg-config file curl fonts-noto-cjk
-      tesseract-ocr tesseract-ocr-chi-tra tesseract-ocr-eng)
+      tesseract-ocr tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert tesseract-ocr-eng)
 if [ "$want_test" = 1 ]; then
   pkgs+=(xvfb xauth webkit2gtk-driver)
 fi

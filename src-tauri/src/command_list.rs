@@ -13,6 +13,7 @@ pub const COMMANDS: &[&str] = &[
     "draft_text",
     "register_draft",
     "discard_draft",
+    "draft_text_under",
     "directory",
     "routing_slip",
     "route",

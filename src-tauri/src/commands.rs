@@ -150,6 +150,7 @@ pub async fn register_draft(
     let review = Review {
         drop: args.drop,
         add: args.add,
+        boxes: args.boxes,
     };
     with_session(&state, |v, s| {
         v.register_draft(s, &args.draft_id, &meta, &review)
@@ -162,6 +163,17 @@ pub async fn discard_draft(
     args: DraftArgs,
 ) -> Result<(), CommandError> {
     with_session(&state, |v, s| v.discard_draft(s, &args.draft_id))
+}
+
+/// The text under a box drawn on a draft's page.
+#[tauri::command]
+pub async fn draft_text_under(
+    state: State<'_, AppState>,
+    args: TextUnderArgs,
+) -> Result<String, CommandError> {
+    with_session(&state, |v, s| {
+        v.draft_text_under(s, &args.draft_id, &args.area)
+    })
 }
 
 // ------------------------------------------------------------ routing

@@ -3,7 +3,7 @@
 //! TypeScript for all of them is generated (`bindings.ts`, see
 //! `tests/it/bindings.rs`), so the UI cannot drift from these shapes.
 
-use sealdesk_api::{ApiError, Category, PiiKind, Role, Secrecy};
+use sealdesk_api::{ApiError, Category, DrawnBox, PiiKind, Role, Secrecy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -174,6 +174,15 @@ pub struct RegisterDraftArgs {
     pub drop: Vec<String>,
     /// Missed ones: kind and value as written.
     pub add: Vec<(PiiKind, String)>,
+    /// Boxes drawn on the page images over something missed.
+    #[serde(default)]
+    pub boxes: Vec<DrawnBox>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct TextUnderArgs {
+    pub draft_id: String,
+    pub area: DrawnBox,
 }
 
 #[derive(Debug, Deserialize, TS)]

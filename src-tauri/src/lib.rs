@@ -81,6 +81,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             draft_text,
             register_draft,
             discard_draft,
+            draft_text_under,
             directory,
             routing_slip,
             route,

@@ -90,6 +90,7 @@ fn t3_a_draft_is_the_clerks_alone_and_the_review_decides_the_mask() {
     let review = Review {
         drop: vec!["廖雅君".into()],
         add: vec![(PiiKind::Person, "本局某承辦人員".into())],
+        ..Review::default()
     };
     let r = w
         .vault

@@ -12,6 +12,7 @@ const { default: ReasonForm } = await import("../src/components/ReasonForm.svelt
 const { default: Decisions } = await import("../src/screens/Decisions.svelte");
 const { default: Login } = await import("../src/screens/Login.svelte");
 const { default: DateInput } = await import("../src/components/DateInput.svelte");
+const { default: PageReview } = await import("../src/components/PageReview.svelte");
 const { session } = await import("../src/lib/session.svelte");
 
 let target: HTMLElement;
@@ -150,4 +151,53 @@ test("a date typed in the ROC calendar is bound as a calendar date, and a wrong 
   typeInto(input, "");
   await settle();
   assert.equal(bound, "");
+});
+
+test("the review's page shows a box per kept finding and turns a drag into a box in the image's pixels", async () => {
+  const draws: Array<[number, unknown]> = [];
+  const props = {
+    pages: [
+      {
+        page: 1,
+        png_base64: "iVBORw0KGgo=",
+        width: 1000,
+        height: 2000,
+        read: true,
+        boxes: [
+          { finding: 0, x0: 10, y0: 10, x1: 50, y1: 30 },
+          { finding: 1, x0: 60, y0: 10, x1: 90, y1: 30 },
+        ],
+      },
+      { page: 2, png_base64: "iVBORw0KGgo=", width: 1000, height: 2000, read: false, boxes: [] },
+    ],
+    findings: [
+      { kind: "person", value: "王大明", start: 0, end: 3, confidence: 1, placed: true },
+      { kind: "phone", value: "0912345678", start: 4, end: 14, confidence: 1, placed: true },
+    ],
+    dropped: new Set([1]),
+    drawn: [{ page: 2, x0: 1, y0: 1, x1: 9, y1: 9, kind: "person" }],
+    ondraw: (page: number, box: unknown) => draws.push([page, box]),
+  };
+  component = mount(PageReview, { target, props: props as never });
+  await settle();
+  const [first, second] = [...target.querySelectorAll("figure.review-page")];
+  assert.ok(first && second, "two pages");
+  // The dropped phone gets no box; the drawn box is on page 2.
+  assert.equal(first.querySelectorAll("rect.finding-box").length, 1);
+  assert.equal(second.querySelectorAll("rect.drawn-box").length, 1);
+  // A page nothing was read from says it will be withheld.
+  assert.equal(first.querySelector(".warning"), null);
+  assert.ok(second.querySelector(".warning"));
+  // Page 1 shown at half size: a drag from (20,40) to (120,90) on screen.
+  const svg = first.querySelector("svg") as SVGSVGElement;
+  svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: 500, height: 1000 }) as DOMRect;
+  const at = (type: string, x: number, y: number) =>
+    svg.dispatchEvent(new MouseEvent(type, { clientX: x, clientY: y, button: 0, bubbles: true }));
+  at("pointerdown", 20, 40);
+  at("pointermove", 120, 90);
+  await settle();
+  assert.ok(svg.querySelector("rect.drag-box"), "the box being drawn is shown");
+  at("pointerup", 120, 90);
+  await settle();
+  assert.deepEqual(draws, [[1, { x0: 40, y0: 80, x1: 240, y1: 180 }]]);
 });

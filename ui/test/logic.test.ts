@@ -94,6 +94,7 @@ const f = (kind: DraftFinding["kind"], value: string, start: number, end: number
   start,
   end,
   confidence: 1,
+  placed: true,
 });
 
 test("segments cover the text exactly, findings marked, overlaps and bad spans ignored", () => {
@@ -156,4 +157,33 @@ test("ledger filters: user, action, outcome, letter and Taiwan days", () => {
   assert.deepEqual(seqs({ from: "2026-11-28" }), [1, 2]);
   assert.deepEqual(seqs({ to: "2026-11-27" }), [3]);
   assert.deepEqual(seqs({ from: "2026-11-27", to: "2026-11-27" }), [3]);
+});
+
+test("a drag on a scaled page becomes a box in the image's pixels, either way round, clamped", async () => {
+  const { dragToBox } = await import("../src/lib/pagebox");
+  // A 1240×1754 page shown at half size, 100 px from the left, 50 from the top.
+  const shown = { left: 100, top: 50, width: 620, height: 877 };
+  assert.deepEqual(dragToBox({ x: 110, y: 60 }, { x: 160, y: 70 }, shown, 1240, 1754), {
+    x0: 20,
+    y0: 20,
+    x1: 120,
+    y1: 40,
+  });
+  // Dragged up and to the left: the same box.
+  assert.deepEqual(dragToBox({ x: 160, y: 70 }, { x: 110, y: 60 }, shown, 1240, 1754), {
+    x0: 20,
+    y0: 20,
+    x1: 120,
+    y1: 40,
+  });
+  // Past the page's edge: clamped to the image.
+  assert.deepEqual(dragToBox({ x: 700, y: 900 }, { x: 900, y: 2000 }, shown, 1240, 1754), {
+    x0: 1200,
+    y0: 1700,
+    x1: 1240,
+    y1: 1754,
+  });
+  // A click, not a drag; a page not laid out yet.
+  assert.equal(dragToBox({ x: 110, y: 60 }, { x: 111, y: 61 }, shown, 1240, 1754), null);
+  assert.equal(dragToBox({ x: 110, y: 60 }, { x: 160, y: 70 }, { ...shown, width: 0 }, 1240, 1754), null);
 });

@@ -116,6 +116,38 @@ pub struct DraftFinding {
     pub start: u32,
     pub end: u32,
     pub confidence: f32,
+    /// Whether its place on the page images was found; when not, the page
+    /// it is on is withheld from handlers.
+    pub placed: bool,
+}
+
+/// A page image of a draft, for the registering clerk: the original page
+/// (the clerk reads the original anyway) and where each finding's box will
+/// go, so the review shows the page as handlers will see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DraftPage {
+    /// 1-based.
+    pub page: u32,
+    pub png_base64: String,
+    pub width: u32,
+    pub height: u32,
+    /// Whether anything was read on the page (a text layer or OCR). A page
+    /// nothing was read from is withheld from handlers.
+    pub read: bool,
+    pub boxes: Vec<DraftBox>,
+}
+
+/// Where a finding's box goes on a page image, in its pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DraftBox {
+    /// The index of the finding in the draft's findings.
+    pub finding: u32,
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
 }
 
 /// A letter read but not yet sealed: for the registering clerk's review.
@@ -139,6 +171,8 @@ pub struct Draft {
     /// For a scan read by OCR: Tesseract's mean word confidence, 0 to 100,
     /// so the clerk knows how closely to check the text.
     pub ocr_confidence: Option<f32>,
+    /// The page images with the findings' boxes (none for text and e-mail).
+    pub page_images: Vec<DraftPage>,
 }
 
 impl std::fmt::Debug for Draft {
@@ -422,6 +456,35 @@ impl Vault {
         let duplicate_of = self.registered_with_hash(actor, &own, &sha256)?;
         let owner = actor.id.as_str();
         let draft_id = self.make_id();
+        let placement = sealdesk_intake::redact::place(&ex, &findings);
+        let page_images = sealdesk_intake::redact::originals(&ex)
+            .into_iter()
+            .map(|(page, png)| {
+                let (width, height) = sealdesk_intake::redact::dimensions(png).unwrap_or((0, 0));
+                DraftPage {
+                    page,
+                    png_base64: data_encoding::BASE64.encode(png),
+                    width,
+                    height,
+                    read: !placement
+                        .unplaced
+                        .iter()
+                        .any(|u| u.kind.is_none() && u.page == Some(page)),
+                    boxes: placement
+                        .boxes
+                        .iter()
+                        .filter(|(_, b)| b.page == page)
+                        .map(|(i, b)| DraftBox {
+                            finding: *i as u32,
+                            x0: b.x0,
+                            y0: b.y0,
+                            x1: b.x1,
+                            y1: b.y1,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
         let draft = Draft {
             draft_id: draft_id.clone(),
             file_name: file_name.to_owned(),
@@ -430,7 +493,9 @@ impl Vault {
             text: ex.text.clone(),
             findings: findings
                 .iter()
-                .map(|f| DraftFinding {
+                .enumerate()
+                .map(|(i, f)| DraftFinding {
+                    placed: !placement.unplaced_findings.contains(&i),
                     kind: f.kind,
                     value: f.value.clone(),
                     start: utf16_at(&ex.text, f.start),
@@ -444,6 +509,7 @@ impl Vault {
             ocr_confidence: (!ex.ocr_words.is_empty()).then(|| {
                 ex.ocr_words.iter().map(|w| w.confidence).sum::<f32>() / ex.ocr_words.len() as f32
             }),
+            page_images,
         };
         // The oldest of this clerk's drafts goes first when too many are open.
         let mine: Vec<String> = self
@@ -515,7 +581,8 @@ impl Vault {
                 .map_err(|_| ApiError::BadInput(format!("deadline {d:?} is not YYYY-MM-DD")))?;
         }
         match self.drafts.0.get(draft_id) {
-            Some(d) if d.owner == actor.id => {}
+            // A bad box is refused while the draft is still there.
+            Some(d) if d.owner == actor.id => crate::intake::check_boxes(&d.ex, &review.boxes)?,
             _ => return Err(ApiError::NotFound(format!("draft {draft_id}"))),
         }
         let Some(mut d) = self.drafts.0.remove(draft_id) else {
@@ -530,6 +597,32 @@ impl Vault {
         let out = self.register_extracted(&actor, &original, ex, meta, review);
         original.zeroize();
         out
+    }
+
+    /// Clerk: the text under a box drawn on a draft's page (what will become
+    /// a finding when the draft is registered with that box), so the review
+    /// screen can show what the box caught. Empty when nothing was read
+    /// there; the box is still blacked out.
+    pub fn draft_text_under(
+        &mut self,
+        session: &mut Session,
+        draft_id: &str,
+        area: &crate::DrawnBox,
+    ) -> Result<String> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "reading a letter to register",
+        )?;
+        match self.drafts.0.get(draft_id) {
+            Some(d) if d.owner == actor.id => {
+                crate::intake::check_boxes(&d.ex, std::slice::from_ref(area))?;
+                Ok(sealdesk_intake::redact::text_under(&d.ex, &area.area()))
+            }
+            _ => Err(ApiError::NotFound(format!("draft {draft_id}"))),
+        }
     }
 
     /// Clerk: forgets a draft without registering it.

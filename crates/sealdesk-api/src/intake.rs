@@ -114,6 +114,92 @@ pub struct Review {
     pub drop: Vec<String>,
     /// Missed ones: kind and value as written in the letter.
     pub add: Vec<(PiiKind, String)>,
+    /// Boxes the clerk drew on page images over something missed: each is
+    /// blacked out as drawn, and the text under it (if any was read there)
+    /// becomes a finding of its kind, masked wherever it appears.
+    pub boxes: Vec<DrawnBox>,
+}
+
+/// A box drawn on a page image, in that image's pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DrawnBox {
+    /// 1-based.
+    pub page: u32,
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+    pub kind: PiiKind,
+}
+
+impl DrawnBox {
+    pub(crate) fn area(&self) -> sealdesk_intake::redact::PageBox {
+        sealdesk_intake::redact::PageBox {
+            page: self.page,
+            x0: self.x0,
+            y0: self.y0,
+            x1: self.x1,
+            y1: self.y1,
+        }
+    }
+}
+
+/// Refuses a drawn box that is not on a page image of the letter or has no
+/// area, before anything is sealed or a draft is spent.
+pub(crate) fn check_boxes(ex: &Extracted, boxes: &[DrawnBox]) -> Result<()> {
+    let pages = sealdesk_intake::redact::originals(ex);
+    for b in boxes {
+        let Some((_, png)) = pages.iter().find(|(p, _)| *p == b.page) else {
+            return Err(ApiError::BadInput(format!(
+                "a box is drawn on page {}, which has no page image",
+                b.page
+            )));
+        };
+        let (w, h) = sealdesk_intake::redact::dimensions(png).unwrap_or((0, 0));
+        if b.x0 >= b.x1 || b.y0 >= b.y1 || b.x1 > w || b.y1 > h {
+            return Err(ApiError::BadInput(format!(
+                "the box {},{}–{},{} on page {} is empty or off the page ({w}×{h})",
+                b.x0, b.y0, b.x1, b.y1, b.page
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Where `value` occurs in `text` when both are compared as detection reads
+/// them: full-width forms as ASCII, letters in any case, whitespace and line
+/// breaks ignored. Text read from under a drawn box (OCR words, PDF glyphs)
+/// is spaced differently from the extracted text. Byte spans into `text`.
+fn loose_matches(text: &str, value: &str) -> Vec<(usize, usize)> {
+    let fold = |c: char| pii::normalize_char(c).to_ascii_lowercase();
+    let needle: Vec<char> = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(fold)
+        .collect();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    let hay: Vec<(char, usize, usize)> = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .map(|(at, c)| (fold(c), at, at + c.len_utf8()))
+        .collect();
+    if needle.len() > hay.len() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= hay.len() {
+        if needle.iter().enumerate().all(|(k, c)| hay[i + k].0 == *c) {
+            out.push((hay[i].1, hay[i + needle.len() - 1].2));
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The sealed register record of a letter. Nothing identifying: the
@@ -269,6 +355,19 @@ fn apply_review(text: &str, mut findings: Vec<Finding>, review: &Review) -> Vec<
             });
         }
         if !found {
+            // Spaced or written differently (a value read from under a box).
+            for (start, end) in loose_matches(text, value) {
+                found = true;
+                findings.push(Finding {
+                    kind: *kind,
+                    value: value.clone(),
+                    start,
+                    end,
+                    confidence: 1.0,
+                });
+            }
+        }
+        if !found {
             findings.push(Finding {
                 kind: *kind,
                 value: value.clone(),
@@ -354,13 +453,26 @@ impl Vault {
     ) -> Result<Registered> {
         let now = self.now();
         let recovery = self.recovery_public_key()?;
+        check_boxes(&ex, &review.boxes)?;
+        // What the clerk boxed on a page becomes a finding, so it is masked
+        // in the text too, wherever it appears. A single character is not
+        // (it would mask that character everywhere); its box still covers it.
+        let mut review = review.clone();
+        for b in &review.boxes.clone() {
+            let under = sealdesk_intake::redact::text_under(&ex, &b.area());
+            if under.chars().filter(|c| !c.is_whitespace()).count() >= 2 {
+                review.add.push((b.kind, under));
+            }
+        }
         // Detected in the worker, under its limits (or, for typed text, by
         // the same `extract` here).
-        let findings = apply_review(&ex.text, ex.findings.clone(), review);
+        let findings = apply_review(&ex.text, ex.findings.clone(), &review);
         let working = pii::mask(&ex.text, &findings);
         // The page images handlers see, with a box over every accepted
-        // finding. A finding that cannot be placed withholds its page.
-        let redaction = sealdesk_intake::redact::redact(&ex, &findings)
+        // finding and every box the clerk drew. A finding that cannot be
+        // placed withholds its page.
+        let drawn: Vec<_> = review.boxes.iter().map(DrawnBox::area).collect();
+        let redaction = sealdesk_intake::redact::redact(&ex, &findings, &drawn)
             .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?;
         let mut notices = ex.notices.clone();
         for u in &redaction.unplaced {

@@ -36,12 +36,14 @@ use sealdesk_store::Store;
 pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
 pub use desk::{
-    Draft, DraftFinding, RegisterLine, RoutingDirectory, RoutingState, RoutingStatus, Settings,
-    UnitPeople,
+    Draft, DraftBox, DraftFinding, DraftPage, RegisterLine, RoutingDirectory, RoutingState,
+    RoutingStatus, Settings, UnitPeople,
 };
 pub use error::{ApiError, Result};
 pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport};
-pub use intake::{scan_file, AddresseeType, RegisterMeta, Registered, Review, ScanReport};
+pub use intake::{
+    scan_file, AddresseeType, DrawnBox, RegisterMeta, Registered, Review, ScanReport,
+};
 pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, PageImage, RecoveryReport, Secrecy,

@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use sealdesk_api::{
-    os_seeded_rng, AddresseeType, ApiError, Category, NewUser, PiiKind, RegisterMeta, Review,
-    Secrecy, Session, SystemClock, Vault, WorkerCommand,
+    os_seeded_rng, AddresseeType, ApiError, Category, DrawnBox, NewUser, PiiKind, RegisterMeta,
+    Review, Secrecy, Session, SystemClock, Vault, WorkerCommand,
 };
 use sealdesk_core::crypto::RecoveryCode;
 use sealdesk_core::domain::RoleSet;
@@ -256,6 +256,11 @@ struct RegisterArgs {
     /// Review: a missed value, as KIND=VALUE (e.g. person=王小明); repeat for more.
     #[arg(long = "add-finding")]
     add_findings: Vec<String>,
+    /// Review: a box to black out on a page image, as PAGE:X0,Y0,X1,Y1 or
+    /// PAGE:X0,Y0,X1,Y1:KIND (pixels of the page as rendered, 150 dpi; the
+    /// kind defaults to person). Text read under it becomes a finding.
+    #[arg(long = "redact-box")]
+    redact_boxes: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -519,6 +524,45 @@ fn read_input(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| bad_file(format!("{}: {e}", path.display())))
 }
 
+/// `PAGE:X0,Y0,X1,Y1[:KIND]` as a drawn box.
+fn parse_box(arg: &str) -> Result<DrawnBox, Failure> {
+    let bad = || {
+        usage(format!(
+            "--redact-box {arg:?}: expected PAGE:X0,Y0,X1,Y1[:KIND]"
+        ))
+    };
+    let mut parts = arg.split(':');
+    let page: u32 = parts
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .ok_or_else(bad)?;
+    let corners: Vec<u32> = parts
+        .next()
+        .ok_or_else(bad)?
+        .split(',')
+        .map(|n| n.trim().parse().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    let [x0, y0, x1, y1] = corners[..] else {
+        return Err(bad());
+    };
+    let kind: PiiKind = match parts.next() {
+        Some(k) => serde_json::from_value(json!(k))
+            .map_err(|_| usage(format!("unknown finding kind {k:?}")))?,
+        None => PiiKind::Person,
+    };
+    if parts.next().is_some() {
+        return Err(bad());
+    }
+    Ok(DrawnBox {
+        page,
+        x0,
+        y0,
+        x1,
+        y1,
+        kind,
+    })
+}
+
 fn file_name(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -722,8 +766,11 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
             meta.retention_years = args.retention_years;
             let mut review = Review {
                 drop: args.drop_findings.clone(),
-                add: Vec::new(),
+                ..Review::default()
             };
+            for b in &args.redact_boxes {
+                review.boxes.push(parse_box(b)?);
+            }
             for a in &args.add_findings {
                 let (k, v) = a
                     .split_once('=')

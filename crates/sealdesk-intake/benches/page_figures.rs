@@ -64,7 +64,7 @@ fn text_pdf(path: &Path) {
     let mut pages = 0;
     let ours = best(3, || {
         let ex = read_letter(&worker(), &bytes, name).expect("reads");
-        let r = redact(&ex, &ex.findings).expect("redacts");
+        let r = redact(&ex, &ex.findings, &[]).expect("redacts");
         pages = r.pages.len();
     });
     let out = std::env::temp_dir().join("sealdesk-bench-pdftotext.txt");
@@ -100,7 +100,7 @@ fn main() {
     let ex = read_letter(&worker(), &bytes, "twenty.pdf").expect("reads");
     let ours = best(3, || {
         let ex = read_letter(&worker(), &bytes, "twenty.pdf").expect("reads");
-        redact(&ex, &ex.findings).expect("redacts");
+        redact(&ex, &ex.findings, &[]).expect("redacts");
     });
     let dir = tempfile::tempdir().expect("tmp");
     let prefix = dir.path().join("p");

@@ -48,14 +48,73 @@ pub struct OcrPage {
 /// The languages asked for: Traditional Chinese first, then English.
 pub const LANGUAGES: &str = "chi_tra+eng";
 
+/// The vertical Traditional Chinese model (Debian's
+/// `tesseract-ocr-chi-tra-vert`), for pages written in columns.
+pub const VERTICAL_LANGUAGES: &str = "chi_tra_vert";
+
 /// Reads the words on one page image (any format Tesseract reads; the worker
 /// gives PNG).
+///
+/// A page written vertically (columns, right to left) is read a second time
+/// with the vertical model, in page segmentation 5 (one block of vertical
+/// text), when the first reading looks like columns or reads poorly; the
+/// reading with the better mean confidence is kept. A horizontal page costs
+/// one run.
 pub fn ocr_page(image: &[u8], page: u32) -> Result<OcrPage, String> {
+    let first = parse_tsv(&tesseract_tsv(image, LANGUAGES, "3")?, page);
+    if !may_be_vertical(&first) {
+        return Ok(first);
+    }
+    match tesseract_tsv(image, VERTICAL_LANGUAGES, "5") {
+        Ok(tsv) => {
+            let vertical = parse_tsv(&tsv, page);
+            if mean_confidence(&vertical) > mean_confidence(&first) + 5.0 {
+                Ok(vertical)
+            } else {
+                Ok(first)
+            }
+        }
+        // No vertical model installed: the first reading stands.
+        Err(_) => Ok(first),
+    }
+}
+
+/// Tesseract's mean word confidence, weighted by characters.
+pub fn mean_confidence(page: &OcrPage) -> f32 {
+    let (sum, n) = page.words.iter().fold((0.0f32, 0usize), |(s, n), w| {
+        let chars = w.text.chars().count();
+        (s + w.confidence * chars as f32, n + chars)
+    });
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f32
+    }
+}
+
+/// Whether a page's first (horizontal) reading suggests vertical writing:
+/// most of its words in boxes taller than wide, or a poor reading (vertical
+/// Chinese read as horizontal lines comes out as low-confidence Latin
+/// garble).
+fn may_be_vertical(page: &OcrPage) -> bool {
+    if page.words.is_empty() {
+        return false;
+    }
+    // Read as horizontal lines, a column comes out as a few tall "words".
+    let tall = page
+        .words
+        .iter()
+        .filter(|w| w.height > w.width * 3 / 2)
+        .count();
+    tall * 2 > page.words.len() || mean_confidence(page) < 60.0
+}
+
+fn tesseract_tsv(image: &[u8], languages: &str, psm: &str) -> Result<String, String> {
     let program = std::env::var_os("SEALDESK_TESSERACT").unwrap_or_else(|| "tesseract".into());
     let mut child = Command::new(&program)
         // `stdin` and `stdout` are Tesseract's names for the pipes; `tsv`
-        // selects word boxes. Page segmentation 3: automatic, any layout.
-        .args(["stdin", "stdout", "-l", LANGUAGES, "--psm", "3", "tsv"])
+        // selects word boxes.
+        .args(["stdin", "stdout", "-l", languages, "--psm", psm, "tsv"])
         // One thread: the worker is one of several processes on a desk
         // machine, and Tesseract's OpenMP threads gain little on one page.
         .env("OMP_THREAD_LIMIT", "1")
@@ -84,8 +143,7 @@ pub fn ocr_page(image: &[u8], page: u32) -> Result<OcrPage, String> {
         let first = message.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         return Err(format!("tesseract failed ({status}): {first}"));
     }
-    let tsv = String::from_utf8(out).map_err(|_| "tesseract wrote text that is not UTF-8")?;
-    Ok(parse_tsv(&tsv, page))
+    String::from_utf8(out).map_err(|_| "tesseract wrote text that is not UTF-8".to_owned())
 }
 
 /// Reads Tesseract's TSV (level, page, block, paragraph, line, word, left,

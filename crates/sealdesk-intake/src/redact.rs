@@ -49,11 +49,11 @@ const PAD: u32 = 3;
 
 /// Every span of `text` to black out: each finding's span, and every other
 /// occurrence of its value or span text (as the working copy's mask does).
-fn spans(text: &str, findings: &[Finding]) -> Vec<(usize, usize, PiiKind)> {
-    let mut out: Vec<(usize, usize, PiiKind)> = Vec::new();
-    for f in findings {
+fn spans(text: &str, findings: &[Finding]) -> Vec<(usize, usize, usize)> {
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for (index, f) in findings.iter().enumerate() {
         if f.start < f.end && f.end <= text.len() {
-            out.push((f.start, f.end, f.kind));
+            out.push((f.start, f.end, index));
         }
         let raw = text.get(f.start..f.end).unwrap_or_default();
         for needle in [f.value.as_str(), raw] {
@@ -61,7 +61,7 @@ fn spans(text: &str, findings: &[Finding]) -> Vec<(usize, usize, PiiKind)> {
                 continue;
             }
             for (at, m) in text.match_indices(needle) {
-                out.push((at, at + m.len(), f.kind));
+                out.push((at, at + m.len(), index));
             }
         }
     }
@@ -104,15 +104,51 @@ fn page_at(words: &[OcrWord], at: usize) -> Option<u32> {
         .map(|w| w.page)
 }
 
-/// Draws the boxes for `findings` on the page images of `ex`: a scan's
-/// image or a PDF's rendered pages, boxes placed from the OCR words (a scan,
-/// a scanned PDF) or the glyphs of the PDF's text layer.
-///
-/// A page with nothing read on it — no glyph and no OCR word: a scanned page
-/// inside a text PDF, a page OCR failed on, a scan without OCR — is withheld,
-/// since nothing says what identity it shows.
-pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String> {
-    let images: Vec<(u32, &[u8])> = if !ex.page_renders.is_empty() {
+/// A rectangle on a page image, in its pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageBox {
+    /// 1-based.
+    pub page: u32,
+    pub x0: u32,
+    pub y0: u32,
+    pub x1: u32,
+    pub y1: u32,
+}
+
+impl PageBox {
+    fn from_tuple((page, x0, y0, x1, y1): (u32, u32, u32, u32, u32)) -> Self {
+        Self {
+            page,
+            x0,
+            y0,
+            x1,
+            y1,
+        }
+    }
+
+    fn contains(&self, page: u32, x: f32, y: f32) -> bool {
+        page == self.page
+            && self.x0 as f32 <= x
+            && x <= self.x1 as f32
+            && self.y0 as f32 <= y
+            && y <= self.y1 as f32
+    }
+}
+
+/// Where the boxes for a set of findings go, before anything is drawn: the
+/// review screen shows them over the page, registration paints them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Placement {
+    /// Each box with the index of the finding it covers.
+    pub boxes: Vec<(usize, PageBox)>,
+    pub unplaced: Vec<Unplaced>,
+    /// The index of every finding that could not be placed.
+    pub unplaced_findings: Vec<usize>,
+}
+
+/// A page image of the letter: a PDF's rendered page or the scan itself.
+fn page_images(ex: &Extracted) -> Vec<(u32, &[u8])> {
+    if !ex.page_renders.is_empty() {
         ex.page_renders
             .iter()
             .map(|r| (r.page, r.png.as_slice()))
@@ -120,10 +156,20 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
     } else if let Some(png) = &ex.working_image {
         vec![(1, png.as_slice())]
     } else {
-        return Ok(Redaction::default());
-    };
-    let mut boxes: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
-    let mut redaction = Redaction::default();
+        Vec::new()
+    }
+}
+
+/// Finds where the boxes for `findings` go on the page images of `ex`,
+/// placed from the OCR words (a scan, a scanned PDF) or the glyphs of the
+/// PDF's text layer.
+///
+/// A page with nothing read on it — no glyph and no OCR word: a scanned page
+/// inside a text PDF, a page OCR failed on, a scan without OCR — is
+/// unplaced, since nothing says what identity it shows.
+pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
+    let images = page_images(ex);
+    let mut placement = Placement::default();
     let ocr = !ex.ocr_words.is_empty();
     for &(page, _) in &images {
         let read = if ocr {
@@ -134,22 +180,28 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
                 .any(|r| r.page == page && !searchable(&r.glyphs).is_empty())
         };
         if !read {
-            redaction.unplaced.push(Unplaced {
+            placement.unplaced.push(Unplaced {
                 kind: None,
                 page: Some(page),
             });
         }
     }
+    if images.is_empty() {
+        return placement;
+    }
     if ocr {
-        for (start, end, kind) in spans(&ex.text, findings) {
+        for (start, end, index) in spans(&ex.text, findings) {
             let found = boxes_for(&ex.ocr_words, start, end);
             if found.is_empty() {
-                redaction.unplaced.push(Unplaced {
-                    kind: Some(kind),
+                placement.unplaced.push(Unplaced {
+                    kind: Some(findings[index].kind),
                     page: page_at(&ex.ocr_words, start),
                 });
+                placement.unplaced_findings.push(index);
             }
-            boxes.extend(found);
+            placement
+                .boxes
+                .extend(found.into_iter().map(|b| (index, PageBox::from_tuple(b))));
         }
     } else {
         let pages: Vec<(&crate::render::PageRender, Vec<(char, usize)>)> = ex
@@ -157,7 +209,7 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
             .iter()
             .map(|r| (r, searchable(&r.glyphs)))
             .collect();
-        for f in findings {
+        for (index, f) in findings.iter().enumerate() {
             let raw = ex.text.get(f.start..f.end).unwrap_or_default();
             let mut placed = false;
             for needle in [squeeze(raw), squeeze(&f.value)] {
@@ -165,7 +217,11 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
                 for (render, chars) in &pages {
                     for at in occurrences(chars, &needle) {
                         let glyphs = chars[at..at + len].iter().map(|&(_, g)| &render.glyphs[g]);
-                        boxes.extend(glyph_boxes(render.page, glyphs));
+                        placement.boxes.extend(
+                            glyph_boxes(render.page, glyphs)
+                                .into_iter()
+                                .map(|b| (index, PageBox::from_tuple(b))),
+                        );
                         placed = true;
                     }
                 }
@@ -177,25 +233,103 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
                         .map_or(0, |s| s.matches('\u{000C}').count()) as u32
                         + 1
                 });
-                redaction.unplaced.push(Unplaced {
+                placement.unplaced.push(Unplaced {
                     kind: Some(f.kind),
                     page,
                 });
+                placement.unplaced_findings.push(index);
             }
         }
     }
+    placement.boxes.sort_by_key(|(i, b)| (b.page, *i));
+    placement.boxes.dedup();
+    placement.unplaced_findings.sort_unstable();
+    placement.unplaced_findings.dedup();
+    placement
+}
+
+/// The text the clerk covered with a box drawn on a page: the OCR words or
+/// text-layer glyphs whose centre lies inside it, in reading order, with
+/// words (OCR) or runs on different lines (glyphs) separated by a space.
+pub fn text_under(ex: &Extracted, area: &PageBox) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if !ex.ocr_words.is_empty() {
+        for w in &ex.ocr_words {
+            let (cx, cy) = (
+                w.left as f32 + w.width as f32 / 2.0,
+                w.top as f32 + w.height as f32 / 2.0,
+            );
+            if area.contains(w.page, cx, cy) {
+                // The word as it stands in the text (the span a finding
+                // will point to), else as OCR read it.
+                let word = ex
+                    .text
+                    .get(w.text_start..w.text_end)
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or(&w.text);
+                parts.push(word.to_owned());
+            }
+        }
+    } else if let Some(render) = ex.page_renders.iter().find(|r| r.page == area.page) {
+        let mut line_bottom = f32::MIN;
+        for g in &render.glyphs {
+            let (cx, cy) = ((g.x0 + g.x1) / 2.0, (g.y0 + g.y1) / 2.0);
+            if !area.contains(area.page, cx, cy) || g.ch.is_whitespace() {
+                continue;
+            }
+            if g.y0 >= line_bottom {
+                parts.push(String::new());
+            }
+            line_bottom = line_bottom.max(g.y1);
+            if let Some(last) = parts.last_mut() {
+                last.push(g.ch);
+            }
+        }
+    }
+    parts.retain(|p| !p.trim().is_empty());
+    parts.join(" ")
+}
+
+/// Draws the boxes for `findings` on the page images of `ex` (see
+/// [`place`]), and the boxes the clerk drew (`drawn`) as they are.
+///
+/// A page with a finding that could not be placed, or with nothing read on
+/// it, is withheld.
+pub fn redact(
+    ex: &Extracted,
+    findings: &[Finding],
+    drawn: &[PageBox],
+) -> Result<Redaction, String> {
+    let placement = place(ex, findings);
+    let mut redaction = Redaction {
+        pages: Vec::new(),
+        unplaced: placement.unplaced,
+    };
+    let boxes: Vec<PageBox> = placement
+        .boxes
+        .into_iter()
+        .map(|(_, b)| b)
+        .chain(drawn.iter().copied())
+        .collect();
     let withhold_all = redaction.unplaced.iter().any(|u| u.page.is_none());
-    for (page, png) in images {
+    for (page, png) in page_images(ex) {
         let withheld = withhold_all || redaction.unplaced.iter().any(|u| u.page == Some(page));
-        let mine: Vec<_> = boxes.iter().filter(|b| b.0 == page).collect();
+        let mine: Vec<&PageBox> = boxes.iter().filter(|b| b.page == page).collect();
         let png = if withheld {
             None
+        } else if mine.is_empty() {
+            // Nothing to cover: the page as rendered.
+            Some(png.to_vec())
         } else {
             let mut image = decode(png)?;
-            for &&(_, x0, y0, x1, y1) in &mine {
-                fill(&mut image, x0, y0, x1, y1);
+            for b in &mine {
+                fill(&mut image, b.x0, b.y0, b.x1, b.y1);
             }
-            Some(encode(&image)?)
+            Some(crate::render::encode_png(
+                image.width(),
+                image.height(),
+                image.as_raw(),
+            )?)
         };
         redaction.pages.push(RedactedPage {
             page,
@@ -204,6 +338,19 @@ pub fn redact(ex: &Extracted, findings: &[Finding]) -> Result<Redaction, String>
         });
     }
     Ok(redaction)
+}
+
+/// A page image's width and height in pixels, read from its header.
+pub fn dimensions(png: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::with_format(Cursor::new(png), image::ImageFormat::Png)
+        .into_dimensions()
+        .ok()
+}
+
+/// The page images of `ex` as they came (for the registering clerk, who
+/// reads the original anyway): page number and PNG.
+pub fn originals(ex: &Extracted) -> Vec<(u32, &[u8])> {
+    page_images(ex)
 }
 
 /// Text as it is compared with glyphs: normalized, no whitespace, ASCII
@@ -278,13 +425,6 @@ fn decode(png: &[u8]) -> Result<RgbImage, String> {
         .decode()
         .map(|i| i.to_rgb8())
         .map_err(|e| format!("page image: {e}"))
-}
-
-fn encode(page: &RgbImage) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    page.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
-        .map_err(|e| format!("page image: {e}"))?;
-    Ok(out)
 }
 
 /// An opaque black rectangle, clipped to the page.

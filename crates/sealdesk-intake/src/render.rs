@@ -130,10 +130,43 @@ impl<'a> Device<'a> for GlyphPlaces {
     fn pop_transparency_group(&mut self) {}
 }
 
+/// Threads that render pages at once: the desk machines have two cores or
+/// more, and a page renders on one.
+const RENDER_THREADS: usize = 2;
+
 /// Renders up to [`MAX_PAGES`] pages of a PDF at [`DPI`], with their glyph
-/// places. `None` when hayro cannot read the file at all.
+/// places, on [`RENDER_THREADS`] threads (each parses the file itself, so
+/// nothing is shared but the fonts). `None` when hayro cannot read the file
+/// at all.
 pub fn render_pdf(bytes: &[u8]) -> Option<Vec<PageRender>> {
-    let pdf = Pdf::new(bytes.to_vec()).ok()?;
+    let count = Pdf::new(bytes.to_vec()).ok()?.pages().len().min(MAX_PAGES);
+    let started = std::time::Instant::now();
+    let threads = RENDER_THREADS.min(count).max(1);
+    let mut out: Vec<PageRender> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| scope.spawn(move || render_some(bytes, t, threads, count, started)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    out.sort_by_key(|r| r.page);
+    Some(out)
+}
+
+/// Renders every `step`-th page from `first` (0-based), until the time
+/// budget is spent.
+fn render_some(
+    bytes: &[u8],
+    first: usize,
+    step: usize,
+    count: usize,
+    started: std::time::Instant,
+) -> Vec<PageRender> {
+    let Ok(pdf) = Pdf::new(bytes.to_vec()) else {
+        return Vec::new();
+    };
     let settings = fonts();
     let scale = DPI / 72.0;
     let cache = RenderCache::new();
@@ -143,9 +176,15 @@ pub fn render_pdf(bytes: &[u8]) -> Option<Vec<PageRender>> {
         y_scale: scale,
         bg_color: WHITE,
     };
-    let started = std::time::Instant::now();
     let mut out = Vec::new();
-    for (i, page) in pdf.pages().iter().enumerate().take(MAX_PAGES) {
+    for (i, page) in pdf
+        .pages()
+        .iter()
+        .enumerate()
+        .take(count)
+        .skip(first)
+        .step_by(step)
+    {
         if started.elapsed() > TIME_BUDGET {
             break;
         }
@@ -156,7 +195,11 @@ pub fn render_pdf(bytes: &[u8]) -> Option<Vec<PageRender>> {
             &RenderSettings::default(),
             &pixmap_settings,
         );
-        let Ok(png) = pixmap.into_png() else { continue };
+        let rgb: Vec<u8> = pixmap.data().iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+        let Ok(png) = encode_png(u32::from(pixmap.width()), u32::from(pixmap.height()), &rgb)
+        else {
+            continue;
+        };
         // The same transform `render` applies, so glyph boxes are in the
         // image's pixels.
         let transform = Affine::scale(f64::from(scale)) * page.initial_transform(true).to_kurbo();
@@ -177,5 +220,26 @@ pub fn render_pdf(bytes: &[u8]) -> Option<Vec<PageRender>> {
             glyphs: places.0,
         });
     }
-    Some(out)
+    out
+}
+
+/// A page image as PNG, fast: grey when every pixel is grey (most letters:
+/// a third of the bytes to compress), fast deflate with adaptive filters.
+/// Page images are shown and sealed, never archived as the original, so
+/// speed matters more than the last few percent of size.
+pub(crate) fn encode_png(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::{ExtendedColorType, ImageEncoder};
+    let grey = rgb.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]);
+    let mut out = Vec::new();
+    let encoder =
+        PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive);
+    let result = if grey {
+        let luma: Vec<u8> = rgb.chunks_exact(3).map(|p| p[0]).collect();
+        encoder.write_image(&luma, width, height, ExtendedColorType::L8)
+    } else {
+        encoder.write_image(rgb, width, height, ExtendedColorType::Rgb8)
+    };
+    result.map_err(|e| format!("page image: {e}"))?;
+    Ok(out)
 }

@@ -118,7 +118,32 @@ start: number, end: number,
  */
 confidence: number, };
 export type IdentityView = { receipt_no: string, findings: Array<Finding>, sender: string | null, email_from: string | null, };
-export type DraftFinding = { kind: PiiKind, value: string, start: number, end: number, confidence: number, };
+export type DraftFinding = { kind: PiiKind, value: string, start: number, end: number, confidence: number, 
+/**
+ * Whether its place on the page images was found; when not, the page
+ * it is on is withheld from handlers.
+ */
+placed: boolean, };
+export type DraftPage = { 
+/**
+ * 1-based.
+ */
+page: number, png_base64: string, width: number, height: number, 
+/**
+ * Whether anything was read on the page (a text layer or OCR). A page
+ * nothing was read from is withheld from handlers.
+ */
+read: boolean, boxes: Array<DraftBox>, };
+export type DraftBox = { 
+/**
+ * The index of the finding in the draft's findings.
+ */
+finding: number, x0: number, y0: number, x1: number, y1: number, };
+export type DrawnBox = { 
+/**
+ * 1-based.
+ */
+page: number, x0: number, y0: number, x1: number, y1: number, kind: PiiKind, };
 export type Draft = { draft_id: string, file_name: string, 
 /**
  * `pdf`, `image`, `email` or `text`.
@@ -137,7 +162,11 @@ duplicate_of: string | null,
  * For a scan read by OCR: Tesseract's mean word confidence, 0 to 100,
  * so the clerk knows how closely to check the text.
  */
-ocr_confidence: number | null, };
+ocr_confidence: number | null, 
+/**
+ * The page images with the findings' boxes (none for text and e-mail).
+ */
+page_images: Array<DraftPage>, };
 export type Registered = { letter_id: string, receipt_no: string, level: string, category: string, registered_at: number, source: string, pages: number, text_chars: number, has_text_layer: boolean, original_sha256: string, 
 /**
  * For the registering clerk's review only.
@@ -327,8 +356,13 @@ drop: Array<string>,
 /**
  * Missed ones: kind and value as written.
  */
-add: Array<[PiiKind, string]>, };
+add: Array<[PiiKind, string]>, 
+/**
+ * Boxes drawn on the page images over something missed.
+ */
+boxes: Array<DrawnBox>, };
 export type DraftArgs = { draft_id: string, };
+export type TextUnderArgs = { draft_id: string, area: DrawnBox, };
 export type LetterArgs = { letter: string, };
 export type RouteArgs = { letter: string, unit: string, handler: string, 
 /**
@@ -373,6 +407,7 @@ export type Commands = {
   draft_text: { args: DraftTextArgs; result: Draft };
   register_draft: { args: RegisterDraftArgs; result: Registered };
   discard_draft: { args: DraftArgs; result: null };
+  draft_text_under: { args: TextUnderArgs; result: string };
   directory: { args: null; result: RoutingDirectory };
   routing_slip: { args: LetterArgs; result: RoutingSlip };
   route: { args: RouteArgs; result: RequestInfo };

@@ -726,7 +726,7 @@ fn squeezed(s: &str) -> String {
 #[test]
 fn redacted_scan_read_back_by_ocr_shows_no_identity_and_keeps_the_rest() {
     let ex = parse(&data("sample-01-scan.jpg"), "scan.jpg").expect("reads");
-    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings).expect("redacts");
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
     assert!(redaction.unplaced.is_empty(), "{:?}", redaction.unplaced);
     assert_eq!(redaction.pages.len(), 1);
     let page = &redaction.pages[0];
@@ -790,7 +790,7 @@ fn redacted_text_pdf_pages_read_back_by_ocr_show_no_identity() {
         "{}",
         ex.page_renders[0].glyphs.len()
     );
-    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings).expect("redacts");
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
     assert!(redaction.unplaced.is_empty(), "{:?}", redaction.unplaced);
     let png = redaction.pages[0].png.as_ref().expect("shown");
     assert_seen(
@@ -832,7 +832,7 @@ fn a_scanned_pdf_is_ocrd_page_by_page_and_its_redacted_page_shows_no_identity() 
         ex.findings,
         ex.text
     );
-    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings).expect("redacts");
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
     assert!(redaction.unplaced.is_empty(), "{:?}", redaction.unplaced);
     let png = redaction.pages[0].png.as_ref().expect("shown");
     assert_seen(
@@ -848,7 +848,7 @@ fn a_scan_that_ocr_cannot_read_is_withheld_whole() {
     ex.ocr_words.clear();
     ex.text.clear();
     ex.findings.clear();
-    let redaction = sealdesk_intake::redact::redact(&ex, &[]).expect("redacts");
+    let redaction = sealdesk_intake::redact::redact(&ex, &[], &[]).expect("redacts");
     assert_eq!(redaction.pages.len(), 1);
     assert!(
         redaction.pages[0].png.is_none(),
@@ -868,7 +868,7 @@ fn a_scanned_page_inside_a_text_pdf_is_withheld_not_shown_unredacted() {
     let ex = sealdesk_intake::read_letter(&worker(), &pdf, "mixed.pdf").expect("reads");
     assert!(ex.has_text_layer, "page 1 has text");
     assert_eq!(ex.page_renders.len(), 2);
-    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings).expect("redacts");
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
     assert!(redaction.pages[0].png.is_some(), "the typed page is shown");
     // Page 2 is a scan nothing was read from: its identity would be in clear.
     assert!(
@@ -879,4 +879,44 @@ fn a_scanned_page_inside_a_text_pdf_is_withheld_not_shown_unredacted() {
         .unplaced
         .iter()
         .any(|u| u.kind.is_none() && u.page == Some(2)));
+}
+
+/// A page written vertically (columns top to bottom, right to left), as a
+/// scan: OCR reads each column in order, so the text is the letter's and
+/// its identity is found, not a garble of single characters.
+#[test]
+fn a_vertically_written_scan_is_read_column_by_column() {
+    let columns = ["陳情人王大明敬陳", "請貴局依法調查", "並將結果函復本人"];
+    let pdf = pdfs::vertical_pdf(&columns);
+    let pages = sealdesk_intake::render::render_pdf(&pdf).expect("renders");
+    // The page really is vertical text in a CJK face, not missing glyphs.
+    let drawn: String = pages[0].glyphs.iter().map(|g| g.ch).collect();
+    assert_eq!(drawn, columns.concat());
+    let ex = sealdesk_intake::read_letter(&worker(), &pages[0].png, "vertical.png").expect("reads");
+    assert!(ex.extractor.starts_with("tesseract"), "{}", ex.extractor);
+    let read: String = ex.text.chars().filter(|c| !c.is_whitespace()).collect();
+    // Each column read top to bottom, the columns right to left (OCR may
+    // misread a character, so each is found by its first four).
+    let at: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| read.find(&c.chars().take(4).collect::<String>()))
+        .collect();
+    assert!(
+        at.iter().all(Option::is_some) && at.windows(2).all(|w| w[0] < w[1]),
+        "columns not read in order: {read}"
+    );
+    assert!(
+        ex.findings
+            .iter()
+            .any(|f| f.kind == sealdesk_core::pii::PiiKind::Person && f.value == "王大明"),
+        "{:?} in {read}",
+        ex.findings
+    );
+    // Its redacted page, read as a person would, hides the name.
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
+    let png = redaction.pages[0].png.as_ref().expect("shown");
+    let seen = sealdesk_intake::ocr::ocr_page(png, 1).expect("ocr");
+    let seen: String = seen.text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(!seen.contains("王大明"), "{seen}");
+    assert!(seen.contains("並將結果"), "{seen}");
 }

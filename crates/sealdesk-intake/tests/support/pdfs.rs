@@ -105,3 +105,34 @@ pub fn inflating_pdf(n: usize) -> Vec<u8> {
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
     ])
 }
+
+/// One A4 page of Chinese written vertically, as many letters and forms
+/// are: each of `columns` top to bottom, the columns right to left. The
+/// font is not embedded (CNS 1, UTF-16 encoded), so the renderer takes the
+/// system's Traditional Chinese face, as for any CID font it lacks.
+pub fn vertical_pdf(columns: &[&str]) -> Vec<u8> {
+    const SIZE: f32 = 26.0;
+    let mut content = String::new();
+    for (c, column) in columns.iter().enumerate() {
+        let x = 520.0 - c as f32 * SIZE * 1.6;
+        for (r, ch) in column.chars().enumerate() {
+            let y = 780.0 - r as f32 * SIZE * 1.15;
+            let mut units = [0u16; 2];
+            let hex: String = ch
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            content.push_str(&format!("BT /F1 {SIZE} Tf {x} {y} Td <{hex}> Tj ET\n"));
+        }
+    }
+    assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream("", content.as_bytes()),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /MingLiU /Encoding /UniCNS-UTF16-H /DescendantFonts [6 0 R] >>".to_vec(),
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /MingLiU /CIDSystemInfo << /Registry (Adobe) /Ordering (CNS1) /Supplement 7 >> /FontDescriptor 7 0 R /DW 1000 >>".to_vec(),
+        b"<< /Type /FontDescriptor /FontName /MingLiU /Flags 6 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>".to_vec(),
+    ])
+}
