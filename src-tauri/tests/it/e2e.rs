@@ -9,6 +9,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{Client, Locator};
 
 use crate::harness::*;
@@ -187,6 +188,44 @@ fn real_window_login_wrong_passphrase_and_lock() {
             // The review: the text with its findings; the ID is among them.
             let found = wait_text(&c, "#review-findings", "C181590831").await;
             assert!(found.contains("許俊宏"), "the petitioner is found: {found}");
+            // Beside the text, the page as handlers will see it: a box over
+            // each finding. The clerk drags one more box on the page (the
+            // real pointer, through WebKit's own events).
+            wait_for(&c, "#review-pages figure.review-page rect.finding-box").await;
+            let page = c
+                .find(Locator::Css("#review-pages figure.review-page svg"))
+                .await
+                .expect("the page overlay");
+            c.execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![serde_json::to_value(&page).expect("element")],
+            )
+            .await
+            .expect("scroll the page into view");
+            let drag = MouseActions::new("mouse".into())
+                .then(PointerAction::MoveToElement {
+                    element: page.clone(),
+                    duration: None,
+                    x: -60.0,
+                    y: -40.0,
+                })
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::MoveToElement {
+                    element: page.clone(),
+                    duration: Some(Duration::from_millis(200)),
+                    x: 40.0,
+                    y: -20.0,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+            c.perform_actions(drag)
+                .await
+                .expect("drag a box on the page");
+            wait_for(&c, "#review-findings li.drawn").await;
+            wait_for(&c, "#review-pages rect.drawn-box").await;
             shot(&c, "clerk-review").await;
             type_into(&c, "#meta-subject", "稅務員收受招待檢舉（代號甲）").await;
             type_into(&c, "#meta-secrecy", "本案結案後解密").await;

@@ -99,6 +99,22 @@ pub async fn wait_text(c: &Client, css: &str, want: &str) -> String {
     panic!("{css} never showed {want:?}; last text {last:?}");
 }
 
+/// Waits until an element matching `css` exists.
+pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    match c
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+    {
+        Ok(e) => e,
+        Err(e) => {
+            shot(c, "failure").await;
+            panic!("{css} never appeared: {e}");
+        }
+    }
+}
+
 pub async fn log_in(c: &Client, name: &str, passphrase: &str) {
     let field = c
         .wait()

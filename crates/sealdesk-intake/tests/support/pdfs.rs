@@ -136,3 +136,45 @@ pub fn vertical_pdf(columns: &[&str]) -> Vec<u8> {
         b"<< /Type /FontDescriptor /FontName /MingLiU /Flags 6 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>".to_vec(),
     ])
 }
+
+/// A long, text-heavy letter: `pages` A4 pages of 40 lines of about 36
+/// Chinese characters each, in a CNS 1 CID font (UTF-16 encoded, not
+/// embedded), with a petitioner's name, ID and phone on the first page and
+/// the name again on the last.
+pub fn text_heavy_pdf(pages: usize) -> Vec<u8> {
+    const BODY: &str = "本案係依據採購法規定辦理之公開招標案件，投標廠商對於資格審查結果提出異議，認為機關之審查程序有違反公平原則之虞，請求重新審查並說明理由，以維護廠商權益及採購程序之公正性。";
+    let body: Vec<char> = BODY.chars().collect();
+    let hex = |s: &str| -> String { s.encode_utf16().map(|u| format!("{u:04X}")).collect() };
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            (0..pages)
+                .map(|p| format!("{} 0 R", 6 + 2 * p))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+        .into_bytes(),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /MingLiU /Encoding /UniCNS-UTF16-H /DescendantFonts [4 0 R] >>".to_vec(),
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /MingLiU /CIDSystemInfo << /Registry (Adobe) /Ordering (CNS1) /Supplement 7 >> /FontDescriptor 5 0 R /DW 1000 >>".to_vec(),
+        b"<< /Type /FontDescriptor /FontName /MingLiU /Flags 6 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>".to_vec(),
+    ];
+    for p in 0..pages {
+        let mut content = String::from("BT /F1 13 Tf 16 TL 60 790 Td\n");
+        for line in 0..40 {
+            let text: String = if p == 0 && line == 0 {
+                "異議人：林志明，身分證統一編號：A123456789，電話：0912-345-678。".into()
+            } else if p + 1 == pages && line == 39 {
+                "異議人 林志明 敬上".into()
+            } else {
+                let at = (p * 40 + line) * 7 % body.len();
+                body.iter().cycle().skip(at).take(36).collect()
+            };
+            content.push_str(&format!("<{}> Tj T*\n", hex(&text)));
+        }
+        content.push_str("ET\n");
+        objects.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>", 7 + 2 * p).into_bytes());
+        objects.push(stream("", content.as_bytes()));
+    }
+    assemble(&objects)
+}
