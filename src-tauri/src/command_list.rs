@@ -35,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "ledger_verify",
     "ledger_entries",
     "ledger_export",
+    "trace_image",
     "users",
     "add_user",
     "set_user_disabled",

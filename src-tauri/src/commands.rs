@@ -9,7 +9,8 @@ use std::sync::MutexGuard;
 use sealdesk_api::{
     os_seeded_rng, ApiError, AssignmentInfo, Draft, ExportAnchor, IdentityView, InquiryInfo,
     LedgerEntry, LedgerReport, LetterContent, LetterSummary, Me, NewUser, RegisterMeta, Registered,
-    RequestInfo, Review, Role, RoutingDirectory, RoutingSlip, Session, Settings, UserInfo, Vault,
+    RequestInfo, Review, Role, RoutingDirectory, RoutingSlip, Session, Settings, TraceReport,
+    UserInfo, Vault,
 };
 use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
@@ -340,6 +341,18 @@ pub async fn ledger_verify(state: State<'_, AppState>) -> Result<LedgerReport, C
 #[tauri::command]
 pub async fn ledger_entries(state: State<'_, AppState>) -> Result<Vec<LedgerEntry>, CommandError> {
     with_session(&state, |v, s| v.ledger_entries(s))
+}
+
+/// Auditor: the image's bytes come as the raw request body.
+#[tauri::command]
+pub async fn trace_image(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<TraceReport, CommandError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::bad_input("expected the image's bytes"));
+    };
+    with_session(&state, |v, s| v.trace(s, bytes))
 }
 
 #[tauri::command]

@@ -103,6 +103,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             ledger_verify,
             ledger_entries,
             ledger_export,
+            trace_image,
             users,
             add_user,
             set_user_disabled,

@@ -121,6 +121,10 @@ pub struct LetterContent {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<PageImage>>"))]
     pub pages: Vec<PageImage>,
+    /// Why the page images are not shown, when they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub pages_withheld: Option<String>,
 }
 
 /// One redacted page image.
@@ -356,14 +360,39 @@ impl Vault {
             }
         }
         let text = self.open_record_under(&data_key, &key_row.id, REC_WORKING)?;
+        // Every page shown carries the viewer's mark (name, unit, time, 密等
+        // and a code that this view's ledger entry names); a page that
+        // cannot be marked is not shown.
+        let code = self.make_mark_code();
+        let marker = crate::marks::PageMarker::new(
+            &actor,
+            &row.level,
+            &register.secrecy,
+            self.now(),
+            sealdesk_mark::MarkKind::Screen,
+            code,
+        );
         let mut pages = Vec::with_capacity(register.page_images.len());
+        let mut pages_withheld = None;
         for &n in &register.page_images {
             let png =
                 self.open_record_under(&data_key, &key_row.id, &crate::intake::rec_page(n))?;
-            pages.push(PageImage {
-                page: n,
-                png_base64: data_encoding::BASE64.encode(png.expose()),
-            });
+            match marker.mark_png(png.expose()) {
+                Ok(marked) => pages.push(PageImage {
+                    page: n,
+                    png_base64: data_encoding::BASE64.encode(&marked),
+                }),
+                Err(e) => {
+                    tracing::error!(error = %e, "a page could not be marked");
+                    pages_withheld = Some(format!("頁面影像無法加上浮水印，未顯示。 The page images could not be marked, so they are not shown: {e}"));
+                }
+            }
+        }
+        if pages_withheld.is_some() {
+            pages.clear();
+        }
+        if !pages.is_empty() {
+            ev.detail = Some(crate::marks::mark_detail(code));
         }
         // Fail closed: the view (text and pages) is recorded before either
         // is returned.
@@ -376,6 +405,7 @@ impl Vault {
             secrecy: register.secrecy,
             text: text.expose_str().unwrap_or_default().to_owned(),
             pages,
+            pages_withheld,
         })
     }
 

@@ -19,6 +19,7 @@ mod export;
 mod intake;
 mod ledger;
 mod letters;
+mod marks;
 mod routing;
 mod session;
 mod witness;
@@ -48,6 +49,7 @@ pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, PageImage, RecoveryReport, Secrecy,
 };
+pub use marks::{TraceReport, TracedEntry};
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,
     DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,

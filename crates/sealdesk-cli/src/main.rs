@@ -70,6 +70,9 @@ enum Command {
     Register(Box<RegisterArgs>),
     /// Read a file and list the personal data found in it. Needs no vault.
     Scan { file: PathBuf },
+    /// Read the mark on a photo or scan of a page Sealdesk showed or gave out,
+    /// and name the view or export it came from (auditor).
+    Trace { image: PathBuf },
     /// The register.
     #[command(subcommand)]
     Letters(LettersCommand),
@@ -787,6 +790,34 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
                 r.receipt_no, r.letter_id, r.source.as_str(), r.pages, r.text_chars, r.findings.len());
             for n in &r.notices {
                 human.push_str(&format!("\n  {n}"));
+            }
+            Ok((to_json(&r), human))
+        }
+        Command::Trace { image } => {
+            let bytes = read_input(image)?;
+            let (vault, s) = ctx.login(&cli)?;
+            let r = vault.trace(s, &bytes)?;
+            let mut human = format!(
+                "{}: code {} read from the {} (confidence {:.2})",
+                image.display(),
+                r.code,
+                r.channel,
+                r.confidence
+            );
+            match &r.entry {
+                Some(e) => human.push_str(&format!(
+                    "\n  ledger entry #{}: {} {} by {} at {}{}",
+                    e.seq,
+                    e.action,
+                    e.receipt_no.as_deref().unwrap_or("-"),
+                    e.user,
+                    e.at,
+                    e.reason
+                        .as_deref()
+                        .map(|r| format!(", reason: {r}"))
+                        .unwrap_or_default()
+                )),
+                None => human.push_str("\n  no entry in this vault's ledger carries this code"),
             }
             Ok((to_json(&r), human))
         }

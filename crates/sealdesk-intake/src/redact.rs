@@ -305,12 +305,15 @@ pub fn redact(
         pages: Vec::new(),
         unplaced: placement.unplaced,
     };
-    let boxes: Vec<PageBox> = placement
+    // Findings that share a value share its boxes: paint each once.
+    let mut boxes: Vec<PageBox> = placement
         .boxes
         .into_iter()
         .map(|(_, b)| b)
         .chain(drawn.iter().copied())
         .collect();
+    boxes.sort_unstable_by_key(|b| (b.page, b.y0, b.x0, b.y1, b.x1));
+    boxes.dedup();
     let withhold_all = redaction.unplaced.iter().any(|u| u.page.is_none());
     for (page, png) in page_images(ex) {
         let withheld = withhold_all || redaction.unplaced.iter().any(|u| u.page == Some(page));
@@ -321,15 +324,7 @@ pub fn redact(
             // Nothing to cover: the page as rendered.
             Some(png.to_vec())
         } else {
-            let mut image = decode(png)?;
-            for b in &mine {
-                fill(&mut image, b.x0, b.y0, b.x1, b.y1);
-            }
-            Some(crate::render::encode_png(
-                image.width(),
-                image.height(),
-                image.as_raw(),
-            )?)
+            Some(paint(png, &mine)?)
         };
         redaction.pages.push(RedactedPage {
             page,
@@ -414,6 +409,53 @@ fn glyph_boxes<'g>(
         }
     }
     out
+}
+
+/// Blacks out `boxes` on a PNG page image, in its own colour type (a grey
+/// page stays grey), and encodes it again.
+fn paint(png: &[u8], boxes: &[&PageBox]) -> Result<Vec<u8>, String> {
+    use image::{ColorType, ExtendedColorType, ImageDecoder};
+    let mut decoder = image::codecs::png::PngDecoder::new(Cursor::new(png))
+        .map_err(|e| format!("page image: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    decoder
+        .set_limits(limits)
+        .map_err(|e| format!("page image: {e}"))?;
+    let (w, h) = decoder.dimensions();
+    let (channels, alpha, color) = match decoder.color_type() {
+        ColorType::L8 => (1usize, false, ExtendedColorType::L8),
+        ColorType::La8 => (2, true, ExtendedColorType::La8),
+        ColorType::Rgb8 => (3, false, ExtendedColorType::Rgb8),
+        ColorType::Rgba8 => (4, true, ExtendedColorType::Rgba8),
+        // Deeper images (a 16-bit scan): as 8-bit RGB.
+        _ => {
+            let mut image = decode(png)?;
+            for b in boxes {
+                fill(&mut image, b.x0, b.y0, b.x1, b.y1);
+            }
+            return crate::render::encode_png(image.width(), image.height(), image.as_raw());
+        }
+    };
+    let size = usize::try_from(decoder.total_bytes()).map_err(|_| "page image too large")?;
+    let mut buf = vec![0u8; size];
+    decoder
+        .read_image(&mut buf)
+        .map_err(|e| format!("page image: {e}"))?;
+    let stride = w as usize * channels;
+    for b in boxes {
+        let (x0, x1) = (b.x0.min(w) as usize, b.x1.min(w) as usize);
+        for y in b.y0.min(h)..b.y1.min(h) {
+            let row = &mut buf[y as usize * stride..][..stride];
+            for px in row[x0 * channels..x1 * channels].chunks_exact_mut(channels) {
+                px.fill(0);
+                if alpha {
+                    px[channels - 1] = 255;
+                }
+            }
+        }
+    }
+    crate::render::encode_png_as(w, h, &buf, color)
 }
 
 fn decode(png: &[u8]) -> Result<RgbImage, String> {

@@ -228,18 +228,27 @@ fn render_some(
 /// Page images are shown and sealed, never archived as the original, so
 /// speed matters more than the last few percent of size.
 pub(crate) fn encode_png(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    use image::{ExtendedColorType, ImageEncoder};
-    let grey = rgb.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]);
-    let mut out = Vec::new();
-    let encoder =
-        PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive);
-    let result = if grey {
+    use image::ExtendedColorType;
+    if rgb.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]) {
         let luma: Vec<u8> = rgb.chunks_exact(3).map(|p| p[0]).collect();
-        encoder.write_image(&luma, width, height, ExtendedColorType::L8)
+        encode_png_as(width, height, &luma, ExtendedColorType::L8)
     } else {
-        encoder.write_image(rgb, width, height, ExtendedColorType::Rgb8)
-    };
-    result.map_err(|e| format!("page image: {e}"))?;
+        encode_png_as(width, height, rgb, ExtendedColorType::Rgb8)
+    }
+}
+
+/// Pixels of a known colour type as PNG (fast deflate, adaptive filters).
+pub(crate) fn encode_png_as(
+    width: u32,
+    height: u32,
+    pixels: &[u8],
+    color: image::ExtendedColorType,
+) -> Result<Vec<u8>, String> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(pixels, width, height, color)
+        .map_err(|e| format!("page image: {e}"))?;
     Ok(out)
 }

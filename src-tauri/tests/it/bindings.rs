@@ -127,6 +127,7 @@ fn commands(cfg: &Config) -> Vec<(&'static str, String, String)> {
             n::<ExportArgs>(cfg),
             n::<LedgerExportResult>(cfg),
         ),
+        ("trace_image", "null".into(), n::<a::TraceReport>(cfg)),
         ("users", "null".into(), n::<Vec<a::UserInfo>>(cfg)),
         ("add_user", n::<AddUserArgs>(cfg), n::<a::UserInfo>(cfg)),
         (
@@ -195,6 +196,8 @@ fn generate() -> String {
         decl::<a::VerifyReport>(cfg),
         decl::<a::Anchor>(cfg),
         decl::<a::LedgerReport>(cfg),
+        decl::<a::TraceReport>(cfg),
+        decl::<a::TracedEntry>(cfg),
         decl::<LedgerExportResult>(cfg),
         decl::<ErrorKind>(cfg),
         decl::<CommandError>(cfg),

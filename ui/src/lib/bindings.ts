@@ -96,7 +96,11 @@ export type LetterContent = { id: string, receipt_no: string, level: string, sub
  * The redacted page images (PNG, base64), in page order; empty for a
  * letter that came as text. Withheld pages are absent.
  */
-pages?: Array<PageImage>, };
+pages?: Array<PageImage>, 
+/**
+ * Why the page images are not shown, when they are not.
+ */
+pages_withheld?: string, };
 export type PageImage = { page: number, 
 /**
  * PNG, base64.
@@ -324,6 +328,28 @@ unattested: Array<Unattested>,
  * Entries no session wrote (failed logins).
  */
 anonymous_entries: number, };
+export type TraceReport = { 
+/**
+ * The code read from the image.
+ */
+code: string, 
+/**
+ * Which mark it was read from: `qr`.
+ */
+channel: string, 
+/**
+ * 0 to 1.
+ */
+confidence: number, 
+/**
+ * The ledger entry that gave out the page, if this vault has it.
+ */
+entry: TracedEntry | null, };
+export type TracedEntry = { seq: number, 
+/**
+ * UTC milliseconds.
+ */
+at: number, user: string, action: string, receipt_no: string | null, reason: string | null, };
 export type LedgerExportResult = { dir: string, entries: number, 
 /**
  * Whether the exported files verify against the export's own signed
@@ -429,6 +455,7 @@ export type Commands = {
   ledger_verify: { args: null; result: LedgerReport };
   ledger_entries: { args: null; result: Array<LedgerEntry> };
   ledger_export: { args: ExportArgs; result: LedgerExportResult };
+  trace_image: { args: null; result: TraceReport };
   users: { args: null; result: Array<UserInfo> };
   add_user: { args: AddUserArgs; result: UserInfo };
   set_user_disabled: { args: SetDisabledArgs; result: UserInfo };

@@ -101,3 +101,65 @@ fn a_box_drawn_over_a_missed_name_masks_it_on_the_page_and_in_the_text() {
         "the boxed name is readable: {seen}"
     );
 }
+
+/// A handler's screen shows pages with their mark; a phone-quality copy of
+/// one (a JPEG at quality 60) leads the auditor back to that view.
+#[test]
+fn a_photo_of_a_shown_page_is_traced_to_its_view() {
+    let cli = Cli::new();
+    let recovery = cli.init();
+    assert_eq!(cli.add("lin", "clerk", Some("秘書室")).code, 0);
+    assert_eq!(cli.add("audi", "auditor", None).code, 0);
+    let r = cli.run(
+        None,
+        &[("SEALDESK_RECOVERY_CODE", &recovery)],
+        &["recover", "--grant-ledger", "audi"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lin = Some(("lin", "lin-passphrase"));
+    let audi = Some(("audi", "audi-passphrase"));
+    let r = cli.register(lin, "sample-01-scan.jpg", "petition", "2030-12-31");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let receipt = r.json()["receipt_no"].as_str().expect("receipt").to_owned();
+    let r = cli.run(lin, &[], &["open", &receipt, "--reason", "核對掃描"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pages = r.json()["pages"].as_array().expect("pages").clone();
+    let png = data_encoding::BASE64
+        .decode(pages[0]["png_base64"].as_str().expect("png").as_bytes())
+        .expect("base64");
+    // The page as shown is marked: taller than the scan (the footer band).
+    let shown = image::load_from_memory(&png).expect("png").to_rgb8();
+    let scan = image::open(sample("sample-01-scan.jpg")).expect("jpg");
+    assert!(shown.height() > scan.height(), "no footer band");
+    // Photographed: re-compressed at quality 60.
+    let dir = tempfile::tempdir().expect("tmp");
+    let photo = dir.path().join("photo.jpg");
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 60)
+        .encode_image(&shown)
+        .expect("jpeg");
+    std::fs::write(&photo, &jpg).expect("write");
+    // Only an auditor traces.
+    let r = cli.run(lin, &[], &["trace", photo.to_str().expect("utf8")]);
+    assert_ne!(r.code, 0);
+    assert_eq!(r.error_kind(), "denied", "{}", r.stderr);
+    let r = cli.run(audi, &[], &["trace", photo.to_str().expect("utf8")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["channel"], "qr", "{v}");
+    assert_eq!(v["entry"]["user"], "lin", "{v}");
+    assert_eq!(v["entry"]["action"], "view", "{v}");
+    assert_eq!(v["entry"]["receipt_no"], receipt.as_str(), "{v}");
+    assert_eq!(v["entry"]["reason"], "核對掃描", "{v}");
+    // An image with no mark: a clear not-found, not a guess.
+    let r = cli.run(
+        audi,
+        &[],
+        &[
+            "trace",
+            sample("sample-01-scan.jpg").to_str().expect("utf8"),
+        ],
+    );
+    assert_ne!(r.code, 0);
+    assert_eq!(r.error_kind(), "not_found", "{}", r.stderr);
+}

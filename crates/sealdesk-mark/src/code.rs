@@ -1,0 +1,56 @@
+//! The export code: 64 random bits, written in base 32 (A–Z, 2–7), which a
+//! QR code carries in its compact alphanumeric mode and a person can read
+//! aloud without confusing 0 and O or 1 and I.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What a QR code on a Sealdesk page starts with, so a stray QR code in a
+/// letter is never taken for one of ours.
+pub(crate) const QR_PREFIX: &str = "SD1:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExportCode(pub u64);
+
+impl ExportCode {
+    /// 13 characters, no separators (what the QR code carries).
+    pub fn compact(&self) -> String {
+        data_encoding::BASE32_NOPAD.encode(&self.0.to_be_bytes())
+    }
+
+    /// What the QR code carries: the prefix and the compact code.
+    pub(crate) fn qr_payload(&self) -> String {
+        format!("{QR_PREFIX}{}", self.compact())
+    }
+}
+
+/// `ABCD-EFGH-IJKLM`: grouped for reading aloud.
+impl fmt::Display for ExportCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.compact();
+        write!(f, "{}-{}-{}", &c[..4], &c[4..8], &c[8..])
+    }
+}
+
+impl FromStr for ExportCode {
+    type Err = String;
+
+    /// Takes the grouped or compact form, any case, with or without the QR
+    /// prefix.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let t = t.strip_prefix(QR_PREFIX).unwrap_or(t);
+        let compact: String = t
+            .chars()
+            .filter(|c| !matches!(c, '-' | ' '))
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let bytes = data_encoding::BASE32_NOPAD
+            .decode(compact.as_bytes())
+            .map_err(|_| format!("{s:?} is not an export code"))?;
+        let bytes: [u8; 8] = bytes
+            .try_into()
+            .map_err(|_| format!("{s:?} is not an export code"))?;
+        Ok(Self(u64::from_be_bytes(bytes)))
+    }
+}

@@ -1,0 +1,36 @@
+//! Marks on every page anyone sees or takes away, and reading them back.
+//!
+//! A marked page is the redacted page image (never the original) with:
+//! - a tiled, rotated, semi-transparent mark naming the recipient, their
+//!   unit, the local time and the export code, over the whole page, so no
+//!   part of the page can be shown without it;
+//! - a footer band: 密等, 保密期限 or 解密條件, 「複製物 第N份」 (or that it is
+//!   an on-screen view), the recipient again, the export code in letters,
+//!   and the same code as a QR code, which a phone photo of the page still
+//!   carries.
+//!
+//! The output is raster: there is no text layer to strip and no mark object
+//! to lift off. [`trace`] reads the code back from a photo or a scan.
+//!
+//! This crate knows nothing of vaults, users or the ledger: it is given the
+//! words to print and the code, and gives pixels back.
+
+mod code;
+mod fonts;
+mod trace;
+mod visible;
+
+pub use code::ExportCode;
+pub use fonts::Fonts;
+pub use trace::{trace, trace_image, Channel, Traced};
+pub use visible::{mark_page, MarkKind, MarkSpec, FOOTER_PX};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MarkError {
+    /// No font that can write Traditional Chinese was found: a page is
+    /// never given out with a mark that cannot be read.
+    #[error("no Traditional Chinese font found for the mark (install fonts-noto-cjk)")]
+    NoFont,
+    #[error("page image: {0}")]
+    Image(String),
+}

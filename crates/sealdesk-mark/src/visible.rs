@@ -1,0 +1,201 @@
+//! The visible mark: the tiled, rotated text over the page and the footer
+//! band with the QR code.
+
+use ab_glyph::PxScale;
+use image::{GrayImage, Luma, Rgb, RgbImage, Rgba, RgbaImage};
+use imageproc::drawing::{draw_filled_rect_mut, draw_text_mut, text_size};
+use imageproc::geometric_transformations::{rotate_about_center, Interpolation};
+use imageproc::rect::Rect;
+
+use crate::{ExportCode, Fonts, MarkError};
+
+/// The footer band's height in pixels (at 150 dpi, about 3 cm), added below
+/// the page so the mark never covers the letter's own last lines.
+pub const FOOTER_PX: u32 = 180;
+
+/// Pixels per QR module: 21 + 8 quiet modules at 5 px is 145 px, which a
+/// copy scaled to half still reads (2.5 px a module).
+const QR_MODULE_PX: u32 = 5;
+
+/// What the page is marked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A file exported to a recipient: copy number N.
+    Export { copy: u32 },
+    /// A page sent to a printer: copy number N.
+    Print { copy: u32 },
+    /// A page shown on the screen in the reading room.
+    Screen,
+}
+
+/// The words and code printed on a page.
+#[derive(Debug, Clone)]
+pub struct MarkSpec {
+    /// The recipient as a person reads them: name and account.
+    pub recipient: String,
+    pub unit: String,
+    /// Local time (UTC+8), already formatted.
+    pub time: String,
+    /// 密等.
+    pub level: String,
+    /// 保密期限：… or 解密條件：…
+    pub secrecy: String,
+    pub kind: MarkKind,
+    pub code: ExportCode,
+}
+
+/// The tiled mark's ink: a dark red, at this opacity where the glyph is
+/// solid. Dark enough to survive a photocopy, light enough to read through.
+const TILE_INK: [f32; 3] = [150.0, 20.0, 20.0];
+const TILE_OPACITY: f32 = 0.26;
+
+/// Marks one page image (PNG or JPEG bytes): the page with the tiled mark
+/// over it and the footer band below it.
+pub fn mark_page(page: &[u8], spec: &MarkSpec, fonts: &Fonts) -> Result<RgbImage, MarkError> {
+    let page = image::load_from_memory(page)
+        .map_err(|e| MarkError::Image(e.to_string()))?
+        .to_rgb8();
+    let (w, h) = page.dimensions();
+    let mut out = RgbImage::from_pixel(w, h + FOOTER_PX, Rgb([255, 255, 255]));
+    image::imageops::replace(&mut out, &page, 0, 0);
+    tile(&mut out, h, spec, fonts);
+    footer(&mut out, h, spec, fonts)?;
+    Ok(out)
+}
+
+/// The tiled text, rotated 30° and repeated over the page (not the footer).
+fn tile(out: &mut RgbImage, page_h: u32, spec: &MarkSpec, fonts: &Fonts) {
+    let scale = PxScale::from(30.0);
+    let lines = [
+        format!("{}　{}", spec.recipient, spec.unit),
+        format!("{}　{}", spec.time, spec.code),
+        "密件 CONFIDENTIAL".to_owned(),
+    ];
+    let sizes: Vec<(u32, u32)> = lines
+        .iter()
+        .map(|l| text_size(scale, &fonts.face, l))
+        .collect();
+    let text_w = sizes.iter().map(|s| s.0).max().unwrap_or(1);
+    let line_h = 40;
+    let text_h = line_h * lines.len() as u32;
+    let side = ((text_w * text_w + text_h * text_h) as f64).sqrt().ceil() as u32 + 8;
+    let mut stamp = RgbaImage::new(side, side);
+    for (i, l) in lines.iter().enumerate() {
+        let x = (side - sizes[i].0) / 2;
+        let y = (side - text_h) / 2 + i as u32 * line_h;
+        draw_text_mut(
+            &mut stamp,
+            Rgba([255, 255, 255, 255]),
+            x as i32,
+            y as i32,
+            scale,
+            &fonts.face,
+            l,
+        );
+    }
+    let stamp = rotate_about_center(
+        &stamp,
+        -std::f32::consts::FRAC_PI_6,
+        Interpolation::Bilinear,
+        Rgba([0, 0, 0, 0]),
+    );
+    // Rows offset by half a step, so every strip of the page has a mark.
+    let (step_x, step_y) = (text_w.max(200) * 9 / 10, text_h.max(100) * 3);
+    let (w, _) = out.dimensions();
+    let mut row = 0u32;
+    let mut y = -(side as i64) / 2;
+    while y < i64::from(page_h) {
+        let offset = if row % 2 == 0 {
+            0
+        } else {
+            i64::from(step_x / 2)
+        };
+        let mut x = -(side as i64) / 2 - offset;
+        while x < i64::from(w) {
+            blend(out, &stamp, x, y, page_h);
+            x += i64::from(step_x);
+        }
+        y += i64::from(step_y);
+        row += 1;
+    }
+}
+
+/// Lays the stamp's coverage (its alpha) over `out` at (x, y) in the ink
+/// colour, above `limit_y` only.
+fn blend(out: &mut RgbImage, stamp: &RgbaImage, x: i64, y: i64, limit_y: u32) {
+    let (w, _) = out.dimensions();
+    for (sx, sy, p) in stamp.enumerate_pixels() {
+        let a = p[3];
+        if a == 0 {
+            continue;
+        }
+        let (px, py) = (x + i64::from(sx), y + i64::from(sy));
+        if px < 0 || py < 0 || px >= i64::from(w) || py >= i64::from(limit_y) {
+            continue;
+        }
+        let k = TILE_OPACITY * f32::from(a) / 255.0;
+        let q = out.get_pixel_mut(px as u32, py as u32);
+        for c in 0..3 {
+            q[c] = (f32::from(q[c]) * (1.0 - k) + TILE_INK[c] * k).round() as u8;
+        }
+    }
+}
+
+/// The footer band: three lines of text on the left, the QR code on the
+/// right.
+fn footer(
+    out: &mut RgbImage,
+    page_h: u32,
+    spec: &MarkSpec,
+    fonts: &Fonts,
+) -> Result<(), MarkError> {
+    let (w, _) = out.dimensions();
+    let ink = Rgb([20, 20, 20]);
+    draw_filled_rect_mut(
+        out,
+        Rect::at(0, page_h as i32).of_size(w, 3),
+        Rgb([150, 20, 20]),
+    );
+    let copy = match spec.kind {
+        MarkKind::Export { copy } => format!("複製物　第{copy}份"),
+        MarkKind::Print { copy } => format!("列印複製物　第{copy}份"),
+        MarkKind::Screen => "螢幕檢視，不得翻拍、複製".to_owned(),
+    };
+    let lines = [
+        (
+            format!("密等：{}　{}　{copy}", spec.level, spec.secrecy),
+            30.0,
+        ),
+        (
+            format!("{}　{}　{}", spec.recipient, spec.unit, spec.time),
+            26.0,
+        ),
+        (format!("匯出碼 Code {}", spec.code), 26.0),
+    ];
+    let mut y = page_h as i32 + 22;
+    for (text, size) in &lines {
+        draw_text_mut(out, ink, 40, y, PxScale::from(*size), &fonts.face, text);
+        y += 46;
+    }
+    let qr = qr_image(spec.code)?;
+    let (qw, qh) = qr.dimensions();
+    let x = w.saturating_sub(qw + 24);
+    let y = page_h + (FOOTER_PX.saturating_sub(qh)) / 2;
+    for (qx, qy, p) in qr.enumerate_pixels() {
+        if x + qx < w {
+            out.put_pixel(x + qx, y + qy, Rgb([p[0], p[0], p[0]]));
+        }
+    }
+    Ok(())
+}
+
+/// The export code as a QR code (error correction M), quiet zone included.
+fn qr_image(code: ExportCode) -> Result<GrayImage, MarkError> {
+    let qr = qrcode::QrCode::with_error_correction_level(code.qr_payload(), qrcode::EcLevel::M)
+        .map_err(|e| MarkError::Image(format!("QR code: {e}")))?;
+    Ok(qr
+        .render::<Luma<u8>>()
+        .quiet_zone(true)
+        .module_dimensions(QR_MODULE_PX, QR_MODULE_PX)
+        .build())
+}

@@ -1,0 +1,170 @@
+//! Marked pages, and their codes read back from the kinds of copy a leak
+//! makes: the file itself, a re-compressed JPEG, a shrunk copy, a slightly
+//! rotated scan, a phone photo in perspective.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
+use imageproc::geometric_transformations::{rotate_about_center, warp, Interpolation, Projection};
+use sealdesk_mark::{mark_page, trace, ExportCode, Fonts, MarkKind, MarkSpec, FOOTER_PX};
+
+fn sample_page() -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/samples/sample-01-scan.jpg");
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn spec(code: u64, recipient: &str) -> MarkSpec {
+    MarkSpec {
+        recipient: recipient.to_owned(),
+        unit: "稅務管理科".into(),
+        time: "2026-11-29 10:30 (UTC+8)".into(),
+        level: "密".into(),
+        secrecy: "解密條件：本案結案後解密".into(),
+        kind: MarkKind::Export { copy: 2 },
+        code: ExportCode(code),
+    }
+}
+
+fn png(img: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+fn jpeg(img: &RgbImage, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .expect("jpeg");
+    out
+}
+
+fn traced(bytes: &[u8]) -> Option<ExportCode> {
+    trace(bytes).expect("an image").map(|t| t.code)
+}
+
+#[test]
+fn export_codes_read_back_in_every_written_form() {
+    for n in [0u64, 1, 0x0123_4567_89ab_cdef, u64::MAX] {
+        let code = ExportCode(n);
+        let grouped = code.to_string();
+        assert_eq!(grouped.len(), 15, "{grouped}");
+        assert_eq!(grouped.parse::<ExportCode>(), Ok(code));
+        assert_eq!(
+            code.compact().to_lowercase().parse::<ExportCode>(),
+            Ok(code)
+        );
+        assert_eq!(
+            format!("SD1:{}", code.compact()).parse::<ExportCode>(),
+            Ok(code)
+        );
+    }
+    assert!("ABCD".parse::<ExportCode>().is_err());
+    assert!("not a code at all".parse::<ExportCode>().is_err());
+}
+
+#[test]
+fn a_marked_page_is_tiled_over_and_carries_its_footer() {
+    let fonts = Fonts::system().expect("a CJK font (fonts-noto-cjk)");
+    let original = sample_page();
+    let page = image::load_from_memory(&original).expect("page").to_rgb8();
+    let marked = mark_page(&original, &spec(42, "林小華（handler）"), &fonts).expect("marks");
+    assert_eq!(marked.width(), page.width());
+    assert_eq!(marked.height(), page.height() + FOOTER_PX);
+    // The tiled mark changes pixels all over the page, in every band of it.
+    let bands = 8;
+    for b in 0..bands {
+        let (y0, y1) = (page.height() * b / bands, page.height() * (b + 1) / bands);
+        let changed = (y0..y1)
+            .flat_map(|y| (0..page.width()).map(move |x| (x, y)))
+            .filter(|&(x, y)| page.get_pixel(x, y) != marked.get_pixel(x, y))
+            .count();
+        let share = changed as f64 / f64::from((y1 - y0) * page.width());
+        assert!(
+            share > 0.02,
+            "band {b}: only {:.1} % changed",
+            share * 100.0
+        );
+    }
+    // The footer has ink (its text and the QR code) where the page had none.
+    let footer_ink = (page.height()..marked.height())
+        .flat_map(|y| (0..marked.width()).map(move |x| (x, y)))
+        .filter(|&(x, y)| marked.get_pixel(x, y)[0] < 128)
+        .count();
+    assert!(footer_ink > 5_000, "{footer_ink} dark pixels in the footer");
+}
+
+#[test]
+fn the_code_is_read_back_from_the_copies_a_leak_makes() {
+    let fonts = Fonts::system().expect("a CJK font");
+    let code = 0x5EA1_DE5C_0FFE_E042;
+    let marked =
+        mark_page(&sample_page(), &spec(code, "林小華（handler）"), &fonts).expect("marks");
+    let want = Some(ExportCode(code));
+    // The file itself.
+    assert_eq!(traced(&png(&marked)), want, "the page itself");
+    // Re-compressed as a JPEG at quality 60.
+    assert_eq!(traced(&jpeg(&marked, 60)), want, "JPEG quality 60");
+    // Scaled to half.
+    let half = image::imageops::resize(
+        &marked,
+        marked.width() / 2,
+        marked.height() / 2,
+        image::imageops::FilterType::Triangle,
+    );
+    assert_eq!(traced(&jpeg(&half, 85)), want, "scaled to 50 %");
+    // Scanned 3° askew.
+    let askew = rotate_about_center(
+        &marked,
+        3f32.to_radians(),
+        Interpolation::Bilinear,
+        Rgb([255, 255, 255]),
+    );
+    assert_eq!(traced(&jpeg(&askew, 85)), want, "rotated 3°");
+    // A phone photo: the page in perspective on a grey desk, at an angle.
+    let (w, h) = (marked.width() as f32, marked.height() as f32);
+    let from = [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)];
+    let to = [
+        (0.10 * w, 0.06 * h),
+        (0.93 * w, 0.02 * h),
+        (0.98 * w, 0.97 * h),
+        (0.03 * w, 0.90 * h),
+    ];
+    let projection = Projection::from_control_points(from, to).expect("a projection");
+    let photo = warp(
+        &marked,
+        &projection,
+        Interpolation::Bilinear,
+        Rgb([110, 105, 100]),
+    );
+    assert_eq!(
+        traced(&jpeg(&photo, 75)),
+        want,
+        "a phone photo in perspective"
+    );
+    // A page with no Sealdesk mark gives nothing, not a guess.
+    assert_eq!(traced(&sample_page()), None);
+}
+
+#[test]
+fn two_recipients_pages_differ_and_each_names_only_its_own() {
+    let fonts = Fonts::system().expect("a CJK font");
+    let a = mark_page(&sample_page(), &spec(1, "甲員（alice）"), &fonts).expect("marks");
+    let b = mark_page(&sample_page(), &spec(2, "乙員（bob）"), &fonts).expect("marks");
+    assert_ne!(a, b);
+    assert_eq!(traced(&png(&a)), Some(ExportCode(1)));
+    assert_eq!(traced(&png(&b)), Some(ExportCode(2)));
+}
+
+#[test]
+fn a_page_that_is_not_an_image_is_a_clear_error() {
+    let fonts = Fonts::system().expect("a CJK font");
+    let err = mark_page(b"%PDF-1.4 not an image", &spec(1, "x"), &fonts).expect_err("refused");
+    assert!(err.to_string().starts_with("page image"), "{err}");
+    assert!(trace(b"garbage").is_err());
+    let blank = DynamicImage::ImageRgb8(RgbImage::from_pixel(200, 200, Rgb([255, 255, 255])));
+    assert_eq!(sealdesk_mark::trace_image(&blank), None);
+}
