@@ -105,7 +105,7 @@ fn tile(out: &mut RgbImage, page_h: u32, spec: &MarkSpec, fonts: &Fonts) {
     let mut row = 0u32;
     let mut y = -(side as i64) / 2;
     while y < i64::from(page_h) {
-        let offset = if row % 2 == 0 {
+        let offset = if row.is_multiple_of(2) {
             0
         } else {
             i64::from(step_x / 2)
