@@ -34,7 +34,16 @@ pub struct Traced {
 /// the page itself, a scan, or a phone photo (rotated, in perspective,
 /// scaled). `None` when no Sealdesk code can be read.
 pub fn trace(image_bytes: &[u8]) -> Result<Option<Traced>, String> {
-    let img = image::load_from_memory(image_bytes).map_err(|e| format!("image: {e}"))?;
+    // A photo is untrusted input: bounded like any file read here.
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(image_bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("image: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(16_000);
+    limits.max_image_height = Some(16_000);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| format!("image: {e}"))?;
     Ok(trace_image(&img))
 }
 
