@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use chrono::{FixedOffset, TimeZone};
 use sealdesk_core::domain::Role;
+use sealdesk_core::ledger::EntryBody;
 use sealdesk_core::Timestamp;
 use sealdesk_mark::{ExportCode, Fonts, MarkKind, MarkSpec};
 use serde::Serialize;
@@ -109,7 +110,8 @@ use image::ImageEncoder as _;
 pub struct TraceReport {
     /// The code read from the image.
     pub code: String,
-    /// Which mark it was read from: `qr`.
+    /// Which mark it was read from: `qr` (the footer's QR code) or
+    /// `tiled_text` (the tiled mark, by OCR, when the footer is gone).
     pub channel: String,
     /// 0 to 1.
     pub confidence: f32,
@@ -146,31 +148,64 @@ impl Vault {
             Action::LedgerRead,
             "tracing a page",
         )?;
-        let traced = sealdesk_mark::trace(image).map_err(ApiError::BadInput)?;
+        // The footer's QR code first; with the footer cut off, the code in
+        // the tiled mark, read by OCR.
+        let ocr = |png: &[u8]| sealdesk_intake::ocr::read_sparse_latin(png).ok();
+        let traced = sealdesk_mark::trace_with_ocr(image, &ocr).map_err(ApiError::BadInput)?;
         let Some(traced) = traced else {
             return Err(ApiError::NotFound(
                 "no Sealdesk mark could be read from this image".into(),
             ));
         };
-        let detail = mark_detail(traced.code);
         let entries = self.ledger_entries(session)?;
         let mut ev = Event::new(&actor.name, Some(Role::Auditor), Action::LedgerRead);
         ev.detail = Some(format!("trace {}", traced.code));
         self.record(ev)?;
-        let entry = entries
-            .into_iter()
-            .map(|e| e.body)
-            .find(|b| b.detail.as_deref() == Some(detail.as_str()))
-            .map(|b| TracedEntry {
-                seq: b.seq,
-                at: b.at,
-                user: b.user,
-                action: b.action,
-                receipt_no: b.receipt_no,
-                reason: b.reason,
-            });
+        // A QR code is read exactly. A code read from the tiled mark by OCR
+        // may have a few characters wrong: it names the nearest code this
+        // ledger gave out, if that is within MAX_OCR_DISTANCE and no other
+        // is as near.
+        let exact = traced.channel == sealdesk_mark::Channel::Qr;
+        let mut best: Option<(usize, ExportCode, EntryBody)> = None;
+        let mut tie = false;
+        for b in entries.into_iter().map(|e| e.body) {
+            let Some(given) = b
+                .detail
+                .as_deref()
+                .and_then(|d| d.strip_prefix("mark "))
+                .and_then(|c| c.parse::<ExportCode>().ok())
+            else {
+                continue;
+            };
+            let d = given.distance(&traced.code);
+            if (exact && d > 0) || d > sealdesk_mark::MAX_OCR_DISTANCE {
+                continue;
+            }
+            match &best {
+                Some((bd, bc, _)) if *bd < d || (*bd == d && *bc == given) => {}
+                Some((bd, _, _)) if *bd == d => tie = true,
+                _ => {
+                    tie = false;
+                    best = Some((d, given, b));
+                }
+            }
+        }
+        let (code, entry) = match best.filter(|_| !tie) {
+            Some((_, code, b)) => (
+                code,
+                Some(TracedEntry {
+                    seq: b.seq,
+                    at: b.at,
+                    user: b.user,
+                    action: b.action,
+                    receipt_no: b.receipt_no,
+                    reason: b.reason,
+                }),
+            ),
+            None => (traced.code, None),
+        };
         Ok(TraceReport {
-            code: traced.code.to_string(),
+            code: code.to_string(),
             channel: traced.channel.as_str().to_owned(),
             confidence: traced.confidence,
             entry,

@@ -79,6 +79,13 @@ pub fn ocr_page(image: &[u8], page: u32) -> Result<OcrPage, String> {
     }
 }
 
+/// Sparse Latin text on an image (English model, page segmentation 11: as
+/// much text as possible in no particular order), for codes printed in a
+/// mark rather than a letter's prose.
+pub fn read_sparse_latin(image: &[u8]) -> Result<String, String> {
+    Ok(parse_tsv(&tesseract_tsv(image, "eng", "11")?, 1).text)
+}
+
 /// Tesseract's mean word confidence, weighted by characters.
 pub fn mean_confidence(page: &OcrPage) -> f32 {
     let (sum, n) = page.words.iter().fold((0.0f32, 0usize), |(s, n), w| {

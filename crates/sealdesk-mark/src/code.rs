@@ -9,6 +9,11 @@ use std::str::FromStr;
 /// letter is never taken for one of ours.
 pub(crate) const QR_PREFIX: &str = "SD1:";
 
+/// The most characters a reading of the tiled mark may have wrong and still
+/// name a code (the chance that a wrong code comes this close is about one
+/// in 10^12 for each code given out).
+pub const MAX_OCR_DISTANCE: usize = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExportCode(pub u64);
 
@@ -16,6 +21,19 @@ impl ExportCode {
     /// 13 characters, no separators (what the QR code carries).
     pub fn compact(&self) -> String {
         data_encoding::BASE32_NOPAD.encode(&self.0.to_be_bytes())
+    }
+
+    /// In how many of the 13 characters two codes differ. A reading of the
+    /// tiled mark by OCR may get a few wrong (J as I, X as K, S as 5); it
+    /// is matched to the nearest code actually given out. Two random codes
+    /// differ in about 12.6 characters, so a match within
+    /// [`MAX_OCR_DISTANCE`] is all but never the wrong one.
+    pub fn distance(&self, other: &ExportCode) -> usize {
+        self.compact()
+            .chars()
+            .zip(other.compact().chars())
+            .filter(|(a, b)| a != b)
+            .count()
     }
 
     /// What the QR code carries: the prefix and the compact code.

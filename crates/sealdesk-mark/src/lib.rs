@@ -20,9 +20,9 @@ mod fonts;
 mod trace;
 mod visible;
 
-pub use code::ExportCode;
+pub use code::{ExportCode, MAX_OCR_DISTANCE};
 pub use fonts::Fonts;
-pub use trace::{trace, trace_image, Channel, Traced};
+pub use trace::{trace, trace_image, trace_with_ocr, Channel, Ocr, Traced};
 pub use visible::{mark_page, MarkKind, MarkSpec, FOOTER_PX};
 
 #[derive(Debug, thiserror::Error)]

@@ -10,14 +10,121 @@ use crate::ExportCode;
 pub enum Channel {
     /// The QR code in the footer.
     Qr,
+    /// The code in the tiled mark over the page, read by OCR: what is left
+    /// when the footer was cut off.
+    TiledText,
 }
 
 impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Qr => "qr",
+            Self::TiledText => "tiled_text",
         }
     }
+}
+
+/// Reads text from a PNG image (OCR); given by the caller, so this crate
+/// runs no program itself.
+pub type Ocr<'a> = &'a dyn Fn(&[u8]) -> Option<String>;
+
+/// As [`trace`], and when no QR code is read, the tiled mark by `ocr`: the
+/// mark's red ink kept, turned level, and the codes read from it voted on.
+pub fn trace_with_ocr(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>, String> {
+    let img = decode(image_bytes)?;
+    if let Some(t) = trace_image(&img) {
+        return Ok(Some(t));
+    }
+    Ok(read_tiles(&img, ocr))
+}
+
+/// The tiled mark's code, by OCR of its ink.
+fn read_tiles(img: &DynamicImage, ocr: Ocr<'_>) -> Option<Traced> {
+    let rgb = img.to_rgb8();
+    // Keep what is red (the mark's ink over white or over grey text), drop
+    // the rest: black text and white paper alike have no more red than
+    // green or blue.
+    let ink = GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let p = rgb.get_pixel(x, y);
+        let red = i16::from(p[0]) - (i16::from(p[1]) + i16::from(p[2])) / 2;
+        image::Luma([if red > 12 { 0 } else { 255 }])
+    });
+    // The mark runs 30° up to the right; turn it level.
+    let level = imageproc::geometric_transformations::rotate_about_center(
+        &ink,
+        std::f32::consts::FRAC_PI_6,
+        imageproc::geometric_transformations::Interpolation::Bilinear,
+        image::Luma([255]),
+    );
+    // Tesseract reads best at about twice the mark's 150 dpi size.
+    let level = image::imageops::resize(
+        &level,
+        level.width() * 2,
+        level.height() * 2,
+        image::imageops::FilterType::Triangle,
+    );
+    let mut png = Vec::new();
+    level
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .ok()?;
+    let text = ocr(&png)?;
+    consensus(&codes_in(&text))
+}
+
+/// The code the tiled readings agree on, character by character: OCR
+/// misreads a different character of each copy of the tile (4 as A, S as 5,
+/// Q as O), and the tile is repeated a dozen times on a page. Needs three
+/// readings; the confidence is the share of characters read alike.
+fn consensus(readings: &[[char; 13]]) -> Option<Traced> {
+    if readings.len() < 3 {
+        return None;
+    }
+    let mut code = ['A'; 13];
+    let mut agree = 0usize;
+    for (k, slot) in code.iter_mut().enumerate() {
+        let mut counts: Vec<(char, usize)> = Vec::new();
+        for r in readings {
+            match counts.iter_mut().find(|(c, _)| *c == r[k]) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((r[k], 1)),
+            }
+        }
+        let (c, n) = counts.into_iter().max_by_key(|&(_, n)| n)?;
+        *slot = c;
+        agree += n;
+    }
+    let code: ExportCode = code.iter().collect::<String>().parse().ok()?;
+    Some(Traced {
+        code,
+        channel: Channel::TiledText,
+        confidence: agree as f32 / (13 * readings.len()) as f32,
+    })
+}
+
+/// Every reading of a code in OCR'd text, as its 13 characters, with what
+/// OCR puts for base-32 characters (0 for O, 1 for I, 8 for B, ? for 7)
+/// read back.
+fn codes_in(text: &str) -> Vec<[char; 13]> {
+    let is32 = |c: char| c.is_ascii_uppercase() || ('2'..='7').contains(&c);
+    // The code has a line of its own in the tile: a line whose base-32
+    // characters number 13 is a reading of it, whatever OCR put between
+    // the groups (a hyphen, a space, a stray mark).
+    text.lines()
+        .filter_map(|line| {
+            let chars: Vec<char> = line
+                .chars()
+                .map(|c| match c.to_ascii_uppercase() {
+                    '0' => 'O',
+                    '1' | '|' => 'I',
+                    '8' => 'B',
+                    '?' => '7',
+                    c => c,
+                })
+                .filter(|&c| is32(c))
+                .collect();
+            <[char; 13]>::try_from(chars).ok()
+        })
+        .collect()
 }
 
 /// A code read from an image.
@@ -34,7 +141,11 @@ pub struct Traced {
 /// the page itself, a scan, or a phone photo (rotated, in perspective,
 /// scaled). `None` when no Sealdesk code can be read.
 pub fn trace(image_bytes: &[u8]) -> Result<Option<Traced>, String> {
-    // A photo is untrusted input: bounded like any file read here.
+    Ok(trace_image(&decode(image_bytes)?))
+}
+
+/// A photo is untrusted input: decoded within bounds.
+fn decode(image_bytes: &[u8]) -> Result<DynamicImage, String> {
     let mut reader = image::ImageReader::new(std::io::Cursor::new(image_bytes))
         .with_guessed_format()
         .map_err(|e| format!("image: {e}"))?;
@@ -43,8 +154,7 @@ pub fn trace(image_bytes: &[u8]) -> Result<Option<Traced>, String> {
     limits.max_image_width = Some(16_000);
     limits.max_image_height = Some(16_000);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| format!("image: {e}"))?;
-    Ok(trace_image(&img))
+    reader.decode().map_err(|e| format!("image: {e}"))
 }
 
 /// As [`trace`], on a decoded image.

@@ -66,10 +66,12 @@ pub fn mark_page(page: &[u8], spec: &MarkSpec, fonts: &Fonts) -> Result<RgbImage
 /// The tiled text, rotated 30° and repeated over the page (not the footer).
 fn tile(out: &mut RgbImage, page_h: u32, spec: &MarkSpec, fonts: &Fonts) {
     let scale = PxScale::from(30.0);
+    // The code on a line of its own, so that OCR of a page whose footer was
+    // cut off reads it whole.
     let lines = [
         format!("{}　{}", spec.recipient, spec.unit),
-        format!("{}　{}", spec.time, spec.code),
-        "密件 CONFIDENTIAL".to_owned(),
+        format!("{}", spec.code),
+        format!("{}　密件 CONFIDENTIAL", spec.time),
     ];
     let sizes: Vec<(u32, u32)> = lines
         .iter()

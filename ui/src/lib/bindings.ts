@@ -334,7 +334,8 @@ export type TraceReport = {
  */
 code: string, 
 /**
- * Which mark it was read from: `qr`.
+ * Which mark it was read from: `qr` (the footer's QR code) or
+ * `tiled_text` (the tiled mark, by OCR, when the footer is gone).
  */
 channel: string, 
 /**

@@ -151,6 +151,22 @@ fn a_photo_of_a_shown_page_is_traced_to_its_view() {
     assert_eq!(v["entry"]["action"], "view", "{v}");
     assert_eq!(v["entry"]["receipt_no"], receipt.as_str(), "{v}");
     assert_eq!(v["entry"]["reason"], "核對掃描", "{v}");
+    // The footer (with its QR code) cut off: the tiled mark still names
+    // the view.
+    let page_only =
+        image::imageops::crop_imm(&shown, 0, 0, shown.width(), scan.height()).to_image();
+    let cropped = dir.path().join("cropped.jpg");
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 75)
+        .encode_image(&page_only)
+        .expect("jpeg");
+    std::fs::write(&cropped, &jpg).expect("write");
+    let r = cli.run(audi, &[], &["trace", cropped.to_str().expect("utf8")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = r.json();
+    assert_eq!(w["channel"], "tiled_text", "{w}");
+    assert_eq!(w["code"], v["code"], "{w}");
+    assert_eq!(w["entry"]["user"], "lin", "{w}");
     // An image with no mark: a clear not-found, not a guess.
     let r = cli.run(
         audi,

@@ -168,3 +168,86 @@ fn a_page_that_is_not_an_image_is_a_clear_error() {
     let blank = DynamicImage::ImageRgb8(RgbImage::from_pixel(200, 200, Rgb([255, 255, 255])));
     assert_eq!(sealdesk_mark::trace_image(&blank), None);
 }
+
+/// OCR as the app gives it: Tesseract, English, sparse text.
+fn tesseract(png: &[u8]) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("tesseract")
+        .args(["stdin", "stdout", "-l", "eng", "--psm", "11"])
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(png).ok()?;
+    let out = child.wait_with_output().ok()?;
+    String::from_utf8(out.stdout).ok()
+}
+
+#[test]
+fn with_the_footer_cut_off_the_code_is_read_from_the_tiled_mark() {
+    // Several codes, so the reading does not rest on one lucky string.
+    for n in [
+        0x0bad_cafe_1234_5678u64,
+        0x5555_2222_aaaa_7777,
+        0x9e37_79b9_7f4a_7c15,
+    ] {
+        footer_cut_off(ExportCode(n));
+    }
+}
+
+fn footer_cut_off(code: ExportCode) {
+    let fonts = Fonts::system().expect("a CJK font");
+    let marked =
+        mark_page(&sample_page(), &spec(code.0, "林小華（handler）"), &fonts).expect("marks");
+    // The footer (and its QR code) cut off, and saved as a JPEG.
+    let page_h = marked.height() - FOOTER_PX;
+    let cropped = image::imageops::crop_imm(&marked, 0, 0, marked.width(), page_h).to_image();
+    let bytes = jpeg(&cropped, 75);
+    assert_eq!(traced(&bytes), None, "no QR code is left");
+    let t = sealdesk_mark::trace_with_ocr(&bytes, &tesseract)
+        .expect("an image")
+        .unwrap_or_else(|| panic!("{code} not read from the tiled mark"));
+    // OCR may get a character or two wrong (J as I …); the ledger lookup
+    // takes the nearest code given out.
+    assert!(
+        t.code.distance(&code) <= sealdesk_mark::MAX_OCR_DISTANCE,
+        "{} read for {code}",
+        t.code
+    );
+    assert_eq!(t.channel, sealdesk_mark::Channel::TiledText);
+    assert!(t.confidence > 0.5, "{}", t.confidence);
+    // The unmarked page gives nothing by either channel.
+    assert_eq!(
+        sealdesk_mark::trace_with_ocr(&sample_page(), &tesseract).expect("an image"),
+        None
+    );
+}
+
+#[test]
+fn codes_differ_by_their_characters() {
+    let a = ExportCode(0xD65B_2A4C_7E91_0F3B);
+    assert_eq!(a.distance(&a), 0);
+    let b: ExportCode = a
+        .compact()
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 3 {
+                if c == 'A' {
+                    'B'
+                } else {
+                    'A'
+                }
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .parse()
+        .expect("a code");
+    assert_eq!(a.distance(&b), 1);
+    assert!(a.distance(&ExportCode(!a.0)) > sealdesk_mark::MAX_OCR_DISTANCE);
+}
