@@ -150,8 +150,15 @@ impl Vault {
         )?;
         // The footer's QR code first; with the footer cut off, the code in
         // the tiled mark, read by OCR.
+        // The photo is untrusted: decoded in the limited worker, which
+        // gives back its own PNG.
+        let worker = match &self.worker {
+            Some(w) => w.clone(),
+            None => sealdesk_intake::WorkerCommand::current_exe().map_err(ApiError::BadFile)?,
+        };
+        let image = sealdesk_intake::image_isolated(&worker, image).map_err(ApiError::BadFile)?;
         let ocr = |png: &[u8]| sealdesk_intake::ocr::read_sparse_latin(png).ok();
-        let traced = sealdesk_mark::trace_with_ocr(image, &ocr).map_err(ApiError::BadInput)?;
+        let traced = sealdesk_mark::trace_with_ocr(&image, &ocr).map_err(ApiError::BadInput)?;
         let Some(traced) = traced else {
             return Err(ApiError::NotFound(
                 "no Sealdesk mark could be read from this image".into(),

@@ -397,7 +397,17 @@ fn tidy_pdf_text(text: &str) -> String {
     out.trim().to_owned()
 }
 
-fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+/// The longest side of an image given back for tracing: a phone photo's
+/// 4000 px and more is more than a QR code of 5 px modules needs.
+pub const MAX_TRACE_SIDE: u32 = 3000;
+
+/// An image decoded under limits (in the worker).
+fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, IntakeError> {
+    if !is_image(bytes) {
+        return Err(IntakeError::Unsupported(
+            "not an image (PNG, JPEG or TIFF)".into(),
+        ));
+    }
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| IntakeError::Malformed(e.to_string()))?;
@@ -406,9 +416,36 @@ fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     limits.max_image_width = Some(20_000);
     limits.max_image_height = Some(20_000);
     reader.limits(limits);
-    let img = reader
+    reader
         .decode()
-        .map_err(|e| IntakeError::Malformed(e.to_string()))?;
+        .map_err(|e| IntakeError::Malformed(e.to_string()))
+}
+
+/// A photo or scan to trace, only decoded and re-encoded as PNG (no OCR,
+/// no metadata), at most [`MAX_TRACE_SIDE`] pixels a side.
+pub(crate) fn image_only(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let img = decode_image(bytes)?;
+    let long = img.width().max(img.height());
+    let img = if long > MAX_TRACE_SIDE {
+        img.resize(
+            MAX_TRACE_SIDE,
+            MAX_TRACE_SIDE,
+            image::imageops::FilterType::Triangle,
+        )
+    } else {
+        img
+    };
+    let rgb = img.to_rgb8();
+    let png = crate::render::encode_png(rgb.width(), rgb.height(), rgb.as_raw())
+        .map_err(IntakeError::Malformed)?;
+    let mut out = empty(SourceKind::Image, "image");
+    out.pages = 1;
+    out.working_image = Some(png);
+    Ok(out)
+}
+
+fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+    let img = decode_image(bytes)?;
     // Re-encoding from decoded pixels keeps no EXIF, GPS or other metadata.
     let mut png = Vec::new();
     img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)

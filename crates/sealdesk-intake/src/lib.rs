@@ -21,7 +21,9 @@ pub use extract::{
     decode_text, detect_kind, extract, extract_with, ExtractOptions, MAX_FINDINGS, MAX_TEXT_CHARS,
 };
 pub use ocr::OcrWord;
-pub use worker::{read_letter, run_isolated, worker_main, Limits, WorkerCommand, WORKER_ARG};
+pub use worker::{
+    image_isolated, read_letter, run_isolated, worker_main, Limits, WorkerCommand, WORKER_ARG,
+};
 
 /// What kind of file a letter came as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,9 @@ use crate::{extract_with, ExtractOptions, Extracted, IntakeError, SourceKind};
 /// The argument that asks a worker to OCR the pages of a PDF without a
 /// text layer.
 const OCR_PAGES_ARG: &str = "--ocr-pages";
+/// Asks the worker for an image only decoded and re-encoded (a photo to
+/// trace), not read as a letter.
+const IMAGE_ONLY_ARG: &str = "--image-only";
 
 /// The first argument that turns a Sealdesk binary into a parse worker.
 pub const WORKER_ARG: &str = "__parse-worker";
@@ -179,6 +182,18 @@ pub fn run_isolated(
     Err(IntakeError::Crashed(describe_exit(status)))
 }
 
+/// An untrusted image (a photo or scan of a page, to trace) decoded in a
+/// worker under the limits for an image, and given back as a PNG of at most
+/// [`crate::extract::MAX_TRACE_SIDE`] pixels a side: what the caller then
+/// decodes is Sealdesk's own encoding, never the photo's.
+pub fn image_isolated(cmd: &WorkerCommand, bytes: &[u8]) -> Result<Vec<u8>, IntakeError> {
+    let mut cmd = cmd.clone();
+    cmd.args.push(IMAGE_ONLY_ARG.into());
+    let ex = run_isolated(&cmd, bytes, "photo", Limits::default())?;
+    ex.working_image
+        .ok_or_else(|| IntakeError::Malformed("the worker gave no image back".into()))
+}
+
 /// Reads a letter as registration needs it: parsed in a worker under the
 /// limits for its kind, then, for a PDF with no text layer, parsed again
 /// with its pages OCR'd under limits that allow for it.
@@ -275,7 +290,12 @@ pub fn worker_main() -> i32 {
     // also capture a backtrace (slow with RUST_BACKTRACE set) and print it.
     std::panic::set_hook(Box::new(|_| {}));
     let mut input = Vec::new();
+    let image_only = args.iter().any(|a| a == IMAGE_ONLY_ARG);
     let reply = match std::io::stdin().lock().read_to_end(&mut input) {
+        Ok(_) if image_only => match crate::extract::image_only(&input) {
+            Ok(e) => Reply::Ok(Box::new(e)),
+            Err(e) => Reply::Err(e),
+        },
         Ok(_) => match extract_with(
             &input,
             &name,

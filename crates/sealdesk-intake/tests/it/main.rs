@@ -920,3 +920,28 @@ fn a_vertically_written_scan_is_read_column_by_column() {
     assert!(!seen.contains("王大明"), "{seen}");
     assert!(seen.contains("並將結果"), "{seen}");
 }
+
+/// A photo to trace is decoded in the worker, which gives back its own PNG
+/// (no metadata, at most 3000 px a side); what is not an image is refused.
+#[test]
+fn t7_a_photo_to_trace_is_decoded_in_the_worker_only() {
+    let jpg = data("sample-01-scan.jpg");
+    let png = sealdesk_intake::image_isolated(&worker(), &jpg).expect("an image");
+    assert!(png.starts_with(b"\x89PNG"));
+    let img = image::load_from_memory(&png).expect("png");
+    assert_eq!((img.width(), img.height()), (1241, 1754));
+    let err =
+        sealdesk_intake::image_isolated(&worker(), b"%PDF-1.4 not a photo").expect_err("refused");
+    assert_eq!(err.kind(), "unsupported");
+    // A large photo comes back at most 3000 px a side.
+    let big = image::RgbImage::from_pixel(4000, 3000, image::Rgb([250, 250, 250]));
+    let mut bytes = Vec::new();
+    big.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .expect("png");
+    let back = sealdesk_intake::image_isolated(&worker(), &bytes).expect("an image");
+    let back = image::load_from_memory(&back).expect("png");
+    assert_eq!(back.width().max(back.height()), 3000);
+}
