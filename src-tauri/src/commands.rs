@@ -103,6 +103,14 @@ pub async fn letters(state: State<'_, AppState>) -> Result<Vec<LetterSummary>, C
     with_session(&state, |v, s| v.list_letters(s))
 }
 
+/// A command's raw request body: a file's bytes, sent without JSON.
+fn raw_body<'r>(request: &'r Request<'_>) -> Result<&'r [u8], CommandError> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => Ok(bytes),
+        _ => Err(CommandError::bad_input("expected the file's bytes")),
+    }
+}
+
 /// The file's bytes come as the raw request body, its name in the
 /// `x-file-name` header (percent-encoded).
 #[tauri::command]
@@ -110,9 +118,7 @@ pub async fn draft_file(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<Draft, CommandError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::bad_input("expected the file's bytes"));
-    };
+    let bytes = raw_body(&request)?;
     let name = request
         .headers()
         .get("x-file-name")
@@ -349,9 +355,7 @@ pub async fn trace_image(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<TraceReport, CommandError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(CommandError::bad_input("expected the image's bytes"));
-    };
+    let bytes = raw_body(&request)?;
     with_session(&state, |v, s| v.trace(s, bytes))
 }
 

@@ -168,7 +168,8 @@ pub struct Draft {
     /// The receipt number of a letter already registered from the same
     /// bytes, if the clerk holds its key.
     pub duplicate_of: Option<String>,
-    /// For a scan read by OCR: Tesseract's mean word confidence, 0 to 100,
+    /// For a scan read by OCR: Tesseract's mean word confidence (weighted by
+    /// characters), 0 to 100,
     /// so the clerk knows how closely to check the text.
     pub ocr_confidence: Option<f32>,
     /// The page images with the findings' boxes (none for text and e-mail).
@@ -405,6 +406,18 @@ impl Vault {
 
     // ------------------------------------------------------------ drafts
 
+    /// The clerk's session, for reading and reviewing drafts.
+    fn begin_drafting(&mut self, session: &mut Session) -> Result<Actor> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "reading a letter to register",
+        )?;
+        Ok(actor)
+    }
+
     /// Clerk: reads a file in the limited worker and detects personal data,
     /// without sealing anything yet. The draft stays in memory for
     /// [`Vault::register_draft`] or [`Vault::discard_draft`].
@@ -414,26 +427,14 @@ impl Vault {
         bytes: &[u8],
         file_name: &str,
     ) -> Result<Draft> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "reading a letter to register",
-        )?;
+        let actor = self.begin_drafting(session)?;
         let ex = self.parse_isolated(bytes, file_name)?;
         self.keep_draft(&actor, session, bytes.to_vec(), ex, file_name)
     }
 
     /// Clerk: a typed letter (a paper letter typed in), as a draft.
     pub fn draft_text(&mut self, session: &mut Session, text: &str) -> Result<Draft> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "reading a letter to register",
-        )?;
+        let actor = self.begin_drafting(session)?;
         if text.trim().is_empty() {
             return Err(ApiError::BadInput("the letter has no text".into()));
         }
@@ -506,9 +507,8 @@ impl Vault {
             notices: ex.notices.clone(),
             sha256,
             duplicate_of,
-            ocr_confidence: (!ex.ocr_words.is_empty()).then(|| {
-                ex.ocr_words.iter().map(|w| w.confidence).sum::<f32>() / ex.ocr_words.len() as f32
-            }),
+            ocr_confidence: (!ex.ocr_words.is_empty())
+                .then(|| sealdesk_intake::ocr::mean_confidence(&ex.ocr_words)),
             page_images,
         };
         // The oldest of this clerk's drafts goes first when too many are open.
@@ -609,13 +609,7 @@ impl Vault {
         draft_id: &str,
         area: &crate::DrawnBox,
     ) -> Result<String> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "reading a letter to register",
-        )?;
+        let actor = self.begin_drafting(session)?;
         match self.drafts.0.get(draft_id) {
             Some(d) if d.owner == actor.id => {
                 crate::intake::check_boxes(&d.ex, std::slice::from_ref(area))?;

@@ -412,11 +412,16 @@ impl Vault {
     /// Parses untrusted bytes in the limited worker (the set one, else this
     /// binary in worker mode).
     pub(crate) fn parse_isolated(&self, bytes: &[u8], file_name: &str) -> Result<Extracted> {
-        let worker = match &self.worker {
-            Some(w) => w.clone(),
-            None => WorkerCommand::current_exe().map_err(intake_error)?,
-        };
-        sealdesk_intake::read_letter(&worker, bytes, file_name).map_err(intake_error)
+        sealdesk_intake::read_letter(&self.parse_worker()?, bytes, file_name).map_err(intake_error)
+    }
+
+    /// The worker that reads untrusted bytes: the one the shell set, else
+    /// this binary in worker mode.
+    pub(crate) fn parse_worker(&self) -> Result<WorkerCommand> {
+        match &self.worker {
+            Some(w) => Ok(w.clone()),
+            None => WorkerCommand::current_exe().map_err(intake_error),
+        }
     }
 
     /// Clerk: registers a letter typed into the form.
@@ -458,12 +463,13 @@ impl Vault {
         // in the text too, wherever it appears. A single character is not
         // (it would mask that character everywhere); its box still covers it.
         let mut review = review.clone();
-        for b in &review.boxes.clone() {
-            let under = sealdesk_intake::redact::text_under(&ex, &b.area());
-            if under.chars().filter(|c| !c.is_whitespace()).count() >= 2 {
-                review.add.push((b.kind, under));
-            }
-        }
+        let boxed: Vec<(PiiKind, String)> = review
+            .boxes
+            .iter()
+            .map(|b| (b.kind, sealdesk_intake::redact::text_under(&ex, &b.area())))
+            .filter(|(_, under)| under.chars().filter(|c| !c.is_whitespace()).count() >= 2)
+            .collect();
+        review.add.extend(boxed);
         // Detected in the worker, under its limits (or, for typed text, by
         // the same `extract` here).
         let findings = apply_review(&ex.text, ex.findings.clone(), &review);

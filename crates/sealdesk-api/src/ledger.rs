@@ -592,14 +592,24 @@ impl Vault {
             Action::LedgerRead,
             "reading the ledger",
         )?;
+        let ev = Event::new(&actor.name, Some(role), Action::LedgerRead);
+        self.read_ledger(session, &actor, ev)
+            .map(|v| v.into_iter().map(|body| LedgerEntry { body }).collect())
+    }
+
+    /// Every entry, for an auditor whose role was checked, after `ev` (the
+    /// read) is recorded.
+    pub(crate) fn read_ledger(
+        &mut self,
+        session: &mut Session,
+        actor: &Actor,
+        ev: Event,
+    ) -> Result<Vec<EntryBody>> {
         let own = self.session_key_owned(session)?;
-        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
-        self.record(Event::new(&actor.name, Some(role), Action::LedgerRead))?;
-        self.decrypt_all(&reader).map(|v| {
-            v.into_iter()
-                .map(|(body, _)| LedgerEntry { body })
-                .collect()
-        })
+        let reader = self.reader_key(actor, &own, Action::LedgerRead)?;
+        self.record(ev)?;
+        self.decrypt_all(&reader)
+            .map(|v| v.into_iter().map(|(body, _)| body).collect())
     }
 
     fn decrypt_all(&self, reader: &UserSecretKey) -> Result<Vec<(EntryBody, [u8; 32])>> {

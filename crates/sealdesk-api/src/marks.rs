@@ -52,6 +52,11 @@ pub(crate) fn mark_detail(code: ExportCode) -> String {
     format!("mark {code}")
 }
 
+/// The code a ledger entry's detail names, if it is a marked view or export.
+fn marked_code(detail: &str) -> Option<ExportCode> {
+    detail.strip_prefix("mark ")?.parse().ok()
+}
+
 /// The words on a page shown to or taken by `actor`.
 pub(crate) struct PageMarker {
     spec: MarkSpec,
@@ -85,24 +90,9 @@ impl PageMarker {
         let fonts =
             fonts().ok_or("no Traditional Chinese font for the mark (install fonts-noto-cjk)")?;
         let img = sealdesk_mark::mark_page(page, &self.spec, fonts).map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        image::codecs::png::PngEncoder::new_with_quality(
-            &mut out,
-            image::codecs::png::CompressionType::Fast,
-            image::codecs::png::FilterType::Adaptive,
-        )
-        .write_image(
-            img.as_raw(),
-            img.width(),
-            img.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(out)
+        sealdesk_intake::render::encode_png(img.width(), img.height(), img.as_raw())
     }
 }
-
-use image::ImageEncoder as _;
 
 /// What `trace` found.
 #[derive(Debug, Clone, Serialize)]
@@ -148,15 +138,11 @@ impl Vault {
             Action::LedgerRead,
             "tracing a page",
         )?;
-        // The footer's QR code first; with the footer cut off, the code in
-        // the tiled mark, read by OCR.
         // The photo is untrusted: decoded in the limited worker, which
-        // gives back its own PNG.
-        let worker = match &self.worker {
-            Some(w) => w.clone(),
-            None => sealdesk_intake::WorkerCommand::current_exe().map_err(ApiError::BadFile)?,
-        };
-        let image = sealdesk_intake::image_isolated(&worker, image).map_err(ApiError::BadFile)?;
+        // gives back its own PNG. Then the footer's QR code; with the
+        // footer cut off, the code in the tiled mark, read by OCR.
+        let image = sealdesk_intake::image_isolated(&self.parse_worker()?, image)
+            .map_err(ApiError::BadFile)?;
         let ocr = |png: &[u8]| sealdesk_intake::ocr::read_sparse_latin(png).ok();
         let traced = sealdesk_mark::trace_with_ocr(&image, &ocr).map_err(ApiError::BadInput)?;
         let Some(traced) = traced else {
@@ -164,10 +150,10 @@ impl Vault {
                 "no Sealdesk mark could be read from this image".into(),
             ));
         };
-        let entries = self.ledger_entries(session)?;
+        // One ledger read, recorded as a trace of this code.
         let mut ev = Event::new(&actor.name, Some(Role::Auditor), Action::LedgerRead);
         ev.detail = Some(format!("trace {}", traced.code));
-        self.record(ev)?;
+        let entries = self.read_ledger(session, &actor, ev)?;
         // A QR code is read exactly. A code read from the tiled mark by OCR
         // may have a few characters wrong: it names the nearest code this
         // ledger gave out, if that is within MAX_OCR_DISTANCE and no other
@@ -175,13 +161,8 @@ impl Vault {
         let exact = traced.channel == sealdesk_mark::Channel::Qr;
         let mut best: Option<(usize, ExportCode, EntryBody)> = None;
         let mut tie = false;
-        for b in entries.into_iter().map(|e| e.body) {
-            let Some(given) = b
-                .detail
-                .as_deref()
-                .and_then(|d| d.strip_prefix("mark "))
-                .and_then(|c| c.parse::<ExportCode>().ok())
-            else {
+        for b in entries {
+            let Some(given) = b.detail.as_deref().and_then(marked_code) else {
                 continue;
             };
             let d = given.distance(&traced.code);

@@ -68,7 +68,7 @@ pub fn ocr_page(image: &[u8], page: u32) -> Result<OcrPage, String> {
     match tesseract_tsv(image, VERTICAL_LANGUAGES, "5") {
         Ok(tsv) => {
             let vertical = parse_tsv(&tsv, page);
-            if mean_confidence(&vertical) > mean_confidence(&first) + 5.0 {
+            if mean_confidence(&vertical.words) > mean_confidence(&first.words) + 5.0 {
                 Ok(vertical)
             } else {
                 Ok(first)
@@ -87,8 +87,8 @@ pub fn read_sparse_latin(image: &[u8]) -> Result<String, String> {
 }
 
 /// Tesseract's mean word confidence, weighted by characters.
-pub fn mean_confidence(page: &OcrPage) -> f32 {
-    let (sum, n) = page.words.iter().fold((0.0f32, 0usize), |(s, n), w| {
+pub fn mean_confidence(words: &[OcrWord]) -> f32 {
+    let (sum, n) = words.iter().fold((0.0f32, 0usize), |(s, n), w| {
         let chars = w.text.chars().count();
         (s + w.confidence * chars as f32, n + chars)
     });
@@ -113,7 +113,7 @@ fn may_be_vertical(page: &OcrPage) -> bool {
         .iter()
         .filter(|w| w.height > w.width * 3 / 2)
         .count();
-    tall * 2 > page.words.len() || mean_confidence(page) < 60.0
+    tall * 2 > page.words.len() || mean_confidence(&page.words) < 60.0
 }
 
 fn tesseract_tsv(image: &[u8], languages: &str, psm: &str) -> Result<String, String> {

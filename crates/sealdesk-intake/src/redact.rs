@@ -146,8 +146,9 @@ pub struct Placement {
     pub unplaced_findings: Vec<usize>,
 }
 
-/// A page image of the letter: a PDF's rendered page or the scan itself.
-fn page_images(ex: &Extracted) -> Vec<(u32, &[u8])> {
+/// The page images of the letter as they came: a PDF's rendered pages or
+/// the scan itself, each with its page number.
+pub fn originals(ex: &Extracted) -> Vec<(u32, &[u8])> {
     if !ex.page_renders.is_empty() {
         ex.page_renders
             .iter()
@@ -168,7 +169,7 @@ fn page_images(ex: &Extracted) -> Vec<(u32, &[u8])> {
 /// inside a text PDF, a page OCR failed on, a scan without OCR — is
 /// unplaced, since nothing says what identity it shows.
 pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
-    let images = page_images(ex);
+    let images = originals(ex);
     let mut placement = Placement::default();
     let ocr = !ex.ocr_words.is_empty();
     for &(page, _) in &images {
@@ -315,7 +316,7 @@ pub fn redact(
     boxes.sort_unstable_by_key(|b| (b.page, b.y0, b.x0, b.y1, b.x1));
     boxes.dedup();
     let withhold_all = redaction.unplaced.iter().any(|u| u.page.is_none());
-    for (page, png) in page_images(ex) {
+    for (page, png) in originals(ex) {
         let withheld = withhold_all || redaction.unplaced.iter().any(|u| u.page == Some(page));
         let mine: Vec<&PageBox> = boxes.iter().filter(|b| b.page == page).collect();
         let png = if withheld {
@@ -340,12 +341,6 @@ pub fn dimensions(png: &[u8]) -> Option<(u32, u32)> {
     image::ImageReader::with_format(Cursor::new(png), image::ImageFormat::Png)
         .into_dimensions()
         .ok()
-}
-
-/// The page images of `ex` as they came (for the registering clerk, who
-/// reads the original anyway): page number and PNG.
-pub fn originals(ex: &Extracted) -> Vec<(u32, &[u8])> {
-    page_images(ex)
 }
 
 /// Text as it is compared with glyphs: normalized, no whitespace, ASCII

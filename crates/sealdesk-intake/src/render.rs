@@ -139,34 +139,34 @@ const RENDER_THREADS: usize = 2;
 /// nothing is shared but the fonts). `None` when hayro cannot read the file
 /// at all.
 pub fn render_pdf(bytes: &[u8]) -> Option<Vec<PageRender>> {
-    let count = Pdf::new(bytes.to_vec()).ok()?.pages().len().min(MAX_PAGES);
     let started = std::time::Instant::now();
-    let threads = RENDER_THREADS.min(count).max(1);
     let mut out: Vec<PageRender> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| scope.spawn(move || render_some(bytes, t, threads, count, started)))
+        let others: Vec<_> = (1..RENDER_THREADS)
+            .map(|t| scope.spawn(move || render_some(bytes, t, RENDER_THREADS, started)))
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
+        // This thread takes the first share; its parse decides for all.
+        let mut out = render_some(bytes, 0, RENDER_THREADS, started)?;
+        for w in others {
+            // A thread that panicked loses only its pages (counted as
+            // unrendered, so withheld).
+            out.extend(w.join().ok().flatten().unwrap_or_default());
+        }
+        Some(out)
+    })?;
     out.sort_by_key(|r| r.page);
     Some(out)
 }
 
-/// Renders every `step`-th page from `first` (0-based), until the time
-/// budget is spent.
+/// Renders every `step`-th page from `first` (0-based) of the first
+/// [`MAX_PAGES`], until the time budget is spent. `None` when the file
+/// cannot be read.
 fn render_some(
     bytes: &[u8],
     first: usize,
     step: usize,
-    count: usize,
     started: std::time::Instant,
-) -> Vec<PageRender> {
-    let Ok(pdf) = Pdf::new(bytes.to_vec()) else {
-        return Vec::new();
-    };
+) -> Option<Vec<PageRender>> {
+    let pdf = Pdf::new(bytes.to_vec()).ok()?;
     let settings = fonts();
     let scale = DPI / 72.0;
     let cache = RenderCache::new();
@@ -181,7 +181,7 @@ fn render_some(
         .pages()
         .iter()
         .enumerate()
-        .take(count)
+        .take(MAX_PAGES)
         .skip(first)
         .step_by(step)
     {
@@ -220,14 +220,14 @@ fn render_some(
             glyphs: places.0,
         });
     }
-    out
+    Some(out)
 }
 
 /// A page image as PNG, fast: grey when every pixel is grey (most letters:
 /// a third of the bytes to compress), fast deflate with adaptive filters.
 /// Page images are shown and sealed, never archived as the original, so
 /// speed matters more than the last few percent of size.
-pub(crate) fn encode_png(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
+pub fn encode_png(width: u32, height: u32, rgb: &[u8]) -> Result<Vec<u8>, String> {
     use image::ExtendedColorType;
     if rgb.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]) {
         let luma: Vec<u8> = rgb.chunks_exact(3).map(|p| p[0]).collect();

@@ -196,6 +196,14 @@ fn resize(g: &GrayImage, k: f32) -> GrayImage {
 }
 
 fn read_qr(g: GrayImage) -> Option<ExportCode> {
+    // A decoder panic on a strange image is no code, not a crash of the
+    // caller.
+    std::panic::catch_unwind(move || read_qr_unguarded(g))
+        .ok()
+        .flatten()
+}
+
+fn read_qr_unguarded(g: GrayImage) -> Option<ExportCode> {
     let mut prepared = rqrr::PreparedImage::prepare(g);
     for grid in prepared.detect_grids() {
         if let Ok((_, content)) = grid.decode() {

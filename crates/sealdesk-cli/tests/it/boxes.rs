@@ -26,6 +26,15 @@ fn box_around(pdf: &[u8], word: &str) -> (u32, u32, u32, u32) {
     )
 }
 
+/// A copy of a page as a phone or a mail client leaves it: a JPEG.
+fn write_jpeg(path: &std::path::Path, page: &image::RgbImage, quality: u8) {
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, quality)
+        .encode_image(page)
+        .expect("jpeg");
+    std::fs::write(path, &jpg).expect("write");
+}
+
 #[test]
 fn a_box_drawn_over_a_missed_name_masks_it_on_the_page_and_in_the_text() {
     let cli = Cli::new();
@@ -134,11 +143,7 @@ fn a_photo_of_a_shown_page_is_traced_to_its_view() {
     // Photographed: re-compressed at quality 60.
     let dir = tempfile::tempdir().expect("tmp");
     let photo = dir.path().join("photo.jpg");
-    let mut jpg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 60)
-        .encode_image(&shown)
-        .expect("jpeg");
-    std::fs::write(&photo, &jpg).expect("write");
+    write_jpeg(&photo, &shown, 60);
     // Only an auditor traces.
     let r = cli.run(lin, &[], &["trace", photo.to_str().expect("utf8")]);
     assert_ne!(r.code, 0);
@@ -156,11 +161,7 @@ fn a_photo_of_a_shown_page_is_traced_to_its_view() {
     let page_only =
         image::imageops::crop_imm(&shown, 0, 0, shown.width(), scan.height()).to_image();
     let cropped = dir.path().join("cropped.jpg");
-    let mut jpg = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, 75)
-        .encode_image(&page_only)
-        .expect("jpeg");
-    std::fs::write(&cropped, &jpg).expect("write");
+    write_jpeg(&cropped, &page_only, 75);
     let r = cli.run(audi, &[], &["trace", cropped.to_str().expect("utf8")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let w = r.json();
