@@ -163,7 +163,8 @@ text: string, findings: Array<DraftFinding>, notices: Array<string>, sha256: str
  */
 duplicate_of: string | null, 
 /**
- * For a scan read by OCR: Tesseract's mean word confidence, 0 to 100,
+ * For a scan read by OCR: Tesseract's mean word confidence (weighted by
+ * characters), 0 to 100,
  * so the clerk knows how closely to check the text.
  */
 ocr_confidence: number | null, 
