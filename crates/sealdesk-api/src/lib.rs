@@ -11,6 +11,7 @@
 
 mod accounts;
 mod clock;
+mod copies;
 pub mod demo;
 mod desk;
 mod directory;
@@ -36,6 +37,9 @@ use sealdesk_store::Store;
 
 pub use accounts::{NewUser, UserInfo};
 pub use clock::{os_seeded_rng, seeded_rng, ApiRng, Clock, ManualClock, SystemClock};
+pub use copies::{
+    Approved, CopyFormat, CopyInfo, CopyKind, ExportDone, PrintJob, COPY_APPROVAL_DAYS,
+};
 pub use desk::{
     Draft, DraftBox, DraftFinding, DraftPage, RegisterLine, RoutingDirectory, RoutingState,
     RoutingStatus, Settings, UnitPeople,

@@ -18,7 +18,7 @@ use crate::{ApiError, Result, Vault};
 
 /// The mark's font, found once per process. `None` when the system has no
 /// Traditional Chinese face: then no page is shown or exported at all.
-fn fonts() -> Option<&'static Fonts> {
+pub(crate) fn fonts() -> Option<&'static Fonts> {
     static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
     FONTS
         .get_or_init(|| match Fonts::system() {
@@ -52,9 +52,14 @@ pub(crate) fn mark_detail(code: ExportCode) -> String {
     format!("mark {code}")
 }
 
-/// The code a ledger entry's detail names, if it is a marked view or export.
+/// The code a ledger entry's detail names, if it is a marked view or copy:
+/// `mark <code>`, alone or last after `; `.
 fn marked_code(detail: &str) -> Option<ExportCode> {
-    detail.strip_prefix("mark ")?.parse().ok()
+    detail
+        .strip_prefix("mark ")
+        .or_else(|| detail.rsplit_once("; mark ").map(|(_, c)| c))?
+        .parse()
+        .ok()
 }
 
 /// The words on a page shown to or taken by `actor`.
@@ -84,6 +89,50 @@ impl PageMarker {
         }
     }
 
+    /// The words for a copy made for `recipient` (who may not be the
+    /// person making it).
+    pub(crate) fn for_recipient(
+        recipient: &str,
+        unit: &str,
+        level: &str,
+        secrecy: &Secrecy,
+        now: Timestamp,
+        kind: MarkKind,
+        code: ExportCode,
+    ) -> Self {
+        Self {
+            spec: MarkSpec {
+                recipient: recipient.to_owned(),
+                unit: unit.to_owned(),
+                time: taiwan_time(now),
+                level: level.to_owned(),
+                secrecy: secrecy_text(secrecy),
+                kind,
+                code,
+            },
+        }
+    }
+
+    fn fonts(&self) -> Result<&'static Fonts> {
+        fonts().ok_or_else(|| {
+            ApiError::BadInput(
+                "no Traditional Chinese font for the mark (install fonts-noto-cjk)".into(),
+            )
+        })
+    }
+
+    /// A page image (PNG bytes) with its mark.
+    pub(crate) fn mark_bytes(&self, page: &[u8]) -> Result<image::RgbImage> {
+        sealdesk_mark::mark_page(page, &self.spec, self.fonts()?)
+            .map_err(|e| ApiError::BadInput(e.to_string()))
+    }
+
+    /// A decoded page with its mark.
+    pub(crate) fn mark_rgb(&self, page: &image::RgbImage) -> Result<image::RgbImage> {
+        sealdesk_mark::mark_image(page, &self.spec, self.fonts()?)
+            .map_err(|e| ApiError::BadInput(e.to_string()))
+    }
+
     /// The page with its mark, as PNG. An error means the page must not be
     /// shown.
     pub(crate) fn mark_png(&self, page: &[u8]) -> std::result::Result<Vec<u8>, String> {
@@ -107,6 +156,9 @@ pub struct TraceReport {
     pub confidence: f32,
     /// The ledger entry that gave out the page, if this vault has it.
     pub entry: Option<TracedEntry>,
+    /// The exported or printed copy the code was given to (copy number,
+    /// recipient, approver), when the page came from one.
+    pub copy: Option<crate::copies::CopyInfo>,
 }
 
 /// The view, export or print a page came from.
@@ -114,6 +166,7 @@ pub struct TraceReport {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TracedEntry {
     pub seq: u64,
+    pub letter_id: Option<String>,
     /// UTC milliseconds.
     pub at: i64,
     pub user: String,
@@ -182,6 +235,7 @@ impl Vault {
             Some((_, code, b)) => (
                 code,
                 Some(TracedEntry {
+                    letter_id: b.letter_id,
                     seq: b.seq,
                     at: b.at,
                     user: b.user,
@@ -192,7 +246,12 @@ impl Vault {
             ),
             None => (traced.code, None),
         };
+        let copy = match entry.as_ref().and_then(|e| e.letter_id.clone()) {
+            Some(letter) => self.copy_by_code(&letter, &code.to_string())?,
+            None => None,
+        };
         Ok(TraceReport {
+            copy,
             code: code.to_string(),
             channel: traced.channel.as_str().to_owned(),
             confidence: traced.confidence,

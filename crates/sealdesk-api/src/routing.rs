@@ -48,7 +48,7 @@ const REQUEST_PURPOSE: &str = "request";
 const GRANT_LABEL: &[u8] = b"sealdesk.grant.v1\0";
 const ASSIGNMENT_LABEL: &[u8] = b"sealdesk.assignment.v1\0";
 
-fn length_prefixed(label: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn length_prefixed(label: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     let mut m = label.to_vec();
     for part in parts {
         m.extend_from_slice(&(part.len() as u32).to_be_bytes());
@@ -91,13 +91,13 @@ fn request_purpose(request: &str) -> String {
 /// decider's, readable by those the request concerns (and, through the
 /// ledger, by auditors).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct RequestRecord {
-    reason: String,
-    decision: Option<String>,
+pub(crate) struct RequestRecord {
+    pub reason: String,
+    pub decision: Option<String>,
     /// The routing slip the deciding supervisor sees (none in requests
     /// made before slips travelled with them, nor in reveal requests).
     #[serde(default)]
-    slip: Option<RoutingSlip>,
+    pub slip: Option<RoutingSlip>,
 }
 
 /// What the clerk signs when preparing a grant: the approving supervisor
@@ -345,7 +345,7 @@ impl Vault {
     /// Seals a request's record under a fresh key wrapped to each of
     /// `readers` (their certified keys) and to the recovery key. Returns
     /// the key row, its wraps and the sealed record.
-    fn seal_request_record(
+    pub(crate) fn seal_request_record(
         &mut self,
         request_id: &str,
         letter_id: &str,
@@ -402,7 +402,7 @@ impl Vault {
     }
 
     /// Opens a request's record with the caller's key, if they hold one.
-    fn open_request_record(
+    pub(crate) fn open_request_record(
         &self,
         r: &RequestRow,
         user_id: &str,
@@ -426,7 +426,7 @@ impl Vault {
     }
 
     /// Re-seals a request's record with the decision added.
-    fn reseal_request(
+    pub(crate) fn reseal_request(
         &mut self,
         r: &RequestRow,
         own: &crypto::UserSecretKey,
@@ -754,7 +754,7 @@ impl Vault {
 
     /// A request as its reader sees it; the reason only for a caller who
     /// holds the request's key.
-    fn request_info(
+    pub(crate) fn request_info(
         &mut self,
         r: &RequestRow,
         reader: Option<(&str, &crypto::UserSecretKey)>,
@@ -986,7 +986,7 @@ impl Vault {
         Ok(out)
     }
 
-    fn pending_request(
+    pub(crate) fn pending_request(
         &mut self,
         actor: &Actor,
         request: &str,

@@ -4,6 +4,8 @@
 //! Exit codes: 0 ok; 1 usage or invalid input; 2 denied or bad credentials;
 //! 3 integrity failure; 4 bad input file.
 
+mod copies;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +68,9 @@ enum Command {
     /// The ledger: verify, checkpoint, read, export.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Marked copies of a letter: request, run, list (the copy register).
+    #[command(subcommand)]
+    Export(copies::ExportCommand),
     /// Register a letter from a PDF, scan (JPEG/PNG/TIFF), e-mail (.eml) or text file (clerk).
     Register(Box<RegisterArgs>),
     /// Read a file and list the personal data found in it. Needs no vault.
@@ -739,6 +744,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
             Ok((value, human))
         }
         Command::Ledger(cmd) => ledger_command(&cli, cmd, ctx),
+        Command::Export(cmd) => copies::export_command(&cli, cmd, ctx),
         Command::Register(args) => {
             let bytes = read_input(&args.file)?;
             let secrecy = match (&args.until, &args.condition) {
@@ -818,6 +824,17 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
                         .unwrap_or_default()
                 )),
                 None => human.push_str("\n  no entry in this vault's ledger carries this code"),
+            }
+            if let Some(c) = &r.copy {
+                human.push_str(&format!(
+                    "\n  copy 第{}份 ({}) for {}, made by {}, approved by {}{}",
+                    c.copy_no,
+                    c.kind,
+                    c.recipient,
+                    c.made_by,
+                    c.approved_by,
+                    if c.verified { "" } else { " [NOT VERIFIED]" }
+                ));
             }
             Ok((to_json(&r), human))
         }
@@ -971,14 +988,22 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
         }
         Command::Approve { request, reason } => {
             let (vault, s) = ctx.login(&cli)?;
-            let a = vault.approve(s, request, reason)?;
-            Ok((
-                to_json(&a),
-                format!(
-                    "Approved: assignment {} ({}) until {}",
-                    a.id, a.receipt_no, a.until
-                ),
-            ))
+            match vault.approve_any(s, request, reason)? {
+                sealdesk_api::Approved::Assignment(a) => Ok((
+                    to_json(&a),
+                    format!(
+                        "Approved: assignment {} ({}) until {}",
+                        a.id, a.receipt_no, a.until
+                    ),
+                )),
+                sealdesk_api::Approved::Copy(r) => Ok((
+                    to_json(&r),
+                    format!(
+                        "Approved: {} of {} for {} (request {}), to be made by {} before {}",
+                        r.kind, r.receipt_no, r.handler, r.id, r.requested_by, r.until
+                    ),
+                )),
+            }
         }
         Command::Deny { request, reason } => {
             let (vault, s) = ctx.login(&cli)?;

@@ -17,13 +17,17 @@
 
 mod code;
 mod fonts;
+mod pdf;
+mod text;
 mod trace;
 mod visible;
 
 pub use code::{ExportCode, MAX_OCR_DISTANCE};
 pub use fonts::Fonts;
+pub use pdf::raster_pdf;
+pub use text::text_pages;
 pub use trace::{trace, trace_image, trace_with_ocr, Channel, Ocr, Traced};
-pub use visible::{mark_page, MarkKind, MarkSpec, FOOTER_PX};
+pub use visible::{mark_image, mark_page, MarkKind, MarkSpec, FOOTER_PX};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MarkError {

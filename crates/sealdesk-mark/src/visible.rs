@@ -55,9 +55,14 @@ pub fn mark_page(page: &[u8], spec: &MarkSpec, fonts: &Fonts) -> Result<RgbImage
     let page = image::load_from_memory(page)
         .map_err(|e| MarkError::Image(e.to_string()))?
         .to_rgb8();
+    mark_image(&page, spec, fonts)
+}
+
+/// [`mark_page`] for a page already decoded.
+pub fn mark_image(page: &RgbImage, spec: &MarkSpec, fonts: &Fonts) -> Result<RgbImage, MarkError> {
     let (w, h) = page.dimensions();
     let mut out = RgbImage::from_pixel(w, h + FOOTER_PX, Rgb([255, 255, 255]));
-    image::imageops::replace(&mut out, &page, 0, 0);
+    image::imageops::replace(&mut out, page, 0, 0);
     tile(&mut out, h, spec, fonts);
     footer(&mut out, h, spec, fonts)?;
     Ok(out)

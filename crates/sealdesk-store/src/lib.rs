@@ -5,6 +5,7 @@
 //! by `sealdesk-core`, and no function here takes a key. It decides nothing
 //! about who may do what; `sealdesk-api` does.
 
+mod copies;
 mod ledger;
 mod migrations;
 mod routing;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+pub use copies::*;
 pub use ledger::*;
 pub use migrations::SCHEMA_VERSION;
 pub use routing::*;

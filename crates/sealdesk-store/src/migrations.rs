@@ -183,6 +183,51 @@ const MIGRATIONS: &[&str] = &[
         failures       INTEGER NOT NULL,
         last_failed_at INTEGER NOT NULL
     ) STRICT;",
+    // 5: marked exports and prints. An export request's approval is signed
+    // by the deciding supervisor; each copy made is registered, signed by
+    // the person who made it, one row per recipient.
+    // The kinds are widened by rebuilding the table (SQLite cannot alter a
+    // CHECK); `migrate` runs this with foreign keys off and checks them
+    // before commit.
+    "CREATE TABLE requests_new (
+        id           TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('access', 'reveal', 'export', 'print')),
+        letter_id    TEXT NOT NULL REFERENCES letters(id),
+        unit         TEXT NOT NULL,
+        handler      TEXT NOT NULL REFERENCES users(id),
+        requested_by TEXT NOT NULL REFERENCES users(id),
+        requested_at INTEGER NOT NULL,
+        until        INTEGER NOT NULL,
+        status       TEXT NOT NULL,
+        decided_by   TEXT REFERENCES users(id),
+        decided_at   INTEGER,
+        sealed       BLOB NOT NULL DEFAULT x'',
+        -- An export or print request's approval, signed by the supervisor.
+        approval     BLOB NOT NULL DEFAULT x''
+    ) STRICT;
+    INSERT INTO requests_new (id, kind, letter_id, unit, handler, requested_by, requested_at,
+                              until, status, decided_by, decided_at, sealed)
+        SELECT id, kind, letter_id, unit, handler, requested_by, requested_at,
+               until, status, decided_by, decided_at, sealed FROM requests;
+    DROP TABLE requests;
+    ALTER TABLE requests_new RENAME TO requests;
+
+    CREATE TABLE copies (
+        id          TEXT PRIMARY KEY,
+        letter_id   TEXT NOT NULL REFERENCES letters(id),
+        request_id  TEXT NOT NULL UNIQUE REFERENCES requests(id),
+        copy_no     INTEGER NOT NULL CHECK (copy_no > 0),
+        kind        TEXT NOT NULL,
+        format      TEXT NOT NULL,
+        recipient   TEXT NOT NULL,
+        made_by     TEXT NOT NULL,
+        approved_by TEXT NOT NULL,
+        made_at     INTEGER NOT NULL,
+        pages       INTEGER NOT NULL,
+        code        TEXT NOT NULL UNIQUE,
+        signature   BLOB NOT NULL,
+        UNIQUE (letter_id, copy_no)
+    ) STRICT;",
 ];
 
 /// The schema version this binary writes.
@@ -196,11 +241,32 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
     }
-    Ok(())
+    // Steps may rebuild a table that others reference (SQLite's documented
+    // way to change a constraint): foreign keys are off while they run, and
+    // checked before each step commits.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = (|| {
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(step)?;
+            let broken: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if broken > 0 {
+                return Err(StoreError::Corrupt(format!(
+                    "step {} left {broken} broken reference(s)",
+                    i + 1
+                )));
+            }
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    result
 }

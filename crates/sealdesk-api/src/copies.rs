@@ -1,0 +1,787 @@
+//! Marked copies: exports to a file and prints, each for one recipient,
+//! each approved by a supervisor, each in the letter's copy register.
+//!
+//! * A **copy request** (kind `export` or `print`) is made by someone who
+//!   may read the letter now (its assigned handler, or the clerk who
+//!   registered it) for one recipient, with a reason. It waits in the same
+//!   queue as routing requests, for a supervisor of the requester's unit.
+//! * **Approval** is signed by the deciding supervisor over the request
+//!   (letter, requester, recipient, kind, until when it may be run). A
+//!   request set to `approved` in the file by hand has no valid signature
+//!   and is refused (threat row T10).
+//! * **Running** it (the requester, once, before it lapses) marks every
+//!   redacted page for the recipient with a fresh code and copy number,
+//!   assembles the file in memory, commits the copy's row and its ledger
+//!   entry together, and only then writes the file (fail closed). The
+//!   identity compartment is never read.
+
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+use sealdesk_core::crypto::{self, DataKey};
+use sealdesk_core::directory::UserCert;
+use sealdesk_core::domain::Role;
+use sealdesk_store::{CopyRow, LetterRow, RequestRow};
+use serde::{Deserialize, Serialize};
+
+use crate::directory::user_signing_key;
+use crate::intake::{rec_page, RegisterRecord, KEY_LETTER, REC_WORKING};
+use crate::ledger::{Action, Event};
+use crate::letters::PageImage;
+use crate::marks::{fonts, PageMarker};
+use crate::routing::{length_prefixed, AssignmentInfo, RequestInfo, RequestRecord};
+use crate::session::Actor;
+use crate::{ApiError, Result, Session, Vault};
+
+/// How long an approved copy request may be run, in days.
+pub const COPY_APPROVAL_DAYS: i64 = 7;
+const DAY_MS: i64 = 86_400_000;
+/// Page images are rendered at this resolution (intake's 150 dpi).
+const PAGE_DPI: f32 = 150.0;
+
+const APPROVAL_LABEL: &[u8] = b"sealdesk.copy-approval.v1\0";
+const COPY_LABEL: &[u8] = b"sealdesk.copy.v1\0";
+
+/// A copy to a file, or to a printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CopyKind {
+    Export,
+    Print,
+}
+
+impl CopyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CopyKind::Export => "export",
+            CopyKind::Print => "print",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "export" => Some(CopyKind::Export),
+            "print" => Some(CopyKind::Print),
+            _ => None,
+        }
+    }
+
+    fn action(self) -> Action {
+        match self {
+            CopyKind::Export => Action::Export,
+            CopyKind::Print => Action::Print,
+        }
+    }
+}
+
+/// What an exported copy is written as. Both are images only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum CopyFormat {
+    /// One PDF whose pages are the marked page images.
+    Pdf,
+    /// A folder of PNG files, one a page.
+    Png,
+}
+
+impl CopyFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CopyFormat::Pdf => "pdf",
+            CopyFormat::Png => "png",
+        }
+    }
+}
+
+/// One row of a letter's copy register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CopyInfo {
+    pub id: String,
+    pub letter_id: String,
+    pub receipt_no: String,
+    /// 第N份.
+    pub copy_no: u32,
+    /// `export` or `print`.
+    pub kind: String,
+    /// `pdf`, `png` or `print`.
+    pub format: String,
+    /// Account names.
+    pub recipient: String,
+    pub made_by: String,
+    pub approved_by: String,
+    /// UTC milliseconds.
+    pub made_at: i64,
+    pub pages: u32,
+    /// The code on every page of the copy.
+    pub code: String,
+    pub request_id: String,
+    /// The requester's reason, for a caller who may read it.
+    pub reason: Option<String>,
+    /// The row is as its maker signed it, and its request as its
+    /// supervisor approved it.
+    pub verified: bool,
+}
+
+/// An export written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportDone {
+    pub copy: CopyInfo,
+    /// The files written (one PDF, or one PNG a page).
+    pub files: Vec<String>,
+}
+
+/// A print: the marked pages to hand to the printer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PrintJob {
+    pub copy: CopyInfo,
+    pub pages: Vec<PageImage>,
+}
+
+/// What `approve` did: a routing request becomes an assignment, a copy
+/// request an approved request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Approved {
+    Assignment(AssignmentInfo),
+    Copy(RequestInfo),
+}
+
+/// What the deciding supervisor signs.
+fn approval_message(r: &RequestRow, approver: &str, decided_at: i64) -> Vec<u8> {
+    length_prefixed(
+        APPROVAL_LABEL,
+        &[
+            r.id.as_bytes(),
+            r.kind.as_bytes(),
+            r.letter_id.as_bytes(),
+            r.unit.as_bytes(),
+            r.handler.as_bytes(),
+            r.requested_by.as_bytes(),
+            &r.requested_at.to_be_bytes(),
+            &r.until.to_be_bytes(),
+            approver.as_bytes(),
+            &decided_at.to_be_bytes(),
+        ],
+    )
+}
+
+/// What the person who made a copy signs: the register row as stored.
+fn copy_message(c: &CopyRow) -> Vec<u8> {
+    length_prefixed(
+        COPY_LABEL,
+        &[
+            c.id.as_bytes(),
+            c.letter_id.as_bytes(),
+            c.request_id.as_bytes(),
+            &c.copy_no.to_be_bytes(),
+            c.kind.as_bytes(),
+            c.format.as_bytes(),
+            c.recipient.as_bytes(),
+            c.made_by.as_bytes(),
+            c.approved_by.as_bytes(),
+            &c.made_at.to_be_bytes(),
+            &c.pages.to_be_bytes(),
+            c.code.as_bytes(),
+        ],
+    )
+}
+
+/// `mark <code>` last in a copy's ledger detail, so `trace` finds it.
+fn copy_detail(copy_no: i64, recipient: &str, format: &str, code: &str) -> String {
+    format!("copy {copy_no} for {recipient} ({format}); mark {code}")
+}
+
+impl Vault {
+    /// Handler (assigned) or the registering clerk: asks to export or print
+    /// a letter for one recipient. Waits for a supervisor of the
+    /// requester's unit.
+    pub fn request_copy(
+        &mut self,
+        session: &mut Session,
+        letter: &str,
+        recipient: &str,
+        kind: CopyKind,
+        reason: &str,
+    ) -> Result<RequestInfo> {
+        let actor = self.begin(session, true)?;
+        let role = self.require_role(
+            &actor,
+            &[Role::Handler, Role::Clerk],
+            kind.action(),
+            "asking for a copy",
+        )?;
+        let l = self.letter_row(letter)?;
+        let mut ev = self
+            .event_for(&actor, role, kind.action(), &l)
+            .detail(format!("request: {} for {recipient}", kind.as_str()));
+        ev.reason = Some(reason.to_owned());
+        if reason.trim().is_empty() {
+            return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
+        }
+        let unit = match self.copy_standing(&actor, &l)? {
+            Ok(unit) => unit,
+            Err(why) => return self.deny(ev, ApiError::Denied(why)),
+        };
+        let to = match self.cert_by_name(recipient) {
+            Ok(c) if !c.disabled => c,
+            Ok(_) => {
+                return self.deny(
+                    ev,
+                    ApiError::BadInput(format!("{recipient} is a disabled account")),
+                )
+            }
+            Err(e) => return self.deny(ev, e),
+        };
+        let mut readers = self.certified_supervisors(&unit, &actor.id)?;
+        readers.push(self.cert(&actor.id)?);
+        readers.push(self.cert(&l.registered_by)?);
+        let now = self.now().unix_millis();
+        let id = self.make_id();
+        let (rk, rwraps, sealed) = self.seal_request_record(
+            &id,
+            &l.id,
+            &readers,
+            &RequestRecord {
+                reason: reason.into(),
+                decision: None,
+                slip: None,
+            },
+        )?;
+        let req = RequestRow {
+            id: id.clone(),
+            kind: kind.as_str().into(),
+            letter_id: l.id.clone(),
+            unit,
+            handler: to.id.clone(),
+            requested_by: actor.id.clone(),
+            requested_at: now,
+            until: now + COPY_APPROVAL_DAYS * DAY_MS,
+            status: "pending".into(),
+            decided_by: None,
+            decided_at: None,
+            sealed,
+        };
+        let mut ev = ev.detail(format!("request {id}: {} for {}", kind.as_str(), to.name));
+        ev.assignment = Some(id.clone());
+        self.commit_recorded(|db, ap| {
+            db.insert_request(&req)?;
+            db.insert_data_key(&rk)?;
+            for w in &rwraps {
+                db.insert_wrap(w, now)?;
+            }
+            ap.event(db, &ev)
+        })?;
+        let own = self.session_key_owned(session)?;
+        self.request_info(&req, Some((&actor.id, &own)))
+    }
+
+    /// Whether `actor` may copy the letter now: `Ok(unit)` whose supervisors
+    /// decide, or `Err(why not)`.
+    fn copy_standing(
+        &mut self,
+        actor: &Actor,
+        l: &LetterRow,
+    ) -> Result<std::result::Result<String, String>> {
+        if let Some(a) = self.active_assignment(&actor.id, &l.id, "access")? {
+            return Ok(Ok(a.unit));
+        }
+        if l.registered_by == actor.id && actor.roles.contains(Role::Clerk) {
+            return Ok(actor
+                .unit
+                .clone()
+                .ok_or_else(|| "you have no unit whose supervisor could approve".to_owned()));
+        }
+        Ok(Err(
+            "only the letter's assigned handler or registering clerk may ask for a copy".into(),
+        ))
+    }
+
+    /// Supervisor: approves a pending request, of any kind.
+    pub fn approve_any(
+        &mut self,
+        session: &mut Session,
+        request: &str,
+        reason: &str,
+    ) -> Result<Approved> {
+        let kind = self.store.read(|db| db.request(request))?.map(|r| r.kind);
+        match kind.as_deref().and_then(CopyKind::parse) {
+            Some(_) => self
+                .approve_copy(session, request, reason)
+                .map(Approved::Copy),
+            None => self
+                .approve(session, request, reason)
+                .map(Approved::Assignment),
+        }
+    }
+
+    /// Supervisor of the requester's unit: approves a copy request, signing
+    /// what was approved.
+    pub fn approve_copy(
+        &mut self,
+        session: &mut Session,
+        request: &str,
+        reason: &str,
+    ) -> Result<RequestInfo> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Supervisor],
+            Action::RouteDecision,
+            "approving a copy",
+        )?;
+        let (r, l) = self.pending_request(&actor, request, Action::RouteDecision)?;
+        let Some(kind) = CopyKind::parse(&r.kind) else {
+            return Err(ApiError::BadInput(format!(
+                "request {} is a {} request; approve it with `approve`",
+                r.id, r.kind
+            )));
+        };
+        let now = self.now().unix_millis();
+        if r.until <= now {
+            let ev = self
+                .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+                .detail(format!("request {}", r.id));
+            return self.deny(ev, ApiError::Denied("the request has lapsed".into()));
+        }
+        let own = self.session_key_owned(session)?;
+        let decision = self.reseal_request(&r, &own, &actor.id, reason)?;
+        let signature = user_signing_key(&own)
+            .sign(&approval_message(&r, &actor.id, now))
+            .to_vec();
+        let mut ev = self
+            .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+            .detail(format!("approved request {} ({})", r.id, kind.as_str()));
+        ev.reason = Some(reason.into());
+        ev.assignment = Some(r.id.clone());
+        self.commit_recorded(|db, ap| {
+            db.set_request_status(
+                &r.id,
+                "approved",
+                Some(&actor.id),
+                Some(now),
+                Some(&decision),
+            )?;
+            db.set_request_approval(&r.id, &signature)?;
+            ap.event(db, &ev)
+        })?;
+        let r = self
+            .store
+            .read(|db| db.request(&r.id))?
+            .ok_or_else(|| ApiError::NotFound("request".into()))?;
+        self.request_info(&r, Some((&actor.id, &own)))
+    }
+
+    /// The requester: their copy requests, in every status.
+    pub fn copy_requests(&mut self, session: &mut Session) -> Result<Vec<RequestInfo>> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Handler, Role::Clerk],
+            Action::Export,
+            "listing copy requests",
+        )?;
+        let own = self.session_key_owned(session)?;
+        let rows = self.store.read(|db| db.requests_by(&actor.id))?;
+        let mut out = Vec::new();
+        for r in rows.iter().filter(|r| CopyKind::parse(&r.kind).is_some()) {
+            out.push(self.request_info(r, Some((&actor.id, &own)))?);
+        }
+        Ok(out)
+    }
+
+    /// The requester: writes an approved export to `out` (a new `.pdf`
+    /// file, or a new folder of PNG pages). The copy is registered and
+    /// recorded before anything is written; if that fails, nothing is.
+    pub fn run_export(
+        &mut self,
+        session: &mut Session,
+        request: &str,
+        format: CopyFormat,
+        out: &Path,
+    ) -> Result<ExportDone> {
+        // Refuse a path that exists before anything is made or recorded.
+        if out.exists() {
+            return Err(ApiError::BadInput(format!(
+                "{} already exists; choose a new name",
+                out.display()
+            )));
+        }
+        let (copy, pages) = self.make_copy(session, request, CopyKind::Export, format.as_str())?;
+        // Assembled in memory, so that only the write itself can fail after
+        // the record.
+        let files: Vec<(PathBuf, Vec<u8>)> = match format {
+            CopyFormat::Pdf => vec![(out.to_owned(), sealdesk_mark::raster_pdf(&pages, PAGE_DPI))],
+            CopyFormat::Png => {
+                let mut v = Vec::with_capacity(pages.len());
+                for (i, p) in pages.iter().enumerate() {
+                    let png =
+                        sealdesk_intake::render::encode_png(p.width(), p.height(), p.as_raw())
+                            .map_err(ApiError::BadInput)?;
+                    v.push((out.join(format!("page-{:02}.png", i + 1)), png));
+                }
+                v
+            }
+        };
+        let copy = self.commit_copy(session, copy)?;
+        if format == CopyFormat::Png {
+            std::fs::create_dir(out).map_err(|e| write_error(&copy, out, e))?;
+        }
+        let mut written = Vec::with_capacity(files.len());
+        for (path, bytes) in &files {
+            write_new(path, bytes).map_err(|e| write_error(&copy, path, e))?;
+            written.push(path.display().to_string());
+        }
+        Ok(ExportDone {
+            copy,
+            files: written,
+        })
+    }
+
+    /// The requester: the marked pages of an approved print, recorded (as
+    /// `print`) before they are returned to go to the printer.
+    pub fn run_print(&mut self, session: &mut Session, request: &str) -> Result<PrintJob> {
+        let (copy, pages) = self.make_copy(session, request, CopyKind::Print, "print")?;
+        let mut out = Vec::with_capacity(pages.len());
+        for (i, p) in pages.iter().enumerate() {
+            let png = sealdesk_intake::render::encode_png(p.width(), p.height(), p.as_raw())
+                .map_err(ApiError::BadInput)?;
+            out.push(PageImage {
+                page: i as u32 + 1,
+                png_base64: data_encoding::BASE64.encode(&png),
+            });
+        }
+        let copy = self.commit_copy(session, copy)?;
+        Ok(PrintJob { copy, pages: out })
+    }
+
+    /// Checks the request and the caller, and marks every page for the
+    /// recipient. Nothing is recorded yet: `commit_copy` does that.
+    fn make_copy(
+        &mut self,
+        session: &mut Session,
+        request: &str,
+        kind: CopyKind,
+        format: &str,
+    ) -> Result<(PendingCopy, Vec<RgbImage>)> {
+        let actor = self.begin(session, true)?;
+        let role = self.require_role(
+            &actor,
+            &[Role::Handler, Role::Clerk],
+            kind.action(),
+            "making a copy",
+        )?;
+        let r = self
+            .store
+            .read(|db| db.request(request))?
+            .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
+        let l = self.letter_row(&r.letter_id)?;
+        let mut ev = self
+            .event_for(&actor, role, kind.action(), &l)
+            .detail(format!("run request {}", r.id));
+        ev.assignment = Some(r.id.clone());
+        if CopyKind::parse(&r.kind) != Some(kind) {
+            return self.deny(
+                ev,
+                ApiError::BadInput(format!(
+                    "request {} is not a {} request",
+                    r.id,
+                    kind.as_str()
+                )),
+            );
+        }
+        if r.requested_by != actor.id {
+            return self.deny(
+                ev,
+                ApiError::Denied("only the person who asked for this copy may make it".into()),
+            );
+        }
+        let now = self.now().unix_millis();
+        let refusal = match r.status.as_str() {
+            "approved" if r.until <= now => Some("the approval has lapsed; ask again".to_owned()),
+            "approved" => None,
+            "done" => Some("this copy was already made; ask again for another".to_owned()),
+            other => Some(format!("the request is {other}, not approved")),
+        };
+        if let Some(why) = refusal {
+            return self.deny(ev, ApiError::Denied(why));
+        }
+        // The approval must be a certified supervisor's signature over this
+        // request as it stands: a status set by hand is refused (T10).
+        let approver = match self.check_copy_approval(&r) {
+            Ok(c) => c,
+            Err(e) => return self.deny(ev, e),
+        };
+        // Still entitled to read it now (an assignment may have ended).
+        if let Err(why) = self.copy_standing(&actor, &l)? {
+            return self.deny(ev, ApiError::Denied(why));
+        }
+        let recipient = self.cert(&r.handler)?;
+        let own = self.session_key_owned(session)?;
+        let (key_id, dk) = match self.letter_key_for(&actor, &own, &l.id, KEY_LETTER) {
+            Ok(k) => k,
+            Err(e) => return self.deny(ev, e),
+        };
+        let register = self.open_register(&key_id, &dk)?;
+        let copy_no = self.store.read(|db| db.next_copy_no(&l.id))?;
+        let code = self.make_mark_code();
+        let mark_kind = match kind {
+            CopyKind::Export => sealdesk_mark::MarkKind::Export {
+                copy: copy_no as u32,
+            },
+            CopyKind::Print => sealdesk_mark::MarkKind::Print {
+                copy: copy_no as u32,
+            },
+        };
+        let marker = PageMarker::for_recipient(
+            &recipient.name,
+            recipient.unit.as_deref().unwrap_or_default(),
+            &l.level,
+            &register.secrecy,
+            self.now(),
+            mark_kind,
+            code,
+        );
+        let pages = match self.copy_pages(&register, &key_id, &dk, &marker) {
+            Ok(p) => p,
+            Err(e) => return self.deny(ev, e),
+        };
+        let row = CopyRow {
+            id: self.make_id(),
+            letter_id: l.id.clone(),
+            request_id: r.id.clone(),
+            copy_no,
+            kind: kind.as_str().into(),
+            format: format.into(),
+            recipient: recipient.id.clone(),
+            made_by: actor.id.clone(),
+            approved_by: approver.id.clone(),
+            made_at: now,
+            pages: pages.len() as i64,
+            code: code.to_string(),
+            signature: Vec::new(),
+        };
+        let mut row = row;
+        row.signature = user_signing_key(&own).sign(&copy_message(&row)).to_vec();
+        ev.reason = self
+            .open_request_record(&r, &actor.id, &own)?
+            .map(|(_, rec)| rec.reason);
+        ev.detail = Some(copy_detail(copy_no, &recipient.name, format, &row.code));
+        Ok((PendingCopy { row, ev }, pages))
+    }
+
+    /// The marked pages of a copy: the redacted page images, or (for a
+    /// letter with none, such as an e-mail) the masked working copy set on
+    /// pages. Never the original, never the identity compartment.
+    fn copy_pages(
+        &self,
+        register: &RegisterRecord,
+        key_id: &str,
+        dk: &DataKey,
+        marker: &PageMarker,
+    ) -> Result<Vec<RgbImage>> {
+        let mut out = Vec::new();
+        if register.page_images.is_empty() {
+            let text = self.open_record_under(dk, key_id, REC_WORKING)?;
+            let fonts = fonts().ok_or_else(|| {
+                ApiError::BadInput(
+                    "no Traditional Chinese font for the mark (install fonts-noto-cjk)".into(),
+                )
+            })?;
+            for page in sealdesk_mark::text_pages(text.expose_str().unwrap_or_default(), fonts) {
+                out.push(marker.mark_rgb(&page)?);
+            }
+        } else {
+            for &n in &register.page_images {
+                let png = self.open_record_under(dk, key_id, &rec_page(n))?;
+                out.push(marker.mark_bytes(png.expose())?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Registers the copy and records it, in one transaction.
+    fn commit_copy(&mut self, session: &mut Session, c: PendingCopy) -> Result<CopyInfo> {
+        let PendingCopy { row, ev } = c;
+        let reason = ev.reason.clone();
+        self.commit_recorded(|db, ap| {
+            db.insert_copy(&row)?;
+            db.set_request_status(&row.request_id, "done", None, None, None)?;
+            ap.event(db, &ev)
+        })
+        .map_err(|e| match e {
+            ApiError::Store(s) => ApiError::LedgerUnavailable(s.to_string()),
+            other => other,
+        })?;
+        self.store.purge_wal()?;
+        let _ = session;
+        self.copy_info(&row, reason, true)
+    }
+
+    /// The supervisor whose signature approves `r`, checked.
+    fn check_copy_approval(&mut self, r: &RequestRow) -> Result<UserCert> {
+        let bad = || {
+            ApiError::Integrity(format!(
+                "request {} is marked approved, but not with a valid supervisor's signature (edited in the file?)",
+                r.id
+            ))
+        };
+        let (Some(by), Some(at)) = (r.decided_by.as_deref(), r.decided_at) else {
+            return Err(bad());
+        };
+        let sig = self.store.read(|db| db.request_approval(&r.id))?;
+        let cert = self.cert(by).map_err(|_| bad())?;
+        let ok = cert.has_role(Role::Supervisor)
+            && cert.unit.as_deref() == Some(r.unit.as_str())
+            && cert.id != r.requested_by
+            && cert.id != r.handler
+            && crypto::verify_signature(&cert.verifying_key(), &approval_message(r, by, at), &sig)
+                .is_ok();
+        if ok {
+            Ok(cert)
+        } else {
+            Err(bad())
+        }
+    }
+
+    /// Clerk (of a letter they registered), supervisor (copies their unit
+    /// approved) or auditor: the letter's copy register. Each row is
+    /// checked against its maker's signature and its request's approval.
+    pub fn copy_register(&mut self, session: &mut Session, letter: &str) -> Result<Vec<CopyInfo>> {
+        let actor = self.begin(session, true)?;
+        let role = self.require_role(
+            &actor,
+            &[Role::Clerk, Role::Supervisor, Role::Auditor],
+            Action::View,
+            "listing a letter's copies",
+        )?;
+        let l = self.letter_row(letter)?;
+        let ev = self
+            .event_for(&actor, role, Action::LedgerRead, &l)
+            .detail("copy register");
+        if role == Role::Clerk && l.registered_by != actor.id {
+            return self.deny(
+                ev,
+                ApiError::Denied("you did not register this letter".into()),
+            );
+        }
+        let rows = self.store.read(|db| db.copies_of_letter(&l.id))?;
+        let own = self.session_key_owned(session)?;
+        // Auditors read the reasons from the ledger (one recorded read);
+        // others from the request, if they are among its readers.
+        let ledger_reasons: Option<Vec<_>> = if role == Role::Auditor {
+            Some(self.read_ledger(session, &actor, ev)?)
+        } else {
+            None
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for c in rows {
+            let req = self.store.read(|db| db.request(&c.request_id))?;
+            if role == Role::Supervisor
+                && req.as_ref().map(|r| r.unit.as_str()) != actor.unit.as_deref()
+            {
+                continue;
+            }
+            let reason = match (&ledger_reasons, &req) {
+                (Some(entries), _) => entries
+                    .iter()
+                    .find(|b| {
+                        b.assignment.as_deref() == Some(c.request_id.as_str())
+                            && (b.action == "export" || b.action == "print")
+                            && b.outcome == "allowed"
+                            && b.detail.as_deref().is_some_and(|d| d.contains(&c.code))
+                    })
+                    .and_then(|b| b.reason.clone()),
+                (None, Some(r)) => self
+                    .open_request_record(r, &actor.id, &own)?
+                    .map(|(_, rec)| rec.reason),
+                (None, None) => None,
+            };
+            let verified = self.copy_row_verified(&c, req.as_ref());
+            out.push(self.copy_info(&c, reason, verified)?);
+        }
+        Ok(out)
+    }
+
+    fn copy_row_verified(&mut self, c: &CopyRow, req: Option<&RequestRow>) -> bool {
+        let Some(r) = req else { return false };
+        let maker = match self.cert(&c.made_by) {
+            Ok(m) => m,
+            Err(_) => return false,
+        };
+        let approval = self.check_copy_approval(r).map(|a| a.id);
+        crypto::verify_signature(&maker.verifying_key(), &copy_message(c), &c.signature).is_ok()
+            && approval.ok().as_deref() == Some(c.approved_by.as_str())
+            && r.requested_by == c.made_by
+            && r.handler == c.recipient
+            && r.letter_id == c.letter_id
+    }
+
+    fn copy_info(
+        &mut self,
+        c: &CopyRow,
+        reason: Option<String>,
+        verified: bool,
+    ) -> Result<CopyInfo> {
+        let l = self.letter_row(&c.letter_id)?;
+        let dir = self.directory()?;
+        let name = |id: &str| dir.user(id).map(|u| u.name.clone()).unwrap_or_default();
+        Ok(CopyInfo {
+            id: c.id.clone(),
+            letter_id: l.id,
+            receipt_no: l.receipt_no,
+            copy_no: c.copy_no.max(0) as u32,
+            kind: c.kind.clone(),
+            format: c.format.clone(),
+            recipient: name(&c.recipient),
+            made_by: name(&c.made_by),
+            approved_by: name(&c.approved_by),
+            made_at: c.made_at,
+            pages: c.pages.max(0) as u32,
+            code: c.code.clone(),
+            request_id: c.request_id.clone(),
+            reason,
+            verified,
+        })
+    }
+
+    /// The copy a code was given to, if any (for `trace`).
+    pub(crate) fn copy_by_code(&mut self, letter_id: &str, code: &str) -> Result<Option<CopyInfo>> {
+        let rows = self.store.read(|db| db.copies_of_letter(letter_id))?;
+        let Some(c) = rows.into_iter().find(|c| c.code == code) else {
+            return Ok(None);
+        };
+        let req = self.store.read(|db| db.request(&c.request_id))?;
+        let verified = self.copy_row_verified(&c, req.as_ref());
+        self.copy_info(&c, None, verified).map(Some)
+    }
+}
+
+/// A copy made and signed, not yet recorded.
+struct PendingCopy {
+    row: CopyRow,
+    ev: Event,
+}
+
+/// Creates `path`, refusing to overwrite anything.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn write_error(copy: &CopyInfo, path: &Path, e: std::io::Error) -> ApiError {
+    ApiError::BadInput(format!(
+        "copy {} was registered and recorded, but {} could not be written: {e}; ask for a new copy",
+        copy.copy_no,
+        path.display()
+    ))
+}
