@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::sync::MutexGuard;
 
 use sealdesk_api::{
-    os_seeded_rng, ApiError, AssignmentInfo, Draft, ExportAnchor, IdentityView, InquiryInfo,
+    os_seeded_rng, ApiError, AssignmentInfo, CopyInfo, Draft, ExportAnchor, ExportDone,
+    IdentityView, InquiryInfo, PrintJob,
     LedgerEntry, LedgerReport, LetterContent, LetterSummary, Me, NewUser, RegisterMeta, Registered,
     RequestInfo, Review, Role, RoutingDirectory, RoutingSlip, Session, Settings, TraceReport,
     UserInfo, Vault,
@@ -347,6 +348,66 @@ pub async fn ledger_verify(state: State<'_, AppState>) -> Result<LedgerReport, C
 #[tauri::command]
 pub async fn ledger_entries(state: State<'_, AppState>) -> Result<Vec<LedgerEntry>, CommandError> {
     with_session(&state, |v, s| v.ledger_entries(s))
+}
+
+/// Handler or registering clerk: asks for a marked copy for one recipient.
+#[tauri::command]
+pub async fn copy_request(
+    state: State<'_, AppState>,
+    args: CopyRequestArgs,
+) -> Result<RequestInfo, CommandError> {
+    with_session(&state, |v, s| {
+        v.request_copy(s, &args.letter, &args.to, args.kind, &args.reason)
+    })
+}
+
+/// Supervisor: approves an export or print request (signed).
+#[tauri::command]
+pub async fn approve_copy(
+    state: State<'_, AppState>,
+    args: DecideArgs,
+) -> Result<RequestInfo, CommandError> {
+    with_session(&state, |v, s| v.approve_copy(s, &args.request, &args.reason))
+}
+
+#[tauri::command]
+pub async fn copy_requests(
+    state: State<'_, AppState>,
+) -> Result<Vec<RequestInfo>, CommandError> {
+    with_session(&state, |v, s| v.copy_requests(s))
+}
+
+/// The requester: writes an approved export to a new file or folder.
+#[tauri::command]
+pub async fn run_export(
+    state: State<'_, AppState>,
+    args: RunExportArgs,
+) -> Result<ExportDone, CommandError> {
+    let path = PathBuf::from(args.path.trim());
+    if !path.is_absolute() {
+        return Err(CommandError::bad_input(
+            "give the file as a full path (e.g. /home/name/copy-1.pdf)",
+        ));
+    }
+    with_session(&state, |v, s| v.run_export(s, &args.request, args.format, &path))
+}
+
+/// The requester: the marked pages of an approved print, recorded before
+/// they are returned to the print view.
+#[tauri::command]
+pub async fn run_print(
+    state: State<'_, AppState>,
+    args: RequestArgs,
+) -> Result<PrintJob, CommandError> {
+    with_session(&state, |v, s| v.run_print(s, &args.request))
+}
+
+#[tauri::command]
+pub async fn copy_register(
+    state: State<'_, AppState>,
+    args: LetterArgs,
+) -> Result<Vec<CopyInfo>, CommandError> {
+    with_session(&state, |v, s| v.copy_register(s, &args.letter))
 }
 
 /// Auditor: the image's bytes come as the raw request body.

@@ -3,7 +3,7 @@
 //! TypeScript for all of them is generated (`bindings.ts`, see
 //! `tests/it/bindings.rs`), so the UI cannot drift from these shapes.
 
-use sealdesk_api::{ApiError, Category, DrawnBox, PiiKind, Role, Secrecy};
+use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind, DrawnBox, PiiKind, Role, Secrecy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -193,6 +193,29 @@ pub struct DraftArgs {
 #[derive(Debug, Deserialize, TS)]
 pub struct LetterArgs {
     pub letter: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct CopyRequestArgs {
+    pub letter: String,
+    /// The one recipient's account name.
+    pub to: String,
+    pub kind: CopyKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct RequestArgs {
+    pub request: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct RunExportArgs {
+    pub request: String,
+    pub format: CopyFormat,
+    /// A full path that does not exist yet: the PDF file, or the folder
+    /// for PNG pages.
+    pub path: String,
 }
 
 #[derive(Debug, Deserialize, TS)]

@@ -346,12 +346,71 @@ confidence: number,
 /**
  * The ledger entry that gave out the page, if this vault has it.
  */
-entry: TracedEntry | null, };
-export type TracedEntry = { seq: number, 
+entry: TracedEntry | null, 
+/**
+ * The exported or printed copy the code was given to (copy number,
+ * recipient, approver), when the page came from one.
+ */
+copy: CopyInfo | null, };
+export type TracedEntry = { seq: number, letter_id: string | null, 
 /**
  * UTC milliseconds.
  */
 at: number, user: string, action: string, receipt_no: string | null, reason: string | null, };
+export type CopyKind = "export" | "print";
+export type CopyFormat = "pdf" | "png";
+export type CopyInfo = { id: string, letter_id: string, receipt_no: string, 
+/**
+ * 第N份.
+ */
+copy_no: number, 
+/**
+ * `export` or `print`.
+ */
+kind: string, 
+/**
+ * `pdf`, `png` or `print`.
+ */
+format: string, 
+/**
+ * Account names.
+ */
+recipient: string, made_by: string, approved_by: string, 
+/**
+ * UTC milliseconds.
+ */
+made_at: number, pages: number, 
+/**
+ * The code on every page of the copy.
+ */
+code: string, request_id: string, 
+/**
+ * The requester's reason, for a caller who may read it.
+ */
+reason: string | null, 
+/**
+ * The row is as its maker signed it, and its request as its
+ * supervisor approved it.
+ */
+verified: boolean, };
+export type ExportDone = { copy: CopyInfo, 
+/**
+ * The files written (one PDF, or one PNG a page).
+ */
+files: Array<string>, };
+export type PrintJob = { copy: CopyInfo, pages: Array<PageImage>, };
+export type CopyRequestArgs = { letter: string, 
+/**
+ * The one recipient's account name.
+ */
+to: string, kind: CopyKind, reason: string, };
+export type RequestArgs = { request: string, };
+export type RunExportArgs = { request: string, format: CopyFormat, 
+/**
+ * A full path that does not exist yet: the PDF file, or the folder
+ * for PNG pages.
+ */
+path: string, };
 export type LedgerExportResult = { dir: string, entries: number, 
 /**
  * Whether the exported files verify against the export's own signed
@@ -458,6 +517,12 @@ export type Commands = {
   ledger_entries: { args: null; result: Array<LedgerEntry> };
   ledger_export: { args: ExportArgs; result: LedgerExportResult };
   trace_image: { args: null; result: TraceReport };
+  copy_request: { args: CopyRequestArgs; result: RequestInfo };
+  approve_copy: { args: DecideArgs; result: RequestInfo };
+  copy_requests: { args: null; result: Array<RequestInfo> };
+  run_export: { args: RunExportArgs; result: ExportDone };
+  run_print: { args: RequestArgs; result: PrintJob };
+  copy_register: { args: LetterArgs; result: Array<CopyInfo> };
   users: { args: null; result: Array<UserInfo> };
   add_user: { args: AddUserArgs; result: UserInfo };
   set_user_disabled: { args: SetDisabledArgs; result: UserInfo };

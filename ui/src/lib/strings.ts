@@ -1,7 +1,10 @@
 // Every user-visible string, zh-TW first. Both tables have the same keys
-// (a test checks it).
+// (a test checks it). Screens' own tables live in ./strings/ and are merged
+// here.
 
-export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
+import { COPY_STRINGS } from "./strings/copies";
+
+const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
   "zh-TW": {
     "app.title": "Sealdesk 密件管理",
     "lang.toggle": "English",
@@ -758,3 +761,7 @@ export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
   },
 };
 
+export const STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
+  "zh-TW": { ...BASE["zh-TW"], ...COPY_STRINGS["zh-TW"] },
+  en: { ...BASE.en, ...COPY_STRINGS.en },
+};
