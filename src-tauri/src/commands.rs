@@ -8,10 +8,9 @@ use std::sync::MutexGuard;
 
 use sealdesk_api::{
     os_seeded_rng, ApiError, AssignmentInfo, CopyInfo, Draft, ExportAnchor, ExportDone,
-    IdentityView, InquiryInfo, PrintJob,
-    LedgerEntry, LedgerReport, LetterContent, LetterSummary, Me, NewUser, RegisterMeta, Registered,
-    RequestInfo, Review, Role, RoutingDirectory, RoutingSlip, Session, Settings, TraceReport,
-    UserInfo, Vault,
+    IdentityView, InquiryInfo, LedgerEntry, LedgerReport, LetterContent, LetterSummary, Me,
+    NewUser, PrintJob, RegisterMeta, Registered, RequestInfo, Review, Role, RoutingDirectory,
+    RoutingSlip, Session, Settings, TraceReport, UserInfo, Vault,
 };
 use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
@@ -367,13 +366,13 @@ pub async fn approve_copy(
     state: State<'_, AppState>,
     args: DecideArgs,
 ) -> Result<RequestInfo, CommandError> {
-    with_session(&state, |v, s| v.approve_copy(s, &args.request, &args.reason))
+    with_session(&state, |v, s| {
+        v.approve_copy(s, &args.request, &args.reason)
+    })
 }
 
 #[tauri::command]
-pub async fn copy_requests(
-    state: State<'_, AppState>,
-) -> Result<Vec<RequestInfo>, CommandError> {
+pub async fn copy_requests(state: State<'_, AppState>) -> Result<Vec<RequestInfo>, CommandError> {
     with_session(&state, |v, s| v.copy_requests(s))
 }
 
@@ -389,7 +388,9 @@ pub async fn run_export(
             "give the file as a full path (e.g. /home/name/copy-1.pdf)",
         ));
     }
-    with_session(&state, |v, s| v.run_export(s, &args.request, args.format, &path))
+    with_session(&state, |v, s| {
+        v.run_export(s, &args.request, args.format, &path)
+    })
 }
 
 /// The requester: the marked pages of an approved print, recorded before

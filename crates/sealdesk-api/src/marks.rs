@@ -149,8 +149,9 @@ impl PageMarker {
 pub struct TraceReport {
     /// The code read from the image.
     pub code: String,
-    /// Which mark it was read from: `qr` (the footer's QR code) or
-    /// `tiled_text` (the tiled mark, by OCR, when the footer is gone).
+    /// Which mark it was read from: `qr` (the footer's QR code),
+    /// `invisible` (the mark spread faintly over the page, when the footer
+    /// is gone) or `tiled_text` (the tiled mark, by OCR).
     pub channel: String,
     /// 0 to 1.
     pub confidence: f32,
@@ -207,19 +208,20 @@ impl Vault {
         let mut ev = Event::new(&actor.name, Some(Role::Auditor), Action::LedgerRead);
         ev.detail = Some(format!("trace {}", traced.code));
         let entries = self.read_ledger(session, &actor, ev)?;
-        // A QR code is read exactly. A code read from the tiled mark by OCR
+        // The QR code and the invisible mark carry their own checks: their
+        // codes are taken exactly. A code read from the tiled mark by OCR
         // may have a few characters wrong: it names the nearest code this
         // ledger gave out, if that is within MAX_OCR_DISTANCE and no other
         // is as near.
-        let exact = traced.channel == sealdesk_mark::Channel::Qr;
-        let mut best: Option<(usize, ExportCode, EntryBody)> = None;
+        let exact = traced.channel != sealdesk_mark::Channel::TiledText;
+        let mut best: Option<(f32, ExportCode, EntryBody)> = None;
         let mut tie = false;
         for b in entries {
             let Some(given) = b.detail.as_deref().and_then(marked_code) else {
                 continue;
             };
-            let d = given.distance(&traced.code);
-            if (exact && d > 0) || d > sealdesk_mark::MAX_OCR_DISTANCE {
+            let d = given.ocr_distance(&traced.code);
+            if (exact && d > 0.0) || d > sealdesk_mark::MAX_OCR_DISTANCE as f32 {
                 continue;
             }
             match &best {

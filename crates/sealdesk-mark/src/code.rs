@@ -36,10 +36,50 @@ impl ExportCode {
             .count()
     }
 
+    /// [`distance`](Self::distance) as OCR errs: a character read as one
+    /// it is often taken for (D as O, Z as 2, S as 5, U as V …) counts half.
+    /// The API matches a reading of the tiled mark to the code given out
+    /// whose `ocr_distance` is least and within [`MAX_OCR_DISTANCE`].
+    pub fn ocr_distance(&self, read: &ExportCode) -> f32 {
+        self.compact()
+            .chars()
+            .zip(read.compact().chars())
+            .map(|(a, b)| match (a, b) {
+                _ if a == b => 0.0,
+                _ if confusable(a, b) => 0.5,
+                _ => 1.0,
+            })
+            .sum()
+    }
+
     /// What the QR code carries: the prefix and the compact code.
     pub(crate) fn qr_payload(&self) -> String {
         format!("{QR_PREFIX}{}", self.compact())
     }
+}
+
+/// Pairs of base-32 characters that OCR of the tiled mark mistakes for each
+/// other (seen in its readings here).
+const CONFUSABLE: &[(char, char)] = &[
+    ('D', 'O'),
+    ('O', 'Q'),
+    ('D', 'Q'),
+    ('Z', '2'),
+    ('S', '5'),
+    ('I', 'L'),
+    ('I', 'J'),
+    ('U', 'V'),
+    ('T', '7'),
+    ('E', 'F'),
+    ('K', 'X'),
+    ('M', 'N'),
+    ('C', 'G'),
+];
+
+fn confusable(a: char, b: char) -> bool {
+    CONFUSABLE
+        .iter()
+        .any(|&(x, y)| (a, b) == (x, y) || (a, b) == (y, x))
 }
 
 /// `ABCD-EFGH-IJKLM`: grouped for reading aloud.

@@ -17,6 +17,7 @@
 
 mod code;
 mod fonts;
+mod hidden;
 mod pdf;
 mod text;
 mod trace;
@@ -26,7 +27,7 @@ pub use code::{ExportCode, MAX_OCR_DISTANCE};
 pub use fonts::Fonts;
 pub use pdf::raster_pdf;
 pub use text::text_pages;
-pub use trace::{trace, trace_image, trace_with_ocr, Channel, Ocr, Traced};
+pub use trace::{trace, trace_image, trace_tiled_text, trace_with_ocr, Channel, Ocr, Traced};
 pub use visible::{mark_image, mark_page, MarkKind, MarkSpec, FOOTER_PX};
 
 #[derive(Debug, thiserror::Error)]

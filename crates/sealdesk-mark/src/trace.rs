@@ -10,6 +10,10 @@ use crate::ExportCode;
 pub enum Channel {
     /// The QR code in the footer.
     Qr,
+    /// The invisible mark spread over the page: survives the footer cut
+    /// off and a grey copy (the red tiled mark gone), on a scan of the
+    /// whole width of the page.
+    Invisible,
     /// The code in the tiled mark over the page, read by OCR: what is left
     /// when the footer was cut off.
     TiledText,
@@ -19,6 +23,7 @@ impl Channel {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Qr => "qr",
+            Self::Invisible => "invisible",
             Self::TiledText => "tiled_text",
         }
     }
@@ -28,7 +33,8 @@ impl Channel {
 /// runs no program itself.
 pub type Ocr<'a> = &'a dyn Fn(&[u8]) -> Option<String>;
 
-/// As [`trace`], and when no QR code is read, the tiled mark by `ocr`: the
+/// As [`trace`] (the QR code, then the invisible mark), and when neither is
+/// read, the tiled mark by `ocr`: the
 /// mark's red ink kept, turned level, and the codes read from it voted on.
 pub fn trace_with_ocr(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>, String> {
     let img = decode(image_bytes)?;
@@ -36,6 +42,21 @@ pub fn trace_with_ocr(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>
         return Ok(Some(t));
     }
     Ok(read_tiles(&img, ocr))
+}
+
+/// The tiled mark's code by `ocr` alone (what `trace_with_ocr` falls back
+/// to when neither the QR code nor the invisible mark is read).
+pub fn trace_tiled_text(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>, String> {
+    Ok(read_tiles(&decode(image_bytes)?, ocr))
+}
+
+/// The invisible mark, on the image as it is.
+fn read_hidden(gray: &GrayImage) -> Option<Traced> {
+    crate::hidden::read(gray).map(|(code, confidence)| Traced {
+        code,
+        channel: Channel::Invisible,
+        confidence,
+    })
 }
 
 /// The tiled mark's code, by OCR of its ink.
@@ -76,6 +97,20 @@ fn read_tiles(img: &DynamicImage, ocr: Ocr<'_>) -> Option<Traced> {
 /// Q as O), and the tile is repeated a dozen times on a page. Needs three
 /// readings; the confidence is the share of characters read alike.
 fn consensus(readings: &[[char; 13]]) -> Option<Traced> {
+    // Other lines of the tile can also have 13 base-32 characters (「密件
+    // CONFIDENTIAL」 read as "4CONFIDENTIAL"): only the readings that agree
+    // with the largest group vote. The group is the readings within 4
+    // characters of the one most others are near.
+    let near =
+        |a: &[char; 13], b: &[char; 13]| a.iter().zip(b).filter(|(x, y)| x != y).count() <= 4;
+    let center = readings
+        .iter()
+        .max_by_key(|a| readings.iter().filter(|b| near(a, b)).count())?;
+    let readings: Vec<[char; 13]> = readings
+        .iter()
+        .filter(|b| near(center, b))
+        .copied()
+        .collect();
     if readings.len() < 3 {
         return None;
     }
@@ -83,7 +118,7 @@ fn consensus(readings: &[[char; 13]]) -> Option<Traced> {
     let mut agree = 0usize;
     for (k, slot) in code.iter_mut().enumerate() {
         let mut counts: Vec<(char, usize)> = Vec::new();
-        for r in readings {
+        for r in &readings {
             match counts.iter_mut().find(|(c, _)| *c == r[k]) {
                 Some((_, n)) => *n += 1,
                 None => counts.push((r[k], 1)),
@@ -173,6 +208,15 @@ pub fn trace_image(img: &DynamicImage) -> Option<Traced> {
     if long < 1600 {
         tries.push(resize(&gray, 2.0));
     }
+    // Each also as black and white at one threshold for the whole image:
+    // the QR detector thresholds locally, and on blank paper that turns
+    // the invisible mark's faint squares into noise it can drown in.
+    let tries = tries.into_iter().flat_map(|g| {
+        let level = imageproc::contrast::otsu_level(&g);
+        let bw =
+            imageproc::contrast::threshold(&g, level, imageproc::contrast::ThresholdType::Binary);
+        [g, bw]
+    });
     for g in tries {
         if let Some(code) = read_qr(g) {
             return Some(Traced {
@@ -182,7 +226,7 @@ pub fn trace_image(img: &DynamicImage) -> Option<Traced> {
             });
         }
     }
-    None
+    read_hidden(&gray)
 }
 
 fn resize(g: &GrayImage, k: f32) -> GrayImage {

@@ -63,6 +63,10 @@ pub fn mark_image(page: &RgbImage, spec: &MarkSpec, fonts: &Fonts) -> Result<Rgb
     let (w, h) = page.dimensions();
     let mut out = RgbImage::from_pixel(w, h + FOOTER_PX, Rgb([255, 255, 255]));
     image::imageops::replace(&mut out, page, 0, 0);
+    // The invisible mark first, evenly in every channel, so that the tiled
+    // mark's red over it is as red as over plain paper (the tiled mark is
+    // read by its redness).
+    crate::hidden::embed(&mut out, h, spec.code);
     tile(&mut out, h, spec, fonts);
     footer(&mut out, h, spec, fonts)?;
     Ok(out)

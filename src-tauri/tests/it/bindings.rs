@@ -133,9 +133,21 @@ fn commands(cfg: &Config) -> Vec<(&'static str, String, String)> {
             n::<CopyRequestArgs>(cfg),
             n::<a::RequestInfo>(cfg),
         ),
-        ("approve_copy", n::<DecideArgs>(cfg), n::<a::RequestInfo>(cfg)),
-        ("copy_requests", "null".into(), n::<Vec<a::RequestInfo>>(cfg)),
-        ("run_export", n::<RunExportArgs>(cfg), n::<a::ExportDone>(cfg)),
+        (
+            "approve_copy",
+            n::<DecideArgs>(cfg),
+            n::<a::RequestInfo>(cfg),
+        ),
+        (
+            "copy_requests",
+            "null".into(),
+            n::<Vec<a::RequestInfo>>(cfg),
+        ),
+        (
+            "run_export",
+            n::<RunExportArgs>(cfg),
+            n::<a::ExportDone>(cfg),
+        ),
         ("run_print", n::<RequestArgs>(cfg), n::<a::PrintJob>(cfg)),
         (
             "copy_register",

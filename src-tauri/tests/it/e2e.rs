@@ -299,6 +299,12 @@ fn real_window_login_wrong_passphrase_and_lock() {
             type_into(&c, "#reveal-reason", "需向檢舉人查證細節").await;
             click(&c, "#reveal-submit").await;
             wait_text(&c, ".success", "分文人員").await;
+            // …and a copy for themselves, to take to the legal office.
+            click(&c, "#copy-request").await;
+            type_into(&c, "#copy-reason", "送法制室研議").await;
+            click(&c, "#copy-request-submit").await;
+            wait_text(&c, "#copy-notice", "待主管核准").await;
+            wait_text(&c, "li.copy-request[data-status='pending']", "handler").await;
             lock(&c).await;
 
             // The clerk endorses the reveal; the supervisor approves it.
@@ -321,6 +327,21 @@ fn real_window_login_wrong_passphrase_and_lock() {
             type_into(&c, "#decide-approve-reason", "同意揭露").await;
             click(&c, "#decide-approve-submit").await;
             wait_text(&c, ".success", &receipt).await;
+            // The export waits in the same queue, naming its one recipient.
+            wait_text(
+                &c,
+                &format!("li[data-kind='export'][data-receipt='{receipt}']"),
+                "複製物收受人：handler",
+            )
+            .await;
+            click(
+                &c,
+                &format!("li[data-kind='export'][data-receipt='{receipt}'] .approve-button"),
+            )
+            .await;
+            type_into(&c, "#decide-approve-reason", "同意匯出一份").await;
+            click(&c, "#decide-approve-submit").await;
+            wait_text(&c, ".success", &receipt).await;
             lock(&c).await;
 
             // The handler sees the identity.
@@ -334,6 +355,24 @@ fn real_window_login_wrong_passphrase_and_lock() {
             wait_text(&c, "#reading-text", "檢舉").await;
             click(&c, "#reveal-show").await;
             wait_text(&c, "#identity-panel", "許俊宏").await;
+            // The approved export: saved as a PDF of marked pages, after
+            // the ledger holds it.
+            let copy_pdf = work.path().join("copy-1.pdf");
+            type_into(
+                &c,
+                "li.copy-request[data-status='approved'] .copy-path",
+                &copy_pdf.to_string_lossy(),
+            )
+            .await;
+            click(&c, "li.copy-request[data-status='approved'] .copy-save").await;
+            wait_text(&c, "#copy-notice", "第1份").await;
+            shot(&c, "handler-export").await;
+            assert!(
+                std::fs::read(&copy_pdf)
+                    .expect("the exported PDF")
+                    .starts_with(b"%PDF"),
+                "a PDF was written"
+            );
             lock(&c).await;
 
             // The auditor: an intact ledger holding each step.
@@ -344,6 +383,41 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 assert!(table.contains(step), "the ledger shows {step}");
             }
             shot(&c, "auditor-ledger").await;
+            // A photo-like copy of the exported page (scanned back at a
+            // lower resolution, JPEG quality 60) is traced to the handler's
+            // copy.
+            let photo = work.path().join("leaked");
+            let ok = Command::new("pdftoppm")
+                .args([
+                    "-r",
+                    "100",
+                    "-jpeg",
+                    "-jpegopt",
+                    "quality=60",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                ])
+                .arg(&copy_pdf)
+                .arg(&photo)
+                .status()
+                .expect("pdftoppm");
+            assert!(ok.success(), "pdftoppm");
+            c.find(Locator::Css("#trace-file"))
+                .await
+                .expect("trace input")
+                .send_keys(&photo.with_extension("jpg").to_string_lossy())
+                .await
+                .expect("choose the photo");
+            wait_text(&c, "#trace-copy", "第1份").await;
+            let traced = wait_text(&c, "#trace-result", "handler").await;
+            assert!(
+                traced.contains("supervisor"),
+                "the approver is named: {traced}"
+            );
+            shot(&c, "auditor-trace").await;
             lock(&c).await;
 
             // The admin changes a user's roles.

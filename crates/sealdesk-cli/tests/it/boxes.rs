@@ -156,13 +156,36 @@ fn a_photo_of_a_shown_page_is_traced_to_its_view() {
     assert_eq!(v["entry"]["action"], "view", "{v}");
     assert_eq!(v["entry"]["receipt_no"], receipt.as_str(), "{v}");
     assert_eq!(v["entry"]["reason"], "核對掃描", "{v}");
-    // The footer (with its QR code) cut off: the tiled mark still names
-    // the view.
+    // The footer (with its QR code) cut off, and copied in grey (the red
+    // tiled mark gone with it): the invisible mark still names the view.
     let page_only =
         image::imageops::crop_imm(&shown, 0, 0, shown.width(), scan.height()).to_image();
+    let grey = image::DynamicImage::ImageLuma8(
+        image::DynamicImage::ImageRgb8(page_only.clone()).to_luma8(),
+    )
+    .to_rgb8();
     let cropped = dir.path().join("cropped.jpg");
-    write_jpeg(&cropped, &page_only, 75);
+    write_jpeg(&cropped, &grey, 75);
     let r = cli.run(audi, &[], &["trace", cropped.to_str().expect("utf8")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let w = r.json();
+    assert_eq!(w["channel"], "invisible", "{w}");
+    assert_eq!(w["code"], v["code"], "{w}");
+    assert_eq!(w["entry"]["user"], "lin", "{w}");
+    // Cut on the left as well (the invisible mark's grid is lost): the
+    // tiled mark, read by OCR, still names it.
+    let x0 = page_only.width() / 16;
+    let narrow = image::imageops::crop_imm(
+        &page_only,
+        x0,
+        0,
+        page_only.width() - x0,
+        page_only.height(),
+    )
+    .to_image();
+    let cut = dir.path().join("cut.jpg");
+    write_jpeg(&cut, &narrow, 75);
+    let r = cli.run(audi, &[], &["trace", cut.to_str().expect("utf8")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let w = r.json();
     assert_eq!(w["channel"], "tiled_text", "{w}");

@@ -1,0 +1,172 @@
+//! The invisible mark: the export code spread over the whole page as a
+//! faint change of brightness, so that a copy with its footer (and QR code)
+//! cut off, or a grey copy whose red tiled mark is gone, still names it.
+//!
+//! No crate does this, so it is written here. The page is divided into a
+//! grid of square cells, [`COLS`] across whatever the page's width (so a
+//! scaled copy is read by the same grid). Each cell carries one bit of an
+//! 80-bit codeword (the 64-bit code and a 16-bit check) as a 4×4
+//! checkerboard of lighter and darker squares, its phase the bit. Every bit
+//! is carried by about 28 cells across the page (neighbouring cells carry
+//! different bits), and the reader sums them. Squares are about 8 px at
+//! 150 dpi, the size of a JPEG block, so JPEG keeps them in its block
+//! averages. White paper is tinted by [`DELTA`] levels (of 255) so that the
+//! lighter squares have room: a page stays within 8 levels of what it was.
+//!
+//! It is read on a copy of the page's whole width, top edge kept (a scan, a
+//! crop of the footer or of the lower part, a grey copy, a smaller or
+//! re-compressed copy). A photo in perspective is read by the QR code or
+//! the tiled mark instead: this grid has no synchronisation pattern yet.
+//!
+//! A reading is given only when its check matches: a page without the mark
+//! gives nothing, never a guess.
+
+use image::{GrayImage, RgbImage};
+
+use crate::ExportCode;
+
+/// Cells across the page.
+const COLS: u32 = 40;
+/// Checker squares across a cell.
+const SQUARES: u32 = 4;
+/// Brightness change, in levels of 255.
+const DELTA: f32 = 4.0;
+/// The codeword: 64 bits of code, 16 of check.
+const BITS: usize = 80;
+
+fn check(code: u64) -> u16 {
+    // The low half of a CRC-32 (crc32fast, already in the tree) of the code.
+    (crc32fast::hash(&code.to_be_bytes()) & 0xffff) as u16
+}
+
+fn codeword(code: ExportCode) -> [bool; BITS] {
+    let mut bits = [false; BITS];
+    let c = check(code.0);
+    for (i, b) in bits.iter_mut().enumerate() {
+        *b = if i < 64 {
+            (code.0 >> (63 - i)) & 1 == 1
+        } else {
+            (c >> (79 - i)) & 1 == 1
+        };
+    }
+    bits
+}
+
+/// Which bit a cell carries: an affine walk over the grid, so that cells
+/// side by side, or one above the other, carry different bits.
+fn bit_of(cx: u32, cy: u32) -> usize {
+    ((cx as usize) * 7 + (cy as usize) * 29 + 3) % BITS
+}
+
+/// The checkerboard's sign at a point inside a cell (`fx`, `fy` in 0..1).
+fn checker(fx: f32, fy: f32) -> f32 {
+    let qx = (fx * SQUARES as f32) as u32;
+    let qy = (fy * SQUARES as f32) as u32;
+    if (qx + qy).is_multiple_of(2) {
+        1.0
+    } else {
+        -1.0
+    }
+}
+
+/// Adds the invisible mark to the top `page_h` rows of `img`.
+pub(crate) fn embed(img: &mut RgbImage, page_h: u32, code: ExportCode) {
+    let bits = codeword(code);
+    let w = img.width();
+    let cell = w as f32 / COLS as f32;
+    if cell < 4.0 {
+        return;
+    }
+    let rows = (page_h as f32 / cell).floor() as u32;
+    for y in 0..((rows as f32 * cell) as u32).min(page_h) {
+        let cy = (y as f32 / cell) as u32;
+        let fy = y as f32 / cell - cy as f32;
+        for x in 0..w {
+            let cx = ((x as f32 / cell) as u32).min(COLS - 1);
+            let fx = x as f32 / cell - cx as f32;
+            let sign = if bits[bit_of(cx, cy)] { 1.0 } else { -1.0 };
+            let d = DELTA * sign * checker(fx, fy);
+            let p = img.get_pixel_mut(x, y);
+            for v in p.0.iter_mut() {
+                let base = f32::from(*v).clamp(DELTA, 255.0 - DELTA);
+                *v = (base + d).round().clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+}
+
+/// Reads the invisible mark from a page (its top edge and both sides kept;
+/// the bottom may be cut off). `Some((code, confidence))` only when the
+/// check matches.
+pub(crate) fn read(grey: &GrayImage) -> Option<(ExportCode, f32)> {
+    let (w, h) = grey.dimensions();
+    let cell = w as f32 / COLS as f32;
+    if cell < 6.0 {
+        return None;
+    }
+    let rows = (h as f32 / cell).floor() as u32;
+    let sq = cell / SQUARES as f32;
+    let mut soft = [0f32; BITS];
+    let mut count = [0u32; BITS];
+    for cy in 0..rows {
+        for cx in 0..COLS {
+            // Each square's mean, away from its edges (a scaled or
+            // re-compressed copy blurs them).
+            let mut sum = 0.0;
+            for qy in 0..SQUARES {
+                for qx in 0..SQUARES {
+                    let x0 = cx as f32 * cell + qx as f32 * sq;
+                    let y0 = cy as f32 * cell + qy as f32 * sq;
+                    let (mut acc, mut n) = (0.0f32, 0u32);
+                    let inset = sq * 0.2;
+                    let (xa, xb) = ((x0 + inset) as u32, (x0 + sq - inset) as u32);
+                    let (ya, yb) = ((y0 + inset) as u32, (y0 + sq - inset) as u32);
+                    for y in ya..=yb.min(h - 1) {
+                        for x in xa..=xb.min(w - 1) {
+                            acc += f32::from(grey.get_pixel(x, y)[0]);
+                            n += 1;
+                        }
+                    }
+                    if n > 0 {
+                        let sign = if (qx + qy).is_multiple_of(2) {
+                            1.0
+                        } else {
+                            -1.0
+                        };
+                        sum += sign * acc / n as f32;
+                    }
+                }
+            }
+            // Per square, the pattern's own contribution is ±DELTA; text
+            // edges give far more, and are clipped so they do not outvote.
+            let v = (sum / (SQUARES * SQUARES) as f32).clamp(-2.0 * DELTA, 2.0 * DELTA);
+            let b = bit_of(cx, cy);
+            soft[b] += v;
+            count[b] += 1;
+        }
+    }
+    if count.contains(&0) {
+        return None;
+    }
+    let mut code = 0u64;
+    let mut c = 0u16;
+    for (i, s) in soft.iter().enumerate() {
+        let bit = *s > 0.0;
+        if i < 64 {
+            code = (code << 1) | u64::from(bit);
+        } else {
+            c = (c << 1) | u16::from(bit);
+        }
+    }
+    if check(code) != c {
+        return None;
+    }
+    // How far each bit's mean reading is from zero, against the mark's
+    // strength, the weakest bit deciding.
+    let weakest = soft
+        .iter()
+        .zip(count.iter())
+        .map(|(s, n)| s.abs() / *n as f32 / DELTA)
+        .fold(f32::MAX, f32::min);
+    Some((ExportCode(code), weakest.clamp(0.0, 1.0)))
+}
