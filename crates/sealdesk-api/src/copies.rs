@@ -527,6 +527,21 @@ impl Vault {
             Err(e) => return self.deny(ev, e),
         };
         let register = self.open_register(&key_id, &dk)?;
+        // A handler who has not affirmed no relationship with the letter's
+        // parties (at first open) makes no copy of it either.
+        if !register.parties.is_empty() && l.registered_by != actor.id {
+            let affirmed = self
+                .active_assignment(&actor.id, &l.id, "access")?
+                .is_some_and(|a| a.affirmed_at.is_some());
+            if !affirmed {
+                return self.deny(
+                    ev,
+                    ApiError::Denied(
+                        "open the letter first and affirm you have no relationship with its parties".into(),
+                    ),
+                );
+            }
+        }
         let copy_no = self.store.read(|db| db.next_copy_no(&l.id))?;
         let code = self.make_mark_code();
         let mark_kind = match kind {

@@ -366,6 +366,12 @@ fn real_window_login_wrong_passphrase_and_lock() {
             .await;
             click(&c, "li.copy-request[data-status='approved'] .copy-save").await;
             wait_text(&c, "#copy-notice", "第1份").await;
+            c.execute(
+                "document.querySelector('#copy-panel').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .expect("scroll");
             shot(&c, "handler-export").await;
             assert!(
                 std::fs::read(&copy_pdf)
