@@ -1,6 +1,7 @@
 //! Scenario tests: the API driven as users drive it, and the vault file read
 //! as an attacker who copied it would (threat-model rows named per test).
 
+mod copies;
 mod desk;
 mod key_model;
 mod ledger;

@@ -719,6 +719,43 @@ impl Vault {
             let verified = self.copy_row_verified(&c, req.as_ref());
             out.push(self.copy_info(&c, reason, verified)?);
         }
+        // The ledger is the record a writer of the file cannot quietly
+        // change: a copy it holds that the register lacks (a row deleted
+        // by hand) is listed from the ledger, unverified.
+        if let Some(entries) = &ledger_reasons {
+            for b in entries {
+                if b.letter_id.as_deref() != Some(l.id.as_str())
+                    || !(b.action == "export" || b.action == "print")
+                    || b.outcome != "allowed"
+                {
+                    continue;
+                }
+                let Some(copy) = b.detail.as_deref().and_then(parse_copy_detail) else {
+                    continue;
+                };
+                if out.iter().any(|c| c.code == copy.code) {
+                    continue;
+                }
+                out.push(CopyInfo {
+                    id: String::new(),
+                    letter_id: l.id.clone(),
+                    receipt_no: l.receipt_no.clone(),
+                    copy_no: copy.copy_no,
+                    kind: b.action.clone(),
+                    format: copy.format,
+                    recipient: copy.recipient,
+                    made_by: b.user.clone(),
+                    approved_by: String::new(),
+                    made_at: b.at,
+                    pages: 0,
+                    code: copy.code,
+                    request_id: b.assignment.clone().unwrap_or_default(),
+                    reason: b.reason.clone(),
+                    verified: false,
+                });
+            }
+            out.sort_by_key(|c| c.copy_no);
+        }
         Ok(out)
     }
 
@@ -774,6 +811,28 @@ impl Vault {
         let verified = self.copy_row_verified(&c, req.as_ref());
         self.copy_info(&c, None, verified).map(Some)
     }
+}
+
+/// What a copy's ledger detail says (`copy_detail`).
+struct CopyDetail {
+    copy_no: u32,
+    recipient: String,
+    format: String,
+    code: String,
+}
+
+/// Reads `copy N for RECIPIENT (FORMAT); mark CODE` back.
+fn parse_copy_detail(d: &str) -> Option<CopyDetail> {
+    let rest = d.strip_prefix("copy ")?;
+    let (n, rest) = rest.split_once(" for ")?;
+    let (head, code) = rest.rsplit_once("; mark ")?;
+    let (recipient, format) = head.rsplit_once(" (")?;
+    Some(CopyDetail {
+        copy_no: n.parse().ok()?,
+        recipient: recipient.to_owned(),
+        format: format.strip_suffix(')')?.to_owned(),
+        code: code.to_owned(),
+    })
 }
 
 /// A copy made and signed, not yet recorded.
