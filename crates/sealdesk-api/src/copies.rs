@@ -599,7 +599,6 @@ impl Vault {
         dk: &DataKey,
         marker: &PageMarker,
     ) -> Result<Vec<RgbImage>> {
-        let mut out = Vec::new();
         if register.page_images.is_empty() {
             let text = self.open_record_under(dk, key_id, REC_WORKING)?;
             let fonts = fonts().ok_or_else(|| {
@@ -607,16 +606,16 @@ impl Vault {
                     "no Traditional Chinese font for the mark (install fonts-noto-cjk)".into(),
                 )
             })?;
-            for page in sealdesk_mark::text_pages(text.expose_str().unwrap_or_default(), fonts) {
-                out.push(marker.mark_rgb(&page)?);
-            }
-        } else {
-            for &n in &register.page_images {
-                let png = self.open_record_under(dk, key_id, &rec_page(n))?;
-                out.push(marker.mark_bytes(png.expose())?);
-            }
+            let pages = sealdesk_mark::text_pages(text.expose_str().unwrap_or_default(), fonts);
+            return on_threads(&pages, |p| marker.mark_rgb(p));
         }
-        Ok(out)
+        // Opened here (the store is not shared across threads), marked on
+        // two threads.
+        let mut pngs = Vec::with_capacity(register.page_images.len());
+        for &n in &register.page_images {
+            pngs.push(self.open_record_under(dk, key_id, &rec_page(n))?);
+        }
+        on_threads(&pngs, |png| marker.mark_bytes(png.expose()))
     }
 
     /// Registers the copy and records it, in one transaction.
@@ -839,6 +838,29 @@ fn parse_copy_detail(d: &str) -> Option<CopyDetail> {
 struct PendingCopy {
     row: CopyRow,
     ev: Event,
+}
+
+/// Threads that mark pages (as many as render them at intake).
+const MARK_THREADS: usize = 2;
+
+/// `f` of every item, in order, on [`MARK_THREADS`] threads; the first
+/// error wins.
+fn on_threads<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync) -> Result<Vec<U>> {
+    let chunk = items.len().div_ceil(MARK_THREADS).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Result<Vec<U>>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for w in workers {
+            let part = w
+                .join()
+                .map_err(|_| ApiError::BadInput("a page could not be marked".into()))??;
+            out.extend(part);
+        }
+        Ok(out)
+    })
 }
 
 /// Creates `path`, refusing to overwrite anything.

@@ -29,17 +29,39 @@ pub fn raster_pdf(pages: &[RgbImage], dpi: f32) -> Vec<u8> {
         .producer(TextStr("Sealdesk"))
         .title(TextStr("密件複製物 Confidential copy"));
     let pt = 72.0 / dpi.max(1.0);
-    for (i, img) in pages.iter().enumerate() {
-        let (page_id, image_id, content_id) = ids(i);
-        let (w, h) = img.dimensions();
-        let (pw, ph) = (w as f32 * pt, h as f32 * pt);
-        // Fast deflate: marked pages are mostly white, and level 1 keeps
-        // assembly well under the marking time.
+    // Fast deflate (marked pages are mostly white), a page a thread.
+    let deflate = |img: &RgbImage| {
         let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
         // Writing into a Vec cannot fail.
         let _ = z.write_all(img.as_raw());
-        let data = z.finish().unwrap_or_default();
-        let mut image = pdf.image_xobject(image_id, &data);
+        z.finish().unwrap_or_default()
+    };
+    let compressed: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let chunk = pages.len().div_ceil(2).max(1);
+        let parts: Vec<_> = pages
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || part.iter().map(deflate).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        // A thread that failed has its pages done again here: no page is
+        // ever left out.
+        parts
+            .into_iter()
+            .flat_map(|(part, t)| {
+                t.join()
+                    .unwrap_or_else(|_| part.iter().map(deflate).collect())
+            })
+            .collect()
+    });
+    for (i, (img, data)) in pages.iter().zip(&compressed).enumerate() {
+        let (page_id, image_id, content_id) = ids(i);
+        let (w, h) = img.dimensions();
+        let (pw, ph) = (w as f32 * pt, h as f32 * pt);
+        let mut image = pdf.image_xobject(image_id, data);
         image.filter(Filter::FlateDecode);
         image.width(w as i32);
         image.height(h as i32);

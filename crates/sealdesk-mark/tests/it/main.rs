@@ -382,3 +382,59 @@ fn an_exported_pdf_scanned_back_at_100_dpi_is_traced() {
     let t = trace(&bytes).expect("image").expect("a code");
     assert_eq!(t.code, code);
 }
+
+#[test]
+fn an_exported_pdf_is_images_only_one_page_each() {
+    let fonts = Fonts::system().expect("a CJK font");
+    let pages: Vec<RgbImage> = (0..3)
+        .map(|i| {
+            mark_page(&sample_page(), &spec(100 + i, "林小華（handler）"), &fonts).expect("marks")
+        })
+        .collect();
+    let (w, h) = pages[0].dimensions();
+    let pdf = sealdesk_mark::raster_pdf(&pages, 150.0);
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("copy.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let tool = |name: &str, args: &[&str]| {
+        let out = std::process::Command::new(name)
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let info = tool("pdfinfo", &[]);
+    assert!(info.contains("Pages:           3"), "{info}");
+    // The page is the image's size at 150 dpi.
+    let size = format!(
+        "{:.2} x {:.2} pts",
+        w as f32 * 72.0 / 150.0,
+        h as f32 * 72.0 / 150.0
+    );
+    assert!(info.contains(&size), "{size} not in {info}");
+    // No text layer: nothing to copy out, no mark to strip.
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(String::from_utf8_lossy(&out.stdout).trim().is_empty());
+    // One full-size image a page.
+    let images = tool("pdfimages", &["-list"]);
+    let rows: Vec<&str> = images.lines().skip(2).collect();
+    assert_eq!(rows.len(), 3, "{images}");
+    for r in rows {
+        let f: Vec<&str> = r.split_whitespace().collect();
+        assert_eq!(
+            (f[3], f[4], f[5]),
+            (w.to_string().as_str(), h.to_string().as_str(), "rgb"),
+            "{r}"
+        );
+    }
+}
