@@ -335,8 +335,9 @@ export type TraceReport = {
  */
 code: string, 
 /**
- * Which mark it was read from: `qr` (the footer's QR code) or
- * `tiled_text` (the tiled mark, by OCR, when the footer is gone).
+ * Which mark it was read from: `qr` (the footer's QR code),
+ * `invisible` (the mark spread faintly over the page, when the footer
+ * is gone) or `tiled_text` (the tiled mark, by OCR).
  */
 channel: string, 
 /**

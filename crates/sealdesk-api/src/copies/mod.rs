@@ -22,16 +22,20 @@ use sealdesk_core::crypto::{self, DataKey};
 use sealdesk_core::directory::UserCert;
 use sealdesk_core::domain::Role;
 use sealdesk_store::{CopyRow, LetterRow, RequestRow};
-use serde::{Deserialize, Serialize};
 
 use crate::directory::user_signing_key;
 use crate::intake::{rec_page, RegisterRecord, KEY_LETTER, REC_WORKING};
 use crate::ledger::{Action, Event};
 use crate::letters::PageImage;
 use crate::marks::{fonts, PageMarker};
-use crate::routing::{length_prefixed, AssignmentInfo, RequestInfo, RequestRecord};
+use crate::routing::{length_prefixed, RequestInfo, RequestRecord};
 use crate::session::Actor;
 use crate::{ApiError, Result, Session, Vault};
+
+mod register;
+mod types;
+
+pub use types::{Approved, CopyFormat, CopyInfo, CopyKind, ExportDone, PrintJob};
 
 /// How long an approved copy request may be run, in days.
 pub const COPY_APPROVAL_DAYS: i64 = 7;
@@ -41,115 +45,6 @@ const PAGE_DPI: f32 = 150.0;
 
 const APPROVAL_LABEL: &[u8] = b"sealdesk.copy-approval.v1\0";
 const COPY_LABEL: &[u8] = b"sealdesk.copy.v1\0";
-
-/// A copy to a file, or to a printer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum CopyKind {
-    Export,
-    Print,
-}
-
-impl CopyKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CopyKind::Export => "export",
-            CopyKind::Print => "print",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "export" => Some(CopyKind::Export),
-            "print" => Some(CopyKind::Print),
-            _ => None,
-        }
-    }
-
-    fn action(self) -> Action {
-        match self {
-            CopyKind::Export => Action::Export,
-            CopyKind::Print => Action::Print,
-        }
-    }
-}
-
-/// What an exported copy is written as. Both are images only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum CopyFormat {
-    /// One PDF whose pages are the marked page images.
-    Pdf,
-    /// A folder of PNG files, one a page.
-    Png,
-}
-
-impl CopyFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CopyFormat::Pdf => "pdf",
-            CopyFormat::Png => "png",
-        }
-    }
-}
-
-/// One row of a letter's copy register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct CopyInfo {
-    pub id: String,
-    pub letter_id: String,
-    pub receipt_no: String,
-    /// 第N份.
-    pub copy_no: u32,
-    /// `export` or `print`.
-    pub kind: String,
-    /// `pdf`, `png` or `print`.
-    pub format: String,
-    /// Account names.
-    pub recipient: String,
-    pub made_by: String,
-    pub approved_by: String,
-    /// UTC milliseconds.
-    pub made_at: i64,
-    pub pages: u32,
-    /// The code on every page of the copy.
-    pub code: String,
-    pub request_id: String,
-    /// The requester's reason, for a caller who may read it.
-    pub reason: Option<String>,
-    /// The row is as its maker signed it, and its request as its
-    /// supervisor approved it.
-    pub verified: bool,
-}
-
-/// An export written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ExportDone {
-    pub copy: CopyInfo,
-    /// The files written (one PDF, or one PNG a page).
-    pub files: Vec<String>,
-}
-
-/// A print: the marked pages to hand to the printer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct PrintJob {
-    pub copy: CopyInfo,
-    pub pages: Vec<PageImage>,
-}
-
-/// What `approve` did: a routing request becomes an assignment, a copy
-/// request an approved request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Approved {
-    Assignment(AssignmentInfo),
-    Copy(RequestInfo),
-}
 
 /// What the deciding supervisor signs.
 fn approval_message(r: &RequestRow, approver: &str, decided_at: i64) -> Vec<u8> {
@@ -637,7 +532,7 @@ impl Vault {
     }
 
     /// The supervisor whose signature approves `r`, checked.
-    fn check_copy_approval(&mut self, r: &RequestRow) -> Result<UserCert> {
+    pub(super) fn check_copy_approval(&mut self, r: &RequestRow) -> Result<UserCert> {
         let bad = || {
             ApiError::Integrity(format!(
                 "request {} is marked approved, but not with a valid supervisor's signature (edited in the file?)",
@@ -661,177 +556,6 @@ impl Vault {
             Err(bad())
         }
     }
-
-    /// Clerk (of a letter they registered), supervisor (copies their unit
-    /// approved) or auditor: the letter's copy register. Each row is
-    /// checked against its maker's signature and its request's approval.
-    pub fn copy_register(&mut self, session: &mut Session, letter: &str) -> Result<Vec<CopyInfo>> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
-            &[Role::Clerk, Role::Supervisor, Role::Auditor],
-            Action::View,
-            "listing a letter's copies",
-        )?;
-        let l = self.letter_row(letter)?;
-        let ev = self
-            .event_for(&actor, role, Action::LedgerRead, &l)
-            .detail("copy register");
-        if role == Role::Clerk && l.registered_by != actor.id {
-            return self.deny(
-                ev,
-                ApiError::Denied("you did not register this letter".into()),
-            );
-        }
-        let rows = self.store.read(|db| db.copies_of_letter(&l.id))?;
-        let own = self.session_key_owned(session)?;
-        // Auditors read the reasons from the ledger (one recorded read);
-        // others from the request, if they are among its readers.
-        let ledger_reasons: Option<Vec<_>> = if role == Role::Auditor {
-            Some(self.read_ledger(session, &actor, ev)?)
-        } else {
-            None
-        };
-        let mut out = Vec::with_capacity(rows.len());
-        for c in rows {
-            let req = self.store.read(|db| db.request(&c.request_id))?;
-            if role == Role::Supervisor
-                && req.as_ref().map(|r| r.unit.as_str()) != actor.unit.as_deref()
-            {
-                continue;
-            }
-            let reason = match (&ledger_reasons, &req) {
-                (Some(entries), _) => entries
-                    .iter()
-                    .find(|b| {
-                        b.assignment.as_deref() == Some(c.request_id.as_str())
-                            && (b.action == "export" || b.action == "print")
-                            && b.outcome == "allowed"
-                            && b.detail.as_deref().is_some_and(|d| d.contains(&c.code))
-                    })
-                    .and_then(|b| b.reason.clone()),
-                (None, Some(r)) => self
-                    .open_request_record(r, &actor.id, &own)?
-                    .map(|(_, rec)| rec.reason),
-                (None, None) => None,
-            };
-            let verified = self.copy_row_verified(&c, req.as_ref());
-            out.push(self.copy_info(&c, reason, verified)?);
-        }
-        // The ledger is the record a writer of the file cannot quietly
-        // change: a copy it holds that the register lacks (a row deleted
-        // by hand) is listed from the ledger, unverified.
-        if let Some(entries) = &ledger_reasons {
-            for b in entries {
-                if b.letter_id.as_deref() != Some(l.id.as_str())
-                    || !(b.action == "export" || b.action == "print")
-                    || b.outcome != "allowed"
-                {
-                    continue;
-                }
-                let Some(copy) = b.detail.as_deref().and_then(parse_copy_detail) else {
-                    continue;
-                };
-                if out.iter().any(|c| c.code == copy.code) {
-                    continue;
-                }
-                out.push(CopyInfo {
-                    id: String::new(),
-                    letter_id: l.id.clone(),
-                    receipt_no: l.receipt_no.clone(),
-                    copy_no: copy.copy_no,
-                    kind: b.action.clone(),
-                    format: copy.format,
-                    recipient: copy.recipient,
-                    made_by: b.user.clone(),
-                    approved_by: String::new(),
-                    made_at: b.at,
-                    pages: 0,
-                    code: copy.code,
-                    request_id: b.assignment.clone().unwrap_or_default(),
-                    reason: b.reason.clone(),
-                    verified: false,
-                });
-            }
-            out.sort_by_key(|c| c.copy_no);
-        }
-        Ok(out)
-    }
-
-    fn copy_row_verified(&mut self, c: &CopyRow, req: Option<&RequestRow>) -> bool {
-        let Some(r) = req else { return false };
-        let maker = match self.cert(&c.made_by) {
-            Ok(m) => m,
-            Err(_) => return false,
-        };
-        let approval = self.check_copy_approval(r).map(|a| a.id);
-        crypto::verify_signature(&maker.verifying_key(), &copy_message(c), &c.signature).is_ok()
-            && approval.ok().as_deref() == Some(c.approved_by.as_str())
-            && r.requested_by == c.made_by
-            && r.handler == c.recipient
-            && r.letter_id == c.letter_id
-    }
-
-    fn copy_info(
-        &mut self,
-        c: &CopyRow,
-        reason: Option<String>,
-        verified: bool,
-    ) -> Result<CopyInfo> {
-        let l = self.letter_row(&c.letter_id)?;
-        let dir = self.directory()?;
-        let name = |id: &str| dir.user(id).map(|u| u.name.clone()).unwrap_or_default();
-        Ok(CopyInfo {
-            id: c.id.clone(),
-            letter_id: l.id,
-            receipt_no: l.receipt_no,
-            copy_no: c.copy_no.max(0) as u32,
-            kind: c.kind.clone(),
-            format: c.format.clone(),
-            recipient: name(&c.recipient),
-            made_by: name(&c.made_by),
-            approved_by: name(&c.approved_by),
-            made_at: c.made_at,
-            pages: c.pages.max(0) as u32,
-            code: c.code.clone(),
-            request_id: c.request_id.clone(),
-            reason,
-            verified,
-        })
-    }
-
-    /// The copy a code was given to, if any (for `trace`).
-    pub(crate) fn copy_by_code(&mut self, letter_id: &str, code: &str) -> Result<Option<CopyInfo>> {
-        let rows = self.store.read(|db| db.copies_of_letter(letter_id))?;
-        let Some(c) = rows.into_iter().find(|c| c.code == code) else {
-            return Ok(None);
-        };
-        let req = self.store.read(|db| db.request(&c.request_id))?;
-        let verified = self.copy_row_verified(&c, req.as_ref());
-        self.copy_info(&c, None, verified).map(Some)
-    }
-}
-
-/// What a copy's ledger detail says (`copy_detail`).
-struct CopyDetail {
-    copy_no: u32,
-    recipient: String,
-    format: String,
-    code: String,
-}
-
-/// Reads `copy N for RECIPIENT (FORMAT); mark CODE` back.
-fn parse_copy_detail(d: &str) -> Option<CopyDetail> {
-    let rest = d.strip_prefix("copy ")?;
-    let (n, rest) = rest.split_once(" for ")?;
-    let (head, code) = rest.rsplit_once("; mark ")?;
-    let (recipient, format) = head.rsplit_once(" (")?;
-    Some(CopyDetail {
-        copy_no: n.parse().ok()?,
-        recipient: recipient.to_owned(),
-        format: format.strip_suffix(')')?.to_owned(),
-        code: code.to_owned(),
-    })
 }
 
 /// A copy made and signed, not yet recorded.
