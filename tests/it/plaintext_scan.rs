@@ -42,7 +42,14 @@ fn t6_no_plaintext_in_vault_files_or_temp_dir() {
     #[allow(clippy::disallowed_methods)] // file mtimes are wall-clock; this is not domain logic
     let started = SystemTime::now() - std::time::Duration::from_secs(1);
     // A marker unique to this run, so the temp-dir scan cannot hit another test's file.
-    let marker = format!("標記{}", std::process::id() as u64 * 7919 + 12345);
+    // Written in letters, not digits: a run of digits may be read as an
+    // identifier (a 統一編號 with a valid checksum) and masked.
+    let marker: String = (std::process::id() as u64 * 7919 + 12345)
+        .to_string()
+        .chars()
+        .map(|d| char::from(b'K' + d.to_digit(10).unwrap_or(0) as u8))
+        .collect();
+    let marker = format!("標記{marker}");
     let name = "王小明";
     let id_no = "A123456789";
     let body = format!("{marker} 檢舉人{name}(身分證 {id_no})住花蓮縣花蓮市中山路100號");
