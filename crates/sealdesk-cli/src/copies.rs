@@ -85,7 +85,7 @@ pub(crate) fn export_command(cli: &Cli, cmd: &ExportCommand, ctx: &mut Ctx) -> C
                     .collect::<Vec<_>>()
                     .join("\n")
             };
-            Ok((to_json(&rs), human))
+            Ok((serde_json::json!({ "requests": to_json(&rs) }), human))
         }
         ExportCommand::Run {
             request,
@@ -142,7 +142,7 @@ pub(crate) fn export_command(cli: &Cli, cmd: &ExportCommand, ctx: &mut Ctx) -> C
                     .collect::<Vec<_>>()
                     .join("\n")
             };
-            Ok((to_json(&xs), human))
+            Ok((serde_json::json!({ "copies": to_json(&xs) }), human))
         }
     }
 }

@@ -163,6 +163,8 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
         )
     };
     let r1 = request("wang", "送法制室研議");
+    let r = cli.run(wang, &[], &["export", "requests"]);
+    assert_eq!(r.json()["requests"][0]["id"], r1.as_str(), "{}", r.stdout);
 
     // Unapproved: refused, recorded, nothing written.
     let r = run(&r1, "pdf", &out1);
@@ -300,7 +302,7 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
         let r = cli.run(who, &[], &["export", "list", &letter]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let xs = r.json();
-        let xs = xs.as_array().expect("copies");
+        let xs = xs["copies"].as_array().expect("copies");
         assert_eq!(xs.len(), 2, "{xs:?}");
         assert_eq!(xs[0]["recipient"], "wang");
         assert_eq!(xs[0]["reason"], "送法制室研議");
@@ -340,7 +342,7 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
         "UPDATE copies SET recipient=(SELECT id FROM users WHERE name='lin') WHERE recipient=(SELECT id FROM users WHERE name='li');",
     );
     let r = cli.run(audi, &[], &["export", "list", &letter]);
-    let xs = r.json();
+    let xs = r.json()["copies"].clone();
     assert_eq!(xs[1]["verified"], false, "{xs}");
     assert_eq!(xs[0]["verified"], true, "{xs}");
 }
