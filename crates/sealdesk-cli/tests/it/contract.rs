@@ -208,6 +208,7 @@ impl Story {
             (r"\b[0-9a-f]{64}\b", "[HEX32]"),
             (r"\b[0-9a-f]{32}\b", "[ID]"),
             (r"\b[A-Z2-7]{5}(-[A-Z2-7]{5}){10}\b", "[RECOVERY_CODE]"),
+            (r"\b[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{5}\b", "[MARK_CODE]"),
             (
                 r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?( ?(Z|[+-]\d{2}:?\d{2}|UTC))?",
                 "[TIME]",
@@ -815,6 +816,55 @@ fn the_cli_contract_transcript() {
         "reveal show (handler)",
         Some("handler"),
         &["reveal", "show", "{letter3}"],
+    );
+
+    // --- marked copies: request, approve, make, the register
+    let out = st.cmd(
+        "export request (handler, a copy for themselves)",
+        Some("handler"),
+        &[
+            "export",
+            "request",
+            "{letter3}",
+            "--to",
+            "handler",
+            "--reason",
+            "送法制室研議",
+        ],
+    );
+    st.take("copy_request", &out.json()["id"]);
+    let copy_pdf = st.dir.path().join("copy-1.pdf").display().to_string();
+    st.run(Case {
+        title: "export run before approval: denied, exit 2",
+        user: as_user("handler"),
+        args: args(&["export", "run", "{copy_request}", "--out", &copy_pdf]),
+        ..Case::default()
+    });
+    st.cmd(
+        "approve the export (supervisor)",
+        Some("supervisor"),
+        &["approve", "{copy_request}", "--reason", "同意匯出一份"],
+    );
+    st.run(Case {
+        title: "export run (handler): registered and recorded, then written",
+        user: as_user("handler"),
+        args: args(&["export", "run", "{copy_request}", "--out", &copy_pdf]),
+        ..Case::default()
+    });
+    st.cmd(
+        "export requests (handler)",
+        Some("handler"),
+        &["export", "requests"],
+    );
+    st.cmd(
+        "export list (clerk): the copy register",
+        Some("clerk"),
+        &["export", "list", "{letter3}"],
+    );
+    st.cmd(
+        "export list by a handler: denied, exit 2",
+        Some("handler"),
+        &["export", "list", "{letter3}"],
     );
 
     // --- ending assignments: deny, decline, revoke
