@@ -270,3 +270,84 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A vault at schema 4 with a request, its grant layer and its
+    /// assignment is taken to 5: the rows keep their values and
+    /// references, and the new kinds are accepted (only those).
+    #[test]
+    fn schema_4_to_5_keeps_requests_and_what_references_them() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch("PRAGMA foreign_keys = ON").expect("fk");
+        for (i, step) in MIGRATIONS.iter().take(4).enumerate() {
+            conn.execute_batch(step).expect("step");
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .expect("version");
+        }
+        conn.execute_batch(
+            "INSERT INTO users (id, name, unit, roles, public_key, sealed_secret_key, created_at)
+                 VALUES ('u1', 'lin', '秘書室', 'clerk', zeroblob(32), x'01', 1),
+                        ('u2', 'wang', '稅務科', 'handler', zeroblob(32), x'01', 1);
+             INSERT INTO letters (id, receipt_no, level, category, registered_by, registered_at)
+                 VALUES ('l1', 'SD-115-00001', '密', 'petition', 'u1', 1);
+             INSERT INTO data_keys (id, letter_id, purpose) VALUES ('k1', 'l1', 'letter');
+             INSERT INTO requests (id, kind, letter_id, unit, handler, requested_by, requested_at,
+                                   until, status, decided_by, decided_at, sealed)
+                 VALUES ('r1', 'access', 'l1', '稅務科', 'u2', 'u1', 5, 9, 'approved', 'u1', 6, x'aabb');
+             INSERT INTO grant_layers (request_id, supervisor, wrapped) VALUES ('r1', 'u1', x'01');
+             INSERT INTO assignments (id, kind, letter_id, key_id, handler, unit, request_id,
+                                      starts_at, until, signature)
+                 VALUES ('a1', 'access', 'l1', 'k1', 'u2', '稅務科', 'r1', 6, 9, x'02');",
+        )
+        .expect("rows at schema 4");
+        migrate(&mut conn).expect("to 5");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, SCHEMA_VERSION);
+        let row: (String, String, i64, Vec<u8>, Vec<u8>) = conn
+            .query_row(
+                "SELECT kind, status, decided_at, sealed, approval FROM requests WHERE id = 'r1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .expect("request kept");
+        assert_eq!(
+            row,
+            (
+                "access".into(),
+                "approved".into(),
+                6,
+                vec![0xaa, 0xbb],
+                vec![]
+            )
+        );
+        let fk: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .expect("check");
+        assert_eq!(fk, 0);
+        // Foreign keys are on again, and still point at `requests`.
+        assert!(conn
+            .execute(
+                "INSERT INTO assignments (id, kind, letter_id, key_id, handler, unit, request_id,
+                                          starts_at, until, signature)
+                 VALUES ('a2', 'access', 'l1', 'k1', 'u2', '稅務科', 'no-such-request', 6, 9, x'02')",
+                [],
+            )
+            .is_err());
+        for (kind, ok) in [("export", true), ("print", true), ("bogus", false)] {
+            let done = conn.execute(
+                "INSERT INTO requests (id, kind, letter_id, unit, handler, requested_by,
+                                       requested_at, until, status)
+                 VALUES (?1, ?2, 'l1', '稅務科', 'u2', 'u2', 7, 9, 'pending')",
+                [format!("r-{kind}"), kind.to_owned()],
+            );
+            assert_eq!(done.is_ok(), ok, "{kind}");
+        }
+    }
+}
