@@ -3,7 +3,7 @@
 //! deleted from the register by a writer of the file, still found by the
 //! auditor through the ledger.
 
-use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind, RegisterMeta, Review, Secrecy};
+use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind};
 use sealdesk_core::crypto::RecoveryCode;
 
 use crate::World;
@@ -13,15 +13,8 @@ const PETITION: &str = include_str!("../../crates/sealdesk-core/tests/data/sampl
 /// A typed letter (no page images: its masked text is set on pages),
 /// routed to the handler and approved. Returns its id.
 fn routed(w: &mut World, parties: &[&str]) -> String {
+    let id = crate::routing::register(w, PETITION, Category::Petition, parties);
     let mut clerk = w.login("clerk");
-    let mut meta = RegisterMeta::new(Category::Petition, Secrecy::Condition("結案後解密".into()));
-    meta.subject = "代號:甲案".into();
-    meta.parties = parties.iter().map(|p| p.to_string()).collect();
-    let id = w
-        .vault
-        .register_text(&mut clerk, PETITION, &meta, &Review::default())
-        .expect("register")
-        .letter_id;
     let req = w
         .vault
         .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")

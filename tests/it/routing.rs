@@ -35,7 +35,7 @@ fn world() -> World {
     w
 }
 
-fn register(w: &mut World, text: &str, category: Category, parties: &[&str]) -> String {
+pub(crate) fn register(w: &mut World, text: &str, category: Category, parties: &[&str]) -> String {
     let mut clerk = w.login("clerk");
     let mut meta = RegisterMeta::new(category, Secrecy::Condition("結案後解密".into()));
     meta.subject = "代號:甲案".into();

@@ -84,6 +84,15 @@ impl Action {
     }
 }
 
+/// A store failure while recording is the ledger being unavailable: the
+/// caller shows and writes nothing.
+pub(crate) fn ledger_unavailable(e: ApiError) -> ApiError {
+    match e {
+        ApiError::Store(s) => ApiError::LedgerUnavailable(s.to_string()),
+        other => other,
+    }
+}
+
 /// What every append needs and never changes while a vault is open.
 #[derive(Debug)]
 pub(crate) struct LedgerCache {
@@ -397,10 +406,7 @@ impl Vault {
     /// `ApiError::LedgerUnavailable`, and callers must then show nothing.
     pub(crate) fn record(&mut self, ev: Event) -> Result<u64> {
         self.commit_recorded(|db, ap| ap.event(db, &ev))
-            .map_err(|e| match e {
-                ApiError::Store(s) => ApiError::LedgerUnavailable(s.to_string()),
-                other => other,
-            })
+            .map_err(ledger_unavailable)
     }
 
     /// Signs an attestation of the current session's entries not yet

@@ -18,7 +18,7 @@ use crate::{ApiError, Result, Vault};
 
 /// The mark's font, found once per process. `None` when the system has no
 /// Traditional Chinese face: then no page is shown or exported at all.
-pub(crate) fn fonts() -> Option<&'static Fonts> {
+fn fonts() -> Option<&'static Fonts> {
     static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
     FONTS
         .get_or_init(|| match Fonts::system() {
@@ -29,6 +29,22 @@ pub(crate) fn fonts() -> Option<&'static Fonts> {
             }
         })
         .as_ref()
+}
+
+/// The mark's font, or the error that stops a page from being shown or
+/// given out without it.
+pub(crate) fn mark_fonts() -> Result<&'static Fonts> {
+    fonts().ok_or_else(|| {
+        ApiError::BadInput(
+            "no Traditional Chinese font for the mark (install fonts-noto-cjk)".into(),
+        )
+    })
+}
+
+/// A marked page as PNG.
+pub(crate) fn page_png(img: &image::RgbImage) -> Result<Vec<u8>> {
+    sealdesk_intake::render::encode_png(img.width(), img.height(), img.as_raw())
+        .map_err(ApiError::BadInput)
 }
 
 /// `2026-11-29 10:30（UTC+8）`.
@@ -76,17 +92,15 @@ impl PageMarker {
         kind: MarkKind,
         code: ExportCode,
     ) -> Self {
-        Self {
-            spec: MarkSpec {
-                recipient: actor.name.clone(),
-                unit: actor.unit.clone().unwrap_or_default(),
-                time: taiwan_time(now),
-                level: level.to_owned(),
-                secrecy: secrecy_text(secrecy),
-                kind,
-                code,
-            },
-        }
+        Self::for_recipient(
+            &actor.name,
+            actor.unit.as_deref().unwrap_or_default(),
+            level,
+            secrecy,
+            now,
+            kind,
+            code,
+        )
     }
 
     /// The words for a copy made for `recipient` (who may not be the
@@ -113,33 +127,22 @@ impl PageMarker {
         }
     }
 
-    fn fonts(&self) -> Result<&'static Fonts> {
-        fonts().ok_or_else(|| {
-            ApiError::BadInput(
-                "no Traditional Chinese font for the mark (install fonts-noto-cjk)".into(),
-            )
-        })
-    }
-
     /// A page image (PNG bytes) with its mark.
     pub(crate) fn mark_bytes(&self, page: &[u8]) -> Result<image::RgbImage> {
-        sealdesk_mark::mark_page(page, &self.spec, self.fonts()?)
+        sealdesk_mark::mark_page(page, &self.spec, mark_fonts()?)
             .map_err(|e| ApiError::BadInput(e.to_string()))
     }
 
     /// A decoded page with its mark.
     pub(crate) fn mark_rgb(&self, page: &image::RgbImage) -> Result<image::RgbImage> {
-        sealdesk_mark::mark_image(page, &self.spec, self.fonts()?)
+        sealdesk_mark::mark_image(page, &self.spec, mark_fonts()?)
             .map_err(|e| ApiError::BadInput(e.to_string()))
     }
 
     /// The page with its mark, as PNG. An error means the page must not be
     /// shown.
-    pub(crate) fn mark_png(&self, page: &[u8]) -> std::result::Result<Vec<u8>, String> {
-        let fonts =
-            fonts().ok_or("no Traditional Chinese font for the mark (install fonts-noto-cjk)")?;
-        let img = sealdesk_mark::mark_page(page, &self.spec, fonts).map_err(|e| e.to_string())?;
-        sealdesk_intake::render::encode_png(img.width(), img.height(), img.as_raw())
+    pub(crate) fn mark_png(&self, page: &[u8]) -> Result<Vec<u8>> {
+        page_png(&self.mark_bytes(page)?)
     }
 }
 

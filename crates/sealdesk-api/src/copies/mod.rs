@@ -25,9 +25,9 @@ use sealdesk_store::{CopyRow, LetterRow, RequestRow};
 
 use crate::directory::user_signing_key;
 use crate::intake::{rec_page, RegisterRecord, KEY_LETTER, REC_WORKING};
-use crate::ledger::{Action, Event};
+use crate::ledger::{ledger_unavailable, Action, Event};
 use crate::letters::PageImage;
-use crate::marks::{fonts, PageMarker};
+use crate::marks::{mark_fonts, page_png, PageMarker};
 use crate::routing::{length_prefixed, RequestInfo, RequestRecord};
 use crate::session::Actor;
 use crate::{ApiError, Result, Session, Vault};
@@ -119,7 +119,7 @@ impl Vault {
             return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
         }
         let unit = match self.copy_standing(&actor, &l)? {
-            Ok(unit) => unit,
+            Ok(standing) => standing.unit,
             Err(why) => return self.deny(ev, ApiError::Denied(why)),
         };
         let to = match self.cert_by_name(recipient) {
@@ -175,21 +175,28 @@ impl Vault {
         self.request_info(&req, Some((&actor.id, &own)))
     }
 
-    /// Whether `actor` may copy the letter now: `Ok(unit)` whose supervisors
-    /// decide, or `Err(why not)`.
+    /// Whether `actor` may copy the letter now: the unit whose supervisors
+    /// decide and the assignment it rests on (none for the registering
+    /// clerk), or why not.
     fn copy_standing(
         &mut self,
         actor: &Actor,
         l: &LetterRow,
-    ) -> Result<std::result::Result<String, String>> {
+    ) -> Result<std::result::Result<Standing, String>> {
         if let Some(a) = self.active_assignment(&actor.id, &l.id, "access")? {
-            return Ok(Ok(a.unit));
+            return Ok(Ok(Standing {
+                unit: a.unit.clone(),
+                assignment: Some(a),
+            }));
         }
         if l.registered_by == actor.id && actor.roles.contains(Role::Clerk) {
-            return Ok(actor
-                .unit
-                .clone()
-                .ok_or_else(|| "you have no unit whose supervisor could approve".to_owned()));
+            return Ok(match actor.unit.clone() {
+                Some(unit) => Ok(Standing {
+                    unit,
+                    assignment: None,
+                }),
+                None => Err("you have no unit whose supervisor could approve".to_owned()),
+            });
         }
         Ok(Err(
             "only the letter's assigned handler or registering clerk may ask for a copy".into(),
@@ -264,10 +271,13 @@ impl Vault {
             db.set_request_approval(&r.id, &signature)?;
             ap.event(db, &ev)
         })?;
-        let r = self
-            .store
-            .read(|db| db.request(&r.id))?
-            .ok_or_else(|| ApiError::NotFound("request".into()))?;
+        let r = RequestRow {
+            status: "approved".into(),
+            decided_by: Some(actor.id.clone()),
+            decided_at: Some(now),
+            sealed: decision,
+            ..r
+        };
         self.request_info(&r, Some((&actor.id, &own)))
     }
 
@@ -314,15 +324,12 @@ impl Vault {
             CopyFormat::Png => {
                 let mut v = Vec::with_capacity(pages.len());
                 for (i, p) in pages.iter().enumerate() {
-                    let png =
-                        sealdesk_intake::render::encode_png(p.width(), p.height(), p.as_raw())
-                            .map_err(ApiError::BadInput)?;
-                    v.push((out.join(format!("page-{:02}.png", i + 1)), png));
+                    v.push((out.join(format!("page-{:02}.png", i + 1)), page_png(p)?));
                 }
                 v
             }
         };
-        let copy = self.commit_copy(session, copy)?;
+        let copy = self.commit_copy(copy)?;
         if format == CopyFormat::Png {
             std::fs::create_dir(out).map_err(|e| write_error(&copy, out, e))?;
         }
@@ -343,14 +350,12 @@ impl Vault {
         let (copy, pages) = self.make_copy(session, request, CopyKind::Print, "print")?;
         let mut out = Vec::with_capacity(pages.len());
         for (i, p) in pages.iter().enumerate() {
-            let png = sealdesk_intake::render::encode_png(p.width(), p.height(), p.as_raw())
-                .map_err(ApiError::BadInput)?;
             out.push(PageImage {
                 page: i as u32 + 1,
-                png_base64: data_encoding::BASE64.encode(&png),
+                png_base64: data_encoding::BASE64.encode(&page_png(p)?),
             });
         }
-        let copy = self.commit_copy(session, copy)?;
+        let copy = self.commit_copy(copy)?;
         Ok(PrintJob { copy, pages: out })
     }
 
@@ -412,9 +417,10 @@ impl Vault {
             Err(e) => return self.deny(ev, e),
         };
         // Still entitled to read it now (an assignment may have ended).
-        if let Err(why) = self.copy_standing(&actor, &l)? {
-            return self.deny(ev, ApiError::Denied(why));
-        }
+        let standing = match self.copy_standing(&actor, &l)? {
+            Ok(s) => s,
+            Err(why) => return self.deny(ev, ApiError::Denied(why)),
+        };
         let recipient = self.cert(&r.handler)?;
         let own = self.session_key_owned(session)?;
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &l.id, KEY_LETTER) {
@@ -424,10 +430,11 @@ impl Vault {
         let register = self.open_register(&key_id, &dk)?;
         // A handler who has not affirmed no relationship with the letter's
         // parties (at first open) makes no copy of it either.
-        if !register.parties.is_empty() && l.registered_by != actor.id {
-            let affirmed = self
-                .active_assignment(&actor.id, &l.id, "access")?
-                .is_some_and(|a| a.affirmed_at.is_some());
+        if !register.parties.is_empty() {
+            let affirmed = standing
+                .assignment
+                .as_ref()
+                .is_none_or(|a| a.affirmed_at.is_some());
             if !affirmed {
                 return self.deny(
                     ev,
@@ -460,7 +467,7 @@ impl Vault {
             Ok(p) => p,
             Err(e) => return self.deny(ev, e),
         };
-        let row = CopyRow {
+        let mut row = CopyRow {
             id: self.make_id(),
             letter_id: l.id.clone(),
             request_id: r.id.clone(),
@@ -475,7 +482,6 @@ impl Vault {
             code: code.to_string(),
             signature: Vec::new(),
         };
-        let mut row = row;
         row.signature = user_signing_key(&own).sign(&copy_message(&row)).to_vec();
         ev.reason = self
             .open_request_record(&r, &actor.id, &own)?
@@ -496,12 +502,8 @@ impl Vault {
     ) -> Result<Vec<RgbImage>> {
         if register.page_images.is_empty() {
             let text = self.open_record_under(dk, key_id, REC_WORKING)?;
-            let fonts = fonts().ok_or_else(|| {
-                ApiError::BadInput(
-                    "no Traditional Chinese font for the mark (install fonts-noto-cjk)".into(),
-                )
-            })?;
-            let pages = sealdesk_mark::text_pages(text.expose_str().unwrap_or_default(), fonts);
+            let pages =
+                sealdesk_mark::text_pages(text.expose_str().unwrap_or_default(), mark_fonts()?);
             return on_threads(&pages, |p| marker.mark_rgb(p));
         }
         // Opened here (the store is not shared across threads), marked on
@@ -514,7 +516,7 @@ impl Vault {
     }
 
     /// Registers the copy and records it, in one transaction.
-    fn commit_copy(&mut self, session: &mut Session, c: PendingCopy) -> Result<CopyInfo> {
+    fn commit_copy(&mut self, c: PendingCopy) -> Result<CopyInfo> {
         let PendingCopy { row, ev } = c;
         let reason = ev.reason.clone();
         self.commit_recorded(|db, ap| {
@@ -522,12 +524,8 @@ impl Vault {
             db.set_request_status(&row.request_id, "done", None, None, None)?;
             ap.event(db, &ev)
         })
-        .map_err(|e| match e {
-            ApiError::Store(s) => ApiError::LedgerUnavailable(s.to_string()),
-            other => other,
-        })?;
+        .map_err(ledger_unavailable)?;
         self.store.purge_wal()?;
-        let _ = session;
         self.copy_info(&row, reason, true)
     }
 
@@ -556,6 +554,13 @@ impl Vault {
             Err(bad())
         }
     }
+}
+
+/// Who may copy a letter now, and under which unit's approval.
+struct Standing {
+    unit: String,
+    /// The handler's assignment (none for the registering clerk).
+    assignment: Option<sealdesk_store::AssignmentRow>,
 }
 
 /// A copy made and signed, not yet recorded.

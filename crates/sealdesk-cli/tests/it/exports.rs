@@ -53,14 +53,6 @@ fn pdf_page_png(pdf: &Path, dir: &Path) -> PathBuf {
     stem.with_extension("png")
 }
 
-fn jpeg(path: &Path, img: &image::RgbImage, quality: u8) {
-    let mut buf = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, quality)
-        .encode_image(img)
-        .expect("jpeg");
-    std::fs::write(path, buf).expect("write");
-}
-
 #[test]
 fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
     let cli = Cli::new();
@@ -319,7 +311,7 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
     let scan = pdf_page_png(&out1, dir.path());
     let img = image::open(&scan).expect("scan").to_rgb8();
     let photo = dir.path().join("photo.jpg");
-    jpeg(&photo, &img, 60);
+    write_jpeg(&photo, &img, 60);
     for (file, code, copy_no, recipient) in [
         (photo.as_path(), &code1, 1, "wang"),
         (page2.as_path(), &code2, 2, "li"),

@@ -127,6 +127,15 @@ impl Cli {
     }
 }
 
+/// A copy of a page as a phone or a mail client leaves it: a JPEG.
+fn write_jpeg(path: &Path, page: &image::RgbImage, quality: u8) {
+    let mut jpg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpg, quality)
+        .encode_image(page)
+        .expect("jpeg");
+    std::fs::write(path, &jpg).expect("write");
+}
+
 fn pass(name: &str) -> String {
     format!("{name}-passphrase")
 }
