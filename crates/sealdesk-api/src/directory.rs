@@ -12,6 +12,7 @@ use sealdesk_core::directory::{
     Change, Directory, SignedGenesis, Statement, UserCert, SETTING_IDLE_TIMEOUT,
 };
 use sealdesk_core::domain::{self, Role};
+use sealdesk_core::facts::{Fact, FactStatement, Facts};
 use sealdesk_core::ledger::LedgerVerifier;
 use sealdesk_store::UserRow;
 
@@ -21,10 +22,12 @@ use crate::{ApiError, Result, Vault};
 pub(crate) const META_GENESIS: &str = "genesis";
 pub(crate) const META_GENESIS_SIG: &str = "genesis_signature";
 
-/// The directory folded up to a linked prefix of the ledger.
+/// The directory and the signed facts, folded up to a linked prefix of the
+/// ledger.
 #[derive(Debug, Clone)]
 pub(crate) struct Fold {
     pub directory: Directory,
+    pub facts: Facts,
     pub seq: u64,
     pub hash: [u8; 32],
 }
@@ -91,7 +94,7 @@ impl Vault {
                 .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(r))))?;
             let chain_ok = v.chain_ok();
             let (seq, hash) = v.head();
-            let (report, directory) = v.finish(None);
+            let (report, directory, facts) = v.finish_fold(None);
             if let Some(d) = &report.damage {
                 return Err(damaged(d));
             }
@@ -102,6 +105,7 @@ impl Vault {
             }
             self.fold = Some(Fold {
                 directory,
+                facts,
                 seq,
                 hash,
             });
@@ -123,11 +127,11 @@ impl Vault {
             }
         }
         let from = f.seq;
-        let mut v = LedgerVerifier::resume(
+        let mut v = LedgerVerifier::resume_fold(
             f.directory.clone(),
+            f.facts.clone(),
             &genesis.genesis,
-            f.seq,
-            f.hash,
+            (f.seq, f.hash),
             false,
             [],
         );
@@ -146,8 +150,10 @@ impl Vault {
         }
         let (seq, hash) = v.head();
         let directory = v.directory().clone();
+        let facts = v.facts().clone();
         self.fold = Some(Fold {
             directory,
+            facts,
             seq,
             hash,
         });
@@ -166,6 +172,41 @@ impl Vault {
             .as_ref()
             .map(|f| &f.directory)
             .ok_or_else(|| ApiError::Integrity("directory".into()))
+    }
+
+    /// The signed facts, folded up to the ledger's head (refreshed: a
+    /// fact written by this desk a moment ago is in it).
+    pub(crate) fn facts(&mut self) -> Result<&Facts> {
+        self.refresh_directory()?;
+        self.fold
+            .as_ref()
+            .map(|f| &f.facts)
+            .ok_or_else(|| ApiError::Integrity("facts".into()))
+    }
+
+    /// A fact by `author` at `at`, checked against the directory and the
+    /// facts before anything is written: a fact the fold would refuse never
+    /// reaches the ledger. Where the tables allowed the act but the signed
+    /// facts do not, the tables were edited: `integrity`.
+    pub(crate) fn fact(&mut self, author: &str, at: i64, fact: Fact) -> Result<FactStatement> {
+        let vault_id = self.genesis()?.genesis.vault_id;
+        let st = FactStatement {
+            vault_id,
+            at,
+            author: author.to_owned(),
+            fact,
+        };
+        self.refresh_directory()?;
+        let fold = self
+            .fold
+            .as_ref()
+            .ok_or_else(|| ApiError::Integrity("facts".into()))?;
+        fold.facts.check(&fold.directory, &st).map_err(|e| {
+            ApiError::Integrity(format!(
+                "the vault's signed facts do not allow this ({e}); its tables say otherwise, so they were edited"
+            ))
+        })?;
+        Ok(st)
     }
 
     /// The certificate of an account, by id.

@@ -82,6 +82,9 @@ pub struct ExportVerifyReport {
     pub attestations_verified: u64,
     /// Sessions whose entries no attestation covers.
     pub unattested: Vec<Unattested>,
+    /// Who signed the export's checkpoint: the vault root or a certified
+    /// auditor's name (any other signer fails verification).
+    pub anchor_signer: Option<String>,
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> ApiError {
@@ -222,6 +225,7 @@ fn damaged(kind: ledger::Damage, seq: u64, detail: impl Into<String>) -> ExportV
         }),
         attestations_verified: 0,
         unattested: Vec::new(),
+        anchor_signer: None,
     }
 }
 
@@ -339,6 +343,7 @@ pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyRe
             damage: Some(d),
             attestations_verified: report.checkpoints_verified,
             unattested: report.unattested,
+            anchor_signer: None,
         });
     }
     if let Some((k, at)) = kept_hash {
@@ -346,7 +351,7 @@ pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyRe
             return Ok(damaged(
                 BadSignature,
                 k.seq,
-                "the kept checkpoint is not signed by an account of this vault",
+                "the kept checkpoint is not signed by this vault's root or one of its auditors",
             ));
         }
         if at != Some(k.head_hash) {
@@ -402,6 +407,13 @@ pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyRe
                 format!("entry {expected} does not match its sealed bytes"),
             ));
         }
+        // An entry names only its own author (T10): the header's actor is
+        // what its session attested; a body naming anyone else is forged.
+        if let Some(h) = ledger::header(&row.sealed) {
+            if let Err(why) = ledger::body_names_actor(&dir, &h, &l.entry) {
+                return Ok(damaged(ledger::Damage::Forged, expected, why));
+            }
+        }
         bodies.push(l.entry);
     }
     if bodies.len() != events.len() {
@@ -425,5 +437,6 @@ pub fn verify_export(dir: &Path, anchor: &ExportAnchor) -> Result<ExportVerifyRe
         damage: None,
         attestations_verified: report.checkpoints_verified,
         unattested: report.unattested,
+        anchor_signer: report.anchor_signer,
     })
 }

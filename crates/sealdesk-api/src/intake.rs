@@ -13,6 +13,7 @@
 
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::domain::Role;
+use sealdesk_core::facts::Fact;
 use sealdesk_core::pii::{self, Finding, PiiKind};
 use sealdesk_intake::{EmailHeaders, Extracted, IntakeError, SourceKind, WorkerCommand};
 use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
@@ -655,6 +656,19 @@ impl Vault {
             ex.source.as_str(),
             findings.len()
         ));
+        // The register fields that change what Sealdesk does are a fact the
+        // clerk signs (T10): checked now, signed with the receipt number the
+        // transaction gives it.
+        let mut signed = self.fact(
+            &actor.id,
+            now.unix_millis(),
+            Fact::Letter {
+                letter: letter_id.clone(),
+                receipt_no: String::new(),
+                level: level.clone(),
+                category: category.clone(),
+            },
+        )?;
         let row = self.commit_recorded(|db, ap| {
             let serial = db.count_letters_with_prefix(&series)? + 1;
             let row = LetterRow {
@@ -665,7 +679,11 @@ impl Vault {
                 registered_by: actor.id.clone(),
                 registered_at: now.unix_millis(),
             };
+            if let Fact::Letter { receipt_no, .. } = &mut signed.fact {
+                receipt_no.clone_from(&row.receipt_no);
+            }
             db.insert_letter(&row)?;
+            ap.fact(db, &signed)?;
             db.insert_data_key(&DataKeyRow {
                 id: letter_key_id.clone(),
                 letter_id: letter_id.clone(),

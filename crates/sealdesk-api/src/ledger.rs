@@ -107,6 +107,9 @@ pub(crate) struct LedgerCache {
 #[derive(Debug)]
 pub(crate) struct Ctx {
     pub actor: [u8; 16],
+    /// The actor's certified name (`recovery` for the root): the only name
+    /// an entry of this session may carry.
+    pub name: String,
     pub session: [u8; 16],
     pub signing: SigningKey,
 }
@@ -160,6 +163,10 @@ impl Event {
 pub struct LedgerEntry {
     #[serde(flatten)]
     pub body: EntryBody,
+    /// Set when the entry's body names someone other than the account that
+    /// wrote and attested it (or an entry with no actor claims more than a
+    /// failed login): what it claims, for the auditor to see as forged.
+    pub forged: Option<String>,
 }
 
 /// What `ledger verify` found, and what it is anchored to.
@@ -268,12 +275,33 @@ impl Appender<'_> {
             .unwrap_or((ledger::ANONYMOUS, [0u8; 16]))
     }
 
+    /// Appends an event. Its `user` is the session's own account, whatever
+    /// the caller put in `ev.user` (an entry's actor is its author); with no
+    /// session only a failed login is recorded, and it names no one.
     pub fn event(&mut self, db: &Db<'_>, ev: &Event) -> Result<u64> {
+        let user = match self.ctx {
+            Some(c) => {
+                if ev.user != c.name {
+                    tracing::warn!(
+                        action = ev.action.as_str(),
+                        "an event named another user than its session's; recorded as the session's"
+                    );
+                }
+                c.name.clone()
+            }
+            None if ev.action == Action::LoginFailed => String::new(),
+            None => {
+                return Err(ApiError::Integrity(format!(
+                    "a {} entry needs a signed-in session",
+                    ev.action.as_str()
+                )))
+            }
+        };
         let (seq, prev) = next_seq(db)?;
         let body = EntryBody {
             seq,
             at: self.now,
-            user: ev.user.clone(),
+            user,
             role: ev.role.map(|r| r.as_str().to_owned()),
             workstation: self.cache.workstation.clone(),
             action: ev.action.as_str().to_owned(),
@@ -315,6 +343,32 @@ impl Appender<'_> {
             seq,
             prev,
             ledger::seal_directory(seq, actor, session, &json, &sig),
+        )?;
+        Ok(seq)
+    }
+
+    /// Appends a signed fact. Its author must be the session's account: an
+    /// entry's actor is its author.
+    pub fn fact(
+        &mut self,
+        db: &Db<'_>,
+        statement: &sealdesk_core::facts::FactStatement,
+    ) -> Result<u64> {
+        let ctx = self
+            .ctx
+            .ok_or_else(|| ApiError::Integrity("a fact needs a signed-in session".into()))?;
+        if ctx.actor != id_bytes(&statement.author) {
+            return Err(ApiError::Integrity(
+                "a fact can only be signed by its author's own session".into(),
+            ));
+        }
+        let (seq, prev) = next_seq(db)?;
+        let (json, sig) = statement.sign_at(&ctx.signing, seq, &prev);
+        append_row(
+            db,
+            seq,
+            prev,
+            ledger::seal_fact(seq, ctx.actor, ctx.session, &json, &sig),
         )?;
         Ok(seq)
     }
@@ -537,6 +591,13 @@ impl Vault {
     /// first, so the head is covered.
     pub fn ledger_checkpoint(&mut self, session: &mut Session) -> Result<Checkpoint> {
         let actor = self.begin(session, true)?;
+        // Only an auditor's (or the root's) checkpoint anchors anything.
+        self.require_role(
+            &actor,
+            &[Role::Auditor],
+            Action::LedgerExport,
+            "signing a ledger checkpoint",
+        )?;
         self.attest_now()?;
         let own = self.session_key_owned(session)?;
         let root = self.genesis()?.genesis.root();
@@ -599,8 +660,69 @@ impl Vault {
             "reading the ledger",
         )?;
         let ev = Event::new(&actor.name, Some(role), Action::LedgerRead);
-        self.read_ledger(session, &actor, ev)
-            .map(|v| v.into_iter().map(|body| LedgerEntry { body }).collect())
+        let own = self.session_key_owned(session)?;
+        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
+        self.record(ev)?;
+        Ok(self
+            .decrypt_all(&reader)?
+            .into_iter()
+            .map(|o| LedgerEntry {
+                body: o.body,
+                forged: o.forged,
+            })
+            .collect())
+    }
+
+    /// Auditor: `ledger_verify`, and then every entry opened and checked
+    /// to name only the account that wrote it (T10): the first that names
+    /// anyone else is `forged` damage at its sequence number. The reading
+    /// is recorded first, like any other.
+    pub fn ledger_verify_entries(
+        &mut self,
+        session: &mut Session,
+        kept: Option<&Checkpoint>,
+    ) -> Result<LedgerReport> {
+        let actor = self.begin(session, true)?;
+        let role = self.require_role(
+            &actor,
+            &[Role::Auditor],
+            Action::LedgerRead,
+            "verifying the ledger's entries",
+        )?;
+        let held = self
+            .store
+            .read(|db| db.secret_wrap(SECRET_LEDGER_READER, &actor.id))?
+            .is_some();
+        if !held {
+            // The chain and signatures need no key; the bodies do.
+            let mut report = self.ledger_verify(kept)?;
+            report
+                .summary
+                .push_str("; entries not opened (you hold no ledger key yet)");
+            return Ok(report);
+        }
+        let own = self.session_key_owned(session)?;
+        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
+        self.record(
+            Event::new(&actor.name, Some(role), Action::LedgerRead).detail("verify entries"),
+        )?;
+        let mut report = self.ledger_verify(kept)?;
+        let first_forged = self
+            .decrypt_all(&reader)?
+            .into_iter()
+            .find_map(|o| o.forged.map(|why| (o.body.seq, why)));
+        if let Some((seq, detail)) = first_forged {
+            if report.report.damage.as_ref().is_none_or(|d| d.seq > seq) {
+                report.report.damage = Some(ledger::Finding {
+                    kind: ledger::Damage::Forged,
+                    seq,
+                    detail,
+                });
+            }
+            report.report.intact = false;
+            report.summary = summarize(&report.report, report.anchor.as_ref());
+        }
+        Ok(report)
     }
 
     /// Every entry, for an auditor whose role was checked, after `ev` (the
@@ -615,15 +737,22 @@ impl Vault {
         let reader = self.reader_key(actor, &own, Action::LedgerRead)?;
         self.record(ev)?;
         self.decrypt_all(&reader)
-            .map(|v| v.into_iter().map(|(body, _)| body).collect())
+            .map(|v| v.into_iter().map(|o| o.body).collect())
     }
 
-    fn decrypt_all(&self, reader: &UserSecretKey) -> Result<Vec<(EntryBody, [u8; 32])>> {
+    /// Every event, opened, each checked against the certified directory to
+    /// name only its author.
+    fn decrypt_all(&mut self, reader: &UserSecretKey) -> Result<Vec<Opened>> {
+        let directory = self.directory()?.clone();
         let mut out = Vec::new();
         let mut bad = None;
         self.store.read(|db| {
             db.for_each_ledger_row(|r| match ledger::open_entry(reader, &r.sealed) {
-                Ok(Some(o)) => out.push((o.body, o.nonce)),
+                Ok(Some(o)) => out.push(Opened {
+                    forged: ledger::body_names_actor(&directory, &o.header, &o.body).err(),
+                    body: o.body,
+                    nonce: o.nonce,
+                }),
                 Ok(None) => {}
                 Err(_) => {
                     bad.get_or_insert(r.seq);
@@ -744,6 +873,7 @@ impl Vault {
         rand_core::RngCore::fill_bytes(&mut self.rng, &mut session);
         self.ctx = Some(Ctx {
             actor: ledger::ROOT_ACTOR,
+            name: ledger::ROOT_USER.to_owned(),
             session,
             signing,
         });
@@ -791,7 +921,8 @@ impl Vault {
         })?;
         let entries: Vec<_> = entries
             .into_iter()
-            .filter(|(b, _)| b.seq <= checkpoint.seq)
+            .filter(|o| o.body.seq <= checkpoint.seq)
+            .map(|o| (o.body, o.nonce))
             .collect();
         let genesis = self.genesis()?;
         crate::export::write_export(dir, &genesis, &entries, &chain, &checkpoint)
@@ -838,6 +969,14 @@ fn summarize(r: &VerifyReport, anchor: Option<&Anchor>) -> String {
         s.push_str(&format!("; unattested: {}", users.join(", ")));
     }
     s
+}
+
+/// An event as an auditor opens it.
+pub(crate) struct Opened {
+    pub body: EntryBody,
+    pub nonce: [u8; 32],
+    /// Why it is forged, if its body names someone other than its author.
+    pub forged: Option<String>,
 }
 
 /// Sessions that have written entries not yet attested, by session id.

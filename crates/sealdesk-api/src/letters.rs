@@ -5,6 +5,7 @@
 use chrono::{Datelike, FixedOffset, TimeZone};
 use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::Role;
+use sealdesk_core::facts::Fact;
 use sealdesk_core::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -215,6 +216,7 @@ impl Vault {
         let now = self.now().unix_millis();
         let mut out = Vec::with_capacity(rows.len());
         for (l, can_read) in rows {
+            let l = self.check_letter(l)?;
             // The register's fields (no identity in them) for a key holder;
             // reading them is not a view of the letter.
             let register = if can_read {
@@ -295,6 +297,13 @@ impl Vault {
         let Some((row, key_row, wrapped)) = found else {
             return self.deny(ev, ApiError::NotFound(format!("letter {letter}")));
         };
+        let row = self.check_letter(row)?;
+        if key_row.letter_id != row.id {
+            return Err(ApiError::Integrity(format!(
+                "the key row of letter {} names another letter",
+                row.receipt_no
+            )));
+        }
         ev.letter_id = Some(row.id.clone());
         ev.receipt_no = Some(row.receipt_no.clone());
         ev.level = Some(row.level.clone());
@@ -347,14 +356,26 @@ impl Vault {
                     return self.deny(ev, ApiError::AffirmationRequired(register.parties.clone()));
                 }
                 let now = self.now().unix_millis();
+                // The affirmation is the handler's signed fact (a time set
+                // in the file skips nothing), and the ledger names how many
+                // parties, never who: exports of the ledger leave the
+                // letter's compartment.
+                let signed = self.fact(
+                    &actor.id,
+                    now,
+                    Fact::Affirm {
+                        assignment: a.id.clone(),
+                    },
+                )?;
                 let mut aff = ev.clone();
                 aff.action = Action::RouteDecision;
                 aff.detail = Some(format!(
-                    "affirmed no relationship with: {}",
-                    register.parties.join("、")
+                    "affirmed no relationship with the letter's {} part(ies)",
+                    register.parties.len()
                 ));
                 self.commit_recorded(|db, ap| {
                     db.affirm_assignment(&a.id, now)?;
+                    ap.fact(db, &signed)?;
                     ap.event(db, &aff)
                 })?;
             }

@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::directory::UserCert;
 use sealdesk_core::domain::Role;
+use sealdesk_core::facts::{EndKind, Fact, RequestFacts, RequestKind, RequestStatus};
 use sealdesk_core::pii::Finding;
 use sealdesk_store::{AssignmentRow, DataKeyRow, InquiryRow, RequestRow, WrapRow};
 use serde::{Deserialize, Serialize};
@@ -253,7 +254,14 @@ impl Vault {
                 .user(&a.handler)
                 .map(|u| u.name.clone())
                 .unwrap_or_default();
-            let mut ev = Event::new("system", None, Action::RouteDecision).detail(format!(
+            // Recorded by the session whose call found it lapsed: an entry
+            // names only its author.
+            let who = self
+                .ctx
+                .as_ref()
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
+            let mut ev = Event::new(&who, None, Action::RouteDecision).detail(format!(
                 "{} assignment of {handler} expired; key removed",
                 a.kind
             ));
@@ -322,10 +330,67 @@ impl Vault {
         .map_err(ApiError::from_crypto("a sealed record"))
     }
 
-    pub(crate) fn letter_row(&self, letter: &str) -> Result<sealdesk_store::LetterRow> {
-        self.store
+    /// A letter's row, checked against what its registering clerk signed:
+    /// the 密等 printed on marks, the category that masks figures, the
+    /// receipt number and the clerk who holds its register rights come only
+    /// from a signed fact (T10). A row without one, or that differs, is
+    /// `integrity`.
+    pub(crate) fn letter_row(&mut self, letter: &str) -> Result<sealdesk_store::LetterRow> {
+        let row = self
+            .store
             .read(|db| db.letter(letter))?
-            .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))
+            .ok_or_else(|| ApiError::NotFound(format!("letter {letter}")))?;
+        self.check_letter(row)
+    }
+
+    pub(crate) fn check_letter(
+        &mut self,
+        row: sealdesk_store::LetterRow,
+    ) -> Result<sealdesk_store::LetterRow> {
+        match self.facts()?.letter(&row.id) {
+            Some(f)
+                if f.receipt_no == row.receipt_no
+                    && f.level == row.level
+                    && f.category == row.category
+                    && f.registered_by == row.registered_by =>
+            {
+                Ok(row)
+            }
+            Some(_) => Err(ApiError::Integrity(format!(
+                "letter {} is not as its clerk registered it (its 密等, category, receipt number or registering clerk was edited in the file)",
+                row.receipt_no
+            ))),
+            None => Err(ApiError::Integrity(format!(
+                "letter {} has no registration signed by a clerk (added to the file by hand?)",
+                row.receipt_no
+            ))),
+        }
+    }
+
+    /// What the signed facts say of a request, checked against its row: a
+    /// request written into the file by hand, or whose kind, letter, unit,
+    /// handler, requester or period was edited, is `integrity`. Its status
+    /// is the facts', never the row's.
+    pub(crate) fn checked_request(&mut self, r: &RequestRow) -> Result<RequestFacts> {
+        let f = self.facts()?.request_facts(&r.id).cloned().ok_or_else(|| {
+            ApiError::Integrity(format!(
+                "request {} was not made by anyone entitled to make it (written into the file by hand?)",
+                r.id
+            ))
+        })?;
+        let same = f.kind.as_str() == r.kind
+            && f.letter == r.letter_id
+            && f.unit == r.unit
+            && f.handler == r.handler
+            && f.requested_by == r.requested_by
+            && f.until == r.until;
+        if !same {
+            return Err(ApiError::Integrity(format!(
+                "request {} is not as its requester signed it (edited in the file)",
+                r.id
+            )));
+        }
+        Ok(f)
     }
 
     pub(crate) fn event_for(
@@ -760,6 +825,7 @@ impl Vault {
         reader: Option<(&str, &crypto::UserSecretKey)>,
     ) -> Result<RequestInfo> {
         let l = self.letter_row(&r.letter_id)?;
+        let status = self.checked_request(r)?.status;
         let (reason, slip) = match reader {
             Some((id, own)) => self
                 .open_request_record(r, id, own)?
@@ -783,7 +849,7 @@ impl Vault {
             requested_at: r.requested_at,
             until: r.until,
             reason,
-            status: r.status.clone(),
+            status: status.as_str().to_owned(),
             slip,
         })
     }
@@ -920,11 +986,24 @@ impl Vault {
             decided_at: None,
             sealed,
         };
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Request {
+                request: id.clone(),
+                kind: RequestKind::Access,
+                letter: row.id.clone(),
+                unit: unit.into(),
+                handler: h.id.clone(),
+                until,
+            },
+        )?;
         let mut ev = ev.detail(format!("request {id}: route to {handler} of {unit}"));
         ev.reason = Some(reason.into());
         ev.assignment = Some(id.clone());
         self.commit_recorded(|db, ap| {
             db.insert_request(&req)?;
+            ap.fact(db, &signed)?;
             db.insert_data_key(&rk)?;
             for w in &rwraps {
                 db.insert_wrap(w, now)?;
@@ -949,36 +1028,44 @@ impl Vault {
             "listing requests",
         )?;
         let own = self.session_key_owned(session)?;
-        let rows = match role {
+        // Which requests are listed comes from the signed facts, never a
+        // row's status: a status edited in the file neither hides a request
+        // from its supervisor's queue nor adds one (T10).
+        let facts = self.facts()?;
+        let ids: Vec<String> = match role {
             // The unit's requests waiting for a decision.
             Role::Supervisor => {
                 let unit = actor.unit.clone().unwrap_or_default();
-                self.store.read(|db| {
-                    Ok(db
-                        .requests_by_status("pending")?
-                        .into_iter()
-                        .filter(|r| r.unit == unit)
-                        .collect::<Vec<_>>())
-                })?
+                facts
+                    .requests()
+                    .filter(|(_, r)| r.unit == unit && r.status == RequestStatus::Pending)
+                    .map(|(id, _)| id.clone())
+                    .collect()
             }
             // The clerk follows to the end their own requests and the
             // reveals asked on letters they registered, whatever the status.
-            _ => self.store.read(|db| {
-                let mut rows = db.requests_by(&actor.id)?;
-                for l in db.list_letters()? {
-                    if l.registered_by != actor.id {
-                        continue;
-                    }
-                    for r in db.requests_of_letter(&l.id)? {
-                        if r.kind == "reveal" && !rows.iter().any(|x| x.id == r.id) {
-                            rows.push(r);
-                        }
-                    }
-                }
-                rows.sort_by(|a, b| (a.requested_at, &a.id).cmp(&(b.requested_at, &b.id)));
-                Ok(rows)
-            })?,
+            _ => facts
+                .requests()
+                .filter(|(_, r)| {
+                    r.requested_by == actor.id
+                        || (r.kind == RequestKind::Reveal
+                            && facts
+                                .letter(&r.letter)
+                                .is_some_and(|l| l.registered_by == actor.id))
+                })
+                .map(|(id, _)| id.clone())
+                .collect(),
         };
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let row = self.store.read(|db| db.request(id))?.ok_or_else(|| {
+                ApiError::Integrity(format!(
+                    "request {id} was made and signed, but its row is gone from the file"
+                ))
+            })?;
+            rows.push(row);
+        }
+        rows.sort_by(|a, b| (a.requested_at, &a.id).cmp(&(b.requested_at, &b.id)));
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             out.push(self.request_info(&r, Some((&actor.id, &own)))?);
@@ -1013,10 +1100,25 @@ impl Vault {
                 ApiError::Denied("you cannot decide a request you made or that names you".into()),
             );
         }
-        if r.status != "pending" {
+        let f = self.checked_request(&r)?;
+        if f.status != RequestStatus::Pending {
             return self.deny(
                 ev,
-                ApiError::Denied(format!("the request is {}, not pending", r.status)),
+                ApiError::Denied(format!("the request is {}, not pending", f.status.as_str())),
+            );
+        }
+        // A reveal still rests on the named handler's live access, as the
+        // signed facts say at this moment (not as a row says).
+        let now = self.now().unix_millis();
+        if f.kind == RequestKind::Reveal
+            && self
+                .facts()?
+                .live_assignment(&f.handler, &f.letter, RequestKind::Access, now)
+                .is_none()
+        {
+            return self.deny(
+                ev,
+                ApiError::Denied("the handler named is no longer assigned this letter".into()),
             );
         }
         Ok((r, l))
@@ -1119,6 +1221,15 @@ impl Vault {
         a.signature = user_signing_key(&own)
             .sign(&assignment_message(&a))
             .to_vec();
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Decide {
+                request: r.id.clone(),
+                approve: true,
+                assignment: Some(a.id.clone()),
+            },
+        )?;
         let action = if r.kind == "reveal" {
             Action::IdentityReveal
         } else {
@@ -1139,6 +1250,7 @@ impl Vault {
                 now,
             )?;
             db.insert_assignment(&a)?;
+            ap.fact(db, &signed)?;
             db.delete_grant_layers(&r.id)?;
             db.set_request_status(
                 &r.id,
@@ -1172,12 +1284,22 @@ impl Vault {
         let now = self.now().unix_millis();
         let own = self.session_key_owned(session)?;
         let decision = self.reseal_request(&r, &own, &actor.id, reason)?;
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Decide {
+                request: r.id.clone(),
+                approve: false,
+                assignment: None,
+            },
+        )?;
         let mut ev = self
             .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
             .detail(format!("denied request {}", r.id));
         ev.reason = Some(reason.into());
         ev.assignment = Some(r.id.clone());
         self.commit_recorded(|db, ap| {
+            ap.fact(db, &signed)?;
             db.delete_grant_layers(&r.id)?;
             db.set_request_status(&r.id, "denied", Some(&actor.id), Some(now), Some(&decision))?;
             ap.event(db, &ev)
@@ -1201,6 +1323,24 @@ impl Vault {
             .user(&a.handler)
             .map(|u| u.name.clone())
             .unwrap_or_default();
+        // Whether it is live, how it ended and whether it was affirmed are
+        // the signed facts', not the row's.
+        let f = self.facts()?.assignment(&a.id).cloned().ok_or_else(|| {
+            ApiError::Integrity(format!(
+                "assignment {} was never approved by a supervisor (written into the file by hand?)",
+                a.id
+            ))
+        })?;
+        let a = &AssignmentRow {
+            ended_at: f.ended.map(|(_, at)| at),
+            end_reason: f
+                .ended
+                .map(|(how, _)| how.as_str().to_owned())
+                .or_else(|| (f.until <= now).then(|| "expired".to_owned())),
+            affirmed_at: f.affirmed_at,
+            until: f.until,
+            ..a.clone()
+        };
         Ok(AssignmentInfo {
             id: a.id.clone(),
             kind: a.kind.clone(),
@@ -1239,7 +1379,14 @@ impl Vault {
                 ApiError::Denied("this assignment is in another unit".into()),
             );
         }
-        self.end_assignment_now(session, &actor, Role::Supervisor, &a, "revoked", reason)
+        self.end_assignment_now(
+            session,
+            &actor,
+            Role::Supervisor,
+            &a,
+            EndKind::Revoked,
+            reason,
+        )
     }
 
     fn assignment_row(&self, id: &str) -> Result<AssignmentRow> {
@@ -1255,12 +1402,29 @@ impl Vault {
         actor: &Actor,
         role: Role,
         a: &AssignmentRow,
-        how: &str,
+        end: EndKind,
         reason: &str,
     ) -> Result<AssignmentInfo> {
         let l = self.letter_row(&a.letter_id)?;
         let now = self.now().unix_millis();
         let _ = session;
+        let how = end.as_str();
+        let live = self.facts()?.assignment(&a.id).is_some_and(|f| f.live(now));
+        if !live {
+            let ev = self.event_for(actor, role, Action::RouteDecision, &l);
+            return self.deny(
+                ev,
+                ApiError::Denied(format!("assignment {} is not active", a.id)),
+            );
+        }
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::End {
+                assignment: a.id.clone(),
+                end,
+            },
+        )?;
         let mut ev = self
             .event_for(actor, role, Action::RouteDecision, &l)
             .detail(format!("assignment {} {how}", a.id));
@@ -1269,6 +1433,7 @@ impl Vault {
         self.commit_recorded(|db, ap| {
             db.delete_wrap(&a.key_id, &a.handler)?;
             db.end_assignment(&a.id, now, how)?;
+            ap.fact(db, &signed)?;
             ap.event(db, &ev)
         })?;
         // The wrap was zeroed in the database file (secure_delete); empty the
@@ -1304,16 +1469,35 @@ impl Vault {
         kind: &str,
     ) -> Result<Option<AssignmentRow>> {
         let now = self.now().unix_millis();
-        let found = self
-            .store
-            .read(|db| db.assignments_of(handler_id))?
-            .into_iter()
-            .find(|a| {
-                a.letter_id == letter_id && a.kind == kind && a.ended_at.is_none() && a.until > now
-            });
-        let Some(a) = found else {
+        // Which assignment is live is the signed facts' to say: an end
+        // cleared in the file, an assignment put back after revoke, or one
+        // written by hand opens nothing (T10).
+        let Some(kind_fact) = RequestKind::parse(kind) else {
             return Ok(None);
         };
+        let Some((id, f)) = self
+            .facts()?
+            .live_assignment(handler_id, letter_id, kind_fact, now)
+            .map(|(id, f)| (id.clone(), f.clone()))
+        else {
+            return Ok(None);
+        };
+        let Some(mut a) = self.store.read(|db| db.assignment(&id))? else {
+            return Ok(None);
+        };
+        if a.handler != f.handler
+            || a.letter_id != f.letter
+            || a.unit != f.unit
+            || a.request_id != f.request
+            || a.until != f.until
+        {
+            return Err(ApiError::Integrity(format!(
+                "assignment {id} is not as its supervisor approved it (edited in the file)"
+            )));
+        }
+        a.ended_at = None;
+        a.end_reason = None;
+        a.affirmed_at = f.affirmed_at;
         let approver = self
             .store
             .read(|db| db.request(&a.request_id))?
@@ -1355,7 +1539,14 @@ impl Vault {
         if a.handler != actor.id {
             return Err(ApiError::Denied("not your assignment".into()));
         }
-        self.end_assignment_now(session, &actor, Role::Handler, &a, "declined", reason)
+        self.end_assignment_now(
+            session,
+            &actor,
+            Role::Handler,
+            &a,
+            EndKind::Declined,
+            reason,
+        )
     }
 
     // ------------------------------------------------------------ identity reveal
@@ -1415,11 +1606,24 @@ impl Vault {
             decided_at: None,
             sealed,
         };
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Request {
+                request: req.id.clone(),
+                kind: RequestKind::Reveal,
+                letter: l.id.clone(),
+                unit: req.unit.clone(),
+                handler: actor.id.clone(),
+                until: req.until,
+            },
+        )?;
         let mut ev = ev.detail(format!("reveal requested: request {}", req.id));
         ev.reason = Some(reason.into());
         ev.assignment = Some(a.id.clone());
         self.commit_recorded(|db, ap| {
             db.insert_request(&req)?;
+            ap.fact(db, &signed)?;
             db.insert_data_key(&rk)?;
             for w in &rwraps {
                 db.insert_wrap(w, now)?;
@@ -1445,12 +1649,33 @@ impl Vault {
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
         let ev = self.event_for(&actor, Role::Clerk, Action::IdentityReveal, &l);
-        if r.kind != "reveal" || r.status != "awaiting_endorsement" {
+        let f = self.checked_request(&r)?;
+        if f.kind != RequestKind::Reveal || f.status != RequestStatus::AwaitingEndorsement {
             return self.deny(
                 ev,
                 ApiError::Denied("not a reveal request awaiting endorsement".into()),
             );
         }
+        // The identity goes only to a handler who holds the letter now, as
+        // the signed facts say at this moment.
+        let now = self.now().unix_millis();
+        if self
+            .facts()?
+            .live_assignment(&f.handler, &f.letter, RequestKind::Access, now)
+            .is_none()
+        {
+            return self.deny(
+                ev,
+                ApiError::Denied("the handler named is not assigned this letter".into()),
+            );
+        }
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Endorse {
+                request: r.id.clone(),
+            },
+        )?;
         let own = self.session_key_owned(session)?;
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &l.id, KEY_IDENTITY) {
             Ok(k) => k,
@@ -1470,6 +1695,7 @@ impl Vault {
             for (s, w) in &layers {
                 db.put_grant_layer(&r.id, s, w)?;
             }
+            ap.fact(db, &signed)?;
             db.set_request_status(&r.id, "pending", None, None, None)?;
             ap.event(db, &ev)
         })?;

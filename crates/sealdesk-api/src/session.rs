@@ -122,8 +122,7 @@ impl Vault {
         let Some(row) = row else {
             let bucket = unknown_bucket(&vault_id, name);
             let fails = self.store.read(|db| db.unknown_failures(bucket))?;
-            let failed =
-                |why: &str| Event::new("(unknown name)", None, Action::LoginFailed).denied(why);
+            let failed = |why: &str| Event::new("", None, Action::LoginFailed).denied(why);
             if let Some((n, last)) = fails {
                 if let Some(retry_after_secs) = self.throttled(n, Some(last), now) {
                     return self.deny(
@@ -138,7 +137,9 @@ impl Vault {
                 .write(|db| db.record_unknown_failure(bucket, now.unix_millis()))?;
             return self.deny(failed("unknown user name"), ApiError::BadCredentials);
         };
-        let failed = |why: &str| Event::new(name, None, Action::LoginFailed).denied(why);
+        // A failed login names no one: nothing authenticates it, and anyone
+        // could write one (T10).
+        let failed = |why: &str| Event::new("", None, Action::LoginFailed).denied(why);
         if let Some(retry_after_secs) = self.throttled(row.failed_logins, row.last_failed_at, now) {
             return self.deny(
                 failed("throttled"),
@@ -211,6 +212,7 @@ impl Vault {
         rand_core::RngCore::fill_bytes(&mut self.rng, &mut session_id);
         self.ctx = Some(Ctx {
             actor: actor_of(&row.id),
+            name: row.name.clone(),
             session: session_id,
             signing: user_signing_key(&key),
         });
@@ -239,6 +241,7 @@ impl Vault {
     fn set_ctx(&mut self, session: &Session) {
         self.ctx = session.key.as_ref().map(|k| Ctx {
             actor: actor_of(&session.user_id),
+            name: session.name.clone(),
             session: session.session_id,
             signing: user_signing_key(k),
         });

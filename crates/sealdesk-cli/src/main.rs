@@ -278,6 +278,10 @@ enum LedgerCommand {
         /// A checkpoint kept outside the workstation (from `ledger checkpoint`).
         #[arg(long)]
         checkpoint: Option<PathBuf>,
+        /// Auditor (--user): also open every entry and check that it names
+        /// only the account that wrote it; one naming anyone else is forged.
+        #[arg(long)]
+        entries: bool,
     },
     /// Sign a checkpoint at the ledger's head and write it for safekeeping.
     Checkpoint {
@@ -1167,10 +1171,17 @@ fn damage_failure(value: serde_json::Value, damage: &sealdesk_api::Finding) -> F
 
 fn ledger_command(cli: &Cli, cmd: &LedgerCommand, ctx: &mut Ctx) -> CliResult {
     match cmd {
-        LedgerCommand::Verify { checkpoint } => {
-            let mut vault = open_vault(cli)?;
+        LedgerCommand::Verify {
+            checkpoint,
+            entries,
+        } => {
             let kept = checkpoint.as_deref().map(read_checkpoint).transpose()?;
-            let report = vault.ledger_verify(kept.as_ref())?;
+            let report = if *entries {
+                let (vault, s) = ctx.login(cli)?;
+                vault.ledger_verify_entries(s, kept.as_ref())?
+            } else {
+                open_vault(cli)?.ledger_verify(kept.as_ref())?
+            };
             let value = to_json(&report);
             if let Some(d) = &report.report.damage {
                 return Err(damage_failure(value, d));

@@ -10,6 +10,7 @@
 pub mod crypto;
 pub mod directory;
 pub mod domain;
+pub mod facts;
 pub mod ledger;
 pub mod pii;
 pub mod secret;

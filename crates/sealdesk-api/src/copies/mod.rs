@@ -21,6 +21,7 @@ use image::RgbImage;
 use sealdesk_core::crypto::{self, DataKey};
 use sealdesk_core::directory::UserCert;
 use sealdesk_core::domain::Role;
+use sealdesk_core::facts::{Fact, RequestStatus};
 use sealdesk_store::{CopyRow, LetterRow, RequestRow};
 
 use crate::directory::user_signing_key;
@@ -161,10 +162,23 @@ impl Vault {
             decided_at: None,
             sealed,
         };
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Request {
+                request: id.clone(),
+                kind: kind.request_kind(),
+                letter: l.id.clone(),
+                unit: req.unit.clone(),
+                handler: to.id.clone(),
+                until: req.until,
+            },
+        )?;
         let mut ev = ev.detail(format!("request {id}: {} for {}", kind.as_str(), to.name));
         ev.assignment = Some(id.clone());
         self.commit_recorded(|db, ap| {
             db.insert_request(&req)?;
+            ap.fact(db, &signed)?;
             db.insert_data_key(&rk)?;
             for w in &rwraps {
                 db.insert_wrap(w, now)?;
@@ -255,12 +269,22 @@ impl Vault {
         let signature = user_signing_key(&own)
             .sign(&approval_message(&r, &actor.id, now))
             .to_vec();
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Decide {
+                request: r.id.clone(),
+                approve: true,
+                assignment: None,
+            },
+        )?;
         let mut ev = self
             .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
             .detail(format!("approved request {} ({})", r.id, kind.as_str()));
         ev.reason = Some(reason.into());
         ev.assignment = Some(r.id.clone());
         self.commit_recorded(|db, ap| {
+            ap.fact(db, &signed)?;
             db.set_request_status(
                 &r.id,
                 "approved",
@@ -401,11 +425,19 @@ impl Vault {
             );
         }
         let now = self.now().unix_millis();
-        let refusal = match r.status.as_str() {
-            "approved" if r.until <= now => Some("the approval has lapsed; ask again".to_owned()),
-            "approved" => None,
-            "done" => Some("this copy was already made; ask again for another".to_owned()),
-            other => Some(format!("the request is {other}, not approved")),
+        // Where the request stands is the signed facts' to say: a request
+        // set back to approved in the file, its copy row deleted, makes no
+        // second copy (T10).
+        let status = self.checked_request(&r)?.status;
+        let refusal = match status {
+            RequestStatus::Approved if r.until <= now => {
+                Some("the approval has lapsed; ask again".to_owned())
+            }
+            RequestStatus::Approved => None,
+            RequestStatus::Done => {
+                Some("this copy was already made; ask again for another".to_owned())
+            }
+            other => Some(format!("the request is {}, not approved", other.as_str())),
         };
         if let Some(why) = refusal {
             return self.deny(ev, ApiError::Denied(why));
@@ -444,7 +476,8 @@ impl Vault {
                 );
             }
         }
-        let copy_no = self.store.read(|db| db.next_copy_no(&l.id))?;
+        // Copy numbers follow from the signed copies, not from the table.
+        let copy_no = i64::from(self.facts()?.letter(&l.id).map_or(0, |f| f.copies)) + 1;
         let code = self.make_mark_code();
         let mark_kind = match kind {
             CopyKind::Export => sealdesk_mark::MarkKind::Export {
@@ -519,8 +552,17 @@ impl Vault {
     fn commit_copy(&mut self, c: PendingCopy) -> Result<CopyInfo> {
         let PendingCopy { row, ev } = c;
         let reason = ev.reason.clone();
+        let signed = self.fact(
+            &row.made_by,
+            row.made_at,
+            Fact::Copy {
+                request: row.request_id.clone(),
+                copy_no: u32::try_from(row.copy_no).unwrap_or(u32::MAX),
+            },
+        )?;
         self.commit_recorded(|db, ap| {
             db.insert_copy(&row)?;
+            ap.fact(db, &signed)?;
             db.set_request_status(&row.request_id, "done", None, None, None)?;
             ap.event(db, &ev)
         })

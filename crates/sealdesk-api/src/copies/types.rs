@@ -31,6 +31,14 @@ impl CopyKind {
         }
     }
 
+    /// The request kind its signed fact names.
+    pub(super) fn request_kind(self) -> sealdesk_core::facts::RequestKind {
+        match self {
+            CopyKind::Export => sealdesk_core::facts::RequestKind::Export,
+            CopyKind::Print => sealdesk_core::facts::RequestKind::Print,
+        }
+    }
+
     pub(super) fn action(self) -> Action {
         match self {
             CopyKind::Export => Action::Export,

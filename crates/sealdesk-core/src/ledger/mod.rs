@@ -17,7 +17,9 @@
 //!   changes every later head and so breaks the attestation of everyone who
 //!   signed after it, with keys a forger does not hold;
 //! * **directory** — a signed directory statement, in clear
-//!   ([`crate::directory`]).
+//!   ([`crate::directory`]);
+//! * **fact** — a signed fact about a letter or a request, in clear
+//!   ([`crate::facts`]), signed by its header actor.
 //!
 //! Layouts (v2, pinned by golden tests):
 //! * header: `02 ‖ seq (u64 BE) ‖ kind (1) ‖ actor (16) ‖ session (16)`;
@@ -28,10 +30,12 @@
 //!   session ‖ at ‖ n ‖ seqs`;
 //! * directory: header `‖ signature (64) ‖ statement JSON`, the signature
 //!   over `"sealdesk.directory.v1\0" ‖ seq ‖ prev_hash ‖ json`;
+//! * fact: the same layout, the signature over `"sealdesk.fact.v1\0" ‖ seq
+//!   ‖ prev_hash ‖ json`, by the header actor's certified key;
 //! * chain: `hash = SHA-256("sealdesk.ledger.v2\0" ‖ seq ‖ prev_hash ‖ sealed)`,
 //!   entry 1's `prev_hash` is 32 zero bytes;
-//! * checkpoint v2: a head `(seq, hash, at)` signed by a certified account
-//!   over `"sealdesk.checkpoint.v2\0" ‖ root pk ‖ seq ‖ head ‖ at ‖ signer pk`.
+//! * checkpoint v2: a head `(seq, hash, at)` signed by a certified auditor
+//!   (or the root) over `"sealdesk.checkpoint.v2\0" ‖ root pk ‖ seq ‖ head ‖ at ‖ signer pk`.
 
 use rand_core::CryptoRngCore;
 use serde::{Deserialize, Serialize};
@@ -44,7 +48,10 @@ use crate::crypto::{
 use crate::directory::{hex32, Directory};
 
 mod verify;
-pub use verify::{Damage, Finding, LedgerVerifier, Unattested, VerifyReport};
+pub use verify::{
+    body_names_actor, Damage, Finding, LedgerVerifier, Unattested, VerifyReport, ANONYMOUS_ACTION,
+    ROOT_USER,
+};
 
 pub const ENTRY_V2: u8 = 2;
 pub const HEADER_LEN: usize = 1 + 8 + 1 + 16 + 16;
@@ -66,6 +73,7 @@ pub enum EntryKind {
     Event = 1,
     Attestation = 2,
     Directory = 3,
+    Fact = 4,
 }
 
 impl EntryKind {
@@ -74,6 +82,7 @@ impl EntryKind {
             1 => Some(Self::Event),
             2 => Some(Self::Attestation),
             3 => Some(Self::Directory),
+            4 => Some(Self::Fact),
             _ => None,
         }
     }
@@ -363,28 +372,67 @@ pub fn seal_directory(
     statement_json: &[u8],
     signature: &[u8; SIGNATURE_LEN],
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HEADER_LEN + SIGNATURE_LEN + statement_json.len());
+    seal_signed(
+        EntryKind::Directory,
+        seq,
+        actor,
+        session,
+        statement_json,
+        signature,
+    )
+}
+
+/// A fact entry: the fact JSON and its author's signature (the author is
+/// the header actor).
+pub fn seal_fact(
+    seq: u64,
+    actor: [u8; 16],
+    session: [u8; 16],
+    fact_json: &[u8],
+    signature: &[u8; SIGNATURE_LEN],
+) -> Vec<u8> {
+    seal_signed(EntryKind::Fact, seq, actor, session, fact_json, signature)
+}
+
+fn seal_signed(
+    kind: EntryKind,
+    seq: u64,
+    actor: [u8; 16],
+    session: [u8; 16],
+    json: &[u8],
+    signature: &[u8; SIGNATURE_LEN],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + SIGNATURE_LEN + json.len());
     Header {
         seq,
-        kind: EntryKind::Directory,
+        kind,
         actor,
         session,
     }
     .write(&mut out);
     out.extend_from_slice(signature);
-    out.extend_from_slice(statement_json);
+    out.extend_from_slice(json);
     out
 }
 
-/// The statement JSON and signature of a directory entry.
-pub fn directory_parts(sealed: &[u8]) -> Option<(&[u8], &[u8])> {
+fn signed_parts(sealed: &[u8], kind: EntryKind) -> Option<(&[u8], &[u8])> {
     match header(sealed) {
-        Some(h) if h.kind == EntryKind::Directory && sealed.len() > HEADER_LEN + SIGNATURE_LEN => {
+        Some(h) if h.kind == kind && sealed.len() > HEADER_LEN + SIGNATURE_LEN => {
             let rest = &sealed[HEADER_LEN..];
             Some((&rest[SIGNATURE_LEN..], &rest[..SIGNATURE_LEN]))
         }
         _ => None,
     }
+}
+
+/// The statement JSON and signature of a directory entry.
+pub fn directory_parts(sealed: &[u8]) -> Option<(&[u8], &[u8])> {
+    signed_parts(sealed, EntryKind::Directory)
+}
+
+/// The fact JSON and signature of a fact entry.
+pub fn fact_parts(sealed: &[u8]) -> Option<(&[u8], &[u8])> {
+    signed_parts(sealed, EntryKind::Fact)
 }
 
 pub fn chain_hash(seq: u64, prev: &[u8; 32], sealed: &[u8]) -> [u8; 32] {
@@ -467,17 +515,31 @@ pub fn sign_checkpoint(
     }
 }
 
-/// Checks a checkpoint's signature and that its signer's key is the one the
-/// directory certifies (or the root's).
+/// Who signed an anchor (a kept or an export's checkpoint): the vault root
+/// or the name of a certified auditor. Anyone else's checkpoint anchors
+/// nothing (`None`): a handler who drops his own entries from an export and
+/// re-signs what is left must not be able to vouch for it.
+pub fn checkpoint_signer(cp: &Checkpoint, directory: &Directory) -> Option<String> {
+    if cp.signer_public_key == directory.root().0 {
+        return Some(crate::directory::ROOT_ISSUER.to_owned());
+    }
+    directory
+        .users()
+        .find(|u| {
+            u.signing_key == cp.signer_public_key
+                && !u.disabled
+                && u.has_role(crate::domain::Role::Auditor)
+        })
+        .map(|u| u.name.clone())
+}
+
+/// Checks a checkpoint's signature and that its signer is the root or a
+/// certified auditor (see [`checkpoint_signer`]).
 pub fn verify_checkpoint(cp: &Checkpoint, directory: &Directory) -> Result<(), CryptoError> {
     if cp.workstation_public_key != directory.root().0 {
         return Err(CryptoError::BadSignature);
     }
-    let certified = cp.signer_public_key == directory.root().0
-        || directory
-            .users()
-            .any(|u| u.signing_key == cp.signer_public_key);
-    if !certified {
+    if checkpoint_signer(cp, directory).is_none() {
         return Err(CryptoError::BadSignature);
     }
     crypto::verify_signature(

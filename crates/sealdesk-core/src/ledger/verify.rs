@@ -7,11 +7,56 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use super::{
-    chain_hash, directory_parts, header, verify_checkpoint, Attestation, ChainRow, Checkpoint,
-    EntryKind, Header, ANONYMOUS, ROOT_ACTOR,
+    chain_hash, checkpoint_signer, directory_parts, fact_parts, header, verify_checkpoint,
+    Attestation, ChainRow, Checkpoint, EntryBody, EntryKind, Header, ANONYMOUS, ROOT_ACTOR,
 };
 use crate::crypto::{self, VerifyingKey, SIGNATURE_LEN};
 use crate::directory::{hex32, Directory, Genesis};
+use crate::facts::Facts;
+
+/// The only event an entry with no actor may be: a failed login, which needs
+/// no account and grants nothing.
+pub const ANONYMOUS_ACTION: &str = "login_failed";
+/// The name events written by the vault root (with the recovery code) carry.
+pub const ROOT_USER: &str = "recovery";
+
+/// Whether an opened event names only its own author: the body's `user` is
+/// the certified name of the header's actor (`recovery` for the root); an
+/// entry with no actor is a failed login naming no one. `Err` says what it
+/// claims instead — the verifier calls such an entry forged.
+pub fn body_names_actor(
+    directory: &Directory,
+    header: &Header,
+    body: &EntryBody,
+) -> Result<(), String> {
+    if header.actor == ANONYMOUS {
+        if body.action != ANONYMOUS_ACTION || !body.user.is_empty() {
+            return Err(format!(
+                "an entry with no authenticated actor claims to be {:?} by {:?}",
+                body.action, body.user
+            ));
+        }
+        return Ok(());
+    }
+    let expected = if header.actor == ROOT_ACTOR {
+        Some(ROOT_USER.to_owned())
+    } else {
+        directory
+            .user_by_id_bytes(&header.actor)
+            .map(|c| c.name.clone())
+    };
+    match expected {
+        Some(name) if name == body.user => Ok(()),
+        Some(name) => Err(format!(
+            "entry written by {name} names {:?} as its actor",
+            body.user
+        )),
+        None => Err(format!(
+            "entry written by {}, whom the directory does not certify",
+            hex::encode(header.actor)
+        )),
+    }
+}
 
 /// What damage the verifier found. The string forms are a CLI contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,6 +116,13 @@ pub struct VerifyReport {
     pub unattested: Vec<Unattested>,
     /// Entries no session wrote (failed logins).
     pub anonymous_entries: u64,
+    /// Signed facts (requests, decisions, assignment ends, affirmations,
+    /// copies, registrations) folded.
+    pub facts: u64,
+    /// Who signed the kept checkpoint that anchors this verification (the
+    /// root, or a certified auditor's name); none when no checkpoint was
+    /// given or it was refused.
+    pub anchor_signer: Option<String>,
 }
 
 /// One signature to check at the end, in a batch.
@@ -101,23 +153,56 @@ pub struct LedgerVerifier {
     hashes_at: HashMap<u64, [u8; 32]>,
     count: u64,
     directory: Directory,
+    facts: Facts,
     pending: BTreeMap<([u8; 16], [u8; 16]), Vec<u64>>,
     sigs: Vec<PendingSig>,
     last_attested: u64,
     anonymous: u64,
+    /// Anonymous entries after the last attestation: nothing vouches for
+    /// them, so they are listed as unattested (a writer who re-seals a
+    /// session's entries as failed logins leaves such a tail).
+    anonymous_tail: Vec<u64>,
 }
 
 impl LedgerVerifier {
     pub fn new(genesis: &Genesis, full: bool, wanted: impl IntoIterator<Item = u64>) -> Self {
-        Self::resume(Directory::new(genesis), genesis, 0, [0u8; 32], full, wanted)
+        Self::resume_fold(
+            Directory::new(genesis),
+            Facts::default(),
+            genesis,
+            (0, [0u8; 32]),
+            full,
+            wanted,
+        )
     }
 
-    /// Continues from a verified prefix ending at `seq` with `hash`.
+    /// Continues from a verified prefix ending at `seq` with `hash` whose
+    /// directory is `directory` (and which held no facts).
     pub fn resume(
         directory: Directory,
         genesis: &Genesis,
         seq: u64,
         hash: [u8; 32],
+        full: bool,
+        wanted: impl IntoIterator<Item = u64>,
+    ) -> Self {
+        Self::resume_fold(
+            directory,
+            Facts::default(),
+            genesis,
+            (seq, hash),
+            full,
+            wanted,
+        )
+    }
+
+    /// Continues from a verified prefix ending at `(seq, hash)`, with the
+    /// directory and facts folded over it.
+    pub fn resume_fold(
+        directory: Directory,
+        facts: Facts,
+        genesis: &Genesis,
+        (seq, hash): (u64, [u8; 32]),
         full: bool,
         wanted: impl IntoIterator<Item = u64>,
     ) -> Self {
@@ -134,11 +219,18 @@ impl LedgerVerifier {
             hashes_at: HashMap::new(),
             count: seq,
             directory,
+            facts,
             pending: BTreeMap::new(),
             sigs: Vec::new(),
             last_attested: 0,
             anonymous: 0,
+            anonymous_tail: Vec::new(),
         }
+    }
+
+    /// The facts folded so far (up to the first damage).
+    pub fn facts(&self) -> &Facts {
+        &self.facts
     }
 
     fn found(&mut self, kind: Damage, seq: u64, detail: String) {
@@ -244,9 +336,44 @@ impl LedgerVerifier {
                     );
                 }
             }
+            EntryKind::Fact => {
+                let applied = fact_parts(&row.sealed)
+                    .ok_or(crate::facts::FactError::Malformed)
+                    .and_then(|(json, sig)| {
+                        self.facts.apply(
+                            &self.directory,
+                            &h.actor,
+                            json,
+                            sig,
+                            h.seq,
+                            &row.prev_hash,
+                        )
+                    });
+                if let Err(e) = applied {
+                    self.found(
+                        Damage::Forged,
+                        h.seq,
+                        format!("fact at {} refused: {e}", h.seq),
+                    );
+                }
+            }
             EntryKind::Event => {
                 if h.actor == ANONYMOUS {
                     self.anonymous += 1;
+                    self.anonymous_tail.push(h.seq);
+                } else if h.actor != ROOT_ACTOR
+                    && self.directory.user_by_id_bytes(&h.actor).is_none()
+                {
+                    // No account wrote it: it cannot stand where an
+                    // account's entries would, attested or not.
+                    self.found(
+                        Damage::Forged,
+                        h.seq,
+                        format!(
+                            "entry {} claims an actor the directory does not certify",
+                            h.seq
+                        ),
+                    );
                 } else if self.full {
                     self.pending
                         .entry((h.actor, h.session))
@@ -313,6 +440,7 @@ impl LedgerVerifier {
         // The attestation signs the head before it and its own bytes, so the
         // ledger is attested up to and including it.
         self.last_attested = self.last_attested.max(h.seq);
+        self.anonymous_tail.clear();
         self.sigs.push(PendingSig {
             key,
             message: att.message(&self.vault_id),
@@ -421,12 +549,21 @@ impl LedgerVerifier {
             }
         }
         let last = self.expected - 1;
+        let mut anchor_signer = None;
         if let Some(cp) = kept {
             if verify_checkpoint(cp, &self.directory).is_err() {
+                let who = if cp.signer.is_empty() {
+                    "someone".to_owned()
+                } else {
+                    self.directory
+                        .user(&cp.signer)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| cp.signer.clone())
+                };
                 self.found(
                     Damage::BadSignature,
                     cp.seq,
-                    "the kept checkpoint is not signed by an account of this vault".into(),
+                    format!("the kept checkpoint is not signed by this vault's root or one of its auditors (signed by {who})"),
                 );
             } else if cp.seq > last {
                 // Entries after the last attestation mean the ledger was cut
@@ -456,6 +593,7 @@ impl LedgerVerifier {
                 );
             } else {
                 verified += 1;
+                anchor_signer = checkpoint_signer(cp, &self.directory);
             }
         }
         let mut unattested: Vec<Unattested> = self
@@ -469,6 +607,14 @@ impl LedgerVerifier {
                 entries: v.len() as u64,
             })
             .collect();
+        if self.full && !self.anonymous_tail.is_empty() {
+            unattested.push(Unattested {
+                user: "(anonymous)".into(),
+                session: hex::encode([0u8; 16]),
+                first_seq: self.anonymous_tail[0],
+                entries: self.anonymous_tail.len() as u64,
+            });
+        }
         unattested.sort_by_key(|u| u.first_seq);
         let damage = self.first_damage().cloned();
         (
@@ -482,9 +628,18 @@ impl LedgerVerifier {
                 directory_statements: self.directory.statements(),
                 unattested,
                 anonymous_entries: self.anonymous,
+                facts: self.facts.count(),
+                anchor_signer,
             },
             self.directory,
         )
+    }
+
+    /// [`Self::finish`], keeping the facts folded too.
+    pub fn finish_fold(mut self, kept: Option<&Checkpoint>) -> (VerifyReport, Directory, Facts) {
+        let facts = std::mem::take(&mut self.facts);
+        let (report, directory) = self.finish(kept);
+        (report, directory, facts)
     }
 
     /// The hash at a sequence number named in `wanted`, once passed.

@@ -1,0 +1,661 @@
+//! Signed facts: every act that grants, limits or names on a letter is a
+//! statement signed by the account entitled to it, and [`Facts`] is their
+//! fold. Tables in the vault file are caches checked against this fold; a
+//! row the fold does not vouch for grants nothing.
+//!
+//! A fact is a ledger entry in clear (`ledger::EntryKind::Fact`) whose
+//! header actor *is* its author: the statement names its author's account
+//! id, the header must carry the same id, and the signature must verify
+//! with that account's certified key. So a writer of the file can neither
+//! make a fact in someone else's name nor move one to another account.
+//!
+//! What each fact may say is checked against the directory and the facts
+//! before it, at its place in the ledger:
+//!
+//! | fact | author | requires |
+//! |---|---|---|
+//! | `letter` | a clerk | a new letter id; the author becomes its registering clerk |
+//! | `request` access | a clerk | the letter exists |
+//! | `request` reveal | the handler named | a live access assignment of that handler to the letter |
+//! | `request` export/print | the assigned handler or the registering clerk | that standing now |
+//! | `endorse` | the letter's registering clerk | a reveal awaiting endorsement, its handler still assigned |
+//! | `decide` | a supervisor of the request's unit, neither requester nor named | a pending request; an approved reveal still needs the handler's live access |
+//! | `end` | revoked: a supervisor of the unit; declined: the handler | a live assignment |
+//! | `affirm` | the assignment's handler | a live assignment |
+//! | `copy` | the requester | an approved, unused copy request, before it lapses; copy numbers follow on |
+//!
+//! Facts hold ids, kinds, units, times and the 密等 and category of a
+//! letter — never its text, its parties or a reason (those stay sealed).
+//!
+//! Byte layout (pinned by golden tests): the statement is JSON with a fixed
+//! field order; the signature covers `"sealdesk.fact.v1\0" ‖ seq ‖
+//! prev_hash ‖ json`, binding it to its one place in the ledger.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{self, SigningKey, SIGNATURE_LEN};
+use crate::directory::{id_bytes, Directory};
+use crate::domain::Role;
+
+const FACT_LABEL: &[u8] = b"sealdesk.fact.v1\0";
+
+/// What a request asks for. The string forms are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    Access,
+    Reveal,
+    Export,
+    Print,
+}
+
+impl RequestKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::Reveal => "reveal",
+            Self::Export => "export",
+            Self::Print => "print",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "access" => Some(Self::Access),
+            "reveal" => Some(Self::Reveal),
+            "export" => Some(Self::Export),
+            "print" => Some(Self::Print),
+            _ => None,
+        }
+    }
+
+    /// Whether approving it makes an assignment (a key for a handler).
+    pub fn assigns(self) -> bool {
+        matches!(self, Self::Access | Self::Reveal)
+    }
+}
+
+/// How an assignment ended before its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndKind {
+    Revoked,
+    Declined,
+}
+
+impl EndKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Revoked => "revoked",
+            Self::Declined => "declined",
+        }
+    }
+}
+
+/// What a fact says. Field order is part of the format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "fact")]
+pub enum Fact {
+    /// A letter registered: the register fields that change what Sealdesk
+    /// does (the 密等 printed on marks, the category that masks figures).
+    Letter {
+        letter: String,
+        receipt_no: String,
+        level: String,
+        category: String,
+    },
+    /// A request: route to a handler, reveal an identity, make a copy for
+    /// a recipient (`handler`).
+    Request {
+        request: String,
+        kind: RequestKind,
+        letter: String,
+        unit: String,
+        handler: String,
+        /// UTC milliseconds: end of the access asked for, or of the
+        /// approval's validity for a copy.
+        until: i64,
+    },
+    /// The registering clerk prepared a reveal's grant.
+    Endorse { request: String },
+    /// A supervisor's decision; an approved access or reveal request names
+    /// the assignment it makes.
+    Decide {
+        request: String,
+        approve: bool,
+        assignment: Option<String>,
+    },
+    /// An assignment ended before its time.
+    End { assignment: String, end: EndKind },
+    /// The handler affirmed no relationship with the letter's parties.
+    Affirm { assignment: String },
+    /// A copy made from an approved copy request.
+    Copy { request: String, copy_no: u32 },
+}
+
+/// A signed fact's content. Field order is part of the format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactStatement {
+    pub vault_id: String,
+    /// UTC milliseconds.
+    pub at: i64,
+    /// The signing account's id; the entry's header actor must be the same.
+    pub author: String,
+    #[serde(flatten)]
+    pub fact: Fact,
+}
+
+impl FactStatement {
+    pub fn canonical_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    pub fn signing_message(json: &[u8], seq: u64, prev_hash: &[u8; 32]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(FACT_LABEL.len() + 40 + json.len());
+        m.extend_from_slice(FACT_LABEL);
+        m.extend_from_slice(&seq.to_be_bytes());
+        m.extend_from_slice(prev_hash);
+        m.extend_from_slice(json);
+        m
+    }
+
+    /// The JSON and its signature, for ledger entry `seq` after `prev_hash`.
+    pub fn sign_at(
+        &self,
+        key: &SigningKey,
+        seq: u64,
+        prev_hash: &[u8; 32],
+    ) -> (Vec<u8>, [u8; SIGNATURE_LEN]) {
+        let json = self.canonical_json();
+        let sig = key.sign(&Self::signing_message(&json, seq, prev_hash));
+        (json, sig)
+    }
+}
+
+/// Why a fact was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FactError {
+    #[error("fact does not parse")]
+    Malformed,
+    #[error("fact is for another vault")]
+    OtherVault,
+    #[error("fact's author {0} is not an active, certified account")]
+    NotCertified(String),
+    #[error("fact's entry is written by another account than its author")]
+    NotTheAuthor,
+    #[error("fact signature does not verify")]
+    BadSignature,
+    #[error("{0}")]
+    NotEntitled(String),
+}
+
+/// A registered letter, as its clerk signed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterFacts {
+    pub receipt_no: String,
+    pub level: String,
+    pub category: String,
+    pub registered_by: String,
+    pub registered_at: i64,
+    /// Copies made so far.
+    pub copies: u32,
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    AwaitingEndorsement,
+    Pending,
+    Approved,
+    Denied,
+    /// A copy request whose copy was made.
+    Done,
+}
+
+impl RequestStatus {
+    /// The stored and shown form (the CLI's `status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AwaitingEndorsement => "awaiting_endorsement",
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Denied => "denied",
+            Self::Done => "done",
+        }
+    }
+}
+
+/// A request, as the facts about it say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFacts {
+    pub kind: RequestKind,
+    pub letter: String,
+    pub unit: String,
+    pub handler: String,
+    pub requested_by: String,
+    pub requested_at: i64,
+    pub until: i64,
+    pub status: RequestStatus,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+/// An assignment, as the facts about it say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentFacts {
+    pub kind: RequestKind,
+    pub letter: String,
+    pub handler: String,
+    pub unit: String,
+    pub request: String,
+    pub approved_by: String,
+    pub starts_at: i64,
+    pub until: i64,
+    pub ended: Option<(EndKind, i64)>,
+    pub affirmed_at: Option<i64>,
+}
+
+impl AssignmentFacts {
+    /// Live at `now`: not ended, not lapsed.
+    pub fn live(&self, now: i64) -> bool {
+        self.ended.is_none() && self.starts_at <= now && now < self.until
+    }
+}
+
+/// The fold over the facts.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    letters: BTreeMap<String, LetterFacts>,
+    requests: BTreeMap<String, RequestFacts>,
+    assignments: BTreeMap<String, AssignmentFacts>,
+    count: u64,
+}
+
+fn refuse<T>(why: impl Into<String>) -> Result<T, FactError> {
+    Err(FactError::NotEntitled(why.into()))
+}
+
+impl Facts {
+    /// Parses and checks a fact written at ledger entry `seq` by header
+    /// actor `actor`, against the directory and the facts before it, then
+    /// applies it. Nothing changes when it is refused.
+    pub fn apply(
+        &mut self,
+        directory: &Directory,
+        actor: &[u8; 16],
+        json: &[u8],
+        signature: &[u8],
+        seq: u64,
+        prev_hash: &[u8; 32],
+    ) -> Result<FactStatement, FactError> {
+        let st: FactStatement = serde_json::from_slice(json).map_err(|_| FactError::Malformed)?;
+        if st.canonical_json() != json {
+            return Err(FactError::Malformed);
+        }
+        if st.vault_id != directory.vault_id() {
+            return Err(FactError::OtherVault);
+        }
+        if id_bytes(&st.author) != *actor {
+            return Err(FactError::NotTheAuthor);
+        }
+        let cert = match directory.user(&st.author) {
+            Some(c) if !c.disabled => c,
+            _ => return Err(FactError::NotCertified(st.author.clone())),
+        };
+        crypto::verify_signature(
+            &cert.verifying_key(),
+            &FactStatement::signing_message(json, seq, prev_hash),
+            signature,
+        )
+        .map_err(|_| FactError::BadSignature)?;
+        self.check(directory, &st)?;
+        self.commit(&st);
+        Ok(st)
+    }
+
+    /// Checks what a fact says against the directory and the facts so far
+    /// (not its signature): what the API asks before it writes one, so that
+    /// a fact the fold would refuse never reaches the ledger.
+    pub fn check(&self, directory: &Directory, st: &FactStatement) -> Result<(), FactError> {
+        let author = match directory.user(&st.author) {
+            Some(c) if !c.disabled => c,
+            _ => return Err(FactError::NotCertified(st.author.clone())),
+        };
+        let at = st.at;
+        let by = st.author.as_str();
+        match &st.fact {
+            Fact::Letter { letter, .. } => {
+                if !author.has_role(Role::Clerk) {
+                    return refuse("only a clerk registers a letter");
+                }
+                if self.letters.contains_key(letter) {
+                    return refuse(format!("letter {letter} is already registered"));
+                }
+            }
+            Fact::Request {
+                request,
+                kind,
+                letter,
+                unit,
+                handler,
+                until,
+            } => {
+                if self.requests.contains_key(request) {
+                    return refuse(format!("request {request} already exists"));
+                }
+                let Some(l) = self.letters.get(letter) else {
+                    return refuse(format!("letter {letter} has no signed registration"));
+                };
+                if *until <= at {
+                    return refuse("a request must end after it is made");
+                }
+                match kind {
+                    RequestKind::Access => {
+                        if !author.has_role(Role::Clerk) {
+                            return refuse("only a clerk routes a letter");
+                        }
+                        match directory.user(handler) {
+                            Some(h)
+                                if !h.disabled
+                                    && h.has_role(Role::Handler)
+                                    && h.unit.as_deref() == Some(unit) => {}
+                            _ => return refuse("the handler is not an active handler of the unit"),
+                        }
+                    }
+                    RequestKind::Reveal => {
+                        if handler != by || !author.has_role(Role::Handler) {
+                            return refuse("a handler asks for an identity only for themself");
+                        }
+                        if self
+                            .live_assignment(by, letter, RequestKind::Access, at)
+                            .is_none()
+                        {
+                            return refuse("the handler is not assigned this letter");
+                        }
+                    }
+                    RequestKind::Export | RequestKind::Print => {
+                        let assigned = self
+                            .live_assignment(by, letter, RequestKind::Access, at)
+                            .is_some_and(|(_, a)| a.unit == *unit);
+                        let registrar = l.registered_by == by
+                            && author.has_role(Role::Clerk)
+                            && author.unit.as_deref() == Some(unit);
+                        if !assigned && !registrar {
+                            return refuse(
+                                "only the letter's assigned handler or registering clerk asks for a copy",
+                            );
+                        }
+                        if directory.user(handler).is_none_or(|h| h.disabled) {
+                            return refuse("the recipient is not an active account");
+                        }
+                    }
+                }
+            }
+            Fact::Endorse { request } => {
+                let r = self.request(request)?;
+                if r.kind != RequestKind::Reveal || r.status != RequestStatus::AwaitingEndorsement {
+                    return refuse("not a reveal request awaiting endorsement");
+                }
+                if self
+                    .letters
+                    .get(&r.letter)
+                    .map(|l| l.registered_by.as_str())
+                    != Some(by)
+                    || !author.has_role(Role::Clerk)
+                {
+                    return refuse("only the letter's registering clerk endorses a reveal");
+                }
+                if self
+                    .live_assignment(&r.handler, &r.letter, RequestKind::Access, at)
+                    .is_none()
+                {
+                    return refuse("the handler named is no longer assigned this letter");
+                }
+            }
+            Fact::Decide {
+                request,
+                approve,
+                assignment,
+            } => {
+                let r = self.request(request)?;
+                if !author.has_role(Role::Supervisor) || author.unit.as_deref() != Some(&r.unit) {
+                    return refuse("only a supervisor of the request's unit decides it");
+                }
+                if r.requested_by == by || r.handler == by {
+                    return refuse(
+                        "a supervisor cannot decide a request they made or that names them",
+                    );
+                }
+                let open = r.status == RequestStatus::Pending
+                    || (!approve && r.status == RequestStatus::AwaitingEndorsement);
+                if !open {
+                    return refuse(format!("the request is {}", r.status.as_str()));
+                }
+                if *approve {
+                    if r.until <= at {
+                        return refuse("the request has lapsed");
+                    }
+                    if r.kind == RequestKind::Reveal
+                        && self
+                            .live_assignment(&r.handler, &r.letter, RequestKind::Access, at)
+                            .is_none()
+                    {
+                        return refuse("the handler named is no longer assigned this letter");
+                    }
+                    match (r.kind.assigns(), assignment) {
+                        (true, Some(a)) if !self.assignments.contains_key(a) => {}
+                        (false, None) => {}
+                        _ => {
+                            return refuse(
+                                "an approval names a new assignment exactly when it makes one",
+                            )
+                        }
+                    }
+                } else if assignment.is_some() {
+                    return refuse("a denial makes no assignment");
+                }
+            }
+            Fact::End { assignment, end } => {
+                let Some(a) = self.assignments.get(assignment) else {
+                    return refuse(format!("assignment {assignment} was never approved"));
+                };
+                if a.ended.is_some() {
+                    return refuse("the assignment has ended already");
+                }
+                let entitled = match end {
+                    EndKind::Revoked => {
+                        author.has_role(Role::Supervisor) && author.unit.as_deref() == Some(&a.unit)
+                    }
+                    EndKind::Declined => a.handler == by,
+                };
+                if !entitled {
+                    return refuse("not entitled to end this assignment");
+                }
+            }
+            Fact::Affirm { assignment } => match self.assignments.get(assignment) {
+                Some(a) if a.handler == by && a.live(at) => {}
+                _ => return refuse("only the handler of a live assignment affirms"),
+            },
+            Fact::Copy { request, copy_no } => {
+                let r = self.request(request)?;
+                if !matches!(r.kind, RequestKind::Export | RequestKind::Print) {
+                    return refuse("not a copy request");
+                }
+                if r.requested_by != by {
+                    return refuse("only the requester makes the copy");
+                }
+                if r.status != RequestStatus::Approved || r.until <= at {
+                    return refuse(format!(
+                        "the copy request is {}, not approved and unused",
+                        r.status.as_str()
+                    ));
+                }
+                let next = self.letters.get(&r.letter).map_or(1, |l| l.copies + 1);
+                if *copy_no != next {
+                    return refuse(format!("the next copy of this letter is number {next}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn request(&self, id: &str) -> Result<&RequestFacts, FactError> {
+        match self.requests.get(id) {
+            Some(r) => Ok(r),
+            None => refuse(format!("request {id} was never made")),
+        }
+    }
+
+    fn commit(&mut self, st: &FactStatement) {
+        self.count += 1;
+        let at = st.at;
+        match &st.fact {
+            Fact::Letter {
+                letter,
+                receipt_no,
+                level,
+                category,
+            } => {
+                self.letters.insert(
+                    letter.clone(),
+                    LetterFacts {
+                        receipt_no: receipt_no.clone(),
+                        level: level.clone(),
+                        category: category.clone(),
+                        registered_by: st.author.clone(),
+                        registered_at: at,
+                        copies: 0,
+                    },
+                );
+            }
+            Fact::Request {
+                request,
+                kind,
+                letter,
+                unit,
+                handler,
+                until,
+            } => {
+                let status = if *kind == RequestKind::Reveal {
+                    RequestStatus::AwaitingEndorsement
+                } else {
+                    RequestStatus::Pending
+                };
+                self.requests.insert(
+                    request.clone(),
+                    RequestFacts {
+                        kind: *kind,
+                        letter: letter.clone(),
+                        unit: unit.clone(),
+                        handler: handler.clone(),
+                        requested_by: st.author.clone(),
+                        requested_at: at,
+                        until: *until,
+                        status,
+                        decided_by: None,
+                        decided_at: None,
+                    },
+                );
+            }
+            Fact::Endorse { request } => {
+                if let Some(r) = self.requests.get_mut(request) {
+                    r.status = RequestStatus::Pending;
+                }
+            }
+            Fact::Decide {
+                request,
+                approve,
+                assignment,
+            } => {
+                let Some(r) = self.requests.get_mut(request) else {
+                    return;
+                };
+                r.status = if *approve {
+                    RequestStatus::Approved
+                } else {
+                    RequestStatus::Denied
+                };
+                r.decided_by = Some(st.author.clone());
+                r.decided_at = Some(at);
+                if let Some(a) = assignment {
+                    let made = AssignmentFacts {
+                        kind: r.kind,
+                        letter: r.letter.clone(),
+                        handler: r.handler.clone(),
+                        unit: r.unit.clone(),
+                        request: request.clone(),
+                        approved_by: st.author.clone(),
+                        starts_at: at,
+                        until: r.until,
+                        ended: None,
+                        affirmed_at: None,
+                    };
+                    self.assignments.insert(a.clone(), made);
+                }
+            }
+            Fact::End { assignment, end } => {
+                if let Some(a) = self.assignments.get_mut(assignment) {
+                    a.ended = Some((*end, at));
+                }
+            }
+            Fact::Affirm { assignment } => {
+                if let Some(a) = self.assignments.get_mut(assignment) {
+                    a.affirmed_at.get_or_insert(at);
+                }
+            }
+            Fact::Copy { request, .. } => {
+                if let Some(r) = self.requests.get_mut(request) {
+                    r.status = RequestStatus::Done;
+                    if let Some(l) = self.letters.get_mut(&r.letter) {
+                        l.copies += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A handler's live assignment of a kind to a letter at `now`.
+    pub fn live_assignment(
+        &self,
+        handler: &str,
+        letter: &str,
+        kind: RequestKind,
+        now: i64,
+    ) -> Option<(&String, &AssignmentFacts)> {
+        self.assignments.iter().find(|(_, a)| {
+            a.handler == handler && a.letter == letter && a.kind == kind && a.live(now)
+        })
+    }
+
+    pub fn letter(&self, id: &str) -> Option<&LetterFacts> {
+        self.letters.get(id)
+    }
+
+    pub fn letters(&self) -> impl Iterator<Item = (&String, &LetterFacts)> {
+        self.letters.iter()
+    }
+
+    pub fn request_facts(&self, id: &str) -> Option<&RequestFacts> {
+        self.requests.get(id)
+    }
+
+    pub fn requests(&self) -> impl Iterator<Item = (&String, &RequestFacts)> {
+        self.requests.iter()
+    }
+
+    pub fn assignment(&self, id: &str) -> Option<&AssignmentFacts> {
+        self.assignments.get(id)
+    }
+
+    pub fn assignments(&self) -> impl Iterator<Item = (&String, &AssignmentFacts)> {
+        self.assignments.iter()
+    }
+
+    /// How many facts were applied.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+}
