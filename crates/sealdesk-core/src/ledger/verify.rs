@@ -638,7 +638,8 @@ impl LedgerVerifier {
     /// [`Self::finish`], keeping the facts folded too.
     pub fn finish_fold(mut self, kept: Option<&Checkpoint>) -> (VerifyReport, Directory, Facts) {
         let facts = std::mem::take(&mut self.facts);
-        let (report, directory) = self.finish(kept);
+        let (mut report, directory) = self.finish(kept);
+        report.facts = facts.count();
         (report, directory, facts)
     }
 

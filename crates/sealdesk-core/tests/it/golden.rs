@@ -342,3 +342,38 @@ fn ledger_entry_opens_only_for_the_reader_and_detects_tampering() {
         );
     }
 }
+
+/// The signed fact (ledger entry kind 4): its JSON, its signature's message
+/// and its entry bytes. A change to any is a migration.
+#[test]
+fn fact_format_v1_is_frozen() {
+    use sealdesk_core::facts::*;
+    let key = SigningKey::from_secret(&sealdesk_core::secret::SecretBytes32::new([0x09; 32]));
+    let st = FactStatement {
+        vault_id: "00112233445566778899aabbccddeeff".into(),
+        at: 1_795_741_200_000,
+        author: "0123456789abcdef0123456789abcdef".into(),
+        fact: Fact::Request {
+            request: "r1".into(),
+            kind: RequestKind::Reveal,
+            letter: "l1".into(),
+            unit: "稅務管理科".into(),
+            handler: "0123456789abcdef0123456789abcdef".into(),
+            until: 1_796_346_000_000,
+        },
+    };
+    assert_eq!(
+        String::from_utf8(st.canonical_json()).expect("utf8"),
+        r#"{"vault_id":"00112233445566778899aabbccddeeff","at":1795741200000,"author":"0123456789abcdef0123456789abcdef","fact":"request","request":"r1","kind":"reveal","letter":"l1","unit":"稅務管理科","handler":"0123456789abcdef0123456789abcdef","until":1796346000000}"#
+    );
+    let prev = [0x5c; 32];
+    let (json, sig) = st.sign_at(&key, 7, &prev);
+    let entry = sealdesk_core::ledger::seal_fact(7, [0x01; 16], [0x02; 16], &json, &sig);
+    assert_eq!(&entry[..10], &[2, 0, 0, 0, 0, 0, 0, 0, 7, 4], "v2 header, kind 4");
+    let frozen = check_golden("fact_v1.hex", &entry);
+    assert_eq!(entry, frozen, "fact format changed: that is a migration");
+    assert_eq!(
+        sealdesk_core::ledger::fact_parts(&entry),
+        Some((json.as_slice(), sig.as_slice()))
+    );
+}

@@ -12,10 +12,11 @@ use sealdesk_core::directory::{
     ROOT_ISSUER, SETTING_IDLE_TIMEOUT,
 };
 use sealdesk_core::domain::{Role, RoleSet};
+use sealdesk_core::facts::{EndKind, Fact, FactStatement, RequestKind, RequestStatus};
 use sealdesk_core::ledger::{
-    self, chain_hash, directory_parts, fixed, header, seal_directory, sign_checkpoint, Attestation,
-    ChainRow, Checkpoint, Damage, EntryBody, EntryKind, LedgerVerifier, VerifyReport, ANONYMOUS,
-    HEADER_LEN, ROOT_ACTOR,
+    self, body_names_actor, chain_hash, directory_parts, fixed, header, seal_directory, seal_fact,
+    sign_checkpoint, Attestation, ChainRow, Checkpoint, Damage, EntryBody, EntryKind,
+    LedgerVerifier, VerifyReport, ANONYMOUS, HEADER_LEN, ROOT_ACTOR,
 };
 use sealdesk_core::RngCore;
 
@@ -130,6 +131,24 @@ impl Book {
         self.push(seal_directory(seq, actor, [9u8; 16], &json, &sig))
     }
 
+    /// A fact by `author`, signed with `key`, written under header actor
+    /// `actor` (honestly: the author's own key and id).
+    fn fact_as(&mut self, author: &User, key: &SigningKey, actor: [u8; 16], fact: Fact) -> u64 {
+        let (seq, prev) = self.next();
+        let st = FactStatement {
+            vault_id: self.genesis.vault_id.clone(),
+            at: AT + seq as i64,
+            author: author.cert.id.clone(),
+            fact,
+        };
+        let (json, sig) = st.sign_at(key, seq, &prev);
+        self.push(seal_fact(seq, actor, [8u8; 16], &json, &sig))
+    }
+
+    fn fact(&mut self, author: &User, fact: Fact) -> u64 {
+        self.fact_as(author, &author.key, author.actor(), fact)
+    }
+
     fn certify(&mut self, issuer: Option<&User>, user: &User) -> u64 {
         self.state(
             issuer,
@@ -200,10 +219,19 @@ impl Book {
     }
 
     fn checkpoint(&self, by: &User, rows: &[ChainRow]) -> Checkpoint {
+        self.checkpoint_with(&by.key, &by.cert.id, rows)
+    }
+
+    /// A checkpoint by the vault root, which may always anchor.
+    fn root_checkpoint(&self, rows: &[ChainRow]) -> Checkpoint {
+        self.checkpoint_with(&self.root, "root", rows)
+    }
+
+    fn checkpoint_with(&self, key: &SigningKey, signer: &str, rows: &[ChainRow]) -> Checkpoint {
         let last = rows.last().expect("rows");
         sign_checkpoint(
-            &by.key,
-            &by.cert.id,
+            key,
+            signer,
             &self.genesis.root(),
             last.seq,
             last.hash,
@@ -295,11 +323,40 @@ fn t10_an_honest_book_is_intact_with_every_count_right() {
     assert_eq!(dir.setting(SETTING_IDLE_TIMEOUT), Some(900));
     assert_eq!(dir.setting("other"), None);
     assert_eq!(dir.root(), &b.genesis.root());
-    // A kept checkpoint at the head, by a certified account: still intact.
-    let cp = b.checkpoint(&cast.clerk, &b.rows);
+    // A kept checkpoint at the head, by the root: still intact, and the
+    // report names who anchored it.
+    let cp = b.root_checkpoint(&b.rows);
     let (report, _) = b.verify(&b.rows, Some(&cp));
     assert!(report.intact, "{report:?}");
     assert_eq!(report.checkpoints_verified, 3, "and the kept checkpoint");
+    assert_eq!(report.anchor_signer.as_deref(), Some("root"));
+}
+
+/// T10: only an auditor (or the root) anchors. A clerk's or a handler's own
+/// certified key signs a checkpoint that verifies as a signature, but a
+/// leaker who drops his entries and re-signs the rest must not be able to
+/// vouch for what is left.
+#[test]
+fn t10_a_checkpoint_by_anyone_but_an_auditor_or_the_root_anchors_nothing() {
+    let (mut b, cast) = honest(31);
+    for who in [&cast.clerk, &cast.handler, &cast.admin] {
+        let cp = b.checkpoint(who, &b.rows);
+        let (report, _) = b.verify(&b.rows, Some(&cp));
+        assert_eq!(
+            damage(&report),
+            (Damage::BadSignature, cp.seq),
+            "{}",
+            who.cert.name
+        );
+        assert_eq!(report.anchor_signer, None);
+    }
+    let mut r = rng(310);
+    let auditor = User::new(&mut r, "auditor", &[Role::Auditor]);
+    b.certify(Some(&cast.admin), &auditor);
+    let cp = b.checkpoint(&auditor, &b.rows);
+    let (report, _) = b.verify(&b.rows, Some(&cp));
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.anchor_signer.as_deref(), Some("auditor"));
 }
 
 #[test]
@@ -423,11 +480,16 @@ fn t10_an_entry_in_someone_elses_session_is_forged() {
 fn t10_statements_and_attestations_by_the_uncertified_are_forged() {
     let mut r = rng(80);
     let stranger = User::new(&mut r, "stranger", &[Role::Admin]);
-    // An attestation by an account no statement certified.
+    // An entry and an attestation by an account no statement certified:
+    // the entry is forged where it stands.
     let (mut b, _) = honest(8);
     let s = [7u8; 16];
-    b.event(&stranger, s);
-    let at = b.attest(&stranger, s);
+    let first = b.event(&stranger, s);
+    b.attest(&stranger, s);
+    assert_eq!(damage(&b.verify(&b.rows, None).0), (Damage::Forged, first));
+    // An attestation alone by an account no statement certified.
+    let (mut b, _) = honest(8);
+    let at = b.attest_listing(&stranger, [7u8; 16], Vec::new());
     assert_eq!(damage(&b.verify(&b.rows, None).0), (Damage::Forged, at));
     // A statement by an account that is not an administrator.
     let (mut b, cast) = honest(9);
@@ -449,7 +511,7 @@ fn t10_statements_and_attestations_by_the_uncertified_are_forged() {
 #[test]
 fn t11_a_kept_checkpoint_catches_truncation_rollback_and_a_false_signer() {
     let (b, cast) = honest(11);
-    let cp = b.checkpoint(&cast.clerk, &b.rows);
+    let cp = b.root_checkpoint(&b.rows);
     // Cut cleanly after an attestation: an older copy put back.
     let (report, _) = b.verify(&b.rows[..9], Some(&cp));
     assert_eq!(damage(&report), (Damage::RolledBack, 10));
@@ -595,7 +657,7 @@ fn entry_headers_parse_only_what_was_written() {
     assert_eq!(h.kind, EntryKind::Attestation);
     // Unknown kind byte, wrong version, too short.
     let mut x = b.rows[4].sealed.clone();
-    x[9] = 4;
+    x[9] = 5;
     assert_eq!(header(&x), None);
     x[9] = 0;
     assert_eq!(header(&x), None);
@@ -742,4 +804,403 @@ fn entry_formats_at_their_length_limits() {
     let back: Checkpoint = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, cp);
     assert_eq!(back.signature.len(), 64);
+}
+
+struct Desk {
+    admin: User,
+    clerk: User,
+    sup: User,
+    handler: User,
+    other: User,
+}
+
+/// A book with a letter routed to a handler: the clerk registers (fact 1)
+/// and routes (2), a supervisor approves (3, assignment `a1`).
+fn routed(seed: u64) -> (Book, Desk) {
+    let mut b = Book::new(seed);
+    let mut r = rng(seed + 1);
+    let d = Desk {
+        admin: User::new(&mut r, "admin", &[Role::Admin]),
+        clerk: User::new(&mut r, "clerk", &[Role::Clerk]),
+        sup: User::new(&mut r, "sup", &[Role::Supervisor]),
+        handler: User::new(&mut r, "handler", &[Role::Handler]),
+        other: User::new(&mut r, "other", &[Role::Handler]),
+    };
+    b.certify(None, &d.admin);
+    for u in [&d.clerk, &d.sup, &d.handler, &d.other] {
+        b.certify(Some(&d.admin), u);
+    }
+    b.fact(
+        &d.clerk,
+        Fact::Letter {
+            letter: "l1".into(),
+            receipt_no: "SD-115-00001".into(),
+            level: "密".into(),
+            category: "petition".into(),
+        },
+    );
+    b.fact(&d.clerk, request("r1", RequestKind::Access, &d.handler));
+    b.fact(
+        &d.sup,
+        Fact::Decide {
+            request: "r1".into(),
+            approve: true,
+            assignment: Some("a1".into()),
+        },
+    );
+    (b, d)
+}
+
+fn request(id: &str, kind: RequestKind, handler: &User) -> Fact {
+    Fact::Request {
+        request: id.into(),
+        kind,
+        letter: "l1".into(),
+        unit: "稅務管理科".into(),
+        handler: handler.cert.id.clone(),
+        until: AT + 86_400_000,
+    }
+}
+
+fn facts_of(b: &Book) -> (VerifyReport, sealdesk_core::facts::Facts) {
+    let mut v = LedgerVerifier::new(&b.genesis, true, []);
+    for r in &b.rows {
+        v.push(r);
+    }
+    let (report, _, facts) = v.finish_fold(None);
+    (report, facts)
+}
+
+/// The fold of an honest routing: a letter, an access request approved, a
+/// reveal asked, endorsed and approved, an affirmation, a copy, a revoke.
+#[test]
+fn t10_signed_facts_fold_into_who_holds_what() {
+    let (mut b, d) = routed(40);
+    b.fact(
+        &d.handler,
+        Fact::Affirm {
+            assignment: "a1".into(),
+        },
+    );
+    b.fact(&d.handler, request("r2", RequestKind::Reveal, &d.handler));
+    b.fact(
+        &d.clerk,
+        Fact::Endorse {
+            request: "r2".into(),
+        },
+    );
+    b.fact(
+        &d.sup,
+        Fact::Decide {
+            request: "r2".into(),
+            approve: true,
+            assignment: Some("a2".into()),
+        },
+    );
+    b.fact(&d.handler, request("r3", RequestKind::Export, &d.other));
+    b.fact(
+        &d.sup,
+        Fact::Decide {
+            request: "r3".into(),
+            approve: true,
+            assignment: None,
+        },
+    );
+    b.fact(
+        &d.handler,
+        Fact::Copy {
+            request: "r3".into(),
+            copy_no: 1,
+        },
+    );
+    b.fact(
+        &d.sup,
+        Fact::End {
+            assignment: "a1".into(),
+            end: EndKind::Revoked,
+        },
+    );
+    let (report, facts) = facts_of(&b);
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.facts, 11);
+    let l = facts.letter("l1").expect("letter");
+    assert_eq!((l.level.as_str(), l.copies), ("密", 1));
+    assert_eq!(l.registered_by, d.clerk.cert.id);
+    let a1 = facts.assignment("a1").expect("a1");
+    assert_eq!(a1.ended.map(|(e, _)| e), Some(EndKind::Revoked));
+    assert!(a1.affirmed_at.is_some());
+    assert!(facts
+        .live_assignment(&d.handler.cert.id, "l1", RequestKind::Access, AT + 100)
+        .is_none());
+    assert!(facts
+        .live_assignment(&d.handler.cert.id, "l1", RequestKind::Reveal, AT + 100)
+        .is_some());
+    assert_eq!(
+        facts.request_facts("r3").map(|r| r.status),
+        Some(RequestStatus::Done)
+    );
+}
+
+/// T10: a fact is forged when its entry's actor is not its author, when it
+/// is signed by another key than the author's, or when its author is not
+/// entitled to it at its place in the ledger — for every kind of fact.
+#[test]
+fn t10_a_fact_by_someone_not_entitled_is_forged_where_it_stands() {
+    type Case = fn(&mut Book, &Desk) -> u64;
+    let cases: Vec<(&str, Case)> = vec![
+        ("header actor is not the author", |b, d| {
+            b.fact_as(
+                &d.sup,
+                &d.sup.key,
+                d.handler.actor(),
+                Fact::End {
+                    assignment: "a1".into(),
+                    end: EndKind::Revoked,
+                },
+            )
+        }),
+        ("signed by another key", |b, d| {
+            b.fact_as(
+                &d.sup,
+                &d.handler.key,
+                d.sup.actor(),
+                Fact::Decide {
+                    request: "r1".into(),
+                    approve: false,
+                    assignment: None,
+                },
+            )
+        }),
+        ("a reveal asked by a handler not assigned", |b, d| {
+            b.fact(&d.other, request("r9", RequestKind::Reveal, &d.other))
+        }),
+        ("a reveal asked for someone else", |b, d| {
+            b.fact(&d.other, request("r9", RequestKind::Reveal, &d.handler))
+        }),
+        (
+            "an endorsement by a clerk who did not register it",
+            |b, d| {
+                b.fact(&d.handler, request("r9", RequestKind::Reveal, &d.handler));
+                b.fact(
+                    &d.other,
+                    Fact::Endorse {
+                        request: "r9".into(),
+                    },
+                )
+            },
+        ),
+        (
+            "an endorsement after the handler's access was revoked",
+            |b, d| {
+                b.fact(&d.handler, request("r9", RequestKind::Reveal, &d.handler));
+                b.fact(
+                    &d.sup,
+                    Fact::End {
+                        assignment: "a1".into(),
+                        end: EndKind::Revoked,
+                    },
+                );
+                b.fact(
+                    &d.clerk,
+                    Fact::Endorse {
+                        request: "r9".into(),
+                    },
+                )
+            },
+        ),
+        ("a decision by the handler it names", |b, d| {
+            b.fact(&d.clerk, request("r9", RequestKind::Access, &d.handler));
+            b.fact(
+                &d.handler,
+                Fact::Decide {
+                    request: "r9".into(),
+                    approve: true,
+                    assignment: Some("a9".into()),
+                },
+            )
+        }),
+        ("a decision twice", |b, d| {
+            b.fact(
+                &d.sup,
+                Fact::Decide {
+                    request: "r1".into(),
+                    approve: true,
+                    assignment: Some("a8".into()),
+                },
+            )
+        }),
+        ("a revoke by a handler", |b, d| {
+            b.fact(
+                &d.other,
+                Fact::End {
+                    assignment: "a1".into(),
+                    end: EndKind::Revoked,
+                },
+            )
+        }),
+        ("a decline by another handler", |b, d| {
+            b.fact(
+                &d.other,
+                Fact::End {
+                    assignment: "a1".into(),
+                    end: EndKind::Declined,
+                },
+            )
+        }),
+        ("an affirmation by someone else", |b, d| {
+            b.fact(
+                &d.other,
+                Fact::Affirm {
+                    assignment: "a1".into(),
+                },
+            )
+        }),
+        ("a copy made twice", |b, d| {
+            b.fact(&d.handler, request("r9", RequestKind::Export, &d.other));
+            b.fact(
+                &d.sup,
+                Fact::Decide {
+                    request: "r9".into(),
+                    approve: true,
+                    assignment: None,
+                },
+            );
+            b.fact(
+                &d.handler,
+                Fact::Copy {
+                    request: "r9".into(),
+                    copy_no: 1,
+                },
+            );
+            b.fact(
+                &d.handler,
+                Fact::Copy {
+                    request: "r9".into(),
+                    copy_no: 2,
+                },
+            )
+        }),
+        ("a copy number out of turn", |b, d| {
+            b.fact(&d.handler, request("r9", RequestKind::Export, &d.other));
+            b.fact(
+                &d.sup,
+                Fact::Decide {
+                    request: "r9".into(),
+                    approve: true,
+                    assignment: None,
+                },
+            );
+            b.fact(
+                &d.handler,
+                Fact::Copy {
+                    request: "r9".into(),
+                    copy_no: 1 + 1,
+                },
+            )
+        }),
+        ("a copy never approved", |b, d| {
+            b.fact(&d.handler, request("r9", RequestKind::Print, &d.other));
+            b.fact(
+                &d.handler,
+                Fact::Copy {
+                    request: "r9".into(),
+                    copy_no: 1,
+                },
+            )
+        }),
+        ("a letter registered by a handler", |b, d| {
+            b.fact(
+                &d.handler,
+                Fact::Letter {
+                    letter: "l2".into(),
+                    receipt_no: "x".into(),
+                    level: "密".into(),
+                    category: "petition".into(),
+                },
+            )
+        }),
+        ("a letter registered twice", |b, d| {
+            b.fact(
+                &d.clerk,
+                Fact::Letter {
+                    letter: "l1".into(),
+                    receipt_no: "x".into(),
+                    level: "機密".into(),
+                    category: "procurement_objection".into(),
+                },
+            )
+        }),
+    ];
+    for (i, (name, case)) in cases.into_iter().enumerate() {
+        let (mut b, d) = routed(50 + i as u64);
+        let at = case(&mut b, &d);
+        let (report, _) = facts_of(&b);
+        assert_eq!(damage(&report), (Damage::Forged, at), "{name}: {report:?}");
+    }
+}
+
+/// T10: an event's body names only its header's actor: another user's
+/// name, with any actor or none, is forged; an entry with no actor may only
+/// be a failed login that names no one.
+#[test]
+fn t10_an_event_naming_anyone_but_its_author_is_forged() {
+    let (b, cast) = honest(60);
+    let dir = b.verify(&b.rows, None).1;
+    let body = |user: &str, action: &str| EntryBody {
+        seq: 1,
+        at: AT,
+        user: user.into(),
+        role: None,
+        workstation: "ws".into(),
+        action: action.into(),
+        letter_id: None,
+        receipt_no: None,
+        level: None,
+        reason: None,
+        assignment: None,
+        outcome: "allowed".into(),
+        detail: None,
+    };
+    let h = |actor: [u8; 16]| ledger::Header {
+        seq: 1,
+        kind: EntryKind::Event,
+        actor,
+        session: [1u8; 16],
+    };
+    let clerk = cast.clerk.actor();
+    assert_eq!(
+        body_names_actor(&dir, &h(clerk), &body("clerk", "view")),
+        Ok(())
+    );
+    assert!(body_names_actor(&dir, &h(clerk), &body("handler", "view")).is_err());
+    assert!(body_names_actor(&dir, &h([3u8; 16]), &body("handler", "view")).is_err());
+    assert_eq!(
+        body_names_actor(&dir, &h(ANONYMOUS), &body("", "login_failed")),
+        Ok(())
+    );
+    assert!(body_names_actor(&dir, &h(ANONYMOUS), &body("handler", "login_failed")).is_err());
+    assert!(body_names_actor(&dir, &h(ANONYMOUS), &body("", "view")).is_err());
+    assert_eq!(
+        body_names_actor(&dir, &h(ROOT_ACTOR), &body("recovery", "recover")),
+        Ok(())
+    );
+    assert!(body_names_actor(&dir, &h(ROOT_ACTOR), &body("admin", "recover")).is_err());
+}
+
+/// T10: failed logins after the last attestation are vouched for by no one;
+/// they are listed as unattested, so a tail of them (a session re-sealed as
+/// failed logins) shows.
+#[test]
+fn t10_an_anonymous_tail_is_listed_as_unattested() {
+    let (mut b, _) = honest(61);
+    let first = b.event_as(ANONYMOUS, ANONYMOUS, "login_failed");
+    b.event_as(ANONYMOUS, ANONYMOUS, "login_failed");
+    let (report, _) = b.verify(&b.rows, None);
+    assert!(report.intact);
+    assert_eq!(report.unattested.len(), 1, "{report:?}");
+    assert_eq!(report.unattested[0].user, "(anonymous)");
+    assert_eq!(
+        (report.unattested[0].first_seq, report.unattested[0].entries),
+        (first, 2)
+    );
 }
