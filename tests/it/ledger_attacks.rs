@@ -222,7 +222,7 @@ fn delete_and_rebuild(
                 };
             }
             EntryKind::Event => fix_event(r.seq, seq, &mut sealed),
-            EntryKind::Directory => {}
+            EntryKind::Directory | EntryKind::Fact => {}
         }
         let hash = ledger::chain_hash(seq, &prev, &sealed);
         out.push(Row {
@@ -236,18 +236,31 @@ fn delete_and_rebuild(
     out
 }
 
-/// The first attestation in `rows`, at or after `from`, signed by anyone
-/// other than `forger`: the first entry whose signature the forger cannot
-/// make, so the first bad seq the verifier must name.
+/// The first entry in `rows`, at or after `from`, whose signature breaks
+/// when it moves: an attestation by anyone other than `forger`, or a signed
+/// statement or fact (each is signed at its place, and `rebuild` does not
+/// re-sign them). So the first bad seq the verifier must name.
 fn first_foreign_attestation(rows: &[Row], from: u64, forger: [u8; 16]) -> u64 {
     rows.iter()
         .filter(|r| r.seq >= from)
         .find(|r| {
-            ledger::header(&r.sealed)
-                .is_some_and(|h| h.kind == EntryKind::Attestation && h.actor != forger)
+            ledger::header(&r.sealed).is_some_and(|h| {
+                (h.kind == EntryKind::Attestation && h.actor != forger)
+                    || h.kind == EntryKind::Fact
+                    || h.kind == EntryKind::Directory
+            })
         })
         .expect("someone else attested after the deletion point")
         .seq
+}
+
+/// What a moved entry's broken signature is called: a bad signature for an
+/// attestation, a forged statement or fact otherwise.
+fn damage_at(rows: &[Row], seq: u64) -> Damage {
+    match ledger::header(&rows[(seq - 1) as usize].sealed).map(|h| h.kind) {
+        Some(EntryKind::Attestation) => Damage::BadSignature,
+        _ => Damage::Forged,
+    }
 }
 
 /// Another process opening the vault (no witness dir unless given).
@@ -460,7 +473,7 @@ fn t5_t10_deleting_own_entries_and_resigning_is_caught_by_others_attestations() 
         "the clerk's attestation"
     );
     let r = verify(&dir, None, 22);
-    assert_damage(&r, Damage::BadSignature, expected);
+    assert_damage(&r, damage_at(&rebuilt, expected), expected);
 
     // What catches it is the other user's signature: cut just before the
     // clerk's attestation, the rewritten ledger carries only the forger's
@@ -507,8 +520,8 @@ fn t5_t10_desk_witness_catches_a_rolled_back_tail() {
     let witnessed: u64 = verify(&dir, None, 32).entries;
     assert_eq!(
         witnessed,
-        cut + 6,
-        "login, register, 2 views, lock, attestation"
+        cut + 7,
+        "login, register and its signed fact, 2 views, lock, attestation"
     );
     let vault_id = genesis_of(&raw(&dir)).vault_id;
     let clerk_id = user_id(&raw(&dir), "clerk");
@@ -679,7 +692,7 @@ fn t5_t10_forged_export_fails_with_the_root_key_and_with_a_kept_checkpoint() {
         .open_letter(&mut c, &id, "核對登記")
         .expect("clerk opens");
     w.vault.lock(&mut c);
-    let mut s = w.login("supervisor");
+    let mut s = w.login("auditor");
     let kept = w.vault.ledger_checkpoint(&mut s).expect("kept checkpoint");
     w.vault.lock(&mut s);
     let out = tempfile::tempdir().expect("export dir");
@@ -853,7 +866,7 @@ fn t5_t10_forged_export_fails_with_the_root_key_and_with_a_kept_checkpoint() {
         let d = r.damage.expect("damage");
         assert_eq!(
             (d.kind, d.seq),
-            (Damage::BadSignature, expected),
+            (damage_at(&rebuilt, expected), expected),
             "{anchor:?}: {}",
             d.detail
         );

@@ -1649,6 +1649,14 @@ impl Vault {
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
         let ev = self.event_for(&actor, Role::Clerk, Action::IdentityReveal, &l);
+        if l.registered_by != actor.id {
+            return self.deny(
+                ev,
+                ApiError::Denied(
+                    "only the clerk who registered the letter endorses a reveal".into(),
+                ),
+            );
+        }
         let f = self.checked_request(&r)?;
         if f.kind != RequestKind::Reveal || f.status != RequestStatus::AwaitingEndorsement {
             return self.deny(

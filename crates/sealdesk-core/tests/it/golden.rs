@@ -369,7 +369,11 @@ fn fact_format_v1_is_frozen() {
     let prev = [0x5c; 32];
     let (json, sig) = st.sign_at(&key, 7, &prev);
     let entry = sealdesk_core::ledger::seal_fact(7, [0x01; 16], [0x02; 16], &json, &sig);
-    assert_eq!(&entry[..10], &[2, 0, 0, 0, 0, 0, 0, 0, 7, 4], "v2 header, kind 4");
+    assert_eq!(
+        &entry[..10],
+        &[2, 0, 0, 0, 0, 0, 0, 0, 7, 4],
+        "v2 header, kind 4"
+    );
     let frozen = check_golden("fact_v1.hex", &entry);
     assert_eq!(entry, frozen, "fact format changed: that is a migration");
     assert_eq!(
