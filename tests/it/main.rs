@@ -9,6 +9,7 @@ mod ledger_attacks;
 mod plaintext_scan;
 mod routing;
 mod sessions;
+mod signed_facts;
 mod writer;
 
 use std::path::Path;
