@@ -223,7 +223,13 @@ outcome: string,
  * Why denied, or what changed.
  */
 detail: string | null, };
-export type LedgerEntry = { seq: number, 
+export type LedgerEntry = { 
+/**
+ * Set when the entry's body names someone other than the account that
+ * wrote and attested it (or an entry with no actor claims more than a
+ * failed login): what it claims, for the auditor to see as forged.
+ */
+forged: string | null, seq: number, 
 /**
  * UTC milliseconds.
  */
@@ -285,7 +291,18 @@ unattested: Array<Unattested>,
 /**
  * Entries no session wrote (failed logins).
  */
-anonymous_entries: number, };
+anonymous_entries: number, 
+/**
+ * Signed facts (requests, decisions, assignment ends, affirmations,
+ * copies, registrations) folded.
+ */
+facts: number, 
+/**
+ * Who signed the kept checkpoint that anchors this verification (the
+ * root, or a certified auditor's name); none when no checkpoint was
+ * given or it was refused.
+ */
+anchor_signer: string | null, };
 export type Anchor = { seq: number, 
 /**
  * `kept_checkpoint` or `desk_witness`.
@@ -328,7 +345,18 @@ unattested: Array<Unattested>,
 /**
  * Entries no session wrote (failed logins).
  */
-anonymous_entries: number, };
+anonymous_entries: number, 
+/**
+ * Signed facts (requests, decisions, assignment ends, affirmations,
+ * copies, registrations) folded.
+ */
+facts: number, 
+/**
+ * Who signed the kept checkpoint that anchors this verification (the
+ * root, or a certified auditor's name); none when no checkpoint was
+ * given or it was refused.
+ */
+anchor_signer: string | null, };
 export type TraceReport = { 
 /**
  * The code read from the image.
