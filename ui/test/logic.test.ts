@@ -137,6 +137,7 @@ function entry(over: Partial<LedgerEntry>): LedgerEntry {
     assignment: null,
     outcome: "allowed",
     detail: null,
+    forged: null,
     ...over,
   };
 }
