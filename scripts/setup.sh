@@ -16,7 +16,8 @@ pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-d
       libssl-dev libxdo-dev build-essential pkg-config file curl fonts-noto-cjk
       tesseract-ocr tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert tesseract-ocr-eng)
 if [ "$want_test" = 1 ]; then
-  pkgs+=(xvfb xauth webkit2gtk-driver)
+  # poppler-utils: the end-to-end test reads the exported PDF back with pdftoppm.
+  pkgs+=(xvfb xauth webkit2gtk-driver poppler-utils)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
