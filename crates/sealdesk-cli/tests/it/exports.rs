@@ -175,8 +175,9 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
         "the refused export is not in the ledger"
     );
 
-    // T10: a writer sets the request to approved by hand. No supervisor
-    // signed it, so it is refused as tampering, and nothing is written.
+    // T10: a writer sets the request to approved by hand. Where a request
+    // stands is the signed facts' to say: it is still pending, refused
+    // exactly as without the edit, and nothing is written.
     sql(
         &cli,
         &format!("UPDATE requests SET status='approved', decided_by=(SELECT id FROM users WHERE name='chen'), decided_at=1 WHERE id='{r1}';"),
@@ -184,10 +185,11 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
     let r = run(&r1, "pdf", &out1);
     assert_eq!(
         (r.code, r.error_kind().as_str()),
-        (3, "integrity"),
+        (2, "denied"),
         "{}",
         r.stderr
     );
+    assert!(r.stderr.contains("pending"), "{}", r.stderr);
     assert!(!out1.exists());
     sql(
         &cli,
