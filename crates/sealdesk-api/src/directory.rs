@@ -109,6 +109,7 @@ impl Vault {
                 seq,
                 hash,
             });
+            self.fold_behind = false;
             return self
                 .fold
                 .as_ref()
@@ -157,6 +158,7 @@ impl Vault {
             seq,
             hash,
         });
+        self.fold_behind = false;
         self.fold
             .as_ref()
             .map(|f| &f.directory)
@@ -174,14 +176,21 @@ impl Vault {
             .ok_or_else(|| ApiError::Integrity("directory".into()))
     }
 
-    /// The signed facts, folded up to the ledger's head (refreshed: a
-    /// fact written by this desk a moment ago is in it).
-    pub(crate) fn facts(&mut self) -> Result<&Facts> {
-        self.refresh_directory()?;
+    /// The fold as `begin` refreshed it, with this desk's own writes since
+    /// then folded in (no read of the file otherwise: every call that acts
+    /// for a person has just refreshed it).
+    fn current_fold(&mut self) -> Result<&Fold> {
+        if self.fold.is_none() || self.fold_behind {
+            self.refresh_directory()?;
+        }
         self.fold
             .as_ref()
-            .map(|f| &f.facts)
             .ok_or_else(|| ApiError::Integrity("facts".into()))
+    }
+
+    /// The signed facts, as of this call.
+    pub(crate) fn facts(&mut self) -> Result<&Facts> {
+        Ok(&self.current_fold()?.facts)
     }
 
     /// A fact by `author` at `at`, checked against the directory and the
@@ -196,11 +205,7 @@ impl Vault {
             author: author.to_owned(),
             fact,
         };
-        self.refresh_directory()?;
-        let fold = self
-            .fold
-            .as_ref()
-            .ok_or_else(|| ApiError::Integrity("facts".into()))?;
+        let fold = self.current_fold()?;
         fold.facts.check(&fold.directory, &st).map_err(|e| {
             ApiError::Integrity(format!(
                 "the vault's signed facts do not allow this ({e}); its tables say otherwise, so they were edited"

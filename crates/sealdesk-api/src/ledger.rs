@@ -423,7 +423,7 @@ impl Vault {
         else {
             return Err(ApiError::LedgerUnavailable("ledger keys not loaded".into()));
         };
-        store.write(|db| {
+        let out = store.write(|db| {
             let mut ap = Appender {
                 cache,
                 rng,
@@ -433,7 +433,9 @@ impl Vault {
             };
             let out = f(db, &mut ap)?;
             Ok::<_, ApiError>((out, ap.written))
-        })
+        })?;
+        self.fold_behind = true;
+        Ok(out)
     }
 
     /// Runs `f` and the ledger entries it appends in one transaction: the
@@ -660,11 +662,8 @@ impl Vault {
             "reading the ledger",
         )?;
         let ev = Event::new(&actor.name, Some(role), Action::LedgerRead);
-        let own = self.session_key_owned(session)?;
-        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
-        self.record(ev)?;
         Ok(self
-            .decrypt_all(&reader)?
+            .read_ledger(session, &actor, ev)?
             .into_iter()
             .map(|o| LedgerEntry {
                 body: o.body,
@@ -701,14 +700,10 @@ impl Vault {
                 .push_str("; entries not opened (you hold no ledger key yet)");
             return Ok(report);
         }
-        let own = self.session_key_owned(session)?;
-        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
-        self.record(
-            Event::new(&actor.name, Some(role), Action::LedgerRead).detail("verify entries"),
-        )?;
+        let ev = Event::new(&actor.name, Some(role), Action::LedgerRead).detail("verify entries");
+        let opened = self.read_ledger(session, &actor, ev)?;
         let mut report = self.ledger_verify(kept)?;
-        let first_forged = self
-            .decrypt_all(&reader)?
+        let first_forged = opened
             .into_iter()
             .find_map(|o| o.forged.map(|why| (o.body.seq, why)));
         if let Some((seq, detail)) = first_forged {
@@ -732,12 +727,11 @@ impl Vault {
         session: &mut Session,
         actor: &Actor,
         ev: Event,
-    ) -> Result<Vec<EntryBody>> {
+    ) -> Result<Vec<Opened>> {
         let own = self.session_key_owned(session)?;
         let reader = self.reader_key(actor, &own, Action::LedgerRead)?;
         self.record(ev)?;
         self.decrypt_all(&reader)
-            .map(|v| v.into_iter().map(|o| o.body).collect())
     }
 
     /// Every event, opened, each checked against the certified directory to
@@ -977,6 +971,16 @@ pub(crate) struct Opened {
     pub nonce: [u8; 32],
     /// Why it is forged, if its body names someone other than its author.
     pub forged: Option<String>,
+}
+
+/// The entries that name only their author: what a trace or a register
+/// may name a person from (a forged entry names no one there).
+pub(crate) fn authored(opened: Vec<Opened>) -> Vec<EntryBody> {
+    opened
+        .into_iter()
+        .filter(|o| o.forged.is_none())
+        .map(|o| o.body)
+        .collect()
 }
 
 /// Sessions that have written entries not yet attested, by session id.

@@ -87,6 +87,9 @@ pub struct Vault {
     genesis: Option<SignedGenesis>,
     /// The certified directory, folded up to a prefix of the ledger.
     fold: Option<directory::Fold>,
+    /// This desk appended to the ledger since the fold was last refreshed:
+    /// the next read of the facts folds its own writes in first.
+    fold_behind: bool,
     /// The session the current call writes for.
     ctx: Option<ledger::Ctx>,
     /// Entries each session wrote that it has not attested yet.
@@ -163,6 +166,7 @@ impl Vault {
             worker: None,
             genesis: Some(genesis),
             fold: None,
+            fold_behind: false,
             ctx: None,
             pending: Default::default(),
             witness_dir: None,
@@ -200,6 +204,7 @@ impl Vault {
             worker: None,
             genesis: None,
             fold: None,
+            fold_behind: false,
             ctx: None,
             pending: Default::default(),
             witness_dir: None,

@@ -210,7 +210,7 @@ impl Vault {
         // One ledger read, recorded as a trace of this code.
         let mut ev = Event::new(&actor.name, Some(Role::Auditor), Action::LedgerRead);
         ev.detail = Some(format!("trace {}", traced.code));
-        let entries = self.read_ledger(session, &actor, ev)?;
+        let entries = crate::ledger::authored(self.read_ledger(session, &actor, ev)?);
         // The QR code and the invisible mark carry their own checks: their
         // codes are taken exactly. A code read from the tiled mark by OCR
         // may have a few characters wrong: it names the nearest code this

@@ -217,12 +217,7 @@ impl Statement {
     /// What the issuer signs: the statement at ledger entry `seq`, whose
     /// predecessor has hash `prev_hash`.
     pub fn signing_message(json: &[u8], seq: u64, prev_hash: &[u8; 32]) -> Vec<u8> {
-        let mut m = Vec::with_capacity(STATEMENT_LABEL.len() + 40 + json.len());
-        m.extend_from_slice(STATEMENT_LABEL);
-        m.extend_from_slice(&seq.to_be_bytes());
-        m.extend_from_slice(prev_hash);
-        m.extend_from_slice(json);
-        m
+        placed_message(STATEMENT_LABEL, json, seq, prev_hash)
     }
 
     /// The JSON and its signature, for ledger entry `seq` after `prev_hash`.
@@ -232,10 +227,32 @@ impl Statement {
         seq: u64,
         prev_hash: &[u8; 32],
     ) -> (Vec<u8>, [u8; crypto::SIGNATURE_LEN]) {
-        let json = self.canonical_json();
-        let sig = key.sign(&Self::signing_message(&json, seq, prev_hash));
-        (json, sig)
+        sign_placed(key, STATEMENT_LABEL, self.canonical_json(), seq, prev_hash)
     }
+}
+
+/// What a statement signed at its place in the ledger signs: `label ‖ seq ‖
+/// prev_hash ‖ json` (directory statements and facts alike), so the same
+/// bytes at another entry do not verify.
+pub(crate) fn placed_message(label: &[u8], json: &[u8], seq: u64, prev_hash: &[u8; 32]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(label.len() + 40 + json.len());
+    m.extend_from_slice(label);
+    m.extend_from_slice(&seq.to_be_bytes());
+    m.extend_from_slice(prev_hash);
+    m.extend_from_slice(json);
+    m
+}
+
+/// `json` and its signature at ledger entry `seq` after `prev_hash`.
+pub(crate) fn sign_placed(
+    key: &SigningKey,
+    label: &[u8],
+    json: Vec<u8>,
+    seq: u64,
+    prev_hash: &[u8; 32],
+) -> (Vec<u8>, [u8; crypto::SIGNATURE_LEN]) {
+    let sig = key.sign(&placed_message(label, &json, seq, prev_hash));
+    (json, sig)
 }
 
 /// Why a statement was refused.

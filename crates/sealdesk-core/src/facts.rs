@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{self, SigningKey, SIGNATURE_LEN};
-use crate::directory::{id_bytes, Directory};
+use crate::directory::{id_bytes, placed_message, sign_placed, Directory};
 use crate::domain::Role;
 
 const FACT_LABEL: &[u8] = b"sealdesk.fact.v1\0";
@@ -152,13 +152,10 @@ impl FactStatement {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
+    /// What the author signs: the fact at ledger entry `seq`, whose
+    /// predecessor has hash `prev_hash`.
     pub fn signing_message(json: &[u8], seq: u64, prev_hash: &[u8; 32]) -> Vec<u8> {
-        let mut m = Vec::with_capacity(FACT_LABEL.len() + 40 + json.len());
-        m.extend_from_slice(FACT_LABEL);
-        m.extend_from_slice(&seq.to_be_bytes());
-        m.extend_from_slice(prev_hash);
-        m.extend_from_slice(json);
-        m
+        placed_message(FACT_LABEL, json, seq, prev_hash)
     }
 
     /// The JSON and its signature, for ledger entry `seq` after `prev_hash`.
@@ -168,9 +165,7 @@ impl FactStatement {
         seq: u64,
         prev_hash: &[u8; 32],
     ) -> (Vec<u8>, [u8; SIGNATURE_LEN]) {
-        let json = self.canonical_json();
-        let sig = key.sign(&Self::signing_message(&json, seq, prev_hash));
-        (json, sig)
+        sign_placed(key, FACT_LABEL, self.canonical_json(), seq, prev_hash)
     }
 }
 
@@ -369,12 +364,7 @@ impl Facts {
                         if handler != by || !author.has_role(Role::Handler) {
                             return refuse("a handler asks for an identity only for themself");
                         }
-                        if self
-                            .live_assignment(by, letter, RequestKind::Access, at)
-                            .is_none()
-                        {
-                            return refuse("the handler is not assigned this letter");
-                        }
+                        self.require_access(by, letter, at)?;
                     }
                     RequestKind::Export | RequestKind::Print => {
                         let assigned = self
@@ -408,12 +398,7 @@ impl Facts {
                 {
                     return refuse("only the letter's registering clerk endorses a reveal");
                 }
-                if self
-                    .live_assignment(&r.handler, &r.letter, RequestKind::Access, at)
-                    .is_none()
-                {
-                    return refuse("the handler named is no longer assigned this letter");
-                }
+                self.require_access(&r.handler, &r.letter, at)?;
             }
             Fact::Decide {
                 request,
@@ -438,12 +423,8 @@ impl Facts {
                     if r.until <= at {
                         return refuse("the request has lapsed");
                     }
-                    if r.kind == RequestKind::Reveal
-                        && self
-                            .live_assignment(&r.handler, &r.letter, RequestKind::Access, at)
-                            .is_none()
-                    {
-                        return refuse("the handler named is no longer assigned this letter");
+                    if r.kind == RequestKind::Reveal {
+                        self.require_access(&r.handler, &r.letter, at)?;
                     }
                     match (r.kind.assigns(), assignment) {
                         (true, Some(a)) if !self.assignments.contains_key(a) => {}
@@ -500,6 +481,15 @@ impl Facts {
             }
         }
         Ok(())
+    }
+
+    /// A reveal rests on its handler's live access to the letter at `at`:
+    /// when it is asked, endorsed and approved.
+    fn require_access(&self, handler: &str, letter: &str, at: i64) -> Result<(), FactError> {
+        match self.live_assignment(handler, letter, RequestKind::Access, at) {
+            Some(_) => Ok(()),
+            None => refuse("the handler named is not assigned this letter now"),
+        }
     }
 
     fn request(&self, id: &str) -> Result<&RequestFacts, FactError> {

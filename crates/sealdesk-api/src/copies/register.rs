@@ -37,7 +37,9 @@ impl Vault {
         // Auditors read the reasons from the ledger (one recorded read);
         // others from the request, if they are among its readers.
         let ledger_reasons: Option<Vec<_>> = if role == Role::Auditor {
-            Some(self.read_ledger(session, &actor, ev)?)
+            Some(crate::ledger::authored(
+                self.read_ledger(session, &actor, ev)?,
+            ))
         } else {
             None
         };
