@@ -230,3 +230,60 @@ fn t10_a_request_status_edited_in_the_file_keeps_it_in_the_queue() {
         .approve(&mut sup, &req.id, "同意")
         .expect("approvable as the facts say");
 }
+
+/// Rows `assignments` (T1, T10): a handler who edits his assignment's row
+/// so that the sweep passes it by (a later end, or an end already set)
+/// still loses the key when its signed period is over — nothing left in the
+/// file to decrypt with his own key — and a wrap put back after that is
+/// removed again, recorded.
+#[test]
+fn t1_t10_an_assignment_row_edited_to_dodge_expiry_still_loses_its_key() {
+    for edit in [
+        "UPDATE assignments SET until = until + 86400000 * 365",
+        "UPDATE assignments SET ended_at = 1, end_reason = 'expired'",
+    ] {
+        let mut w = World::new();
+        let (letter, _, mut h) = assigned(&mut w);
+        w.vault.open_letter(&mut h, &letter, "辦理").expect("opens");
+        let db = raw(&w);
+        let hid = user_id(&db, "handler");
+        let held = |db: &rusqlite::Connection| -> Vec<(String, Vec<u8>)> {
+            let mut st = db
+                .prepare(
+                    "SELECT w.key_id, w.wrapped FROM key_wraps w JOIN data_keys k ON k.id = w.key_id
+                     WHERE k.purpose = 'letter' AND w.recipient = ?1",
+                )
+                .expect("prepare");
+            st.query_map([&hid], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows")
+        };
+        let wrap = held(&db);
+        assert_eq!(wrap.len(), 1, "{edit}: the handler holds the key");
+        db.execute(edit, []).expect("edit the assignment row");
+        w.clock.advance_secs(31 * 86_400);
+        // Anyone's next call sweeps.
+        let mut c = w.login("clerk");
+        w.vault.whoami(&mut c).expect("a call");
+        assert!(
+            held(&db).is_empty(),
+            "{edit}: the key is gone from the file"
+        );
+        // Put back by hand: removed again by the next process, and recorded.
+        db.execute(
+            "INSERT INTO key_wraps (key_id, recipient, wrapped, created_at) VALUES (?1, ?2, ?3, 0)",
+            rusqlite::params![wrap[0].0, hid, wrap[0].1],
+        )
+        .expect("put the wrap back");
+        let mut other = sealdesk_api::Vault::open(
+            w.dir(),
+            std::sync::Arc::new(w.clock.clone()),
+            sealdesk_api::seeded_rng(77),
+        )
+        .expect("another process");
+        let mut c = other.login("clerk", &pass("clerk")).expect("login");
+        other.whoami(&mut c).expect("a call");
+        assert!(held(&db).is_empty(), "{edit}: removed again");
+    }
+}

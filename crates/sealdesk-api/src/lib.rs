@@ -90,6 +90,9 @@ pub struct Vault {
     /// This desk appended to the ledger since the fold was last refreshed:
     /// the next read of the facts folds its own writes in first.
     fold_behind: bool,
+    /// Assignments the facts say are over whose keys this process has seen
+    /// gone (so the sweep looks at each once).
+    swept: std::collections::HashSet<String>,
     /// The session the current call writes for.
     ctx: Option<ledger::Ctx>,
     /// Entries each session wrote that it has not attested yet.
@@ -167,6 +170,7 @@ impl Vault {
             genesis: Some(genesis),
             fold: None,
             fold_behind: false,
+            swept: Default::default(),
             ctx: None,
             pending: Default::default(),
             witness_dir: None,
@@ -205,6 +209,7 @@ impl Vault {
             genesis: None,
             fold: None,
             fold_behind: false,
+            swept: Default::default(),
             ctx: None,
             pending: Default::default(),
             witness_dir: None,

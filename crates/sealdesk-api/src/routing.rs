@@ -18,11 +18,15 @@
 //!   handler asks, the clerk who holds the identity endorses (prepares the
 //!   two-layer grant), the supervisor approves, for 7 days by default.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::directory::UserCert;
 use sealdesk_core::domain::Role;
-use sealdesk_core::facts::{EndKind, Fact, RequestFacts, RequestKind, RequestStatus};
+use sealdesk_core::facts::{
+    AssignmentFacts, EndKind, Fact, RequestFacts, RequestKind, RequestStatus,
+};
 use sealdesk_core::pii::Finding;
 use sealdesk_store::{AssignmentRow, DataKeyRow, InquiryRow, RequestRow, WrapRow};
 use serde::{Deserialize, Serialize};
@@ -242,38 +246,118 @@ fn procurement_summary(s: &str) -> String {
 impl Vault {
     /// Deletes the wraps of assignments whose time is up. Runs at the start
     /// of every call, so expiry needs no one to act.
+    ///
+    /// Which assignments are over is the signed facts' to say (lapsed by
+    /// their signed end, or revoked or declined), never a row's: a handler
+    /// who edits his assignment's row to dodge the sweep still loses the key
+    /// (T1, T10), and a key put back after a revoke is removed again and
+    /// recorded. One query per handler with an assignment over; each
+    /// assignment is looked at once per process.
     pub(crate) fn sweep_lapsed(&mut self) -> Result<()> {
         let now = self.now().unix_millis();
-        let lapsed = self.store.read(|db| db.lapsed_assignments(now))?;
-        if lapsed.is_empty() {
+        let facts = self.facts()?;
+        let over: Vec<(String, AssignmentFacts, bool)> = facts
+            .assignments()
+            .filter(|(_, f)| !f.live(now))
+            .map(|(id, f)| {
+                // Another live assignment of the same kind still needs the key.
+                let still_held = facts
+                    .live_assignment(&f.handler, &f.letter, f.kind, now)
+                    .is_some();
+                (id.clone(), f.clone(), still_held)
+            })
+            .collect();
+        let over: Vec<_> = over
+            .into_iter()
+            .filter(|(id, _, _)| !self.swept.contains(id))
+            .collect();
+        if over.is_empty() {
             return Ok(());
         }
-        for a in lapsed {
-            let handler = self
-                .directory()?
-                .user(&a.handler)
-                .map(|u| u.name.clone())
-                .unwrap_or_default();
-            // Recorded by the session whose call found it lapsed: an entry
-            // names only its author.
-            let who = self
-                .ctx
-                .as_ref()
-                .map(|c| c.name.clone())
-                .unwrap_or_default();
-            let mut ev = Event::new(&who, None, Action::RouteDecision).detail(format!(
-                "{} assignment of {handler} expired; key removed",
-                a.kind
-            ));
-            ev.letter_id = Some(a.letter_id.clone());
-            ev.assignment = Some(a.id.clone());
-            self.commit_recorded(|db, ap| {
-                db.delete_wrap(&a.key_id, &a.handler)?;
-                db.end_assignment(&a.id, now, "expired")?;
-                ap.event(db, &ev)
-            })?;
+        let mut held: HashMap<String, HashSet<String>> = HashMap::new();
+        for (_, f, _) in &over {
+            if !held.contains_key(&f.handler) {
+                let keys = self.store.read(|db| db.keys_wrapped_to(&f.handler))?;
+                held.insert(f.handler.clone(), keys.into_iter().collect());
+            }
         }
-        self.store.purge_wal()?;
+        let mut removed = false;
+        for (id, f, still_held) in over {
+            let key = if still_held {
+                None
+            } else {
+                self.assignment_key(&id, &f)?
+            };
+            if let Some(key) = key.filter(|k| held.get(&f.handler).is_some_and(|h| h.contains(k))) {
+                self.remove_lapsed_key(&id, &f, &key, now)?;
+                removed = true;
+            }
+            self.swept.insert(id);
+        }
+        if removed {
+            self.store.purge_wal()?;
+        }
+        Ok(())
+    }
+
+    /// The key an assignment gave: the key id its supervisor signed, or
+    /// (its row gone or edited) the letter's key of its kind.
+    fn assignment_key(&mut self, id: &str, f: &AssignmentFacts) -> Result<Option<String>> {
+        if let Some(row) = self.store.read(|db| db.assignment(id))? {
+            if let Ok(a) = self.checked_assignment(row, f) {
+                return Ok(Some(a.key_id));
+            }
+        }
+        let purpose = if f.kind == RequestKind::Reveal {
+            KEY_IDENTITY
+        } else {
+            KEY_LETTER
+        };
+        Ok(self
+            .store
+            .read(|db| db.data_key_of(&f.letter, purpose))?
+            .map(|k| k.id))
+    }
+
+    fn remove_lapsed_key(
+        &mut self,
+        id: &str,
+        f: &AssignmentFacts,
+        key: &str,
+        now: i64,
+    ) -> Result<()> {
+        let handler = self
+            .directory()?
+            .user(&f.handler)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        let detail = match f.ended {
+            None => format!(
+                "{} assignment of {handler} expired; key removed",
+                f.kind.as_str()
+            ),
+            Some((how, _)) => format!(
+                "{} assignment of {handler} was {}, but its key was in the file again; removed",
+                f.kind.as_str(),
+                how.as_str()
+            ),
+        };
+        // Recorded by the session whose call found it: an entry names only
+        // its author.
+        let who = self
+            .ctx
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let mut ev = Event::new(&who, None, Action::RouteDecision).detail(detail);
+        ev.letter_id = Some(f.letter.clone());
+        ev.assignment = Some(id.to_owned());
+        let how = f.ended.map_or("expired", |(how, _)| how.as_str());
+        self.commit_recorded(|db, ap| {
+            db.delete_wrap(key, &f.handler)?;
+            db.end_assignment(id, now, how)?;
+            ap.event(db, &ev)
+        })?;
         Ok(())
     }
 
@@ -1325,22 +1409,8 @@ impl Vault {
             .unwrap_or_default();
         // Whether it is live, how it ended and whether it was affirmed are
         // the signed facts', not the row's.
-        let f = self.facts()?.assignment(&a.id).cloned().ok_or_else(|| {
-            ApiError::Integrity(format!(
-                "assignment {} was never approved by a supervisor (written into the file by hand?)",
-                a.id
-            ))
-        })?;
-        let a = &AssignmentRow {
-            ended_at: f.ended.map(|(_, at)| at),
-            end_reason: f
-                .ended
-                .map(|(how, _)| how.as_str().to_owned())
-                .or_else(|| (f.until <= now).then(|| "expired".to_owned())),
-            affirmed_at: f.affirmed_at,
-            until: f.until,
-            ..a.clone()
-        };
+        let f = self.assignment_facts(&a.id)?;
+        let a = &self.checked_assignment(a.clone(), &f)?;
         Ok(AssignmentInfo {
             id: a.id.clone(),
             kind: a.kind.clone(),
@@ -1350,8 +1420,11 @@ impl Vault {
             unit: a.unit.clone(),
             handler,
             until: a.until,
-            active: a.ended_at.is_none() && a.until > now,
-            ended: a.end_reason.clone(),
+            active: f.live(now),
+            ended: a
+                .end_reason
+                .clone()
+                .or_else(|| (f.until <= now).then(|| "expired".to_owned())),
             affirmed: a.affirmed_at.is_some(),
         })
     }
@@ -1370,7 +1443,7 @@ impl Vault {
             Action::RouteDecision,
             "revoking access",
         )?;
-        let a = self.assignment_row(assignment)?;
+        let (a, _) = self.assignment_with_facts(assignment)?;
         if actor.unit.as_deref() != Some(a.unit.as_str()) {
             let l = self.letter_row(&a.letter_id)?;
             let ev = self.event_for(&actor, Role::Supervisor, Action::RouteDecision, &l);
@@ -1389,10 +1462,22 @@ impl Vault {
         )
     }
 
-    fn assignment_row(&self, id: &str) -> Result<AssignmentRow> {
-        self.store
+    /// An assignment's checked row and its facts.
+    fn assignment_with_facts(&mut self, id: &str) -> Result<(AssignmentRow, AssignmentFacts)> {
+        let row = self
+            .store
             .read(|db| db.assignment(id))?
-            .ok_or_else(|| ApiError::NotFound(format!("assignment {id}")))
+            .ok_or_else(|| ApiError::NotFound(format!("assignment {id}")))?;
+        let f = self.assignment_facts(id)?;
+        Ok((self.checked_assignment(row, &f)?, f))
+    }
+
+    fn assignment_facts(&mut self, id: &str) -> Result<AssignmentFacts> {
+        self.facts()?.assignment(id).cloned().ok_or_else(|| {
+            ApiError::Integrity(format!(
+                "assignment {id} was never approved by a supervisor (written into the file by hand?)"
+            ))
+        })
     }
 
     /// Ends an assignment: deletes the handler's wrap, records why.
@@ -1439,8 +1524,7 @@ impl Vault {
         // The wrap was zeroed in the database file (secure_delete); empty the
         // WAL too, so no older copy of it stays anywhere in the vault.
         self.store.purge_wal()?;
-        let a = self.assignment_row(&a.id)?;
-        self.assignment_info(&a, now)
+        self.assignment_info(a, now)
     }
 
     /// Handler: their assignments, active and ended.
@@ -1482,28 +1566,39 @@ impl Vault {
         else {
             return Ok(None);
         };
-        let Some(mut a) = self.store.read(|db| db.assignment(&id))? else {
+        let Some(a) = self.store.read(|db| db.assignment(&id))? else {
             return Ok(None);
+        };
+        Ok(Some(self.checked_assignment(a, &f)?))
+    }
+
+    /// An assignment row as its approving supervisor signed it and as the
+    /// facts say it stands: its handler, letter, unit, request and period
+    /// equal the fold's, its key id is covered by the signature of the
+    /// supervisor the facts name as approver, and its end and affirmation
+    /// are the fold's (the row's own columns for those are not trusted).
+    pub(crate) fn checked_assignment(
+        &mut self,
+        mut a: AssignmentRow,
+        f: &AssignmentFacts,
+    ) -> Result<AssignmentRow> {
+        let edited = || {
+            ApiError::Integrity(format!(
+                "assignment {} is not as its supervisor approved it (its period, handler or key was edited in the file)",
+                a.id
+            ))
         };
         if a.handler != f.handler
             || a.letter_id != f.letter
             || a.unit != f.unit
             || a.request_id != f.request
+            || a.kind != f.kind.as_str()
             || a.until != f.until
+            || a.starts_at != f.starts_at
         {
-            return Err(ApiError::Integrity(format!(
-                "assignment {id} is not as its supervisor approved it (edited in the file)"
-            )));
+            return Err(edited());
         }
-        a.ended_at = None;
-        a.end_reason = None;
-        a.affirmed_at = f.affirmed_at;
-        let approver = self
-            .store
-            .read(|db| db.request(&a.request_id))?
-            .and_then(|r| r.decided_by)
-            .ok_or_else(|| ApiError::Integrity(format!("assignment {} has no approval", a.id)))?;
-        let cert = self.cert(&approver)?;
+        let cert = self.cert(&f.approved_by)?;
         if !cert.has_role(Role::Supervisor)
             || crypto::verify_signature(
                 &cert.verifying_key(),
@@ -1512,12 +1607,12 @@ impl Vault {
             )
             .is_err()
         {
-            return Err(ApiError::Integrity(format!(
-                "assignment {} is not as its supervisor signed it (its period, handler or key was edited)",
-                a.id
-            )));
+            return Err(edited());
         }
-        Ok(Some(a))
+        a.ended_at = f.ended.map(|(_, at)| at);
+        a.end_reason = f.ended.map(|(how, _)| how.as_str().to_owned());
+        a.affirmed_at = f.affirmed_at;
+        Ok(a)
     }
 
     /// Handler: hands an assignment back to the supervisor (e.g. a conflict
@@ -1535,7 +1630,7 @@ impl Vault {
             Action::RouteDecision,
             "declining an assignment",
         )?;
-        let a = self.assignment_row(assignment)?;
+        let (a, _) = self.assignment_with_facts(assignment)?;
         if a.handler != actor.id {
             return Err(ApiError::Denied("not your assignment".into()));
         }

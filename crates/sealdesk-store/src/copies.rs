@@ -94,15 +94,6 @@ impl Db<'_> {
             .optional()?)
     }
 
-    /// The next copy number of a letter (1 for the first).
-    pub fn next_copy_no(&self, letter_id: &str) -> Result<i64> {
-        Ok(self.0.query_row(
-            "SELECT coalesce(max(copy_no), 0) + 1 FROM copies WHERE letter_id = ?1",
-            [letter_id],
-            |r| r.get(0),
-        )?)
-    }
-
     /// Stores the deciding supervisor's signature over an export request's
     /// approval.
     pub fn set_request_approval(&self, request_id: &str, signature: &[u8]) -> Result<()> {

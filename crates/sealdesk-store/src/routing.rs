@@ -210,14 +210,6 @@ impl Db<'_> {
             .optional()?)
     }
 
-    pub fn requests_by_status(&self, status: &str) -> Result<Vec<RequestRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {REQ} FROM requests WHERE status = ?1 ORDER BY requested_at, id"
-        ))?;
-        let rows = st.query_map([status], RequestRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     pub fn requests_of_letter(&self, letter_id: &str) -> Result<Vec<RequestRow>> {
         let mut st = self.0.prepare(&format!(
             "SELECT {REQ} FROM requests WHERE letter_id = ?1 ORDER BY requested_at, id"
@@ -323,15 +315,6 @@ impl Db<'_> {
             "SELECT {ASG} FROM assignments WHERE unit = ?1 AND ended_at IS NULL ORDER BY until, id"
         ))?;
         let rows = st.query_map([unit], AssignmentRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Assignments still open (not ended) whose end date has passed.
-    pub fn lapsed_assignments(&self, now: i64) -> Result<Vec<AssignmentRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {ASG} FROM assignments WHERE ended_at IS NULL AND until <= ?1"
-        ))?;
-        let rows = st.query_map([now], AssignmentRow::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

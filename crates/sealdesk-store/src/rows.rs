@@ -337,6 +337,15 @@ impl Db<'_> {
             .optional()?)
     }
 
+    /// The ids of the keys wrapped to a recipient.
+    pub fn keys_wrapped_to(&self, recipient: &str) -> Result<Vec<String>> {
+        let mut st = self
+            .0
+            .prepare("SELECT key_id FROM key_wraps WHERE recipient = ?1")?;
+        let rows = st.query_map([recipient], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn recipients_of(&self, key_id: &str) -> Result<Vec<String>> {
         let mut st = self
             .0
