@@ -126,8 +126,8 @@ impl Vault {
         Ok(user_signing_key(self.session_key(session)?))
     }
 
-    fn admin_event(&self, actor_name: &str, detail: String) -> Event {
-        Event::new(actor_name, Some(Role::Admin), Action::UserAdmin).detail(detail)
+    fn admin_event(&self, detail: String) -> Event {
+        Event::new(Some(Role::Admin), Action::UserAdmin).detail(detail)
     }
 
     /// Admin: creates an account with its own key pair.
@@ -135,15 +135,12 @@ impl Vault {
         let actor = self.begin(session, true)?;
         self.require_role(&actor, &[Role::Admin], Action::UserAdmin, "adding a user")?;
         let key = self.admin_key(session)?;
-        let ev = self.admin_event(
-            &actor.name,
-            format!(
-                "added {} ({}, unit {})",
-                new.name,
-                new.roles.to_list(),
-                new.unit.as_deref().unwrap_or("-")
-            ),
-        );
+        let ev = self.admin_event(format!(
+            "added {} ({}, unit {})",
+            new.name,
+            new.roles.to_list(),
+            new.unit.as_deref().unwrap_or("-")
+        ));
         self.create_user(new, (&actor.id, &key), ev)
     }
 
@@ -184,7 +181,7 @@ impl Vault {
     ) -> Result<()> {
         let key = self.admin_key(session)?;
         let st = self.statement(&actor.id, Change::User { cert })?;
-        let ev = self.admin_event(&actor.name, detail);
+        let ev = self.admin_event(detail);
         self.commit_recorded(|db, ap| {
             row_change(db)?;
             ap.directory(db, &st, &key)?;
@@ -320,10 +317,7 @@ impl Vault {
                 value: days,
             },
         )?;
-        let ev = self.admin_event(
-            &actor.name,
-            format!("access period limit set to {days} days"),
-        );
+        let ev = self.admin_event(format!("access period limit set to {days} days"));
         self.commit_recorded(|db, ap| {
             ap.directory(db, &st, &key)?;
             ap.event(db, &ev)
@@ -409,7 +403,7 @@ impl Vault {
                 value: secs,
             },
         )?;
-        let ev = self.admin_event(&actor.name, format!("idle timeout set to {secs} s"));
+        let ev = self.admin_event(format!("idle timeout set to {secs} s"));
         self.commit_recorded(|db, ap| {
             ap.directory(db, &st, &key)?;
             ap.event(db, &ev)

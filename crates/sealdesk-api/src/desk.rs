@@ -332,7 +332,7 @@ impl Vault {
         let own = self.session_key_owned(session)?;
         let row = self.letter_row(letter)?;
         let ev = self
-            .event_for(&actor, Role::Clerk, Action::View, &row)
+            .event_for(Role::Clerk, Action::View, &row)
             .detail("routing slip preview");
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &row.id, KEY_LETTER) {
             Ok(k) => k,
@@ -380,7 +380,7 @@ impl Vault {
             "copying from a letter",
         )?;
         let row = self.letter_row(letter)?;
-        let mut ev = self.event_for(&actor, role, Action::Copy, &row);
+        let mut ev = self.event_for(role, Action::Copy, &row);
         ev.detail = Some(format!("{chars} characters of the masked working copy"));
         let allowed = if row.registered_by == actor.id && actor.roles.contains(Role::Clerk) {
             true

@@ -651,7 +651,7 @@ impl Vault {
         let series = format!("{prefix}-{}-", roc_year(now));
         let category = meta.category.as_str().to_owned();
         let level = meta.level.clone();
-        let mut ev = Event::new(&actor.name, Some(Role::Clerk), Action::Register).detail(format!(
+        let mut ev = Event::new(Some(Role::Clerk), Action::Register).detail(format!(
             "{category} from {}, {} finding(s) sealed",
             ex.source.as_str(),
             findings.len()

@@ -115,9 +115,11 @@ pub(crate) struct Ctx {
 }
 
 /// One thing to record.
+///
+/// It names no user: the appender writes the session's own certified name
+/// (an entry's actor is its author).
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
-    pub user: String,
     pub role: Option<Role>,
     pub action: Action,
     pub letter_id: Option<String>,
@@ -131,9 +133,8 @@ pub(crate) struct Event {
 }
 
 impl Event {
-    pub fn new(user: &str, role: Option<Role>, action: Action) -> Self {
+    pub fn new(role: Option<Role>, action: Action) -> Self {
         Self {
-            user: user.to_owned(),
             role,
             action,
             letter_id: None,
@@ -275,20 +276,12 @@ impl Appender<'_> {
             .unwrap_or((ledger::ANONYMOUS, [0u8; 16]))
     }
 
-    /// Appends an event. Its `user` is the session's own account, whatever
-    /// the caller put in `ev.user` (an entry's actor is its author); with no
-    /// session only a failed login is recorded, and it names no one.
+    /// Appends an event. Its `user` is the session's own account (an entry's
+    /// actor is its author); with no session only a failed login is
+    /// recorded, and it names no one.
     pub fn event(&mut self, db: &Db<'_>, ev: &Event) -> Result<u64> {
         let user = match self.ctx {
-            Some(c) => {
-                if ev.user != c.name {
-                    tracing::warn!(
-                        action = ev.action.as_str(),
-                        "an event named another user than its session's; recorded as the session's"
-                    );
-                }
-                c.name.clone()
-            }
+            Some(c) => c.name.clone(),
             None if ev.action == Action::LoginFailed => String::new(),
             None => {
                 return Err(ApiError::Integrity(format!(
@@ -506,10 +499,7 @@ impl Vault {
             .require_any(roles, what)
             .err()
             .unwrap_or_else(|| ApiError::Denied(what.into()));
-        self.deny(
-            Event::new(&actor.name, actor.roles.iter().next(), action),
-            err,
-        )
+        self.deny(Event::new(actor.roles.iter().next(), action), err)
     }
 
     /// The vault root's public key: what an auditor keeps to verify exports
@@ -628,7 +618,7 @@ impl Vault {
             .read(|db| db.secret_wrap(SECRET_LEDGER_READER, &actor.id))?;
         let Some(wrapped) = wrapped else {
             return self.deny(
-                Event::new(&actor.name, Some(Role::Auditor), action),
+                Event::new(Some(Role::Auditor), action),
                 ApiError::Denied(
                     "you hold no ledger key yet: an auditor who has one runs `sealdesk ledger grant YOU`, or the holder of the recovery code runs `sealdesk recover --grant-ledger YOU`".into(),
                 ),
@@ -661,7 +651,7 @@ impl Vault {
             Action::LedgerRead,
             "reading the ledger",
         )?;
-        let ev = Event::new(&actor.name, Some(role), Action::LedgerRead);
+        let ev = Event::new(Some(role), Action::LedgerRead);
         Ok(self
             .read_ledger(session, &actor, ev)?
             .into_iter()
@@ -700,7 +690,7 @@ impl Vault {
                 .push_str("; entries not opened (you hold no ledger key yet)");
             return Ok(report);
         }
-        let ev = Event::new(&actor.name, Some(role), Action::LedgerRead).detail("verify entries");
+        let ev = Event::new(Some(role), Action::LedgerRead).detail("verify entries");
         let opened = self.read_ledger(session, &actor, ev)?;
         let mut report = self.ledger_verify(kept)?;
         let first_forged = opened
@@ -773,7 +763,7 @@ impl Vault {
         let own = self.session_key_owned(session)?;
         let reader = self.reader_key(&actor, &own, Action::LedgerGrant)?;
         let wrap = self.reader_wrap_for(&reader, auditor)?;
-        let ev = Event::new(&actor.name, Some(role), Action::LedgerGrant)
+        let ev = Event::new(Some(role), Action::LedgerGrant)
             .detail(format!("ledger key granted to {auditor}"));
         self.commit_recorded(|db, ap| {
             db.put_secret_wrap(SECRET_LEDGER_READER, &wrap.0, &wrap.1)?;
@@ -837,7 +827,7 @@ impl Vault {
             ));
         }
         let wrap = self.reader_wrap_for(&reader, auditor)?;
-        let ev = Event::new("recovery", None, Action::LedgerGrant).detail(format!(
+        let ev = Event::new(None, Action::LedgerGrant).detail(format!(
             "ledger key granted to {auditor} with the recovery code"
         ));
         self.commit_recorded(|db, ap| {
@@ -900,8 +890,7 @@ impl Vault {
         let own = self.session_key_owned(session)?;
         let reader = self.reader_key(&actor, &own, Action::LedgerExport)?;
         self.record(
-            Event::new(&actor.name, Some(role), Action::LedgerExport)
-                .detail(format!("to {}", dir.display())),
+            Event::new(Some(role), Action::LedgerExport).detail(format!("to {}", dir.display())),
         )?;
         let checkpoint = self.ledger_checkpoint(session)?;
         let entries = self.decrypt_all(&reader)?;
@@ -1002,8 +991,7 @@ impl Vault {
         rounds: usize,
     ) -> Result<Vec<std::time::Duration>> {
         let actor = self.begin(session, true)?;
-        let mut ev =
-            Event::new(&actor.name, actor.roles.iter().next(), Action::View).detail("benchmark");
+        let mut ev = Event::new(actor.roles.iter().next(), Action::View).detail("benchmark");
         ev.reason = Some("辦理 SD-115-00001 陳情案".into());
         ev.receipt_no = Some("SD-115-00001".into());
         let mut times = Vec::with_capacity(rounds);

@@ -275,7 +275,7 @@ impl Vault {
             Action::View,
             "opening a letter",
         )?;
-        let mut ev = Event::new(&actor.name, Some(role), Action::View);
+        let mut ev = Event::new(Some(role), Action::View);
         ev.letter_id = Some(letter.to_owned());
         ev.reason = Some(reason.to_owned());
         if reason.trim().is_empty() {
@@ -436,10 +436,7 @@ impl Vault {
     pub fn recover_check(&mut self, code: &RecoveryCode) -> Result<RecoveryReport> {
         if code.public_key() != self.recovery_public_key()? {
             self.ctx = None;
-            return self.deny(
-                Event::new("recovery", None, Action::Recover),
-                ApiError::BadRecoveryCode,
-            );
+            return self.deny(Event::new(None, Action::Recover), ApiError::BadRecoveryCode);
         }
         self.act_as_root(code)?;
         let out = self.recover_check_inner(code);
@@ -479,12 +476,10 @@ impl Vault {
                 records += 1;
             }
         }
-        self.record(
-            Event::new("recovery", None, Action::Recover).detail(format!(
-                "recovery code checked: {} key(s), {records} record(s)",
-                keys.len()
-            )),
-        )?;
+        self.record(Event::new(None, Action::Recover).detail(format!(
+            "recovery code checked: {} key(s), {records} record(s)",
+            keys.len()
+        )))?;
         Ok(RecoveryReport {
             data_keys: keys.len(),
             records,

@@ -185,7 +185,7 @@ impl Vault {
                 passphrase: admin_passphrase.clone(),
             },
             (sealdesk_core::directory::ROOT_ISSUER, &root),
-            ledger::Event::new("recovery", None, ledger::Action::UserAdmin)
+            ledger::Event::new(None, ledger::Action::UserAdmin)
                 .detail(format!("vault created; first administrator {admin_name}")),
         );
         vault.end_root_act();

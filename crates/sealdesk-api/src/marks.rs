@@ -208,7 +208,7 @@ impl Vault {
             ));
         };
         // One ledger read, recorded as a trace of this code.
-        let mut ev = Event::new(&actor.name, Some(Role::Auditor), Action::LedgerRead);
+        let mut ev = Event::new(Some(Role::Auditor), Action::LedgerRead);
         ev.detail = Some(format!("trace {}", traced.code));
         let entries = crate::ledger::authored(self.read_ledger(session, &actor, ev)?);
         // The QR code and the invisible mark carry their own checks: their

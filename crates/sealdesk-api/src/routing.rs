@@ -342,14 +342,7 @@ impl Vault {
                 how.as_str()
             ),
         };
-        // Recorded by the session whose call found it: an entry names only
-        // its author.
-        let who = self
-            .ctx
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_default();
-        let mut ev = Event::new(&who, None, Action::RouteDecision).detail(detail);
+        let mut ev = Event::new(None, Action::RouteDecision).detail(detail);
         ev.letter_id = Some(f.letter.clone());
         ev.assignment = Some(id.to_owned());
         let how = f.ended.map_or("expired", |(how, _)| how.as_str());
@@ -479,12 +472,11 @@ impl Vault {
 
     pub(crate) fn event_for(
         &self,
-        actor: &Actor,
         role: Role,
         action: Action,
         letter: &sealdesk_store::LetterRow,
     ) -> Event {
-        let mut ev = Event::new(&actor.name, Some(role), action);
+        let mut ev = Event::new(Some(role), action);
         ev.letter_id = Some(letter.id.clone());
         ev.receipt_no = Some(letter.receipt_no.clone());
         ev.level = Some(letter.level.clone());
@@ -622,12 +614,7 @@ impl Vault {
         let row = self.letter_row(letter)?;
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &row.id, KEY_LETTER) {
             Ok(k) => k,
-            Err(e) => {
-                return self.deny(
-                    self.event_for(&actor, Role::Clerk, Action::RouteRequest, &row),
-                    e,
-                )
-            }
+            Err(e) => return self.deny(self.event_for(Role::Clerk, Action::RouteRequest, &row), e),
         };
         let slip = self.build_slip(&row, &key_id, &dk, deadline)?;
         let slip_json = serde_json::to_vec(&slip).map_err(|e| ApiError::BadInput(e.to_string()))?;
@@ -680,7 +667,7 @@ impl Vault {
                 answered_at: None,
             };
             let ev = self
-                .event_for(&actor, Role::Clerk, Action::RouteRequest, &row)
+                .event_for(Role::Clerk, Action::RouteRequest, &row)
                 .detail(format!("routing inquiry {id} to {unit}"));
             self.commit_recorded(|db, ap| {
                 db.insert_data_key(&DataKeyRow {
@@ -830,7 +817,7 @@ impl Vault {
             if slip.is_some() {
                 // Reading a slip is a view, recorded before it is shown.
                 let ev = self
-                    .event_for(&actor, role, Action::View, &letter)
+                    .event_for(role, Action::View, &letter)
                     .detail(format!("routing slip of inquiry {}", q.id));
                 self.record(ev)?;
             }
@@ -866,7 +853,7 @@ impl Vault {
             .ok_or_else(|| ApiError::NotFound(format!("inquiry {inquiry}")))?;
         let row = self.letter_row(&q.letter_id)?;
         if actor.unit.as_deref() != Some(q.unit.as_str()) {
-            let ev = self.event_for(&actor, Role::Supervisor, Action::RouteDecision, &row);
+            let ev = self.event_for(Role::Supervisor, Action::RouteDecision, &row);
             return self.deny(
                 ev,
                 ApiError::Denied("this inquiry is for another unit".into()),
@@ -876,7 +863,7 @@ impl Vault {
         let now = self.now().unix_millis();
         let own = self.session_key_owned(session)?;
         let ev = self
-            .event_for(&actor, Role::Supervisor, Action::RouteDecision, &row)
+            .event_for(Role::Supervisor, Action::RouteDecision, &row)
             .detail(format!("inquiry {} answered {answer}", q.id));
         self.commit_recorded(|db, ap| {
             db.answer_inquiry(&q.id, answer, &actor.id, now)?;
@@ -885,7 +872,7 @@ impl Vault {
         let slip = self.open_slip(&q, &actor.id, &own)?;
         if slip.is_some() {
             let ev = self
-                .event_for(&actor, Role::Supervisor, Action::View, &row)
+                .event_for(Role::Supervisor, Action::View, &row)
                 .detail(format!("routing slip of inquiry {}", q.id));
             self.record(ev)?;
         }
@@ -1016,7 +1003,7 @@ impl Vault {
             "routing a letter",
         )?;
         let row = self.letter_row(letter)?;
-        let ev = self.event_for(&actor, Role::Clerk, Action::RouteRequest, &row);
+        let ev = self.event_for(Role::Clerk, Action::RouteRequest, &row);
         if reason.trim().is_empty() {
             return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
         }
@@ -1169,7 +1156,7 @@ impl Vault {
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
         let mut ev = self
-            .event_for(actor, Role::Supervisor, action, &l)
+            .event_for(Role::Supervisor, action, &l)
             .detail(format!("request {}", r.id));
         ev.assignment = Some(r.id.clone());
         if actor.unit.as_deref() != Some(r.unit.as_str()) {
@@ -1272,7 +1259,7 @@ impl Vault {
             .is_err()
         {
             let ev = self
-                .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+                .event_for(Role::Supervisor, Action::RouteDecision, &l)
                 .detail(format!(
                     "request {}: the grant is not for {}'s certified key",
                     r.id, handler.name
@@ -1320,7 +1307,7 @@ impl Vault {
             Action::RouteDecision
         };
         let mut ev = self
-            .event_for(&actor, Role::Supervisor, action, &l)
+            .event_for(Role::Supervisor, action, &l)
             .detail(format!("approved request {} ({})", r.id, r.kind));
         ev.reason = Some(reason.into());
         ev.assignment = Some(a.id.clone());
@@ -1378,7 +1365,7 @@ impl Vault {
             },
         )?;
         let mut ev = self
-            .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+            .event_for(Role::Supervisor, Action::RouteDecision, &l)
             .detail(format!("denied request {}", r.id));
         ev.reason = Some(reason.into());
         ev.assignment = Some(r.id.clone());
@@ -1446,7 +1433,7 @@ impl Vault {
         let (a, _) = self.assignment_with_facts(assignment)?;
         if actor.unit.as_deref() != Some(a.unit.as_str()) {
             let l = self.letter_row(&a.letter_id)?;
-            let ev = self.event_for(&actor, Role::Supervisor, Action::RouteDecision, &l);
+            let ev = self.event_for(Role::Supervisor, Action::RouteDecision, &l);
             return self.deny(
                 ev,
                 ApiError::Denied("this assignment is in another unit".into()),
@@ -1496,7 +1483,7 @@ impl Vault {
         let how = end.as_str();
         let live = self.facts()?.assignment(&a.id).is_some_and(|f| f.live(now));
         if !live {
-            let ev = self.event_for(actor, role, Action::RouteDecision, &l);
+            let ev = self.event_for(role, Action::RouteDecision, &l);
             return self.deny(
                 ev,
                 ApiError::Denied(format!("assignment {} is not active", a.id)),
@@ -1511,7 +1498,7 @@ impl Vault {
             },
         )?;
         let mut ev = self
-            .event_for(actor, role, Action::RouteDecision, &l)
+            .event_for(role, Action::RouteDecision, &l)
             .detail(format!("assignment {} {how}", a.id));
         ev.reason = Some(reason.into());
         ev.assignment = Some(a.id.clone());
@@ -1661,7 +1648,7 @@ impl Vault {
             "asking for an identity",
         )?;
         let l = self.letter_row(letter)?;
-        let ev = self.event_for(&actor, Role::Handler, Action::IdentityReveal, &l);
+        let ev = self.event_for(Role::Handler, Action::IdentityReveal, &l);
         if reason.trim().is_empty() {
             return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
         }
@@ -1743,7 +1730,7 @@ impl Vault {
             .read(|db| db.request(request))?
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
-        let ev = self.event_for(&actor, Role::Clerk, Action::IdentityReveal, &l);
+        let ev = self.event_for(Role::Clerk, Action::IdentityReveal, &l);
         if l.registered_by != actor.id {
             return self.deny(
                 ev,
@@ -1826,7 +1813,7 @@ impl Vault {
         } else {
             Role::Handler
         };
-        let mut ev = self.event_for(&actor, granted, Action::IdentityReveal, &l);
+        let mut ev = self.event_for(granted, Action::IdentityReveal, &l);
         if !is_holder {
             match self.active_assignment(&actor.id, &l.id, "reveal")? {
                 Some(a) => ev.assignment = Some(a.id),

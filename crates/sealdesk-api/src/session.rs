@@ -122,7 +122,7 @@ impl Vault {
         let Some(row) = row else {
             let bucket = unknown_bucket(&vault_id, name);
             let fails = self.store.read(|db| db.unknown_failures(bucket))?;
-            let failed = |why: &str| Event::new("", None, Action::LoginFailed).denied(why);
+            let failed = |why: &str| Event::new(None, Action::LoginFailed).denied(why);
             if let Some((n, last)) = fails {
                 if let Some(retry_after_secs) = self.throttled(n, Some(last), now) {
                     return self.deny(
@@ -139,7 +139,7 @@ impl Vault {
         };
         // A failed login names no one: nothing authenticates it, and anyone
         // could write one (T10).
-        let failed = |why: &str| Event::new("", None, Action::LoginFailed).denied(why);
+        let failed = |why: &str| Event::new(None, Action::LoginFailed).denied(why);
         if let Some(retry_after_secs) = self.throttled(row.failed_logins, row.last_failed_at, now) {
             return self.deny(
                 failed("throttled"),
@@ -219,12 +219,11 @@ impl Vault {
         let mut warnings = Vec::new();
         if let Some(w) = self.check_witness(&row.id)? {
             self.record(
-                Event::new(&row.name, roles.iter().next(), Action::IntegrityWarning)
-                    .detail(w.clone()),
+                Event::new(roles.iter().next(), Action::IntegrityWarning).detail(w.clone()),
             )?;
             warnings.push(w);
         }
-        self.record(Event::new(&row.name, roles.iter().next(), Action::Login))?;
+        self.record(Event::new(roles.iter().next(), Action::Login))?;
         if warnings.is_empty() {
             self.write_witness(&row.id)?;
         }
@@ -323,7 +322,7 @@ impl Vault {
     fn lock_with(&mut self, session: &mut Session, why: &str) {
         if session.key.is_some() {
             self.set_ctx(session);
-            let ev = Event::new(&session.name, None, Action::Lock).detail(why);
+            let ev = Event::new(None, Action::Lock).detail(why);
             if let Err(e) = self.record(ev) {
                 tracing::error!(error = %e, "could not record a lock");
             }
@@ -361,7 +360,7 @@ impl Vault {
             Ok(k) if k.genesis_hash == self.genesis()?.hash() => k.key,
             Ok(_) => return Err(ApiError::Integrity("vault root replaced".into())),
             Err(_) => {
-                let ev = Event::new(&actor.name, None, Action::UserAdmin);
+                let ev = Event::new(None, Action::UserAdmin);
                 return self.deny(ev, ApiError::BadCredentials);
             }
         };
@@ -377,7 +376,7 @@ impl Vault {
         let sealed =
             crypto::seal_user_secret_key(&key, &genesis_hash, new, &params, &row.id, &mut self.rng)
                 .map_err(ApiError::from_crypto("sealing the private key"))?;
-        let ev = Event::new(&actor.name, None, Action::UserAdmin).detail("changed own passphrase");
+        let ev = Event::new(None, Action::UserAdmin).detail("changed own passphrase");
         self.commit_recorded(|db, ap| {
             db.set_user_keys(&row.id, &row.public_key, &sealed)?;
             ap.event(db, &ev)

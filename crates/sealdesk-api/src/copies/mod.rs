@@ -113,7 +113,7 @@ impl Vault {
         )?;
         let l = self.letter_row(letter)?;
         let mut ev = self
-            .event_for(&actor, role, kind.action(), &l)
+            .event_for(role, kind.action(), &l)
             .detail(format!("request: {} for {recipient}", kind.as_str()));
         ev.reason = Some(reason.to_owned());
         if reason.trim().is_empty() {
@@ -260,7 +260,7 @@ impl Vault {
         let now = self.now().unix_millis();
         if r.until <= now {
             let ev = self
-                .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+                .event_for(Role::Supervisor, Action::RouteDecision, &l)
                 .detail(format!("request {}", r.id));
             return self.deny(ev, ApiError::Denied("the request has lapsed".into()));
         }
@@ -279,7 +279,7 @@ impl Vault {
             },
         )?;
         let mut ev = self
-            .event_for(&actor, Role::Supervisor, Action::RouteDecision, &l)
+            .event_for(Role::Supervisor, Action::RouteDecision, &l)
             .detail(format!("approved request {} ({})", r.id, kind.as_str()));
         ev.reason = Some(reason.into());
         ev.assignment = Some(r.id.clone());
@@ -405,7 +405,7 @@ impl Vault {
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
         let mut ev = self
-            .event_for(&actor, role, kind.action(), &l)
+            .event_for(role, kind.action(), &l)
             .detail(format!("run request {}", r.id));
         ev.assignment = Some(r.id.clone());
         if CopyKind::parse(&r.kind) != Some(kind) {

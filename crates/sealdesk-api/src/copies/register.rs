@@ -24,7 +24,7 @@ impl Vault {
         )?;
         let l = self.letter_row(letter)?;
         let ev = self
-            .event_for(&actor, role, Action::LedgerRead, &l)
+            .event_for(role, Action::LedgerRead, &l)
             .detail("copy register");
         if role == Role::Clerk && l.registered_by != actor.id {
             return self.deny(
