@@ -8,7 +8,7 @@ use std::sync::Arc;
 use sealdesk_api::{seeded_rng, ApiError, Checkpoint, Damage, ManualClock, Vault};
 use sealdesk_core::crypto::{self, RecoveryCode, WrapBinding};
 
-use crate::{pass, World, T0};
+use crate::{pass, raw_ledger, World, T0};
 
 fn grant_auditor(w: &mut World) {
     let code = RecoveryCode::parse(&w.recovery_code).expect("code");
@@ -244,13 +244,6 @@ fn copy_vault(from: &Path, to: &Path) {
     }
 }
 
-fn raw(dir: &Path) -> rusqlite::Connection {
-    let db = rusqlite::Connection::open(dir.join(sealdesk_store::DB_FILE)).expect("raw");
-    db.execute_batch("DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;")
-        .expect("drop triggers");
-    db
-}
-
 fn verify(dir: &Path, kept: Option<&Checkpoint>) -> sealdesk_api::VerifyReport {
     let mut v = Vault::open(dir, Arc::new(ManualClock::at(T0)), seeded_rng(9)).expect("open");
     v.ledger_verify(kept).expect("verify runs").report
@@ -277,7 +270,7 @@ fn t5_intact_ledger_verifies_with_the_kept_checkpoint() {
 #[test]
 fn t5_flipped_byte_is_edited_at_that_entry() {
     let b = base();
-    let db = raw(&b.vault_dir);
+    let db = raw_ledger(&b.vault_dir);
     let mut sealed: Vec<u8> = db
         .query_row("SELECT sealed FROM ledger WHERE seq = 10", [], |r| r.get(0))
         .expect("row");
@@ -290,7 +283,7 @@ fn t5_flipped_byte_is_edited_at_that_entry() {
 #[test]
 fn t5_deleted_row_is_missing() {
     let b = base();
-    raw(&b.vault_dir)
+    raw_ledger(&b.vault_dir)
         .execute("DELETE FROM ledger WHERE seq = 10", [])
         .expect("delete");
     check_damage(&b, Damage::Missing, 10);
@@ -299,7 +292,7 @@ fn t5_deleted_row_is_missing() {
 #[test]
 fn t5_swapped_rows_are_reordered() {
     let b = base();
-    let db = raw(&b.vault_dir);
+    let db = raw_ledger(&b.vault_dir);
     db.execute_batch(
         "UPDATE ledger SET seq = -1 WHERE seq = 10;
          UPDATE ledger SET seq = 10 WHERE seq = 20;
@@ -312,7 +305,7 @@ fn t5_swapped_rows_are_reordered() {
 #[test]
 fn t5_inserted_forged_row_is_found() {
     let b = base();
-    let db = raw(&b.vault_dir);
+    let db = raw_ledger(&b.vault_dir);
     let max: i64 = db
         .query_row("SELECT max(seq) FROM ledger", [], |r| r.get(0))
         .expect("max");
@@ -341,7 +334,7 @@ fn t5_inserted_forged_row_is_found() {
 #[test]
 fn t5_truncated_tail_is_found() {
     let b = base();
-    let db = raw(&b.vault_dir);
+    let db = raw_ledger(&b.vault_dir);
     let max: i64 = db
         .query_row("SELECT max(seq) FROM ledger", [], |r| r.get(0))
         .expect("max");
@@ -437,7 +430,7 @@ fn attestation_seqs(db: &rusqlite::Connection) -> Vec<i64> {
 #[test]
 fn t5_flipped_attestation_signature_is_a_bad_signature_at_that_entry() {
     let b = base();
-    let db = raw(&b.vault_dir);
+    let db = raw_ledger(&b.vault_dir);
     let seq = attestation_seqs(&db)[3];
     let (prev, mut sealed): (Vec<u8>, Vec<u8>) = db
         .query_row(
@@ -492,7 +485,7 @@ fn t5_flipped_attestation_signature_is_a_bad_signature_at_that_entry() {
 #[test]
 fn t5_a_row_replaced_with_a_consistent_hash_does_not_link() {
     let b = base();
-    let db = raw(&b.vault_dir);
+    let db = raw_ledger(&b.vault_dir);
     // Replace entry 10 by other bytes with their own correct hash: entry 10
     // checks out alone, entry 11 no longer links to it.
     let (prev, mut sealed): (Vec<u8>, Vec<u8>) = db

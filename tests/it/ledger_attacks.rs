@@ -22,7 +22,7 @@ use sealdesk_core::crypto::{self, RecoveryCode, SigningKey, UserPublicKey, SIGNA
 use sealdesk_core::directory::{id_bytes, Genesis};
 use sealdesk_core::ledger::{self, Attestation, EntryBody, EntryKind, HEADER_LEN};
 
-use crate::{pass, World, T0};
+use crate::{pass, raw_ledger, user_id, World, T0};
 
 // ---------------------------------------------------------------- helpers
 
@@ -37,18 +37,6 @@ struct Row {
 
 fn h32(v: &[u8]) -> [u8; 32] {
     v.try_into().expect("32 bytes")
-}
-
-/// The vault file opened as an attacker does, with the append-only
-/// triggers dropped (anyone with write access to the file can do that;
-/// `IF EXISTS` because some tests open the file more than once).
-fn raw(dir: &Path) -> rusqlite::Connection {
-    let db = rusqlite::Connection::open(dir.join(sealdesk_store::DB_FILE)).expect("raw");
-    db.execute_batch(
-        "DROP TRIGGER IF EXISTS ledger_no_update; DROP TRIGGER IF EXISTS ledger_no_delete;",
-    )
-    .expect("drop triggers");
-    db
 }
 
 fn read_rows(db: &rusqlite::Connection) -> Vec<Row> {
@@ -98,11 +86,6 @@ fn genesis_of(db: &rusqlite::Connection) -> Genesis {
         })
         .expect("genesis row");
     serde_json::from_slice(&json).expect("genesis json")
-}
-
-fn user_id(db: &rusqlite::Connection, name: &str) -> String {
-    db.query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
-        .expect("user id")
 }
 
 /// What a user who knows their own passphrase can derive: their account id
@@ -319,7 +302,7 @@ fn t10_forged_entry_in_another_users_name_is_listed_unattested() {
     w.vault.lock(&mut s);
     let dir = w.dir().to_owned();
     let forged_seq = {
-        let db = raw(&dir);
+        let db = raw_ledger(&dir);
         let g = genesis_of(&db);
         let sup = id_bytes(&user_id(&db, "supervisor"));
         let made_up = [0x5au8; 16];
@@ -356,7 +339,7 @@ fn t10_forged_entry_slipped_into_an_open_session_is_forged() {
     let mut s = w.login("supervisor");
     let dir = w.dir().to_owned();
     let forged_seq = {
-        let db = raw(&dir);
+        let db = raw_ledger(&dir);
         let g = genesis_of(&db);
         let sup = id_bytes(&user_id(&db, "supervisor"));
         let rows = read_rows(&db);
@@ -424,7 +407,7 @@ fn t5_t10_deleting_own_entries_and_resigning_is_caught_by_others_attestations() 
     let dir = w.dir().to_owned();
     assert!(verify(&dir, None, 21).intact, "intact before the attack");
 
-    let mut db = raw(&dir);
+    let mut db = raw_ledger(&dir);
     let g = genesis_of(&db);
     let (handler_id, key) = own_signing_key(&db, "handler");
     let handler = id_bytes(&handler_id);
@@ -466,7 +449,7 @@ fn t5_t10_deleting_own_entries_and_resigning_is_caught_by_others_attestations() 
     // re-signed; the clerk's events only had their headers renumbered,
     // which the chain and the renumbered lists then agree with).
     let expected = first_foreign_attestation(&rebuilt, first_gone, handler);
-    let clerk = id_bytes(&user_id(&raw(&dir), "clerk"));
+    let clerk = id_bytes(&user_id(&raw_ledger(&dir), "clerk"));
     assert_eq!(
         ledger::header(&rebuilt[(expected - 1) as usize].sealed).map(|h| h.actor),
         Some(clerk),
@@ -480,7 +463,7 @@ fn t5_t10_deleting_own_entries_and_resigning_is_caught_by_others_attestations() 
     // own signatures and is self-consistent (the clerk's events then show
     // as an unattested session, and only a kept checkpoint or a desk
     // witness would show the cut).
-    let db = raw(&dir);
+    let db = raw_ledger(&dir);
     db.execute(
         "DELETE FROM ledger WHERE seq >= ?1",
         [i64::try_from(expected).expect("seq")],
@@ -523,15 +506,15 @@ fn t5_t10_desk_witness_catches_a_rolled_back_tail() {
         cut + 7,
         "login, register and its signed fact, 2 views, lock, attestation"
     );
-    let vault_id = genesis_of(&raw(&dir)).vault_id;
-    let clerk_id = user_id(&raw(&dir), "clerk");
+    let vault_id = genesis_of(&raw_ledger(&dir)).vault_id;
+    let clerk_id = user_id(&raw_ledger(&dir), "clerk");
     let witness_file = wdir.join(&vault_id).join(format!("{clerk_id}.json"));
     let seen: sealdesk_api::Witness =
         serde_json::from_slice(&std::fs::read(&witness_file).expect("witness written"))
             .expect("witness json");
     assert_eq!(seen.seq, witnessed);
 
-    raw(&dir)
+    raw_ledger(&dir)
         .execute(
             "DELETE FROM ledger WHERE seq > ?1",
             [i64::try_from(cut).expect("seq")],
@@ -600,7 +583,7 @@ fn t5_truncated_tail_without_an_anchor_is_listed_unattested() {
     let mut s = w.login("supervisor");
     w.vault.lock(&mut s);
     let dir = w.dir().to_owned();
-    let db = raw(&dir);
+    let db = raw_ledger(&dir);
     let rows = read_rows(&db);
     let n = rows.len();
     let sup = id_bytes(&user_id(&db, "supervisor"));
@@ -714,7 +697,7 @@ fn t5_t10_forged_export_fails_with_the_root_key_and_with_a_kept_checkpoint() {
     // ---- the forgery
     let forged = out.path().join("forged");
     copy_dir(&genuine, &forged);
-    let db = raw(w.dir());
+    let db = raw_ledger(w.dir());
     let g = genesis_of(&db);
     let (handler_id, key) = own_signing_key(&db, "handler");
     drop(db);

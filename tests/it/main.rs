@@ -22,6 +22,29 @@ use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
 use sealdesk_core::Timestamp;
 
+/// The vault file opened directly, as a writer of it would (no API).
+pub fn raw(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join(sealdesk_store::DB_FILE)).expect("raw open")
+}
+
+/// [`raw`], with the ledger's append-only triggers dropped (anyone with
+/// write access to the file can do that; `IF EXISTS` because some tests
+/// open the file more than once).
+pub fn raw_ledger(dir: &Path) -> rusqlite::Connection {
+    let db = raw(dir);
+    db.execute_batch(
+        "DROP TRIGGER IF EXISTS ledger_no_update; DROP TRIGGER IF EXISTS ledger_no_delete;",
+    )
+    .expect("drop triggers");
+    db
+}
+
+/// An account's id, read from the file.
+pub fn user_id(db: &rusqlite::Connection, name: &str) -> String {
+    db.query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
+        .expect("user id")
+}
+
 /// 2026-11-27T09:00:00+08:00.
 pub const T0: Timestamp = Timestamp::from_unix_secs(1_795_741_200);
 

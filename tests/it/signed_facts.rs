@@ -8,16 +8,7 @@
 use sealdesk_api::{ApiError, CopyFormat, CopyKind, NewUser, Role, Session};
 use sealdesk_core::domain::RoleSet;
 
-use crate::{pass, World};
-
-fn raw(w: &World) -> rusqlite::Connection {
-    rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw open")
-}
-
-fn user_id(db: &rusqlite::Connection, name: &str) -> String {
-    db.query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
-        .expect("user id")
-}
+use crate::{pass, raw, user_id, World};
 
 fn refused<T: std::fmt::Debug>(r: Result<T, ApiError>, what: &str) -> ApiError {
     match r {
@@ -64,7 +55,7 @@ fn t1_t10_a_reveal_request_written_by_hand_reaches_no_identity() {
     let mut w = World::new();
     let (letter, _, _) = assigned(&mut w);
     add_handler(&mut w, "handler2");
-    let db = raw(&w);
+    let db = raw(w.dir());
     let h2 = user_id(&db, "handler2");
     for status in ["awaiting_endorsement", "pending"] {
         let rid = format!("forged-{status}");
@@ -106,7 +97,7 @@ fn t1_t10_a_revoked_assignment_restored_in_the_file_opens_nothing() {
     let mut w = World::new();
     let (letter, assignment, mut h) = assigned(&mut w);
     w.vault.open_letter(&mut h, &letter, "辦理").expect("opens");
-    let db = raw(&w);
+    let db = raw(w.dir());
     let hid = user_id(&db, "handler");
     let wrap: (String, Vec<u8>) = db
         .query_row(
@@ -160,7 +151,7 @@ fn t2_t10_a_copy_request_replayed_in_the_file_makes_no_second_copy() {
         .run_export(&mut h, &req.id, CopyFormat::Pdf, &dir.path().join("1.pdf"))
         .expect("first copy");
     assert_eq!(done.copy.copy_no, 1);
-    let db = raw(&w);
+    let db = raw(w.dir());
     db.execute(
         "UPDATE requests SET status = 'approved' WHERE id = ?1",
         [&req.id],
@@ -191,7 +182,7 @@ fn t10_a_letters_register_fields_edited_in_the_file_are_refused() {
     ] {
         let mut w = World::new();
         let (letter, _, mut h) = assigned(&mut w);
-        let db = raw(&w);
+        let db = raw(w.dir());
         db.execute(
             &format!("UPDATE letters SET {column} = {value} WHERE id = ?1"),
             [&letter],
@@ -216,7 +207,7 @@ fn t10_a_request_status_edited_in_the_file_keeps_it_in_the_queue() {
         .vault
         .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
         .expect("route");
-    let db = raw(&w);
+    let db = raw(w.dir());
     db.execute(
         "UPDATE requests SET status = 'denied' WHERE id = ?1",
         [&req.id],
@@ -245,7 +236,7 @@ fn t1_t10_an_assignment_row_edited_to_dodge_expiry_still_loses_its_key() {
         let mut w = World::new();
         let (letter, _, mut h) = assigned(&mut w);
         w.vault.open_letter(&mut h, &letter, "辦理").expect("opens");
-        let db = raw(&w);
+        let db = raw(w.dir());
         let hid = user_id(&db, "handler");
         let held = |db: &rusqlite::Connection| -> Vec<(String, Vec<u8>)> {
             let mut st = db

@@ -15,11 +15,7 @@ use sealdesk_core::crypto::{self, RecoveryCode, UserSecretKey, WrapBinding};
 use sealdesk_core::directory::{Genesis, SignedGenesis};
 use sealdesk_core::secret::Passphrase;
 
-use crate::{pass, World, T0};
-
-fn raw(w: &World) -> rusqlite::Connection {
-    rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw open")
-}
+use crate::{pass, raw, World, T0};
 
 fn integrity<T: std::fmt::Debug>(r: Result<T, ApiError>, what: &str) {
     match r {
@@ -44,7 +40,7 @@ fn user_row(db: &rusqlite::Connection, name: &str) -> (String, Vec<u8>, Vec<u8>)
 /// What the attacker writes: a genesis of their own making, signed by a root
 /// they hold, with one vault-wide key replaced by theirs.
 fn swap_genesis(w: &World, edit: impl FnOnce(&mut Genesis)) {
-    let db = raw(w);
+    let db = raw(w.dir());
     let json: Vec<u8> = db
         .query_row("SELECT value FROM meta WHERE key = 'genesis'", [], |r| {
             r.get(0)
@@ -98,14 +94,14 @@ fn t10_t4_t6_swapped_recovery_key_fails_every_login_and_nothing_is_wrapped_to_it
     w.register("第一封");
     let mut rng = seeded_rng(667);
     let attacker = UserSecretKey::make(&mut rng);
-    let wraps_before = count(&raw(&w), "SELECT count(*) FROM key_wraps");
+    let wraps_before = count(&raw(w.dir()), "SELECT count(*) FROM key_wraps");
     swap_genesis(&w, |g| g.recovery_public_key = attacker.public_key().0);
     let mut v = reopen(&w);
     integrity(v.login("clerk", &pass("clerk")), "clerk login");
     integrity(v.login("admin", &pass("admin")), "admin login");
     // Nothing could be registered, so nothing new was wrapped, and nothing
     // that exists opens with the attacker's key.
-    let db = raw(&w);
+    let db = raw(w.dir());
     assert_eq!(count(&db, "SELECT count(*) FROM key_wraps"), wraps_before);
     no_wrap_opens_with(&db, &attacker);
 }
@@ -113,7 +109,7 @@ fn t10_t4_t6_swapped_recovery_key_fails_every_login_and_nothing_is_wrapped_to_it
 #[test]
 fn t10_genesis_edited_without_the_root_key_is_refused_at_open() {
     let w = World::new();
-    let db = raw(&w);
+    let db = raw(w.dir());
     let json: Vec<u8> = db
         .query_row("SELECT value FROM meta WHERE key = 'genesis'", [], |r| {
             r.get(0)
@@ -135,14 +131,14 @@ fn t9_t10_swapped_ledger_reader_key_fails_login_and_seals_nothing_to_the_attacke
     let w = World::new();
     let mut rng = seeded_rng(668);
     let attacker = UserSecretKey::make(&mut rng);
-    let before: i64 = count(&raw(&w), "SELECT max(seq) FROM ledger");
+    let before: i64 = count(&raw(w.dir()), "SELECT max(seq) FROM ledger");
     swap_genesis(&w, |g| g.ledger_public_key = attacker.public_key().0);
     let mut v = reopen(&w);
     for u in ["clerk", "auditor", "supervisor"] {
         integrity(v.login(u, &pass(u)), u);
     }
     // Whatever was appended after the swap does not open with its key.
-    let db = raw(&w);
+    let db = raw(w.dir());
     let mut st = db
         .prepare("SELECT sealed FROM ledger WHERE seq > ?1")
         .expect("prepare");
@@ -163,7 +159,7 @@ fn t9_t10_swapped_ledger_reader_key_fails_login_and_seals_nothing_to_the_attacke
 fn t1_t10_handler_key_in_a_supervisors_row_is_refused_before_any_grant() {
     let mut w = World::new();
     let id = w.register("檢舉內容");
-    let db = raw(&w);
+    let db = raw(w.dir());
     let (_, handler_pk, handler_sealed) = user_row(&db, "handler");
     let handler_id: String = user_row(&db, "handler").0;
     db.execute(
@@ -194,7 +190,7 @@ fn t1_t10_handler_key_in_a_supervisors_row_is_refused_before_any_grant() {
 fn t1_t4_t10_edited_role_column_is_refused() {
     let mut w = World::new();
     w.register("內容");
-    raw(&w)
+    raw(w.dir())
         .execute(
             "UPDATE users SET roles = 'clerk' WHERE name = 'handler'",
             [],
@@ -202,14 +198,14 @@ fn t1_t4_t10_edited_role_column_is_refused() {
         .expect("edit role");
     integrity(w.vault.login("handler", &pass("handler")), "handler login");
     // A session opened before the edit stops at its next call.
-    raw(&w)
+    raw(w.dir())
         .execute(
             "UPDATE users SET roles = 'handler' WHERE name = 'handler'",
             [],
         )
         .expect("put back");
     let mut h = w.login("handler");
-    raw(&w)
+    raw(w.dir())
         .execute(
             "UPDATE users SET roles = 'clerk' WHERE name = 'handler'",
             [],
@@ -225,7 +221,7 @@ fn t1_t4_t10_edited_role_column_is_refused() {
 fn t4_t10_account_inserted_by_hand_is_refused_and_never_wrapped_to() {
     let mut w = World::new();
     let id = w.register("內容");
-    let db = raw(&w);
+    let db = raw(w.dir());
     // The attacker even seals their key under the vault's real genesis hash.
     let (json, sig): (Vec<u8>, Vec<u8>) = db
         .query_row(
@@ -271,7 +267,7 @@ fn t4_t10_account_inserted_by_hand_is_refused_and_never_wrapped_to() {
 #[test]
 fn t10_older_row_put_back_after_disable_or_reset_is_refused() {
     let mut w = World::new();
-    let db = raw(&w);
+    let db = raw(w.dir());
     let snapshot = |name: &str| -> (i64, Vec<u8>, Vec<u8>) {
         db.query_row(
             "SELECT disabled, public_key, sealed_secret_key FROM users WHERE name = ?1",
@@ -314,7 +310,7 @@ fn t10_older_row_put_back_after_disable_or_reset_is_refused() {
 #[test]
 fn t8_t10_idle_timeout_written_into_meta_is_ignored() {
     let mut w = World::new();
-    raw(&w)
+    raw(w.dir())
         .execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('idle_timeout_secs', CAST('28800' AS BLOB))",
             [],
@@ -455,7 +451,7 @@ fn w_letter(w: &mut World, clerk: &mut sealdesk_api::Session) -> String {
 #[test]
 fn t6_t10_costly_argon2_header_is_integrity_refused_at_once_and_not_counted() {
     let mut w = World::new();
-    let db = raw(&w);
+    let db = raw(w.dir());
     let (_, _, mut sealed) = user_row(&db, "supervisor");
     sealed[1..5].copy_from_slice(&(4u32 * 1024 * 1024).to_be_bytes());
     db.execute(
@@ -514,7 +510,7 @@ fn t1_revoked_wrap_leaves_no_copy_in_db_wal_or_shm_while_another_connection_is_o
         Vault::open(w.dir(), Arc::new(ManualClock::at(T0)), seeded_rng(5)).expect("open");
     let mut s2 = other.login("clerk", &pass("clerk")).expect("other login");
     other.list_letters(&mut s2).expect("reads");
-    let db = raw(&w);
+    let db = raw(w.dir());
     let (handler_id, _, _) = user_row(&db, "handler");
     let wrapped: Vec<u8> = db
         .query_row(
@@ -601,11 +597,11 @@ fn an_act_and_its_entry_commit_together() {
         .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
         .expect("route");
     let mut sup = w.login("supervisor");
-    raw(&w)
+    raw(w.dir())
         .execute_batch("CREATE TRIGGER ledger_broken BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
         .expect("break ledger");
     assert!(w.vault.approve(&mut sup, &req.id, "同意").is_err());
-    let db = raw(&w);
+    let db = raw(w.dir());
     let status: String = db
         .query_row(
             "SELECT status FROM requests WHERE id = ?1",
@@ -625,7 +621,7 @@ fn t10_an_old_directory_statement_replayed_at_the_tail_is_refused() {
         .set_user_disabled(&mut admin, "supervisor", true)
         .expect("disable");
     w.vault.lock(&mut admin);
-    let db = raw(&w);
+    let db = raw(w.dir());
     db.execute_batch("DROP TRIGGER ledger_no_update; DROP TRIGGER ledger_no_delete;")
         .expect("drop triggers");
     // The statement that made the supervisor (enabled), validly signed by
@@ -696,7 +692,7 @@ fn t1_t10_access_period_lengthened_in_the_file_is_refused() {
         .vault
         .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
         .expect("route");
-    let db = raw(&w);
+    let db = raw(w.dir());
     db.execute(
         "UPDATE requests SET until = until + 86400000 * 365 WHERE id = ?1",
         [&req.id],
@@ -739,7 +735,7 @@ fn t10_a_forged_short_grant_layer_is_integrity_not_a_panic() {
         .route(&mut clerk, &letter, "稅務管理科", "handler", None, "請辦理")
         .expect("route")
         .id;
-    let db = raw(&w);
+    let db = raw(w.dir());
     let (sup_id, sup_pk, _) = user_row(&db, "supervisor");
     let pk = crypto::UserPublicKey(<[u8; 32]>::try_from(sup_pk.as_slice()).expect("32 bytes"));
     for len in [0usize, 40, 95] {
