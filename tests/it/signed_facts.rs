@@ -278,3 +278,48 @@ fn t1_t10_an_assignment_row_edited_to_dodge_expiry_still_loses_its_key() {
         assert!(held(&db).is_empty(), "{edit}: removed again");
     }
 }
+
+/// Rows `assignments` and `requests` (T10): who holds a letter, as the
+/// register shows it and as the supervisor's revoke list shows it, is the
+/// facts'. A live assignment whose row was marked ended is still listed
+/// for its supervisor under its real holder; one moved to another handler
+/// is refused, never shown under the other name.
+#[test]
+fn t10_the_register_and_the_revoke_list_name_the_holder_the_facts_name() {
+    let mut w = World::new();
+    let (letter, assignment, _) = assigned(&mut w);
+    add_handler(&mut w, "handler2");
+    let db = raw(w.dir());
+    let h2 = user_id(&db, "handler2");
+    db.execute(
+        "UPDATE assignments SET ended_at = 1, end_reason = 'revoked', handler = ?2 WHERE id = ?1",
+        [&assignment, &h2],
+    )
+    .expect("edit the assignment row");
+    let mut clerk = w.login("clerk");
+    let line = w
+        .vault
+        .list_letters(&mut clerk)
+        .expect("register")
+        .into_iter()
+        .find(|l| l.id == letter)
+        .expect("listed");
+    assert_eq!(line.routing.holder.as_deref(), Some("handler"));
+    let mut sup = w.login("supervisor");
+    // The row no longer says what the supervisor signed: listing it is
+    // refused rather than shown under another name or hidden.
+    let e = refused(w.vault.unit_assignments(&mut sup), "revoke list");
+    assert_eq!(e.kind(), "integrity", "{e}");
+    // Only the end marked: still listed, as active, under its holder.
+    db.execute(
+        "UPDATE assignments SET handler = (SELECT id FROM users WHERE name = 'handler') WHERE id = ?1",
+        [&assignment],
+    )
+    .expect("handler back");
+    let list = w.vault.unit_assignments(&mut sup).expect("revoke list");
+    let a = list
+        .iter()
+        .find(|a| a.id == assignment)
+        .expect("still listed");
+    assert!(a.active && a.handler == "handler", "{a:?}");
+}

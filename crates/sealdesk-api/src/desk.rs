@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sealdesk_core::crypto;
 use sealdesk_core::domain::Role;
+use sealdesk_core::facts::{AssignmentFacts, RequestKind, RequestStatus};
 use sealdesk_core::pii::PiiKind;
 use sealdesk_intake::Extracted;
 use serde::Serialize;
@@ -231,51 +232,62 @@ fn utf16_at(text: &str, byte: usize) -> u32 {
 }
 
 impl Vault {
-    /// The routing state of a letter, from its requests, inquiries and
-    /// assignments.
+    /// The routing state of a letter: who holds it and until when, or which
+    /// unit it waits on, from the signed facts (a row edited in the file
+    /// names no other holder); only the inquiries are rows.
     pub(crate) fn routing_state(&mut self, letter_id: &str, now: i64) -> Result<RoutingState> {
-        let (asg, reqs, inqs) = self.store.read(|db| {
-            Ok((
-                db.assignments_of_letter(letter_id)?,
-                db.requests_of_letter(letter_id)?,
-                db.inquiries_of_letter(letter_id)?,
-            ))
-        })?;
-        let live = asg
+        let inqs = self.store.read(|db| db.inquiries_of_letter(letter_id))?;
+        let facts = self.facts()?;
+        let access: Vec<&AssignmentFacts> = facts
+            .assignments()
+            .map(|(_, a)| a)
+            .filter(|a| a.letter == letter_id && a.kind == RequestKind::Access)
+            .collect();
+        let live = access
             .iter()
-            .rev()
-            .find(|a| a.kind == "access" && a.ended_at.is_none() && a.until > now);
-        if let Some(a) = live {
-            let holder = self.directory()?.user(&a.handler).map(|u| u.name.clone());
+            .filter(|a| a.live(now))
+            .max_by_key(|a| a.starts_at)
+            .map(|a| (a.handler.clone(), a.unit.clone(), a.until));
+        let pending = facts
+            .requests()
+            .map(|(_, r)| r)
+            .filter(|r| {
+                r.letter == letter_id
+                    && r.kind == RequestKind::Access
+                    && r.status == RequestStatus::Pending
+            })
+            .max_by_key(|r| r.requested_at)
+            .map(|r| r.unit.clone());
+        let ended = access
+            .iter()
+            .max_by_key(|a| a.starts_at)
+            .map(|a| (a.unit.clone(), a.ended.map_or(a.until, |(_, at)| at)));
+        if let Some((handler, unit, until)) = live {
+            let holder = self.directory()?.user(&handler).map(|u| u.name.clone());
             return Ok(RoutingState {
                 status: RoutingStatus::Assigned,
                 holder,
-                unit: Some(a.unit.clone()),
-                until: Some(a.until),
+                unit: Some(unit),
+                until: Some(until),
             });
         }
-        let state = |status, unit: Option<&String>| RoutingState {
+        let state = |status, unit: Option<String>| RoutingState {
             status,
             holder: None,
-            unit: unit.cloned(),
+            unit,
             until: None,
         };
-        if let Some(r) = reqs
-            .iter()
-            .rev()
-            .find(|r| r.kind == "access" && r.status == "pending")
-        {
-            return Ok(state(RoutingStatus::Requested, Some(&r.unit)));
+        if let Some(unit) = pending {
+            return Ok(state(RoutingStatus::Requested, Some(unit)));
         }
         // Otherwise the newer of an open inquiry and an ended access.
         let open = inqs.iter().rev().find(|q| q.answer.is_none());
-        let ended = asg.iter().rev().find(|a| a.kind == "access");
         match (open, ended) {
-            (Some(q), Some(a)) if q.asked_at <= a.ended_at.unwrap_or(a.until) => {
-                Ok(state(RoutingStatus::Ended, Some(&a.unit)))
+            (Some(q), Some((unit, ended_at))) if q.asked_at <= ended_at => {
+                Ok(state(RoutingStatus::Ended, Some(unit)))
             }
-            (Some(q), _) => Ok(state(RoutingStatus::Inquiring, Some(&q.unit))),
-            (None, Some(a)) => Ok(state(RoutingStatus::Ended, Some(&a.unit))),
+            (Some(q), _) => Ok(state(RoutingStatus::Inquiring, Some(q.unit.clone()))),
+            (None, Some((unit, _))) => Ok(state(RoutingStatus::Ended, Some(unit))),
             (None, None) => Ok(state(RoutingStatus::New, None)),
         }
     }
@@ -357,12 +369,23 @@ impl Vault {
             return Ok(Vec::new());
         };
         let now = self.now().unix_millis();
-        let rows = self.store.read(|db| db.open_assignments_of_unit(&unit))?;
-        let mut out = rows
-            .iter()
-            .filter(|a| a.until > now)
-            .map(|a| self.assignment_info(a, now))
-            .collect::<Result<Vec<_>>>()?;
+        // Which assignments are open is the facts' to say: an end set in a
+        // row by hand does not hide one from the supervisor who may revoke it.
+        let ids: Vec<String> = self
+            .facts()?
+            .assignments()
+            .filter(|(_, a)| a.unit == unit && a.live(now))
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = self.store.read(|db| db.assignment(&id))?.ok_or_else(|| {
+                ApiError::Integrity(format!(
+                    "assignment {id} was approved and signed, but its row is gone from the file"
+                ))
+            })?;
+            out.push(self.assignment_info(&row, now)?);
+        }
         // Soonest end first; the same end by receipt number, so the list
         // reads the same every time.
         out.sort_by(|a, b| (a.until, &a.receipt_no, &a.id).cmp(&(b.until, &b.receipt_no, &b.id)));

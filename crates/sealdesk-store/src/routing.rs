@@ -210,14 +210,6 @@ impl Db<'_> {
             .optional()?)
     }
 
-    pub fn requests_of_letter(&self, letter_id: &str) -> Result<Vec<RequestRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {REQ} FROM requests WHERE letter_id = ?1 ORDER BY requested_at, id"
-        ))?;
-        let rows = st.query_map([letter_id], RequestRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     pub fn requests_by(&self, user: &str) -> Result<Vec<RequestRow>> {
         let mut st = self.0.prepare(&format!(
             "SELECT {REQ} FROM requests WHERE requested_by = ?1 ORDER BY requested_at, id"
@@ -298,23 +290,6 @@ impl Db<'_> {
             "SELECT {ASG} FROM assignments WHERE handler = ?1 ORDER BY starts_at, id"
         ))?;
         let rows = st.query_map([handler], AssignmentRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    pub fn assignments_of_letter(&self, letter_id: &str) -> Result<Vec<AssignmentRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {ASG} FROM assignments WHERE letter_id = ?1 ORDER BY starts_at, id"
-        ))?;
-        let rows = st.query_map([letter_id], AssignmentRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// A unit's assignments not ended (expired ones not swept yet included).
-    pub fn open_assignments_of_unit(&self, unit: &str) -> Result<Vec<AssignmentRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {ASG} FROM assignments WHERE unit = ?1 AND ended_at IS NULL ORDER BY until, id"
-        ))?;
-        let rows = st.query_map([unit], AssignmentRow::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
