@@ -176,26 +176,6 @@ impl LedgerVerifier {
         )
     }
 
-    /// Continues from a verified prefix ending at `seq` with `hash` whose
-    /// directory is `directory` (and which held no facts).
-    pub fn resume(
-        directory: Directory,
-        genesis: &Genesis,
-        seq: u64,
-        hash: [u8; 32],
-        full: bool,
-        wanted: impl IntoIterator<Item = u64>,
-    ) -> Self {
-        Self::resume_fold(
-            directory,
-            Facts::default(),
-            genesis,
-            (seq, hash),
-            full,
-            wanted,
-        )
-    }
-
     /// Continues from a verified prefix ending at `(seq, hash)`, with the
     /// directory and facts folded over it.
     pub fn resume_fold(
@@ -360,7 +340,9 @@ impl LedgerVerifier {
             EntryKind::Event => {
                 if h.actor == ANONYMOUS {
                     self.anonymous += 1;
-                    self.anonymous_tail.push(h.seq);
+                    if self.full {
+                        self.anonymous_tail.push(h.seq);
+                    }
                 } else if h.actor != ROOT_ACTOR
                     && self.directory.user_by_id_bytes(&h.actor).is_none()
                 {
@@ -552,14 +534,16 @@ impl LedgerVerifier {
         let mut anchor_signer = None;
         if let Some(cp) = kept {
             if verify_checkpoint(cp, &self.directory).is_err() {
-                let who = if cp.signer.is_empty() {
-                    "someone".to_owned()
-                } else {
-                    self.directory
-                        .user(&cp.signer)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_else(|| cp.signer.clone())
-                };
+                // Named by its key (the checkpoint's `signer` id is not
+                // what its signature covers).
+                let who = self
+                    .directory
+                    .users()
+                    .find(|u| u.signing_key == cp.signer_public_key)
+                    .map_or_else(
+                        || "a key this vault does not certify".to_owned(),
+                        |u| u.name.clone(),
+                    );
                 self.found(
                     Damage::BadSignature,
                     cp.seq,

@@ -717,14 +717,14 @@ fn the_streaming_verifier_tells_its_head_resumes_and_folds() {
         fold.push(r);
     }
     let (seq, hash) = fold.head();
-    let (prefix, dir) = fold.finish(None);
+    let (prefix, dir, facts) = fold.finish_fold(None);
     assert!(prefix.intact);
     assert_eq!(
         prefix.checkpoints_verified, 0,
         "fold mode checks no signature"
     );
     assert!(prefix.unattested.is_empty(), "nor tracks sessions");
-    let mut rest = LedgerVerifier::resume(dir, &b.genesis, seq, hash, false, []);
+    let mut rest = LedgerVerifier::resume_fold(dir, facts, &b.genesis, (seq, hash), false, []);
     for r in &b.rows[6..] {
         rest.push(r);
     }
