@@ -10,6 +10,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...
 
 const { default: ReasonForm } = await import("../src/components/ReasonForm.svelte");
 const { default: Decisions } = await import("../src/screens/Decisions.svelte");
+const { default: Ledger } = await import("../src/screens/Ledger.svelte");
 const { default: Login } = await import("../src/screens/Login.svelte");
 const { default: DateInput } = await import("../src/components/DateInput.svelte");
 const { default: PageReview } = await import("../src/components/PageReview.svelte");
@@ -200,4 +201,38 @@ test("the review's page shows a box per kept finding and turns a drag into a box
   at("pointerup", 120, 90);
   await settle();
   assert.deepEqual(draws, [[1, { x0: 40, y0: 80, x1: 240, y1: 180 }]]);
+});
+
+test("a forged ledger entry is marked, and the name it claims is never shown as its actor", async () => {
+  const base = {
+    at: 1795795200000,
+    role: "supervisor",
+    workstation: "w",
+    action: "view",
+    letter_id: "L1",
+    receipt_no: "SD-115-00001",
+    level: "密",
+    reason: "私人",
+    assignment: null,
+    outcome: "allowed",
+    detail: null,
+  };
+  invoke.mockImplementation(async (cmd: string) => {
+    if (cmd === "ledger_entries")
+      return [
+        { ...base, seq: 1, user: "handler", forged: null },
+        { ...base, seq: 2, user: "supervisor", forged: "entry written by handler names \"supervisor\" as its actor" },
+      ];
+    throw { kind: "internal", message: cmd };
+  });
+  component = mount(Ledger, { target });
+  await settle();
+  const rows = [...target.querySelectorAll("tr.ledger-row")];
+  assert.equal(rows.length, 2);
+  const forged = rows.find((r) => r.classList.contains("forged"));
+  assert.ok(forged, "the forged entry is marked");
+  assert.match(forged?.querySelector(".badge-forged")?.textContent ?? "", /偽造/);
+  assert.equal(forged?.querySelector("s")?.textContent, "supervisor");
+  const honest = rows.find((r) => !r.classList.contains("forged"));
+  assert.equal(honest?.querySelector(".badge-forged"), null);
 });

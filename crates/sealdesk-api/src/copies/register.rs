@@ -46,9 +46,12 @@ impl Vault {
         let mut out = Vec::with_capacity(rows.len());
         for c in rows {
             let req = self.store.read(|db| db.request(&c.request_id))?;
-            if role == Role::Supervisor
-                && req.as_ref().map(|r| r.unit.as_str()) != actor.unit.as_deref()
-            {
+            // Whose unit a copy is in is the signed request's, not the row's.
+            let unit = self
+                .facts()?
+                .request_facts(&c.request_id)
+                .map(|f| f.unit.clone());
+            if role == Role::Supervisor && unit.as_deref() != actor.unit.as_deref() {
                 continue;
             }
             let reason = match (&ledger_reasons, &req) {
