@@ -438,7 +438,7 @@ impl Vault {
                 row.receipt_no
             ))),
             None => Err(ApiError::Integrity(format!(
-                "letter {} has no registration signed by a clerk (added to the file by hand?)",
+                "letter {} has no registration signed by a clerk: it was added to the file by hand, or registered by a Sealdesk older than signed facts (such a vault must be migrated; see ARCHITECTURE.md)",
                 row.receipt_no
             ))),
         }
