@@ -17,7 +17,8 @@ pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-d
       tesseract-ocr tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert tesseract-ocr-eng)
 if [ "$want_test" = 1 ]; then
   # poppler-utils: the end-to-end test reads the exported PDF back with pdftoppm.
-  pkgs+=(xvfb xauth webkit2gtk-driver poppler-utils)
+  # procps: it finds the app's process to send it SIGTERM.
+  pkgs+=(xvfb xauth webkit2gtk-driver poppler-utils procps)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

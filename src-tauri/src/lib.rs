@@ -41,6 +41,23 @@ struct Inner {
 }
 
 impl AppState {
+    /// Ends the open session, if any, the way a lock does: the lock is
+    /// recorded and the session attests its entries. The app calls it when
+    /// it exits (window closed, SIGTERM, SIGINT, SIGHUP, logout of the
+    /// desktop), so that only a real crash leaves a session unattested.
+    /// Waits for a command in hand to finish; a poisoned state (a command
+    /// that panicked) is still locked.
+    pub fn end_session(&self) {
+        let mut guard = match self.inner.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let g = &mut *guard;
+        if let (Some(v), Some(mut s)) = (g.vault.as_mut(), g.session.take()) {
+            v.lock(&mut s);
+        }
+    }
+
     pub fn new(vault_dir: PathBuf) -> Self {
         Self {
             vault_dir,
@@ -134,11 +151,51 @@ pub fn run() {
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
             }
+            end_on_signals(app.handle().clone());
             Ok(())
         })
-        .run(context());
-    if let Err(e) = app {
-        eprintln!("sealdesk-app: {e}");
-        std::process::exit(1);
+        .build(context());
+    match app {
+        Ok(app) => app.run(|handle, event| {
+            // The last window closed, or a signal asked the app to exit:
+            // the session attests before the process ends.
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                handle.state::<AppState>().end_session();
+            }
+        }),
+        Err(e) => {
+            eprintln!("sealdesk-app: {e}");
+            std::process::exit(1);
+        }
     }
 }
+
+/// SIGTERM, SIGINT and SIGHUP (a window manager's or the desktop's logout)
+/// exit the app through its event loop, so that [`AppState::end_session`]
+/// runs, rather than killing it mid-session.
+#[cfg(unix)]
+fn end_on_signals<R: tauri::Runtime>(handle: tauri::AppHandle<R>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let mut signals = signals.forever();
+        let Some(sig) = signals.next() else { return };
+        handle.exit(128 + sig);
+        // An event loop that does not end within the grace, or a second
+        // signal, ends the process anyway (the session then stays
+        // unattested, as after a crash).
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(30));
+            std::process::exit(128 + sig);
+        });
+        if let Some(again) = signals.next() {
+            std::process::exit(128 + again);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn end_on_signals<R: tauri::Runtime>(_handle: tauri::AppHandle<R>) {}

@@ -124,22 +124,27 @@ fn main() {
     for (per, count) in [(64u64, n), (8, n), (1, n / 10)] {
         verify_figure(dir.path(), &clock, per, count);
     }
+
+    // ---- a desk's login at 1,000 and at N entries: it verifies only what
+    // is new since its sealed state.
+    let small = login_figure(dir.path(), &clock, 1000);
+    let big = login_figure(dir.path(), &clock, n);
+    println!(
+        "next login at {n} entries vs at 1000: {:.3} s vs {:.3} s  |  ratio {:.2}x",
+        big.as_secs_f64(),
+        small.as_secs_f64(),
+        big.as_secs_f64() / small.as_secs_f64()
+    );
 }
 
-fn verify_figure(root: &std::path::Path, clock: &ManualClock, per: u64, n: u64) {
+/// Appends `n` entries to a vault's ledger the way busy desks would: the
+/// admin's sessions, one attestation per `per` events, each signed with
+/// the admin's real key. Writes the sealed bytes to `raw` too, when given.
+/// Returns how many attestations it wrote.
+fn append_signed(vdir: &std::path::Path, per: u64, n: u64, raw: Option<&std::path::Path>) -> u64 {
     use sealdesk_core::crypto::{self, USER_SIGNING_LABEL};
     use sealdesk_core::ledger::Attestation;
 
-    let vdir = root.join(format!("vault-{per}"));
-    let init = Vault::init(
-        &vdir,
-        "admin",
-        &Passphrase::from("bench-admin-pass"),
-        Arc::new(clock.clone()),
-        seeded_rng(2),
-    )
-    .expect("init");
-    drop(init.vault);
     let db = rusqlite::Connection::open(vdir.join(sealdesk_store::DB_FILE)).expect("raw");
     // The admin's own key, as its desk holds it after login: its attestation
     // key signs the sessions below.
@@ -185,11 +190,9 @@ fn verify_figure(root: &std::path::Path, clock: &ManualClock, per: u64, n: u64) 
         .expect("head")
         .try_into()
         .expect("32");
-    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let mut rng = ChaCha20Rng::seed_from_u64(7 + start_seq);
     let wrapper = crypto::Wrapper::make(&reader_pk, &mut rng);
-    let raw_path = root.join(format!("sealed-{per}.bin"));
-    let mut raw = std::io::BufWriter::new(std::fs::File::create(&raw_path).expect("raw file"));
-    let t = Instant::now();
+    let mut raw = raw.map(|p| std::io::BufWriter::new(std::fs::File::create(p).expect("raw file")));
     db.execute_batch("BEGIN").expect("begin");
     let mut attestations = 0u64;
     {
@@ -198,6 +201,7 @@ fn verify_figure(root: &std::path::Path, clock: &ManualClock, per: u64, n: u64) 
             .expect("prep");
         let mut seq = start_seq;
         let mut session = [0u8; 16];
+        session[8..].copy_from_slice(&start_seq.to_be_bytes());
         let mut mine: Vec<u64> = Vec::new();
         while seq < start_seq + n {
             seq += 1;
@@ -218,7 +222,9 @@ fn verify_figure(root: &std::path::Path, clock: &ManualClock, per: u64, n: u64) 
                 sealdesk_core::ledger::seal_event(&wrapper, actor, session, &body(seq), &mut rng)
             };
             let hash = chain_hash(seq, &prev, &sealed);
-            std::io::Write::write_all(&mut raw, &sealed).expect("write raw");
+            if let Some(raw) = raw.as_mut() {
+                std::io::Write::write_all(raw, &sealed).expect("write raw");
+            }
             st.execute(rusqlite::params![
                 seq as i64,
                 prev.to_vec(),
@@ -231,8 +237,64 @@ fn verify_figure(root: &std::path::Path, clock: &ManualClock, per: u64, n: u64) 
     }
     db.execute_batch("COMMIT; PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("commit");
-    drop(raw);
-    drop(db);
+    attestations
+}
+
+fn new_vault(vdir: &std::path::Path, clock: &ManualClock) {
+    let init = Vault::init(
+        vdir,
+        "admin",
+        &Passphrase::from("bench-admin-pass"),
+        Arc::new(clock.clone()),
+        seeded_rng(2),
+    )
+    .expect("init");
+    drop(init.vault);
+}
+
+/// A desk's login in a new process, with its witness folder: the Argon2id
+/// unlock and whatever verification the desk still owes.
+fn timed_login(vdir: &std::path::Path, witness: &std::path::Path, seed: u64) -> (Duration, u64) {
+    let mut desk =
+        Vault::open(vdir, Arc::new(ManualClock::default()), seeded_rng(seed)).expect("open");
+    desk.set_witness_dir(Some(witness.to_path_buf()));
+    let t = Instant::now();
+    let mut s = desk
+        .login("admin", &Passphrase::from("bench-admin-pass"))
+        .expect("login");
+    let took = t.elapsed();
+    let verified = s.entries_verified_at_login();
+    desk.lock(&mut s);
+    (took, verified)
+}
+
+/// Login at `n` entries: the desk's first login (verifies all), then, after
+/// other desks appended 1,000 entries, its next login. Returns the next
+/// login's time.
+fn login_figure(root: &std::path::Path, clock: &ManualClock, n: u64) -> Duration {
+    let vdir = root.join(format!("login-{n}"));
+    let witness = root.join(format!("witness-{n}"));
+    new_vault(&vdir, clock);
+    append_signed(&vdir, 64, n, None);
+    let (first, all) = timed_login(&vdir, &witness, 5);
+    append_signed(&vdir, 64, 1000, None);
+    let (next, new) = timed_login(&vdir, &witness, 6);
+    println!(
+        "login at {n} entries: first on this desk {:.3} s (verified {all}) | next, after 1000 appended by others {:.3} s (verified {new})",
+        first.as_secs_f64(),
+        next.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&vdir);
+    let _ = std::fs::remove_dir_all(&witness);
+    next
+}
+
+fn verify_figure(root: &std::path::Path, clock: &ManualClock, per: u64, n: u64) {
+    let vdir = root.join(format!("vault-{per}"));
+    new_vault(&vdir, clock);
+    let raw_path = root.join(format!("sealed-{per}.bin"));
+    let t = Instant::now();
+    let attestations = append_signed(&vdir, per, n, Some(&raw_path));
     println!(
         "(one attestation per {per} event(s): filled {n} entries, {attestations} attestations, in {:.1} s)",
         t.elapsed().as_secs_f64()

@@ -3,6 +3,8 @@
 
 mod copies;
 mod desk;
+mod desk_state;
+mod edges;
 mod key_model;
 mod ledger;
 mod ledger_attacks;

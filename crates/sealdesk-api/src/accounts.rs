@@ -376,7 +376,7 @@ impl Vault {
             },
             format!("reset {name}: new key pair, old grants dropped"),
         )?;
-        self.store.purge_wal()?;
+        self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
         Ok(dropped.get())
     }
 

@@ -13,7 +13,7 @@ use sealdesk_core::directory::{
 };
 use sealdesk_core::domain::{self, Role};
 use sealdesk_core::facts::{Fact, FactStatement, Facts};
-use sealdesk_core::ledger::LedgerVerifier;
+use sealdesk_core::ledger::{LedgerVerifier, VerifiedState};
 use sealdesk_store::UserRow;
 
 use crate::ledger::chain_row;
@@ -22,15 +22,9 @@ use crate::{ApiError, Result, Vault};
 pub(crate) const META_GENESIS: &str = "genesis";
 pub(crate) const META_GENESIS_SIG: &str = "genesis_signature";
 
-/// The directory and the signed facts, folded up to a linked prefix of the
-/// ledger.
-#[derive(Debug, Clone)]
-pub(crate) struct Fold {
-    pub directory: Directory,
-    pub facts: Facts,
-    pub seq: u64,
-    pub hash: [u8; 32],
-}
+/// The directory and the signed facts, folded (and every attestation
+/// checked) up to a linked prefix of the ledger.
+pub(crate) type Fold = VerifiedState;
 
 /// A user's Ed25519 attestation key, derived from their X25519 secret.
 pub(crate) fn user_signing_key(key: &UserSecretKey) -> SigningKey {
@@ -73,96 +67,73 @@ impl Vault {
         Ok(self.load_genesis()?.clone())
     }
 
-    /// Folds the directory over the ledger entries not yet seen. The first
-    /// call verifies the whole ledger from genesis — chain, statements and
-    /// every attestation signature — so a desk starts only on a history its
-    /// users signed; later calls check that the prefix already folded is
-    /// still there (same hash at the same sequence number) and fold what was
-    /// appended since (chain and statements). Any break is an integrity
-    /// failure.
+    /// Verifies the ledger entries not yet seen and folds them in: chain,
+    /// directory statements, facts and every attestation signature. The
+    /// first call of a process starts from genesis — or from this desk's
+    /// sealed state, which [`Vault::login`] loads when the account has one —
+    /// so a desk works only on a history its users signed; later calls
+    /// check that the prefix already verified is still there (same hash at
+    /// the same sequence number) and verify what was appended since. Any
+    /// break is an integrity failure.
     pub(crate) fn refresh_directory(&mut self) -> Result<&Directory> {
         let genesis = self.genesis()?;
-        let damaged = |d: &sealdesk_core::ledger::Finding| {
-            ApiError::Integrity(format!(
-                "the ledger is damaged at entry {} ({}); run `sealdesk ledger verify`",
-                d.seq, d.detail
-            ))
+        let start = match self.fold.take() {
+            Some(f) => {
+                if f.seq > 0 && !self.ledger_has(f.seq, &f.hash)? {
+                    // Keep what was verified: the desk refuses to go on.
+                    let seq = f.seq;
+                    self.fold = Some(f);
+                    return Err(ApiError::Integrity(format!(
+                        "the ledger was rewritten or cut back at entry {seq} while this desk had it open; run `sealdesk ledger verify`"
+                    )));
+                }
+                f
+            }
+            None => VerifiedState::genesis(&genesis.genesis),
         };
-        let Some(f) = &self.fold else {
-            let mut v = LedgerVerifier::new(&genesis.genesis, true, []);
-            self.store
-                .read(|db| db.for_each_ledger_row(|r| v.push(&chain_row(r))))?;
-            let chain_ok = v.chain_ok();
-            let (seq, hash) = v.head();
-            let (report, directory, facts) = v.finish_fold(None);
-            if let Some(d) = &report.damage {
-                return Err(damaged(d));
-            }
-            if !chain_ok {
-                return Err(ApiError::Integrity(
-                    "the ledger's rows are out of order; run `sealdesk ledger verify`".into(),
-                ));
-            }
-            self.fold = Some(Fold {
-                directory,
-                facts,
-                seq,
-                hash,
-            });
-            self.fold_behind = false;
-            return self
-                .fold
-                .as_ref()
-                .map(|f| &f.directory)
-                .ok_or_else(|| ApiError::Integrity("directory".into()));
-        };
-        if f.seq > 0 {
-            let stored = self
-                .store
-                .read(|db| db.ledger_hash_at(i64::try_from(f.seq).unwrap_or(i64::MAX)))?;
-            if stored.as_deref() != Some(f.hash.as_slice()) {
-                return Err(ApiError::Integrity(format!(
-                    "the ledger was rewritten or cut back at entry {} while this desk had it open; run `sealdesk ledger verify`",
-                    f.seq
-                )));
-            }
-        }
-        let from = f.seq;
-        let mut v = LedgerVerifier::resume_fold(
-            f.directory.clone(),
-            f.facts.clone(),
-            &genesis.genesis,
-            (f.seq, f.hash),
-            false,
-            [],
-        );
-        self.store.read(|db| {
+        let kept = start.clone();
+        let from = start.seq;
+        let mut v = LedgerVerifier::from_state(start, &genesis.genesis, true, []);
+        let read = self.store.read(|db| {
             db.for_each_ledger_row_after(i64::try_from(from).unwrap_or(i64::MAX), |r| {
                 v.push(&chain_row(r))
             })
-        })?;
-        if let Some(d) = v.first_damage() {
-            return Err(damaged(d));
-        }
-        if !v.chain_ok() {
-            return Err(ApiError::Integrity(
-                "the ledger's rows are out of order; run `sealdesk ledger verify`".into(),
-            ));
-        }
-        let (seq, hash) = v.head();
-        let directory = v.directory().clone();
-        let facts = v.facts().clone();
-        self.fold = Some(Fold {
-            directory,
-            facts,
-            seq,
-            hash,
         });
+        if let Err(e) = read {
+            self.fold = Some(kept);
+            return Err(e.into());
+        }
+        v.settle();
+        let broken = if let Some(d) = v.first_damage() {
+            Some(ApiError::Integrity(format!(
+                "the ledger is damaged at entry {} ({}); run `sealdesk ledger verify`",
+                d.seq, d.detail
+            )))
+        } else if !v.chain_ok() {
+            Some(ApiError::Integrity(
+                "the ledger's rows are out of order; run `sealdesk ledger verify`".into(),
+            ))
+        } else {
+            None
+        };
+        if let Some(e) = broken {
+            self.fold = (from > 0).then_some(kept);
+            return Err(e);
+        }
+        self.fold = Some(v.into_state());
         self.fold_behind = false;
         self.fold
             .as_ref()
             .map(|f| &f.directory)
             .ok_or_else(|| ApiError::Integrity("directory".into()))
+    }
+
+    /// Whether the ledger still holds entry `seq` with hash `hash`.
+    pub(crate) fn ledger_has(&self, seq: u64, hash: &[u8; 32]) -> Result<bool> {
+        let stored = self
+            .store
+            .read(|db| db.ledger_hash_at(i64::try_from(seq).unwrap_or(i64::MAX)))?;
+        Ok(stored.as_deref() == Some(hash.as_slice()))
     }
 
     /// The directory as last folded (refreshing it if never folded).

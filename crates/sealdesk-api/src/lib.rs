@@ -263,6 +263,10 @@ fn env_or_data_dir(var: &str, leaf: &str) -> std::path::PathBuf {
         .join(leaf)
 }
 
+/// How long a revoke waits for other desks' reads to end before it reports
+/// that the revoked wrap's old bytes are still in the write-ahead log.
+pub const WAL_PURGE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Where each desk keeps its witness of the ledger when none is named:
 /// `$SEALDESK_WITNESS_DIR`, else the user's data directory
 /// (`~/.local/share/sealdesk/witness` on Linux), outside any vault folder.

@@ -188,6 +188,11 @@ pub struct AssignmentInfo {
     pub active: bool,
     pub ended: Option<String>,
     pub affirmed: bool,
+    /// Something the person who acted should know (a revoke whose key wrap
+    /// waits for another desk's read to end before it is wiped from disk).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub notice: Option<String>,
 }
 
 /// The identity compartment as an approved handler sees it.
@@ -295,7 +300,7 @@ impl Vault {
             self.swept.insert(id);
         }
         if removed {
-            self.store.purge_wal()?;
+            self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
         }
         Ok(())
     }
@@ -1332,7 +1337,7 @@ impl Vault {
             )?;
             ap.event(db, &ev)
         })?;
-        self.store.purge_wal()?;
+        self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
         self.assignment_info(&a, now)
     }
 
@@ -1375,7 +1380,7 @@ impl Vault {
             db.set_request_status(&r.id, "denied", Some(&actor.id), Some(now), Some(&decision))?;
             ap.event(db, &ev)
         })?;
-        self.store.purge_wal()?;
+        self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
         let r = self
             .store
             .read(|db| db.request(&r.id))?
@@ -1408,11 +1413,13 @@ impl Vault {
             handler,
             until: a.until,
             active: f.live(now),
-            ended: a
-                .end_reason
-                .clone()
+            // From the signed facts: a row's end columns say nothing.
+            ended: f
+                .ended
+                .map(|(k, _)| k.as_str().to_owned())
                 .or_else(|| (f.until <= now).then(|| "expired".to_owned())),
-            affirmed: a.affirmed_at.is_some(),
+            affirmed: f.affirmed_at.is_some(),
+            notice: None,
         })
     }
 
@@ -1509,9 +1516,18 @@ impl Vault {
             ap.event(db, &ev)
         })?;
         // The wrap was zeroed in the database file (secure_delete); empty the
-        // WAL too, so no older copy of it stays anywhere in the vault.
-        self.store.purge_wal()?;
-        self.assignment_info(a, now)
+        // WAL too, so no older copy of it stays anywhere in the vault. Another
+        // desk's open read holds the WAL: wait a bounded time, then say so;
+        // the store empties it at its next write or when it closes.
+        let wiped = self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
+        let mut info = self.assignment_info(a, now)?;
+        if !wiped {
+            info.notice = Some(format!(
+                "the key wrap is gone from the vault's tables; another desk is reading the vault, so its old bytes stay in the write-ahead log until the next checkpoint (this desk runs one at its next write and when it closes; waited {} s)",
+                crate::WAL_PURGE_WAIT.as_secs()
+            ));
+        }
+        Ok(info)
     }
 
     /// Handler: their assignments, active and ended.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::directory::user_signing_key;
 use crate::ledger::{actor_of, Action, Ctx, Event};
 use crate::{ApiError, Result, Vault};
+use sealdesk_core::directory::Change;
 
 /// An unlocked login. Holds the user's private key until it locks.
 #[derive(Debug)]
@@ -22,9 +23,18 @@ pub struct Session {
     key: Option<UserSecretKey>,
     last_active: Timestamp,
     warnings: Vec<String>,
+    /// Ledger entries this login verified (the rest this process, or this
+    /// desk's sealed state, had verified before).
+    verified_at_login: u64,
 }
 
 impl Session {
+    /// How many ledger entries the login verified: all of them on a desk's
+    /// first login, only those appended since on later ones.
+    pub fn entries_verified_at_login(&self) -> u64 {
+        self.verified_at_login
+    }
+
     pub fn user_name(&self) -> &str {
         &self.name
     }
@@ -93,16 +103,17 @@ fn unknown_bucket(vault_id: &str, name: &str) -> u16 {
     u16::from_be_bytes([h[0], h[1]])
 }
 
-impl Vault {
-    fn throttled(&self, failures: i64, last: Option<i64>, now: Timestamp) -> Option<i64> {
-        let last = last?;
-        let allowed = domain::next_login_allowed_at(
-            u32::try_from(failures).unwrap_or(u32::MAX),
-            Timestamp::from_unix_millis(last),
-        );
-        (now < allowed).then(|| (allowed.unix_millis() - now.unix_millis() + 999) / 1000)
-    }
+/// Seconds to wait before the next attempt, if it must wait.
+fn throttled(failures: i64, last: Option<i64>, now: Timestamp) -> Option<i64> {
+    let last = last?;
+    let allowed = domain::next_login_allowed_at(
+        u32::try_from(failures).unwrap_or(u32::MAX),
+        Timestamp::from_unix_millis(last),
+    );
+    (now < allowed).then(|| (allowed.unix_millis() - now.unix_millis() + 999) / 1000)
+}
 
+impl Vault {
     /// Unlocks a user's private key with their passphrase.
     ///
     /// Wrong passphrases are kept (`login_failures` and the ledger) and, after
@@ -121,48 +132,38 @@ impl Vault {
         let row = self.store.read(|db| db.user_by_name(name))?;
         let Some(row) = row else {
             let bucket = unknown_bucket(&vault_id, name);
-            let fails = self.store.read(|db| db.unknown_failures(bucket))?;
             let failed = |why: &str| Event::new(None, Action::LoginFailed).denied(why);
-            if let Some((n, last)) = fails {
-                if let Some(retry_after_secs) = self.throttled(n, Some(last), now) {
-                    return self.deny(
-                        failed("throttled"),
-                        ApiError::Throttled { retry_after_secs },
-                    );
+            // One decision per attempt, across processes: the check and the
+            // count are one write transaction, before any Argon2 work.
+            let decided = self.store.write(|db| {
+                let fails = db.unknown_failures(bucket)?;
+                if let Some((n, last)) = fails {
+                    if let Some(wait) = throttled(n, Some(last), now) {
+                        return Ok::<_, ApiError>(Some(wait));
+                    }
                 }
+                db.record_unknown_failure(bucket, now.unix_millis())?;
+                Ok(None)
+            })?;
+            if let Some(retry_after_secs) = decided {
+                return self.deny(
+                    failed("throttled"),
+                    ApiError::Throttled { retry_after_secs },
+                );
             }
             // Spend the same work as a real attempt; the result is discarded.
             let _ = crypto::open_user_secret_key(&decoy_sealed_key(), passphrase, name);
-            self.store
-                .write(|db| db.record_unknown_failure(bucket, now.unix_millis()))?;
             return self.deny(failed("unknown user name"), ApiError::BadCredentials);
         };
         // A failed login names no one: nothing authenticates it, and anyone
         // could write one (T10).
         let failed = |why: &str| Event::new(None, Action::LoginFailed).denied(why);
-        if let Some(retry_after_secs) = self.throttled(row.failed_logins, row.last_failed_at, now) {
-            return self.deny(
-                failed("throttled"),
-                ApiError::Throttled { retry_after_secs },
-            );
-        }
-        let opened = match crypto::open_user_secret_key(&row.sealed_secret_key, passphrase, &row.id)
-        {
-            Ok(k) => k,
-            Err(crypto::CryptoError::Decrypt) => {
-                self.store
-                    .write(|db| db.record_login_failure(&row.id, now.unix_millis()))?;
-                return self.deny(failed("wrong passphrase"), ApiError::BadCredentials);
-            }
-            Err(crypto::CryptoError::UnsupportedVersion(v)) => {
-                return self.deny(
-                    failed("sealed key of another format"),
-                    ApiError::Integrity(format!(
-                        "the sealed key of {name} has format {v}, which this Sealdesk does not open (a vault from before the vault root, or an altered row)"
-                    )),
-                );
-            }
-            Err(_) => {
+        // A sealed key no passphrase could open (another format, another
+        // length, costs outside the bounds) was altered: integrity, not a
+        // wrong passphrase, and not counted.
+        match crypto::sealed_user_key_params(&row.sealed_secret_key) {
+            Ok(p) if p.within_bounds() => {}
+            Ok(_) => {
                 return self.deny(
                     failed("sealed key header altered"),
                     ApiError::Integrity(format!(
@@ -174,7 +175,61 @@ impl Vault {
                     )),
                 );
             }
+            Err(crypto::CryptoError::UnsupportedVersion(v)) => {
+                return self.deny(
+                    failed("sealed key of another format"),
+                    ApiError::Integrity(format!(
+                        "the sealed key of {name} has format {v}, which this Sealdesk does not open (a vault from before the vault root, or an altered row)"
+                    )),
+                );
+            }
+            Err(_) => {
+                return self.deny(
+                    failed("sealed key malformed"),
+                    ApiError::Integrity(format!(
+                        "the sealed key of {name} is {} bytes, not the {} its format has: the row was altered",
+                        row.sealed_secret_key.len(),
+                        crypto::SEALED_USER_KEY_LEN
+                    )),
+                );
+            }
+        }
+        // One decision per attempt, across processes: the attempt is
+        // counted as a failure in the same write transaction that checks
+        // the throttle (so parallel tries each see the ones before), and a
+        // right passphrase takes it back.
+        let decided = self.store.write(|db| {
+            let (n, last) = db.login_failure_state(&row.id)?;
+            if let Some(wait) = throttled(n, last, now) {
+                return Ok::<_, ApiError>(Err(wait));
+            }
+            Ok(Ok(db.record_login_failure(&row.id, now.unix_millis())?))
+        })?;
+        let attempt = match decided {
+            Ok(attempt) => attempt,
+            Err(retry_after_secs) => {
+                return self.deny(
+                    failed("throttled"),
+                    ApiError::Throttled { retry_after_secs },
+                );
+            }
         };
+        let opened = match crypto::open_user_secret_key(&row.sealed_secret_key, passphrase, &row.id)
+        {
+            Ok(k) => k,
+            Err(crypto::CryptoError::Decrypt) => {
+                return self.deny(failed("wrong passphrase"), ApiError::BadCredentials);
+            }
+            Err(e) => {
+                return self.deny(
+                    failed("sealed key refused"),
+                    ApiError::Integrity(format!("the sealed key of {name} was refused: {e}")),
+                );
+            }
+        };
+        // The passphrase was right: the attempt was not a failure.
+        self.store
+            .write(|db| db.take_back_login_failure(&row.id, attempt))?;
         let genesis_hash = self.genesis()?.hash();
         if opened.genesis_hash != genesis_hash {
             // Not recorded: this genesis's ledger key is not to be trusted.
@@ -183,6 +238,8 @@ impl Vault {
             ));
         }
         let key = opened.key;
+        self.load_desk_state(&row.id, &key)?;
+        let verified_before = self.fold.as_ref().map_or(0, |f| f.seq);
         let checked = match self.refresh_directory() {
             Ok(_) => self.check_row(&row),
             Err(e) => Err(e),
@@ -191,6 +248,22 @@ impl Vault {
             Ok(c) => c,
             Err(e) => return self.deny(failed("directory check failed"), e),
         };
+        // A passphrase change pinned the sealed key: an older one put back
+        // (with the passphrase it was sealed under) is refused.
+        let pinned = self
+            .directory()?
+            .sealed_key_hash(&row.id)
+            .map(str::to_owned);
+        if let Some(pinned) = pinned {
+            if hex::encode(crypto::sha256(&row.sealed_secret_key)) != pinned {
+                return self.deny(
+                    failed("sealed key not the pinned one"),
+                    ApiError::Integrity(format!(
+                        "the sealed key of {name} is not the one its last passphrase change pinned: an older copy was put back"
+                    )),
+                );
+            }
+        }
         // The passphrase was right; only now say that the account is off, so
         // that a guesser learns nothing about disabled accounts.
         if cert.disabled {
@@ -202,9 +275,10 @@ impl Vault {
                 ApiError::Integrity("account key pair does not match its certificate".into()),
             );
         }
-        if row.failed_logins > 0 {
-            self.store.write(|db| db.reset_login_failures(&row.id))?;
-        }
+        let verified_at_login = self
+            .fold
+            .as_ref()
+            .map_or(0, |f| f.seq.saturating_sub(verified_before));
         let roles = cert
             .role_set()
             .ok_or_else(|| ApiError::Integrity(format!("roles of {name}")))?;
@@ -227,6 +301,9 @@ impl Vault {
         if warnings.is_empty() {
             self.write_witness(&row.id)?;
         }
+        if let Err(e) = self.save_desk_state(&row.id, &key) {
+            tracing::warn!(error = %e, "could not keep this desk's verified state");
+        }
         Ok(Session {
             user_id: row.id,
             name: row.name,
@@ -234,6 +311,7 @@ impl Vault {
             key: Some(key),
             last_active: now,
             warnings,
+            verified_at_login,
         })
     }
 
@@ -336,6 +414,11 @@ impl Vault {
                     tracing::error!(error = %e, "could not keep this desk's witness");
                 }
             }
+            if let Some(key) = session.key.as_ref() {
+                if let Err(e) = self.save_desk_state(&session.user_id, key) {
+                    tracing::warn!(error = %e, "could not keep this desk's verified state");
+                }
+            }
             self.pending.remove(&session.session_id);
             self.drop_drafts_of(&session.user_id);
             self.ctx = None;
@@ -376,11 +459,23 @@ impl Vault {
         let sealed =
             crypto::seal_user_secret_key(&key, &genesis_hash, new, &params, &row.id, &mut self.rng)
                 .map_err(ApiError::from_crypto("sealing the private key"))?;
+        // The new sealed key is pinned by a statement the account signs, so
+        // that putting the old one back does not let the old passphrase in.
+        let st = self.statement(
+            &actor.id,
+            Change::SealedKey {
+                user: actor.id.clone(),
+                sealed_hash: crypto::sha256(&sealed),
+            },
+        )?;
+        let signing = user_signing_key(&key);
         let ev = Event::new(None, Action::UserAdmin).detail("changed own passphrase");
         self.commit_recorded(|db, ap| {
             db.set_user_keys(&row.id, &row.public_key, &sealed)?;
+            ap.directory(db, &st, &signing)?;
             ap.event(db, &ev)
         })?;
+        self.refresh_directory()?;
         Ok(())
     }
 }

@@ -414,9 +414,15 @@ fn main() -> ExitCode {
         }
     };
     let json_out = cli.json;
+    ending::install();
     let mut ctx = Ctx::default();
     let result = run(cli, &mut ctx);
     ctx.finish();
+    if let Some(code) = ending::signalled() {
+        // The command in hand finished and the session attested; the
+        // signal's exit status is what the sender waits for.
+        return ExitCode::from(code);
+    }
     match result {
         Ok((value, human)) => {
             if json_out {
@@ -520,6 +526,7 @@ impl Ctx {
         let vault = self.vault.as_mut().ok_or_else(|| usage("no vault"))?;
         if self.session.is_none() {
             self.session = Some(login(cli, vault)?);
+            ending::session_open(true);
         }
         let session = self.session.as_mut().ok_or_else(|| usage("no session"))?;
         Ok((vault, session))
@@ -529,7 +536,59 @@ impl Ctx {
         if let (Some(v), Some(s)) = (self.vault.as_mut(), self.session.as_mut()) {
             v.lock(s);
         }
+        ending::session_open(false);
     }
+}
+
+/// How a command ends when the system asks it to (SIGTERM, SIGINT,
+/// SIGHUP): with no session open, at once; with one, after the command in
+/// hand, so that the session locks and attests its entries like any other
+/// end — only a real crash leaves a session unattested. A command that does
+/// not end within [`ending::GRACE`] is ended anyway.
+mod ending {
+    use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+
+    static OPEN: AtomicBool = AtomicBool::new(false);
+    static SIGNAL: AtomicU8 = AtomicU8::new(0);
+    pub const GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+    pub fn session_open(open: bool) {
+        OPEN.store(open, Ordering::SeqCst);
+    }
+
+    /// The exit status to end with, when a signal came.
+    pub fn signalled() -> Option<u8> {
+        match SIGNAL.load(Ordering::SeqCst) {
+            0 => None,
+            s => Some(128u8.saturating_add(s)),
+        }
+    }
+
+    #[cfg(unix)]
+    pub fn install() {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            for sig in signals.forever() {
+                let code = 128 + u8::try_from(sig).unwrap_or(15);
+                if !OPEN.load(Ordering::SeqCst) || SIGNAL.load(Ordering::SeqCst) != 0 {
+                    // Nothing to attest, or asked twice: end now.
+                    std::process::exit(i32::from(code));
+                }
+                SIGNAL.store(code - 128, Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    std::thread::sleep(GRACE);
+                    eprintln!("sealdesk: the command did not end within {} s of the signal; its session stays unattested", GRACE.as_secs());
+                    std::process::exit(i32::from(code));
+                });
+            }
+        });
+    }
+
+    #[cfg(not(unix))]
+    pub fn install() {}
 }
 
 fn read_input(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
@@ -1017,7 +1076,11 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
         Command::Revoke { assignment, reason } => {
             let (vault, s) = ctx.login(&cli)?;
             let a = vault.revoke(s, assignment, reason)?;
-            Ok((to_json(&a), format!("Revoked assignment {}", a.id)))
+            let mut human = format!("Revoked assignment {}", a.id);
+            if let Some(n) = &a.notice {
+                human.push_str(&format!("\n  {n}"));
+            }
+            Ok((to_json(&a), human))
         }
         Command::Assignments { unit } => {
             let (vault, s) = ctx.login(&cli)?;

@@ -196,6 +196,15 @@ pub enum Change {
     User { cert: UserCert },
     /// A vault setting.
     Setting { key: String, value: i64 },
+    /// The account's sealed private key is now the one with this SHA-256
+    /// (a passphrase change, signed by the account itself): a login refuses
+    /// any other, so an older sealed key put back does not let an old
+    /// passphrase in. Cleared when an admin reset replaces the key pair.
+    SealedKey {
+        user: String,
+        #[serde(with = "hex32")]
+        sealed_hash: [u8; 32],
+    },
 }
 
 /// A signed directory statement's content. Field order is part of the format.
@@ -268,6 +277,8 @@ pub enum DirectoryError {
     BadSignature,
     #[error("statement certifies an invalid account: {0}")]
     InvalidAccount(String),
+    #[error("a sealed key is pinned only by its own active account, not by {0}")]
+    NotTheAccount(String),
 }
 
 /// Settings a statement may set.
@@ -276,12 +287,17 @@ pub const SETTING_IDLE_TIMEOUT: &str = "idle_timeout_secs";
 pub const SETTING_MAX_ACCESS_DAYS: &str = "max_access_days";
 
 /// The fold over directory statements: the certified accounts and settings.
-#[derive(Debug, Clone)]
+/// Serialized only inside a desk's sealed state (field order is part of
+/// that format).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Directory {
     vault_id: String,
     root: VerifyingKey,
     users: BTreeMap<String, UserCert>,
     settings: BTreeMap<String, i64>,
+    /// Account id → hex SHA-256 of the sealed key its last passphrase
+    /// change pinned.
+    sealed_keys: BTreeMap<String, String>,
     statements: u64,
 }
 
@@ -292,6 +308,7 @@ impl Directory {
             root: genesis.root(),
             users: BTreeMap::new(),
             settings: BTreeMap::new(),
+            sealed_keys: BTreeMap::new(),
             statements: 0,
         }
     }
@@ -309,10 +326,21 @@ impl Directory {
         self.statements += 1;
         match &st.change {
             Change::User { cert } => {
+                let rekeyed = self
+                    .users
+                    .get(&cert.id)
+                    .is_some_and(|old| old.encryption_key != cert.encryption_key);
+                if rekeyed {
+                    self.sealed_keys.remove(&cert.id);
+                }
                 self.users.insert(cert.id.clone(), cert.clone());
             }
             Change::Setting { key, value } => {
                 self.settings.insert(key.clone(), *value);
+            }
+            Change::SealedKey { user, sealed_hash } => {
+                self.sealed_keys
+                    .insert(user.clone(), hex::encode(sealed_hash));
             }
         }
         Ok(st)
@@ -346,6 +374,13 @@ impl Directory {
     pub fn check_content(&self, st: &Statement) -> Result<VerifyingKey, DirectoryError> {
         if st.vault_id != self.vault_id {
             return Err(DirectoryError::OtherVault);
+        }
+        if let Change::SealedKey { user, .. } = &st.change {
+            // Only the account itself pins its sealed key.
+            return match self.users.get(&st.issuer) {
+                Some(c) if !c.disabled && *user == st.issuer => Ok(c.verifying_key()),
+                _ => Err(DirectoryError::NotTheAccount(st.issuer.clone())),
+            };
         }
         let key = if st.issuer == ROOT_ISSUER {
             self.root
@@ -395,6 +430,12 @@ impl Directory {
 
     pub fn setting(&self, key: &str) -> Option<i64> {
         self.settings.get(key).copied()
+    }
+
+    /// The SHA-256 (hex) of the sealed key the account's last passphrase
+    /// change pinned, if it made one since its key pair was set.
+    pub fn sealed_key_hash(&self, id: &str) -> Option<&str> {
+        self.sealed_keys.get(id).map(String::as_str)
     }
 
     pub fn root(&self) -> &VerifyingKey {

@@ -187,7 +187,7 @@ pub enum FactError {
 }
 
 /// A registered letter, as its clerk signed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LetterFacts {
     pub receipt_no: String,
     pub level: String,
@@ -199,7 +199,7 @@ pub struct LetterFacts {
 }
 
 /// Where a request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     AwaitingEndorsement,
@@ -224,7 +224,7 @@ impl RequestStatus {
 }
 
 /// A request, as the facts about it say.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestFacts {
     pub kind: RequestKind,
     pub letter: String,
@@ -239,7 +239,7 @@ pub struct RequestFacts {
 }
 
 /// An assignment, as the facts about it say.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignmentFacts {
     pub kind: RequestKind,
     pub letter: String,
@@ -260,8 +260,9 @@ impl AssignmentFacts {
     }
 }
 
-/// The fold over the facts.
-#[derive(Debug, Clone, Default)]
+/// The fold over the facts. Serialized only inside a desk's sealed state
+/// (field order is part of that format).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Facts {
     letters: BTreeMap<String, LetterFacts>,
     requests: BTreeMap<String, RequestFacts>,

@@ -2,7 +2,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::{Db, Result, StoreError};
+use crate::{Db, Result, StoreError, MAX_LEDGER_ENTRY};
 
 /// A stored ledger row (see `sealdesk_core::ledger` for the format).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,13 @@ impl Db<'_> {
     }
 
     pub fn append_ledger(&self, row: &LedgerRow) -> Result<()> {
+        if row.sealed.len() > MAX_LEDGER_ENTRY {
+            return Err(StoreError::Sqlite(format!(
+                "a ledger entry of {} bytes is over the {} KiB ceiling",
+                row.sealed.len(),
+                MAX_LEDGER_ENTRY >> 10
+            )));
+        }
         self.0
             .execute(
                 "INSERT INTO ledger (seq, prev_hash, sealed, hash) VALUES (?1, ?2, ?3, ?4)",
@@ -48,18 +55,37 @@ impl Db<'_> {
         self.for_each_ledger_row_after(i64::MIN, f)
     }
 
-    /// Streams the rows after `seq`, in order.
+    /// Streams the rows after `seq`, in order. A row over
+    /// [`MAX_LEDGER_ENTRY`] is `Corrupt`, found from its length alone.
     pub fn for_each_ledger_row_after(&self, seq: i64, mut f: impl FnMut(LedgerRow)) -> Result<()> {
         let mut st = self.0.prepare(
-            "SELECT seq, prev_hash, sealed, hash FROM ledger WHERE seq > ?1 ORDER BY seq",
+            "SELECT seq, CASE WHEN length(prev_hash) <= 64 THEN prev_hash END,
+                    CASE WHEN length(sealed) <= ?2 THEN sealed END,
+                    CASE WHEN length(hash) <= 64 THEN hash END,
+                    length(prev_hash) + length(sealed) + length(hash)
+             FROM ledger WHERE seq > ?1 ORDER BY seq",
         )?;
-        let mut rows = st.query([seq])?;
+        let max = i64::try_from(MAX_LEDGER_ENTRY).unwrap_or(i64::MAX);
+        let mut rows = st.query(params![seq, max])?;
         while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let (Some(prev_hash), Some(sealed), Some(hash)) = (
+                r.get::<_, Option<Vec<u8>>>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ) else {
+                let len: Option<i64> = r.get(4)?;
+                return Err(StoreError::Corrupt(format!(
+                    "ledger entry {seq} is {} bytes, over the {} KiB any entry can be: the row was altered",
+                    len.unwrap_or(0),
+                    MAX_LEDGER_ENTRY >> 10
+                )));
+            };
             f(LedgerRow {
-                seq: r.get(0)?,
-                prev_hash: r.get(1)?,
-                sealed: r.get(2)?,
-                hash: r.get(3)?,
+                seq,
+                prev_hash,
+                sealed,
+                hash,
             });
         }
         Ok(())

@@ -56,6 +56,12 @@ impl From<rusqlite::Error> for StoreError {
                     return StoreError::Corrupt(msg.clone().unwrap_or_else(|| f.to_string()))
                 }
                 C::DatabaseBusy | C::DatabaseLocked => return StoreError::Busy,
+                C::TooBig => {
+                    return StoreError::Corrupt(format!(
+                        "a stored value is larger than Sealdesk ever writes (over {} MiB): the vault file was altered",
+                        MAX_VALUE_BYTES >> 20
+                    ))
+                }
                 _ => {}
             }
         }
@@ -65,11 +71,26 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The largest value (string or blob) this store reads or writes: above the
+/// largest sealed original a letter can have (64 MiB of file), and a bound
+/// on what an altered row can make any read load into memory. SQLite
+/// refuses a larger value when the row is read, before anything parses it.
+pub const MAX_VALUE_BYTES: i32 = 96 << 20;
+
+/// The largest ledger entry: events, statements, facts and attestations
+/// are a few KiB at most (a session attests every few dozen entries). An
+/// entry above it is refused before it is read, so one planted row cannot
+/// make every login slow (the whole ledger is read at a desk's first login).
+pub const MAX_LEDGER_ENTRY: usize = 1 << 20;
+
 /// An open vault database.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
     dir: PathBuf,
+    /// A purge of the WAL was asked for and could not finish (another
+    /// connection was reading): retried after each write and at close.
+    purge_pending: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -103,6 +124,10 @@ impl Store {
 
     fn finish_open(mut conn: Connection, dir: &Path) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_limit(
+            rusqlite::limits::Limit::SQLITE_LIMIT_LENGTH,
+            MAX_VALUE_BYTES,
+        );
         // WAL for concurrent readers; FULL sync so a committed row survives
         // power loss (the ledger's fail-closed rule depends on it);
         // secure_delete so revoked wraps are overwritten, not left in free
@@ -118,6 +143,7 @@ impl Store {
         Ok(Store {
             conn,
             dir: dir.to_owned(),
+            purge_pending: std::cell::Cell::new(false),
         })
     }
 
@@ -148,27 +174,44 @@ impl Store {
             .map_err(StoreError::from)?;
         let out = f(&Db(&tx))?;
         tx.commit().map_err(StoreError::from)?;
+        if self.purge_pending.get() {
+            // Best effort, without waiting: the next write or the close
+            // tries again.
+            let _ = self.purge_wal(std::time::Duration::ZERO);
+        }
         Ok(out)
     }
 
     /// Moves every committed page into the database file and truncates the
     /// WAL to zero bytes, so that rows just deleted (with `secure_delete`
-    /// zeroing them in the file) leave no older copy in the WAL. Waits (up to
-    /// the busy timeout) for readers on other connections; returns whether
-    /// the WAL was emptied.
-    pub fn purge_wal(&self) -> Result<bool> {
-        for _ in 0..50 {
-            let (busy, _log, _done): (i64, i64, i64) =
-                self.conn
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })?;
-            if busy == 0 {
-                return Ok(true);
+    /// zeroing them in the file) leave no older copy in the WAL. Waits at
+    /// most `within` for readers on other connections; returns whether the
+    /// WAL was emptied. When it was not, the store tries again after each
+    /// write and when it closes.
+    pub fn purge_wal(&self, within: std::time::Duration) -> Result<bool> {
+        let deadline = std::time::Instant::now() + within;
+        self.conn
+            .busy_timeout(std::time::Duration::from_millis(20))?;
+        let done = loop {
+            let step = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    r.get::<_, i64>(0)
+                });
+            match step.map_err(StoreError::from) {
+                Ok(0) => break Ok(true),
+                Ok(_) | Err(StoreError::Busy) => {}
+                Err(e) => break Err(e),
+            }
+            if std::time::Instant::now() >= deadline {
+                break Ok(false);
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        Ok(false)
+        };
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let done = done?;
+        self.purge_pending.set(!done);
+        Ok(done)
     }
 
     /// `PRAGMA integrity_check`: `Ok(())` or the first problem reported.
@@ -180,6 +223,14 @@ impl Store {
             Ok(())
         } else {
             Err(StoreError::Corrupt(msg))
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if self.purge_pending.get() {
+            let _ = self.purge_wal(std::time::Duration::from_secs(2));
         }
     }
 }

@@ -183,16 +183,43 @@ impl Db<'_> {
 
     /// Keeps a wrong-passphrase attempt on an account: one row per attempt,
     /// and the account's running count.
-    pub fn record_login_failure(&self, user_id: &str, at: i64) -> Result<()> {
+    /// Counts a login attempt as a failure; returns the kept attempt's id
+    /// (for [`Db::take_back_login_failure`] when the passphrase was right).
+    pub fn record_login_failure(&self, user_id: &str, at: i64) -> Result<i64> {
         self.0.execute(
             "INSERT INTO login_failures (user_id, at) VALUES (?1, ?2)",
             params![user_id, at],
         )?;
+        let id = self.0.last_insert_rowid();
         self.0.execute(
             "UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = ?2 WHERE id = ?1",
             params![user_id, at],
         )?;
-        Ok(())
+        Ok(id)
+    }
+
+    /// The consecutive failures and the last failure's time of an account,
+    /// as stored now (read inside the write that decides on an attempt).
+    pub fn login_failure_state(&self, user_id: &str) -> Result<(i64, Option<i64>)> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT failed_logins, last_failed_at FROM users WHERE id = ?1",
+                [user_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((0, None)))
+    }
+
+    /// A counted attempt whose passphrase was right: it was no failure, and
+    /// the consecutive failures end.
+    pub fn take_back_login_failure(&self, user_id: &str, attempt: i64) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM login_failures WHERE id = ?1 AND user_id = ?2",
+            params![attempt, user_id],
+        )?;
+        self.reset_login_failures(user_id)
     }
 
     /// Counts a wrong attempt on a name that is no account, in its bucket.

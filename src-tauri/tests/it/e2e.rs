@@ -528,7 +528,27 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 "no letters after the idle lock: {letters}"
             );
 
-            c.close().await.expect("close session");
+            // The desktop ends the app (SIGTERM: a logout, a window
+            // manager) in the middle of a session: the session locks and
+            // attests before the process ends.
+            log_in(&c, "handler", "demo-handler-pass").await;
+            wait_text(&c, "#me-name", "handler").await;
+            let pid = app_pid();
+            let killed = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .expect("kill");
+            assert!(killed.success());
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            while Path::new(&format!("/proc/{pid}")).exists() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the app did not end on SIGTERM"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            // The window is gone with it.
+            let _ = c.close().await;
         })
         .await
         .expect("e2e finished within 600 s");
@@ -549,16 +569,33 @@ fn real_window_login_wrong_passphrase_and_lock() {
         verdict["intact"], true,
         "one chain after two writers: {verdict}"
     );
+    assert_eq!(
+        verdict["unattested"],
+        serde_json::json!([]),
+        "every session attested, the one ended by SIGTERM too: {verdict}"
+    );
     let after = logins(work.path(), &vault);
     // The window: the handler once before, twice in the story, three times
-    // beside the CLI, once for the idle lock; the clerk twice in the story.
-    // The CLI: each run that succeeded.
-    assert_eq!(after.0, before.0 + 7, "the handler's logins (window)");
+    // beside the CLI, once for the idle lock, once before SIGTERM; the
+    // clerk twice in the story. The CLI: each run that succeeded.
+    assert_eq!(after.0, before.0 + 8, "the handler's logins (window)");
     assert_eq!(
         after.1,
         before.1 + 2 + cli_logins_ok,
         "the clerk's logins (window and CLI)"
     );
+}
+
+/// The app the WebDriver started (the newest `sealdesk-app` process).
+fn app_pid() -> u32 {
+    let out = std::process::Command::new("pgrep")
+        .args(["-n", "-x", "sealdesk-app"])
+        .output()
+        .expect("pgrep");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("the app is running")
 }
 
 /// Allowed logins of the handler and of the clerk in the ledger, as the

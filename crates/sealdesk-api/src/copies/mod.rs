@@ -567,7 +567,7 @@ impl Vault {
             ap.event(db, &ev)
         })
         .map_err(ledger_unavailable)?;
-        self.store.purge_wal()?;
+        self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
         self.copy_info(&row, reason, true)
     }
 

@@ -1201,3 +1201,100 @@ fn decisions_and_account_commands_through_the_binary() {
     let r = cli.run(None, &[], &["ledger", "verify"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
+
+/// A command asked to end (SIGTERM, as a window manager or `kill` sends it)
+/// while its session is open finishes what it is doing, locks, attests its
+/// entries and exits 143: the auditor's verdict lists no unattested
+/// session. The command is held inside its session by writing its
+/// checkpoint into a FIFO that the test opens only after the signal.
+#[test]
+fn a_terminated_command_still_attests_its_session() {
+    use std::io::Read;
+    let cli = Cli::new();
+    let r = cli.run(None, &[], &["demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let db = rusqlite::Connection::open(cli.vault.join(sealdesk_store::DB_FILE)).expect("db");
+    let auditor: String = db
+        .query_row("SELECT id FROM users WHERE name = 'auditor'", [], |r| {
+            r.get(0)
+        })
+        .expect("auditor");
+    let auditor: [u8; 16] = hex::decode(auditor).expect("hex").try_into().expect("16");
+    let head = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT max(seq) FROM ledger", [], |r| r.get(0))
+            .expect("head")
+    };
+    let start = head(&db);
+    let fifo = cli._dir.path().join("checkpoint.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let mut cmd = sealdesk_command(&cli._dir.path().join("witness"));
+    cmd.arg("--vault")
+        .arg(&cli.vault)
+        .arg("--json")
+        .args(["ledger", "checkpoint", "--out"])
+        .arg(&fifo)
+        .env("SEALDESK_USER", "auditor")
+        .env("SEALDESK_PASSPHRASE", "demo-auditor-pass")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("spawn");
+    // Inside the command: the auditor's attestation before the checkpoint
+    // is in the ledger, and the command waits on the FIFO.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let attested: bool = db
+            .prepare("SELECT sealed FROM ledger WHERE seq > ?1")
+            .expect("prep")
+            .query_map([start], |r| r.get::<_, Vec<u8>>(0))
+            .expect("q")
+            .flatten()
+            .any(|s| {
+                sealdesk_core::ledger::header(&s).is_some_and(|h| {
+                    h.kind == sealdesk_core::ledger::EntryKind::Attestation && h.actor == auditor
+                })
+            });
+        if attested {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the command never reached its checkpoint"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let before = head(&db);
+    let killed = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    // Give the signal time to land while the command is held.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut written = String::new();
+    std::fs::File::open(&fifo)
+        .expect("open fifo")
+        .read_to_string(&mut written)
+        .expect("read fifo");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(143),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        written.contains("head_hash"),
+        "the checkpoint was written: {written}"
+    );
+    assert_eq!(head(&db), before + 2, "the lock and its attestation");
+    let r = cli.run(None, &[], &["ledger", "verify"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.json()["unattested"],
+        serde_json::json!([]),
+        "{}",
+        r.stdout
+    );
+}

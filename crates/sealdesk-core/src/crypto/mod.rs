@@ -48,6 +48,10 @@ pub enum CryptoError {
     /// A signature that does not verify, or a malformed key.
     #[error("signature does not verify")]
     BadSignature,
+    /// A blob whose length its format does not allow: not a wrong key, an
+    /// altered one.
+    #[error("not a well-formed sealed blob")]
+    Malformed,
 }
 
 // ---------------------------------------------------------------- records
@@ -143,6 +147,75 @@ pub fn open_record(
     }
     let (nonce, ct) = rest.split_at(NONCE_LEN);
     let pt = hazmat::aes_gcm_open(&key.0, nonce, &binding.associated_data(), ct)?;
+    Ok(Plaintext::from_zeroizing(pt))
+}
+
+// --------------------------------------------------------- a desk's state
+
+/// Version byte of a desk's sealed verified state.
+pub const DESK_STATE_V1: u8 = 1;
+const DESK_STATE_LABEL: &[u8] = b"sealdesk.desk-state.v1";
+
+/// Seals what a desk last verified of the ledger under a key derived from
+/// the account's own secret, so that only that account can produce (or
+/// read) it. `binding` (vault, account, genesis) is authenticated with it.
+///
+/// Layout: `version (1) || nonce (12) || AES-256-GCM ciphertext || tag (16)`.
+pub fn seal_desk_state(
+    key: &UserSecretKey,
+    binding: &[&[u8]],
+    plaintext: &[u8],
+    rng: &mut impl CryptoRngCore,
+) -> Vec<u8> {
+    let nonce = hazmat::make_nonce(rng);
+    seal_desk_state_with_nonce(key, binding, plaintext, &nonce)
+}
+
+fn desk_state_key(key: &UserSecretKey) -> SecretBytes32 {
+    hazmat::hkdf_sha256(b"sealdesk.derive.v1", key.0.expose(), DESK_STATE_LABEL)
+}
+
+fn seal_desk_state_with_nonce(
+    key: &UserSecretKey,
+    binding: &[&[u8]],
+    plaintext: &[u8],
+    nonce: &[u8; NONCE_LEN],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + plaintext.len() + TAG_LEN);
+    out.push(DESK_STATE_V1);
+    out.extend_from_slice(nonce);
+    out.extend_from_slice(plaintext);
+    hazmat::aes_gcm_seal_in_place(
+        &desk_state_key(key),
+        nonce,
+        &hazmat::associated_data(DESK_STATE_LABEL, binding),
+        &mut out,
+        1 + NONCE_LEN,
+    );
+    out
+}
+
+/// Opens [`seal_desk_state`]'s output; anything else (another account's,
+/// another vault's, altered) is `Decrypt`.
+pub fn open_desk_state(
+    key: &UserSecretKey,
+    binding: &[&[u8]],
+    sealed: &[u8],
+) -> Result<Plaintext, CryptoError> {
+    let (&version, rest) = sealed.split_first().ok_or(CryptoError::Decrypt)?;
+    if version != DESK_STATE_V1 {
+        return Err(CryptoError::UnsupportedVersion(version));
+    }
+    if rest.len() < NONCE_LEN + TAG_LEN {
+        return Err(CryptoError::Decrypt);
+    }
+    let (nonce, ct) = rest.split_at(NONCE_LEN);
+    let pt = hazmat::aes_gcm_open(
+        &desk_state_key(key),
+        nonce,
+        &hazmat::associated_data(DESK_STATE_LABEL, binding),
+        ct,
+    )?;
     Ok(Plaintext::from_zeroizing(pt))
 }
 
@@ -484,13 +557,21 @@ pub fn seal_user_secret_key(
     Ok(out)
 }
 
-/// Reads the Argon2id parameters a sealed private key was made with.
+/// The length of every v2 sealed private key.
+pub const SEALED_USER_KEY_LEN: usize = USER_KEY_HEADER_LEN + 64 + TAG_LEN;
+
+/// Reads the Argon2id parameters a sealed private key was made with. A blob
+/// of another length than the format's is [`CryptoError::Malformed`]: no
+/// passphrase could open it, so it says nothing about the passphrase.
 pub fn sealed_user_key_params(sealed: &[u8]) -> Result<KdfParams, CryptoError> {
-    if sealed.len() < USER_KEY_HEADER_LEN {
-        return Err(CryptoError::Decrypt);
+    let Some(&version) = sealed.first() else {
+        return Err(CryptoError::Malformed);
+    };
+    if version != USER_KEY_V2 {
+        return Err(CryptoError::UnsupportedVersion(version));
     }
-    if sealed[0] != USER_KEY_V2 {
-        return Err(CryptoError::UnsupportedVersion(sealed[0]));
+    if sealed.len() != SEALED_USER_KEY_LEN {
+        return Err(CryptoError::Malformed);
     }
     let u32_at =
         |i: usize| u32::from_be_bytes([sealed[i], sealed[i + 1], sealed[i + 2], sealed[i + 3]]);
@@ -553,6 +634,15 @@ pub mod fixed {
         nonce: &[u8; 12],
     ) -> Vec<u8> {
         super::seal_record_with_nonce(key, binding, plaintext, nonce)
+    }
+
+    pub fn seal_desk_state_with_nonce(
+        key: &UserSecretKey,
+        binding: &[&[u8]],
+        plaintext: &[u8],
+        nonce: &[u8; 12],
+    ) -> Vec<u8> {
+        super::seal_desk_state_with_nonce(key, binding, plaintext, nonce)
     }
 
     pub fn data_key_from_bytes(bytes: [u8; 32]) -> DataKey {

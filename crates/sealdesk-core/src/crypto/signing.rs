@@ -40,8 +40,8 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VerifyingKey(pub [u8; 32]);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VerifyingKey(#[serde(with = "crate::directory::hex32")] pub [u8; 32]);
 
 pub fn verify_signature(
     key: &VerifyingKey,

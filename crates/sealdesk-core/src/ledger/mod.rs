@@ -49,8 +49,8 @@ use crate::directory::{hex32, Directory};
 
 mod verify;
 pub use verify::{
-    body_names_actor, Damage, Finding, LedgerVerifier, Unattested, VerifyReport, ANONYMOUS_ACTION,
-    ROOT_USER,
+    body_names_actor, Damage, DeskBinding, Finding, LedgerVerifier, Unattested, VerifiedState,
+    VerifyReport, ANONYMOUS_ACTION, ROOT_USER,
 };
 
 pub const ENTRY_V2: u8 = 2;

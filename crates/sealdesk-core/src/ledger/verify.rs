@@ -4,15 +4,16 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     chain_hash, checkpoint_signer, directory_parts, fact_parts, header, verify_checkpoint,
     Attestation, ChainRow, Checkpoint, EntryBody, EntryKind, Header, ANONYMOUS, ROOT_ACTOR,
 };
-use crate::crypto::{self, VerifyingKey, SIGNATURE_LEN};
+use crate::crypto::{self, UserSecretKey, VerifyingKey, SIGNATURE_LEN};
 use crate::directory::{hex32, Directory, Genesis};
 use crate::facts::Facts;
+use crate::CryptoRngCore;
 
 /// The only event an entry with no actor may be: a failed login, which needs
 /// no account and grants nothing.
@@ -125,6 +126,94 @@ pub struct VerifyReport {
     pub anchor_signer: Option<String>,
 }
 
+/// Entries of one session that no attestation has listed yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct OpenSession {
+    #[serde(with = "hex::serde")]
+    actor: [u8; 16],
+    #[serde(with = "hex::serde")]
+    session: [u8; 16],
+    seqs: Vec<u64>,
+}
+
+/// Everything a full verification knows at the end of a verified prefix —
+/// the head, the directory, the facts, the sessions still open — enough to
+/// go on from there exactly as a pass from genesis would. A desk keeps it,
+/// sealed to its account ([`VerifiedState::seal`]), and at its next login
+/// verifies only what came after.
+///
+/// Field order is part of the sealed desk-state format (golden test
+/// `desk_state_format_v1_is_frozen`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VerifiedState {
+    pub seq: u64,
+    #[serde(with = "hex32")]
+    pub hash: [u8; 32],
+    pub directory: Directory,
+    pub facts: Facts,
+    open_sessions: Vec<OpenSession>,
+    last_attested: u64,
+    anonymous: u64,
+    anonymous_tail: Vec<u64>,
+}
+
+/// What a sealed desk state is bound to: another vault's, another
+/// account's or another root's state does not open.
+#[derive(Debug, Clone, Copy)]
+pub struct DeskBinding<'a> {
+    pub vault_id: &'a str,
+    pub account: &'a str,
+    pub genesis_hash: &'a [u8; 32],
+}
+
+impl DeskBinding<'_> {
+    fn fields(&self) -> [&[u8]; 3] {
+        [
+            self.vault_id.as_bytes(),
+            self.account.as_bytes(),
+            self.genesis_hash.as_slice(),
+        ]
+    }
+}
+
+impl VerifiedState {
+    /// The state before the first entry.
+    pub fn genesis(genesis: &Genesis) -> Self {
+        Self {
+            seq: 0,
+            hash: [0u8; 32],
+            directory: Directory::new(genesis),
+            facts: Facts::default(),
+            open_sessions: Vec::new(),
+            last_attested: 0,
+            anonymous: 0,
+            anonymous_tail: Vec::new(),
+        }
+    }
+
+    /// Seals the state to the account's key (see
+    /// [`crypto::seal_desk_state`]); the JSON inside never touches disk in
+    /// clear.
+    pub fn seal(
+        &self,
+        key: &UserSecretKey,
+        binding: &DeskBinding<'_>,
+        rng: &mut impl CryptoRngCore,
+    ) -> Vec<u8> {
+        let json = zeroize::Zeroizing::new(serde_json::to_vec(self).unwrap_or_default());
+        crypto::seal_desk_state(key, &binding.fields(), &json, rng)
+    }
+
+    /// Opens a sealed state. `None` when it is not this account's state for
+    /// this vault, was altered, or does not parse: the desk then verifies
+    /// from genesis.
+    pub fn open(key: &UserSecretKey, binding: &DeskBinding<'_>, sealed: &[u8]) -> Option<Self> {
+        let pt = crypto::open_desk_state(key, &binding.fields(), sealed).ok()?;
+        let state: Self = serde_json::from_slice(pt.expose()).ok()?;
+        (state.directory.vault_id() == binding.vault_id).then_some(state)
+    }
+}
+
 /// One signature to check at the end, in a batch.
 #[derive(Debug)]
 struct PendingSig {
@@ -156,6 +245,8 @@ pub struct LedgerVerifier {
     facts: Facts,
     pending: BTreeMap<([u8; 16], [u8; 16]), Vec<u64>>,
     sigs: Vec<PendingSig>,
+    /// Attestation signatures checked so far (by `settle`).
+    verified: u64,
     last_attested: u64,
     anonymous: u64,
     /// Anonymous entries after the last attestation: nothing vouches for
@@ -166,45 +257,82 @@ pub struct LedgerVerifier {
 
 impl LedgerVerifier {
     pub fn new(genesis: &Genesis, full: bool, wanted: impl IntoIterator<Item = u64>) -> Self {
-        Self::resume_fold(
-            Directory::new(genesis),
-            Facts::default(),
-            genesis,
-            (0, [0u8; 32]),
-            full,
-            wanted,
-        )
+        Self::from_state(VerifiedState::genesis(genesis), genesis, full, wanted)
     }
 
-    /// Continues from a verified prefix ending at `(seq, hash)`, with the
-    /// directory and facts folded over it.
-    pub fn resume_fold(
-        directory: Directory,
-        facts: Facts,
+    /// Continues from a verified prefix: what [`Self::into_state`] (or a
+    /// desk's sealed state) says of it.
+    pub fn from_state(
+        state: VerifiedState,
         genesis: &Genesis,
-        (seq, hash): (u64, [u8; 32]),
         full: bool,
         wanted: impl IntoIterator<Item = u64>,
     ) -> Self {
+        let pending = state
+            .open_sessions
+            .into_iter()
+            .map(|o| ((o.actor, o.session), o.seqs))
+            .collect();
         Self {
             full,
             vault_id: genesis.vault_id_bytes(),
-            expected: seq + 1,
-            prev: hash,
+            expected: state.seq + 1,
+            prev: state.hash,
             chain_ok: true,
             findings: Vec::new(),
             misplaced: None,
             partner: None,
             wanted: wanted.into_iter().collect(),
             hashes_at: HashMap::new(),
-            count: seq,
-            directory,
-            facts,
-            pending: BTreeMap::new(),
+            count: state.seq,
+            directory: state.directory,
+            facts: state.facts,
+            pending,
             sigs: Vec::new(),
-            last_attested: 0,
-            anonymous: 0,
-            anonymous_tail: Vec::new(),
+            verified: 0,
+            last_attested: state.last_attested,
+            anonymous: state.anonymous,
+            anonymous_tail: state.anonymous_tail,
+        }
+    }
+
+    /// Checks the attestation signatures queued so far, now (they are
+    /// otherwise checked at `finish`), recording any bad one as damage.
+    pub fn settle(&mut self) {
+        let total = self.sigs.len() as u64;
+        let bad = self.check_signatures();
+        self.verified += total - bad.len() as u64;
+        for seq in bad {
+            self.found(
+                Damage::BadSignature,
+                seq,
+                format!("the attestation at {seq} has a bad signature"),
+            );
+        }
+    }
+
+    /// What this pass knows, to go on from later. Only meaningful for a
+    /// `settle`d pass with no damage (callers check `first_damage` first).
+    pub fn into_state(self) -> VerifiedState {
+        let (seq, hash) = self.head();
+        VerifiedState {
+            seq,
+            hash,
+            directory: self.directory,
+            facts: self.facts,
+            open_sessions: self
+                .pending
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|((actor, session), seqs)| OpenSession {
+                    actor,
+                    session,
+                    seqs,
+                })
+                .collect(),
+            last_attested: self.last_attested,
+            anonymous: self.anonymous,
+            anonymous_tail: self.anonymous_tail,
         }
     }
 
@@ -517,19 +645,10 @@ impl LedgerVerifier {
             };
             self.found(kind, seq, detail);
         }
-        let mut verified = 0u64;
         if self.full {
-            let total = self.sigs.len() as u64;
-            let bad = self.check_signatures();
-            verified = total - bad.len() as u64;
-            for seq in bad {
-                self.found(
-                    Damage::BadSignature,
-                    seq,
-                    format!("the attestation at {seq} has a bad signature"),
-                );
-            }
+            self.settle();
         }
+        let mut verified = self.verified;
         let last = self.expected - 1;
         let mut anchor_signer = None;
         if let Some(cp) = kept {

@@ -381,3 +381,52 @@ fn fact_format_v1_is_frozen() {
         Some((json.as_slice(), sig.as_slice()))
     );
 }
+
+/// A desk's sealed verified state: the JSON of the state (what a resumed
+/// verifier starts from) and its sealing under the account's key. A change
+/// to either is a migration (old states are then ignored, and the desk
+/// verifies from genesis once).
+#[test]
+fn desk_state_format_v1_is_frozen() {
+    use sealdesk_core::ledger::{DeskBinding, VerifiedState};
+    const JSON: &str = concat!(
+        r#"{"seq":8,"hash":"23c0aca9818ec50daa90c70ab6492378269e01e81f178c122a47bb3a354898b7","#,
+        r#""directory":{"vault_id":"98aff5c19c25a0ef4acd86c88cb7c08a","root":"79d7b33e876f75ed9e862d241e40231914f85eee29e78bf837a2370caa7fd7f1","#,
+        r#""users":{"0940384146444c97e93a15c6011ed3aa":{"id":"0940384146444c97e93a15c6011ed3aa","name":"handler","roles":"handler","unit":"稅務管理科","disabled":false,"encryption_key":"a11dbec9f46d8f6a60c634d030aa9e69d4a40770b7a886909788f4e69734c832","signing_key":"712a2295d0e12ce5a94ab5b88dffbdbe307267341e3b92817d50614a0316f069"}},"#,
+        r#""settings":{"idle_timeout_secs":900},"#,
+        r#""sealed_keys":{"0940384146444c97e93a15c6011ed3aa":"5d41402abc4b2a76b9719d911017c592ae2c4b1e7a0f7e4d1fb8e6e1c4a1b2c3"},"statements":5},"#,
+        r#""facts":{"letters":{"l1":{"receipt_no":"SD-115-00001","level":"密","category":"procurement_objection","registered_by":"d9626052257c1bc73a2ddd382e859041","registered_at":1795741200000,"copies":1}},"#,
+        r#""requests":{"r1":{"kind":"access","letter":"l1","unit":"稅務管理科","handler":"0940384146444c97e93a15c6011ed3aa","requested_by":"d9626052257c1bc73a2ddd382e859041","requested_at":1795741201000,"until":1796346000000,"status":"approved","decided_by":"7dcf70cf36f1b1db073eea927d09df0e","decided_at":1795741202000}},"#,
+        r#""assignments":{"a1":{"kind":"access","letter":"l1","handler":"0940384146444c97e93a15c6011ed3aa","unit":"稅務管理科","request":"r1","approved_by":"7dcf70cf36f1b1db073eea927d09df0e","starts_at":1795741202000,"until":1796346000000,"ended":["revoked",1795741300000],"affirmed_at":1795741203000}},"count":5},"#,
+        r#""open_sessions":[{"actor":"0940384146444c97e93a15c6011ed3aa","session":"02020202020202020202020202020202","seqs":[6]}],"#,
+        r#""last_attested":3,"anonymous":1,"anonymous_tail":[8]}"#
+    );
+    let state: VerifiedState = serde_json::from_str(JSON).expect("the v1 state parses");
+    assert_eq!(state.seq, 8);
+    assert_eq!(state.facts.count(), 5);
+    assert_eq!(
+        serde_json::to_string(&state).expect("json"),
+        JSON,
+        "desk state JSON changed: that is a migration"
+    );
+    let key = UserSecretKey::from_secret(sealdesk_core::secret::SecretBytes32::new([0x0b; 32]));
+    let gh = [0x42u8; 32];
+    let binding = DeskBinding {
+        vault_id: "98aff5c19c25a0ef4acd86c88cb7c08a",
+        account: "0940384146444c97e93a15c6011ed3aa",
+        genesis_hash: &gh,
+    };
+    let fields: [&[u8]; 3] = [binding.vault_id.as_bytes(), binding.account.as_bytes(), &gh];
+    let sealed = fixed::seal_desk_state_with_nonce(&key, &fields, JSON.as_bytes(), &[0x0c; 12]);
+    assert_eq!(
+        &sealed[..13],
+        &[&[DESK_STATE_V1][..], &[0x0c; 12]].concat()[..]
+    );
+    let frozen = check_golden("desk_state_v1.hex", &sealed);
+    assert_eq!(
+        sealed, frozen,
+        "desk state sealing changed: that is a migration"
+    );
+    let opened = VerifiedState::open(&key, &binding, &frozen).expect("the frozen state opens");
+    assert_eq!(serde_json::to_string(&opened).expect("json"), JSON);
+}

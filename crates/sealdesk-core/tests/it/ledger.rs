@@ -15,8 +15,8 @@ use sealdesk_core::domain::{Role, RoleSet};
 use sealdesk_core::facts::{EndKind, Fact, FactStatement, RequestKind, RequestStatus};
 use sealdesk_core::ledger::{
     self, body_names_actor, chain_hash, directory_parts, fixed, header, seal_directory, seal_fact,
-    sign_checkpoint, Attestation, ChainRow, Checkpoint, Damage, EntryBody, EntryKind,
-    LedgerVerifier, VerifyReport, ANONYMOUS, HEADER_LEN, ROOT_ACTOR,
+    sign_checkpoint, Attestation, ChainRow, Checkpoint, Damage, DeskBinding, EntryBody, EntryKind,
+    LedgerVerifier, VerifiedState, VerifyReport, ANONYMOUS, HEADER_LEN, ROOT_ACTOR,
 };
 use sealdesk_core::RngCore;
 
@@ -710,29 +710,120 @@ fn the_streaming_verifier_tells_its_head_resumes_and_folds() {
         v.first_damage().map(|d| (d.kind, d.seq)),
         Some((Damage::Edited, 8))
     );
-    // Fold mode (a login): the chain and the directory, no attestation work;
-    // resumed from a folded prefix it ends where a full pass ends.
+    // Fold mode: the chain and the directory, no attestation work.
     let mut fold = LedgerVerifier::new(&b.genesis, false, []);
     for r in &b.rows[..6] {
         fold.push(r);
     }
-    let (seq, hash) = fold.head();
-    let (prefix, dir, facts) = fold.finish_fold(None);
+    let (prefix, _, _) = fold.finish_fold(None);
     assert!(prefix.intact);
     assert_eq!(
         prefix.checkpoints_verified, 0,
         "fold mode checks no signature"
     );
     assert!(prefix.unattested.is_empty(), "nor tracks sessions");
-    let mut rest = LedgerVerifier::resume_fold(dir, facts, &b.genesis, (seq, hash), false, []);
-    for r in &b.rows[6..] {
+    // A desk's state (a login): cut anywhere — in the middle of a session
+    // too — sealed, opened and resumed, a full pass ends exactly where one
+    // from genesis ends.
+    let (whole, whole_dir) = b.verify(&b.rows, None);
+    let key = crypto::UserSecretKey::make(&mut rng(171));
+    let gh = [0x42u8; 32];
+    let binding = DeskBinding {
+        vault_id: whole_dir.vault_id(),
+        account: "desk-account",
+        genesis_hash: &gh,
+    };
+    for cut in 0..=b.rows.len() {
+        let mut first = LedgerVerifier::new(&b.genesis, true, []);
+        for r in &b.rows[..cut] {
+            first.push(r);
+        }
+        first.settle();
+        assert_eq!(first.first_damage(), None, "cut {cut}");
+        let sealed = first.into_state().seal(&key, &binding, &mut rng(172));
+        let state = VerifiedState::open(&key, &binding, &sealed).expect("opens");
+        assert_eq!(state.seq, cut as u64);
+        let mut rest = LedgerVerifier::from_state(state, &b.genesis, true, []);
+        for r in &b.rows[cut..] {
+            rest.push(r);
+        }
+        let (report, dir) = rest.finish(None);
+        assert_eq!(
+            (
+                report.intact,
+                report.entries,
+                report.head_hash,
+                report.unsigned_tail,
+                &report.unattested,
+                report.anonymous_entries,
+                report.facts,
+                report.directory_statements,
+            ),
+            (
+                whole.intact,
+                whole.entries,
+                whole.head_hash,
+                whole.unsigned_tail,
+                &whole.unattested,
+                whole.anonymous_entries,
+                whole.facts,
+                whole.directory_statements,
+            ),
+            "resumed at {cut}"
+        );
+        assert_eq!(dir.user_by_name("clerk"), Some(&cast.clerk.cert));
+    }
+    // Only this account's state for this vault and root opens, unaltered.
+    let mut first = LedgerVerifier::new(&b.genesis, true, []);
+    for r in &b.rows[..6] {
+        first.push(r);
+    }
+    let sealed = first.into_state().seal(&key, &binding, &mut rng(173));
+    let other_key = crypto::UserSecretKey::make(&mut rng(174));
+    assert!(VerifiedState::open(&other_key, &binding, &sealed).is_none());
+    for other in [
+        DeskBinding {
+            account: "another-account",
+            ..binding
+        },
+        DeskBinding {
+            vault_id: "00000000000000000000000000000000",
+            ..binding
+        },
+        DeskBinding {
+            genesis_hash: &[0x43; 32],
+            ..binding
+        },
+    ] {
+        assert!(VerifiedState::open(&key, &other, &sealed).is_none());
+    }
+    for i in [0, 1, 13, sealed.len() - 1] {
+        let mut x = sealed.clone();
+        x[i] ^= 1;
+        assert!(
+            VerifiedState::open(&key, &binding, &x).is_none(),
+            "byte {i}"
+        );
+    }
+    assert!(VerifiedState::open(&key, &binding, &sealed[..20]).is_none());
+    // A state taken before a bad attestation signature does not hide it.
+    let mut rows = b.rows.clone();
+    let n = rows[8].sealed.len();
+    rows[8].sealed[n - 1] ^= 0x40;
+    rechain(&mut rows);
+    let mut first = LedgerVerifier::new(&b.genesis, true, []);
+    for r in &rows[..7] {
+        first.push(r);
+    }
+    let mut rest = LedgerVerifier::from_state(first.into_state(), &b.genesis, true, []);
+    for r in &rows[7..] {
         rest.push(r);
     }
-    assert_eq!(rest.head(), (11, b.rows[10].hash));
-    let (report, dir) = rest.finish(None);
-    assert!(report.intact && report.unattested.is_empty(), "{report:?}");
-    assert_eq!(report.entries, 11);
-    assert_eq!(dir.user_by_name("clerk"), Some(&cast.clerk.cert));
+    rest.settle();
+    assert_eq!(
+        rest.first_damage().map(|d| (d.kind, d.seq)),
+        Some((Damage::BadSignature, 9))
+    );
     // A forged attestation signature is invisible to a fold, seen by a full pass.
     let mut rows = b.rows.clone();
     let n = rows[8].sealed.len();
@@ -1203,4 +1294,47 @@ fn t10_an_anonymous_tail_is_listed_as_unattested() {
         (report.unattested[0].first_seq, report.unattested[0].entries),
         (first, 2)
     );
+}
+
+/// A sealed key is pinned only by its own active account (T10: a writer
+/// with another account cannot pin — or unpin — someone's key), and an
+/// admin reset that replaces the key pair clears the pin.
+#[test]
+fn a_sealed_key_pin_is_the_accounts_own_and_a_reset_clears_it() {
+    let (mut b, cast) = honest(40);
+    let pin = |user: &User, hash: u8| Change::SealedKey {
+        user: user.cert.id.clone(),
+        sealed_hash: [hash; 32],
+    };
+    b.state(Some(&cast.handler), pin(&cast.handler, 1));
+    let (r, dir) = b.verify(&b.rows, None);
+    assert!(r.intact, "{r:?}");
+    assert_eq!(
+        dir.sealed_key_hash(&cast.handler.cert.id),
+        Some(hex::encode([1u8; 32]).as_str())
+    );
+    // Another account (an admin too) pinning the handler's key: forged.
+    let kept = b.rows.len();
+    for issuer in [Some(&cast.clerk), Some(&cast.admin), None] {
+        let at = b.state(issuer, pin(&cast.handler, 2));
+        assert_eq!(
+            damage(&b.verify(&b.rows, None).0),
+            (Damage::Forged, at),
+            "pinned by {:?}",
+            issuer.map(|u| &u.cert.name)
+        );
+        b.rows.truncate(kept);
+    }
+    // A reset (new key pair, by the admin) clears the pin; a change of
+    // roles does not.
+    let mut cert = cast.handler.cert.clone();
+    cert.roles = "handler,supervisor".into();
+    b.state(Some(&cast.admin), Change::User { cert: cert.clone() });
+    let (_, dir) = b.verify(&b.rows, None);
+    assert!(dir.sealed_key_hash(&cast.handler.cert.id).is_some());
+    cert.encryption_key = [7u8; 32];
+    b.state(Some(&cast.admin), Change::User { cert });
+    let (r, dir) = b.verify(&b.rows, None);
+    assert!(r.intact, "{r:?}");
+    assert_eq!(dir.sealed_key_hash(&cast.handler.cert.id), None);
 }

@@ -150,15 +150,29 @@ fn t7_empty_payloads_round_trip_and_every_cut_is_an_error() {
         let _ = crypto::sealed_user_key_params(&key[..n]);
     }
     assert!(crypto::sealed_user_key_params(&key[..10]).is_err());
-    // The parameters live in the header (version, three u32, 16-byte salt,
-    // 12-byte nonce = 41 bytes): readable from the header alone, refused
-    // one byte short of it.
-    const HEADER: usize = 1 + 12 + 16 + 12;
+    // A sealed key has one length (header 41, ciphertext 64, tag 16): any
+    // other is malformed — an altered row, not a wrong passphrase.
+    assert_eq!(key.len(), crypto::SEALED_USER_KEY_LEN);
+    assert_eq!(crypto::sealed_user_key_params(&key), Ok(KdfParams::FLOOR));
+    for n in 0..key.len() {
+        assert_eq!(
+            crypto::sealed_user_key_params(&key[..n]),
+            Err(crypto::CryptoError::Malformed),
+            "cut at {n}"
+        );
+    }
+    let mut longer = key.clone();
+    longer.push(0);
     assert_eq!(
-        crypto::sealed_user_key_params(&key[..HEADER]),
-        Ok(KdfParams::FLOOR)
+        crypto::sealed_user_key_params(&longer),
+        Err(crypto::CryptoError::Malformed)
     );
-    assert!(crypto::sealed_user_key_params(&key[..HEADER - 1]).is_err());
+    let mut v1 = key.clone();
+    v1[0] = 1;
+    assert_eq!(
+        crypto::sealed_user_key_params(&v1),
+        Err(crypto::CryptoError::UnsupportedVersion(1))
+    );
 }
 
 #[test]
