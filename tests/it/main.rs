@@ -12,6 +12,7 @@ mod plaintext_scan;
 mod routing;
 mod sessions;
 mod signed_facts;
+mod whole_class;
 mod writer;
 
 use std::path::Path;

@@ -121,6 +121,18 @@ fn t1_t10_a_revoked_assignment_restored_in_the_file_opens_nothing() {
         [&assignment],
     )
     .expect("clear the end");
+    // The next call finds the wrap put back, removes it again and says so.
+    let e = refused(w.vault.open_letter(&mut h, &letter, "辦理"), "open");
+    assert!(matches!(e, ApiError::Integrity(_)), "{e}");
+    assert!(e.to_string().contains("put back"), "{e}");
+    let left: i64 = db
+        .query_row(
+            "SELECT count(*) FROM key_wraps WHERE key_id = ?1 AND recipient = ?2",
+            rusqlite::params![wrap.0, hid],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(left, 0, "the restored wrap is gone again");
     let e = refused(w.vault.open_letter(&mut h, &letter, "辦理"), "open");
     assert!(matches!(e, ApiError::Denied(_)), "{e}");
     let mut h = w.login("handler");

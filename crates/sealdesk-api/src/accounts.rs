@@ -154,12 +154,29 @@ impl Vault {
             Action::UserAdmin,
             "listing users",
         )?;
+        // Every stored row must be certified and match its certificate, and
+        // every certified account must have its row.
         let rows = self.store.read(|db| db.list_users())?;
-        let mut out = Vec::new();
         for row in &rows {
             self.check_row(row)?;
-            out.push(UserInfo::from_row(row)?);
         }
+        let certs: Vec<String> = self.directory()?.users().map(|c| c.id.clone()).collect();
+        let mut out = Vec::new();
+        for id in certs {
+            self.check_id(&id)?;
+            let row = rows
+                .iter()
+                .find(|r| r.id == id)
+                .ok_or_else(|| ApiError::Integrity(format!("account {id} has no row")))?;
+            let mut info = UserInfo::from_row(row)?;
+            // When the account was made is its first certificate's time,
+            // not a column anyone could edit.
+            if let Some(since) = self.directory()?.certified_since(&id) {
+                info.created_at = since;
+            }
+            out.push(info);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 

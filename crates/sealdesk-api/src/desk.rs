@@ -236,8 +236,13 @@ impl Vault {
     /// unit it waits on, from the signed facts (a row edited in the file
     /// names no other holder); only the inquiries are rows.
     pub(crate) fn routing_state(&mut self, letter_id: &str, now: i64) -> Result<RoutingState> {
-        let inqs = self.store.read(|db| db.inquiries_of_letter(letter_id))?;
         let facts = self.facts()?;
+        let mut inqs: Vec<(i64, String, bool)> = facts
+            .inquiries()
+            .filter(|(_, q)| q.letter == letter_id)
+            .map(|(_, q)| (q.asked_at, q.unit.clone(), q.answer.is_some()))
+            .collect();
+        inqs.sort();
         let access: Vec<&AssignmentFacts> = facts
             .assignments()
             .map(|(_, a)| a)
@@ -281,12 +286,12 @@ impl Vault {
             return Ok(state(RoutingStatus::Requested, Some(unit)));
         }
         // Otherwise the newer of an open inquiry and an ended access.
-        let open = inqs.iter().rev().find(|q| q.answer.is_none());
+        let open = inqs.iter().rev().find(|(_, _, answered)| !answered);
         match (open, ended) {
-            (Some(q), Some((unit, ended_at))) if q.asked_at <= ended_at => {
+            (Some((asked_at, _, _)), Some((unit, ended_at))) if *asked_at <= ended_at => {
                 Ok(state(RoutingStatus::Ended, Some(unit)))
             }
-            (Some(q), _) => Ok(state(RoutingStatus::Inquiring, Some(q.unit.clone()))),
+            (Some((_, unit, _)), _) => Ok(state(RoutingStatus::Inquiring, Some(unit.clone()))),
             (None, Some((unit, _))) => Ok(state(RoutingStatus::Ended, Some(unit))),
             (None, None) => Ok(state(RoutingStatus::New, None)),
         }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use sealdesk_core::crypto::{self, SigningKey, UserSecretKey, WrapBinding};
-use sealdesk_core::directory::id_bytes;
+use sealdesk_core::directory::{id_bytes, Change};
 use sealdesk_core::domain::Role;
 use sealdesk_core::ledger::{
     self, Attestation, ChainRow, Checkpoint, EntryBody, LedgerVerifier, VerifyReport,
@@ -617,6 +617,12 @@ impl Vault {
             .store
             .read(|db| db.secret_wrap(SECRET_LEDGER_READER, &actor.id))?;
         let Some(wrapped) = wrapped else {
+            if self.directory()?.is_ledger_reader(&actor.id) {
+                return Err(ApiError::Integrity(
+                    "the ledger key granted to you (a signed statement says so) is gone from the file"
+                        .into(),
+                ));
+            }
             return self.deny(
                 Event::new(Some(Role::Auditor), action),
                 ApiError::Denied(
@@ -724,28 +730,54 @@ impl Vault {
         self.decrypt_all(&reader)
     }
 
-    /// Every event, opened, each checked against the certified directory to
-    /// name only its author.
+    /// Every event of the verified ledger (entries 1 to the head this desk
+    /// verified, re-linked as they are read), opened, each checked against
+    /// the certified directory to name only its author.
     fn decrypt_all(&mut self, reader: &UserSecretKey) -> Result<Vec<Opened>> {
-        let directory = self.directory()?.clone();
+        self.refresh_directory()?;
+        let (directory, head, head_hash) = {
+            let f = self
+                .fold
+                .as_ref()
+                .ok_or_else(|| ApiError::Integrity("fold".into()))?;
+            (f.directory.clone(), f.seq, f.hash)
+        };
         let mut out = Vec::new();
         let mut bad = None;
+        let mut expected = 1u64;
+        let mut prev = [0u8; 32];
         self.store.read(|db| {
-            db.for_each_ledger_row(|r| match ledger::open_entry(reader, &r.sealed) {
-                Ok(Some(o)) => out.push(Opened {
-                    forged: ledger::body_names_actor(&directory, &o.header, &o.body).err(),
-                    body: o.body,
-                    nonce: o.nonce,
-                }),
-                Ok(None) => {}
-                Err(_) => {
-                    bad.get_or_insert(r.seq);
+            db.for_each_ledger_row_after(0, |r| {
+                let seq = u64::try_from(r.seq).unwrap_or(0);
+                if bad.is_some() || seq > head {
+                    return;
+                }
+                let linked = seq == expected
+                    && r.prev_hash.as_slice() == prev.as_slice()
+                    && ledger::chain_hash(seq, &prev, &r.sealed).as_slice() == r.hash.as_slice();
+                if !linked {
+                    bad = Some(seq);
+                    return;
+                }
+                prev = ledger::chain_hash(seq, &prev, &r.sealed);
+                expected += 1;
+                match ledger::open_entry(reader, &r.sealed) {
+                    Ok(Some(o)) => out.push(Opened {
+                        forged: ledger::body_names_actor(&directory, &o.header, &o.body).err(),
+                        body: o.body,
+                        nonce: o.nonce,
+                    }),
+                    Ok(None) => {}
+                    Err(_) => bad = Some(seq),
                 }
             })
         })?;
+        if bad.is_none() && (expected != head + 1 || prev != head_hash) {
+            bad = Some(expected);
+        }
         if let Some(seq) = bad {
             return Err(ApiError::Integrity(format!(
-                "ledger entry {seq} does not decrypt; run `sealdesk ledger verify`"
+                "ledger entry {seq} is not what this desk verified, or does not decrypt; run `sealdesk ledger verify`"
             )));
         }
         Ok(out)
@@ -763,12 +795,23 @@ impl Vault {
         let own = self.session_key_owned(session)?;
         let reader = self.reader_key(&actor, &own, Action::LedgerGrant)?;
         let wrap = self.reader_wrap_for(&reader, auditor)?;
+        // The grant is a statement the granting auditor signs: whom the
+        // reader key was given to is never only a row.
+        let st = self.statement(
+            &actor.id,
+            Change::LedgerReader {
+                user: wrap.0.clone(),
+            },
+        )?;
+        let signing = crate::directory::user_signing_key(&own);
         let ev = Event::new(Some(role), Action::LedgerGrant)
             .detail(format!("ledger key granted to {auditor}"));
         self.commit_recorded(|db, ap| {
             db.put_secret_wrap(SECRET_LEDGER_READER, &wrap.0, &wrap.1)?;
+            ap.directory(db, &st, &signing)?;
             ap.event(db, &ev)
         })?;
+        self.refresh_directory()?;
         Ok(())
     }
 
@@ -827,13 +870,24 @@ impl Vault {
             ));
         }
         let wrap = self.reader_wrap_for(&reader, auditor)?;
+        let st = self.statement(
+            sealdesk_core::directory::ROOT_ISSUER,
+            Change::LedgerReader {
+                user: wrap.0.clone(),
+            },
+        )?;
+        let root = code
+            .secret_key()
+            .derive_signing_key(crypto::ROOT_SIGNING_LABEL);
         let ev = Event::new(None, Action::LedgerGrant).detail(format!(
             "ledger key granted to {auditor} with the recovery code"
         ));
         self.commit_recorded(|db, ap| {
             db.put_secret_wrap(SECRET_LEDGER_READER, &wrap.0, &wrap.1)?;
+            ap.directory(db, &st, &root)?;
             ap.event(db, &ev)
         })?;
+        self.refresh_directory()?;
         Ok(())
     }
 

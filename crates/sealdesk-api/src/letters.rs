@@ -214,9 +214,30 @@ impl Vault {
         })?;
         let own = self.session_key_owned(session)?;
         let now = self.now().unix_millis();
+        // Every registered letter (a signed fact) has its row.
+        let signed: Vec<String> = self.facts()?.letters().map(|(id, _)| id.clone()).collect();
+        let stored = self.store.read(|db| db.list_letters())?;
+        if let Some(id) = signed
+            .iter()
+            .find(|id| !stored.iter().any(|l| l.id == **id))
+        {
+            return Err(ApiError::Integrity(format!(
+                "letter {id} was registered and signed, but its row is gone from the file"
+            )));
+        }
         let mut out = Vec::with_capacity(rows.len());
         for (l, can_read) in rows {
             let l = self.check_letter(l)?;
+            if !can_read && self.holds_by_facts(&actor.id, &l.id)? {
+                return Err(ApiError::Integrity(format!(
+                    "your key to letter {} is gone from the file, though the signed facts say you hold it",
+                    l.receipt_no
+                )));
+            }
+            let registered_at = self
+                .facts()?
+                .letter(&l.id)
+                .map_or(l.registered_at, |f| f.registered_at);
             // The register's fields (no identity in them) for a key holder;
             // reading them is not a view of the letter.
             let register = if can_read {
@@ -233,12 +254,14 @@ impl Vault {
                 receipt_no: l.receipt_no,
                 level: l.level,
                 category: l.category,
-                registered_at: l.registered_at,
+                registered_at,
                 can_read,
                 register,
                 routing,
             });
         }
+        // In the order they were registered, as signed.
+        out.sort_by(|a, b| (a.registered_at, &a.receipt_no).cmp(&(b.registered_at, &b.receipt_no)));
         Ok(out)
     }
 

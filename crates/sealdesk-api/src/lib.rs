@@ -219,6 +219,13 @@ impl Vault {
         Ok(vault)
     }
 
+    /// Replaces the source of randomness, as [`Vault::open`] takes it: tests
+    /// that compare two runs action by action give each action the same
+    /// seed, so that one action's ids do not depend on what ran before.
+    pub fn set_rng(&mut self, rng: ApiRng) {
+        self.rng = rng;
+    }
+
     pub fn dir(&self) -> &Path {
         self.store.dir()
     }

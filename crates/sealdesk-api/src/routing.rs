@@ -25,7 +25,7 @@ use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::directory::UserCert;
 use sealdesk_core::domain::Role;
 use sealdesk_core::facts::{
-    AssignmentFacts, EndKind, Fact, RequestFacts, RequestKind, RequestStatus,
+    AssignmentFacts, EndKind, Fact, InquiryFacts, RequestFacts, RequestKind, RequestStatus,
 };
 use sealdesk_core::pii::Finding;
 use sealdesk_store::{AssignmentRow, DataKeyRow, InquiryRow, RequestRow, WrapRow};
@@ -287,6 +287,7 @@ impl Vault {
             }
         }
         let mut removed = false;
+        let mut restored = None;
         for (id, f, still_held) in over {
             let key = if still_held {
                 None
@@ -296,11 +297,21 @@ impl Vault {
             if let Some(key) = key.filter(|k| held.get(&f.handler).is_some_and(|h| h.contains(k))) {
                 self.remove_lapsed_key(&id, &f, &key, now)?;
                 removed = true;
+                // A revoke or decline deletes the wrap with the signed end,
+                // in one write: one still there was put back by hand.
+                if f.ended.is_some() {
+                    restored.get_or_insert(id.clone());
+                }
             }
             self.swept.insert(id);
         }
         if removed {
             self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
+        }
+        if let Some(id) = restored {
+            return Err(ApiError::Integrity(format!(
+                "the key wrap of ended assignment {id} was put back in the file; it was removed again"
+            )));
         }
         Ok(())
     }
@@ -359,13 +370,53 @@ impl Vault {
         Ok(())
     }
 
+    /// Whether the signed facts say `user` holds a letter's key now: its
+    /// registering clerk, or a handler with a live access assignment. Such a
+    /// holder whose wrap is missing or does not open finds an altered file
+    /// (`integrity`), not a refusal.
+    pub(crate) fn holds_by_facts(&mut self, user: &str, letter_id: &str) -> Result<bool> {
+        self.holds_key_by_facts(user, letter_id, KEY_LETTER)
+    }
+
+    /// [`Vault::holds_by_facts`] for a key of `purpose`: the letter key as
+    /// there; the identity key for the registering clerk and a handler with
+    /// a live reveal.
+    pub(crate) fn holds_key_by_facts(
+        &mut self,
+        user: &str,
+        letter_id: &str,
+        purpose: &str,
+    ) -> Result<bool> {
+        let kind = match purpose {
+            KEY_LETTER => RequestKind::Access,
+            KEY_IDENTITY => RequestKind::Reveal,
+            _ => return Ok(false),
+        };
+        let now = self.now().unix_millis();
+        let facts = self.facts()?;
+        Ok(facts
+            .letter(letter_id)
+            .is_some_and(|l| l.registered_by == user)
+            || facts.live_assignment(user, letter_id, kind, now).is_some())
+    }
+
     pub(crate) fn letter_key_for(
-        &self,
+        &mut self,
         actor: &Actor,
         own: &crypto::UserSecretKey,
         letter_id: &str,
         purpose: &str,
     ) -> Result<(String, DataKey)> {
+        let should = self.holds_key_by_facts(&actor.id, letter_id, purpose)?;
+        let missing = |what: String| {
+            if should {
+                ApiError::Integrity(format!(
+                    "{what}, though the signed facts say you hold it: the file was altered"
+                ))
+            } else {
+                ApiError::Denied(what)
+            }
+        };
         let (key_row, wrapped) = self.store.read(|db| {
             let k = db.data_key_of(letter_id, purpose)?;
             let w = match &k {
@@ -374,11 +425,21 @@ impl Vault {
             };
             Ok((k, w))
         })?;
-        let key_row = key_row
-            .ok_or_else(|| ApiError::NotFound(format!("{purpose} key of letter {letter_id}")))?;
-        let wrapped = wrapped.ok_or_else(|| {
-            ApiError::Denied(format!("you do not hold this letter's {purpose} key"))
-        })?;
+        let key_row = match key_row {
+            Some(k) => k,
+            None if should => {
+                return Err(missing(format!(
+                    "the {purpose} key of letter {letter_id} is gone"
+                )))
+            }
+            None => {
+                return Err(ApiError::NotFound(format!(
+                    "{purpose} key of letter {letter_id}"
+                )))
+            }
+        };
+        let wrapped = wrapped
+            .ok_or_else(|| missing(format!("you do not hold this letter's {purpose} key")))?;
         let dk = crypto::unwrap_data_key(
             own,
             &WrapBinding {
@@ -453,6 +514,27 @@ impl Vault {
     /// request written into the file by hand, or whose kind, letter, unit,
     /// handler, requester or period was edited, is `integrity`. Its status
     /// is the facts', never the row's.
+    /// A request's row, checked against the signed facts before any of its
+    /// columns is used. `None` when neither the file nor the facts know it;
+    /// a row the facts do not back, or a signed request whose row is gone,
+    /// is `integrity`.
+    pub(crate) fn checked_request_row(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<(RequestRow, RequestFacts)>> {
+        let row = self.store.read(|db| db.request(id))?;
+        match row {
+            Some(r) => {
+                let f = self.checked_request(&r)?;
+                Ok(Some((r, f)))
+            }
+            None if self.facts()?.request_facts(id).is_some() => Err(ApiError::Integrity(format!(
+                "request {id} was made and signed, but its row is gone from the file"
+            ))),
+            None => Ok(None),
+        }
+    }
+
     pub(crate) fn checked_request(&mut self, r: &RequestRow) -> Result<RequestFacts> {
         let f = self.facts()?.request_facts(&r.id).cloned().ok_or_else(|| {
             ApiError::Integrity(format!(
@@ -465,7 +547,10 @@ impl Vault {
             && f.unit == r.unit
             && f.handler == r.handler
             && f.requested_by == r.requested_by
-            && f.until == r.until;
+            && f.requested_at == r.requested_at
+            && f.until == r.until
+            && f.decided_by == r.decided_by
+            && f.decided_at == r.decided_at;
         if !same {
             return Err(ApiError::Integrity(format!(
                 "request {} is not as its requester signed it (edited in the file)",
@@ -674,7 +759,18 @@ impl Vault {
             let ev = self
                 .event_for(Role::Clerk, Action::RouteRequest, &row)
                 .detail(format!("routing inquiry {id} to {unit}"));
+            let signed = self.fact(
+                &actor.id,
+                now,
+                Fact::Inquiry {
+                    inquiry: id.clone(),
+                    letter: row.id.clone(),
+                    unit: unit.clone(),
+                    readers: sups.iter().map(|c| c.id.clone()).collect(),
+                },
+            )?;
             self.commit_recorded(|db, ap| {
+                ap.fact(db, &signed)?;
                 db.insert_data_key(&DataKeyRow {
                     id: ik_id.clone(),
                     letter_id: row.id.clone(),
@@ -808,17 +904,32 @@ impl Vault {
             "reading routing inquiries",
         )?;
         let own = self.session_key_owned(session)?;
-        let rows = match role {
-            Role::Supervisor => self
-                .store
-                .read(|db| db.inquiries_for_unit(actor.unit.as_deref().unwrap_or_default()))?,
-            _ => self.store.read(|db| db.inquiries_asked_by(&actor.id))?,
-        };
+        // Which inquiries there are, to whom and what was answered are the
+        // signed facts'; each row must say the same.
+        let unit = actor.unit.clone().unwrap_or_default();
+        let mut ids: Vec<(i64, String)> = self
+            .facts()?
+            .inquiries()
+            .filter(|(_, q)| match role {
+                Role::Supervisor => q.unit == unit,
+                _ => q.asked_by == actor.id,
+            })
+            .map(|(id, q)| (q.asked_at, id.clone()))
+            .collect();
+        ids.sort();
         let mut out = Vec::new();
-        for q in rows {
-            let letter = self.letter_row(&q.letter_id)?;
+        for (_, id) in ids {
+            let (q, f) = self.checked_inquiry(&id)?;
+            let letter = self.letter_row(&f.letter)?;
             let receipt_no = letter.receipt_no.clone();
-            let slip = self.open_slip(&q, &actor.id, &own)?;
+            let slip = match self.open_slip(&q, &actor.id, &own)? {
+                None if f.readers.contains(&actor.id) || f.asked_by == actor.id => {
+                    return Err(ApiError::Integrity(format!(
+                        "your key to inquiry {id}'s routing slip is gone from the file"
+                    )))
+                }
+                slip => slip,
+            };
             if slip.is_some() {
                 // Reading a slip is a view, recorded before it is shown.
                 let ev = self
@@ -829,13 +940,55 @@ impl Vault {
             out.push(InquiryInfo {
                 id: q.id,
                 receipt_no,
-                unit: q.unit,
-                asked_at: q.asked_at,
-                answer: q.answer,
+                unit: f.unit,
+                asked_at: f.asked_at,
+                answer: f
+                    .answer
+                    .map(|(ours, _, _)| if ours { "ours" } else { "not_ours" }.to_owned()),
                 slip,
             });
         }
         Ok(out)
+    }
+
+    /// An inquiry's row, checked against the signed facts.
+    pub(crate) fn checked_inquiry(&mut self, id: &str) -> Result<(InquiryRow, InquiryFacts)> {
+        let f = self.facts()?.inquiry(id).cloned();
+        let row = self.store.read(|db| db.inquiry(id))?;
+        match (row, f) {
+            (Some(q), Some(f)) => {
+                let answered = f.answer.as_ref().map(|(ours, by, at)| {
+                    (
+                        if *ours { "ours" } else { "not_ours" }.to_owned(),
+                        by.clone(),
+                        *at,
+                    )
+                });
+                let row_answer = match (&q.answer, &q.answered_by, q.answered_at) {
+                    (Some(a), Some(b), Some(t)) => Some((a.clone(), b.clone(), t)),
+                    (None, None, None) => None,
+                    _ => Some((String::new(), String::new(), 0)),
+                };
+                if q.letter_id != f.letter
+                    || q.unit != f.unit
+                    || q.asked_by != f.asked_by
+                    || q.asked_at != f.asked_at
+                    || row_answer != answered
+                {
+                    return Err(ApiError::Integrity(format!(
+                        "inquiry {id} is not as its clerk sent it and its unit answered it (edited in the file)"
+                    )));
+                }
+                Ok((q, f))
+            }
+            (None, Some(_)) => Err(ApiError::Integrity(format!(
+                "inquiry {id} was sent and signed, but its row is gone from the file"
+            ))),
+            (Some(_), None) => Err(ApiError::Integrity(format!(
+                "inquiry {id} is in the file, but no clerk signed it"
+            ))),
+            (None, None) => Err(ApiError::NotFound(format!("inquiry {id}"))),
+        }
     }
 
     /// Supervisor: answers an inquiry to their unit.
@@ -852,12 +1005,9 @@ impl Vault {
             Action::RouteDecision,
             "answering an inquiry",
         )?;
-        let q = self
-            .store
-            .read(|db| db.inquiry(inquiry))?
-            .ok_or_else(|| ApiError::NotFound(format!("inquiry {inquiry}")))?;
-        let row = self.letter_row(&q.letter_id)?;
-        if actor.unit.as_deref() != Some(q.unit.as_str()) {
+        let (q, f) = self.checked_inquiry(inquiry)?;
+        let row = self.letter_row(&f.letter)?;
+        if actor.unit.as_deref() != Some(f.unit.as_str()) {
             let ev = self.event_for(Role::Supervisor, Action::RouteDecision, &row);
             return self.deny(
                 ev,
@@ -870,8 +1020,17 @@ impl Vault {
         let ev = self
             .event_for(Role::Supervisor, Action::RouteDecision, &row)
             .detail(format!("inquiry {} answered {answer}", q.id));
+        let signed = self.fact(
+            &actor.id,
+            now,
+            Fact::Answer {
+                inquiry: q.id.clone(),
+                ours,
+            },
+        )?;
         self.commit_recorded(|db, ap| {
             db.answer_inquiry(&q.id, answer, &actor.id, now)?;
+            ap.fact(db, &signed)?;
             ap.event(db, &ev)
         })?;
         let slip = self.open_slip(&q, &actor.id, &own)?;
@@ -900,13 +1059,22 @@ impl Vault {
         r: &RequestRow,
         reader: Option<(&str, &crypto::UserSecretKey)>,
     ) -> Result<RequestInfo> {
-        let l = self.letter_row(&r.letter_id)?;
-        let status = self.checked_request(r)?.status;
+        let f = self.checked_request(r)?;
+        let status = f.status;
+        let l = self.letter_row(&f.letter)?;
         let (reason, slip) = match reader {
-            Some((id, own)) => self
-                .open_request_record(r, id, own)?
-                .map(|(_, rec)| (rec.reason, rec.slip))
-                .unwrap_or_default(),
+            Some((id, own)) => match self.open_request_record(r, id, own)? {
+                Some((_, rec)) => (rec.reason, rec.slip),
+                // The request's signed readers hold its key: one who finds
+                // none finds an altered file.
+                None if f.readers.iter().any(|x| x == id) => {
+                    return Err(ApiError::Integrity(format!(
+                        "your key to request {}'s record is gone from the file",
+                        r.id
+                    )))
+                }
+                None => (String::new(), None),
+            },
             None => (String::new(), None),
         };
         let dir = self.directory()?;
@@ -1072,6 +1240,7 @@ impl Vault {
                 unit: unit.into(),
                 handler: h.id.clone(),
                 until,
+                readers: readers.iter().map(|c| c.id.clone()).collect(),
             },
         )?;
         let mut ev = ev.detail(format!("request {id}: route to {handler} of {unit}"));
@@ -1134,12 +1303,9 @@ impl Vault {
         };
         let mut rows = Vec::with_capacity(ids.len());
         for id in &ids {
-            let row = self.store.read(|db| db.request(id))?.ok_or_else(|| {
-                ApiError::Integrity(format!(
-                    "request {id} was made and signed, but its row is gone from the file"
-                ))
-            })?;
-            rows.push(row);
+            if let Some((row, _)) = self.checked_request_row(id)? {
+                rows.push(row);
+            }
         }
         rows.sort_by(|a, b| (a.requested_at, &a.id).cmp(&(b.requested_at, &b.id)));
         let mut out = Vec::with_capacity(rows.len());
@@ -1155,9 +1321,8 @@ impl Vault {
         request: &str,
         action: Action,
     ) -> Result<(RequestRow, sealdesk_store::LetterRow)> {
-        let r = self
-            .store
-            .read(|db| db.request(request))?
+        let (r, _) = self
+            .checked_request_row(request)?
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
         let mut ev = self
@@ -1217,12 +1382,23 @@ impl Vault {
         )?;
         let (r, l) = self.pending_request(&actor, request, Action::RouteDecision)?;
         let own = self.session_key_owned(session)?;
-        let layer = self
-            .store
-            .read(|db| db.grant_layer(&r.id, &actor.id))?
-            .ok_or_else(|| {
+        let layer = self.store.read(|db| db.grant_layer(&r.id, &actor.id))?;
+        let Some(layer) = layer else {
+            // A supervisor the request was sealed to (not its requester or
+            // handler) had a layer prepared: none there is an altered file.
+            let f = self.checked_request(&r)?;
+            let expected = f.readers.contains(&actor.id)
+                && f.requested_by != actor.id
+                && f.handler != actor.id
+                && (f.kind == RequestKind::Access || f.status == RequestStatus::Pending);
+            return Err(if expected {
+                ApiError::Integrity(
+                    "the grant prepared for you on this request is gone from the file".into(),
+                )
+            } else {
                 ApiError::Denied("no grant was prepared for you on this request".into())
-            })?;
+            });
+        };
         let payload = crypto::unwrap_with(
             &own,
             &WrapBinding {
@@ -1393,16 +1569,17 @@ impl Vault {
         a: &AssignmentRow,
         now: i64,
     ) -> Result<AssignmentInfo> {
-        let l = self.letter_row(&a.letter_id)?;
-        let handler = self
-            .directory()?
-            .user(&a.handler)
-            .map(|u| u.name.clone())
-            .unwrap_or_default();
-        // Whether it is live, how it ended and whether it was affirmed are
-        // the signed facts', not the row's.
+        // The row is checked against the signed facts before any of its
+        // columns is used; whether it is live, how it ended and whether it
+        // was affirmed are the facts', not the row's.
         let f = self.assignment_facts(&a.id)?;
         let a = &self.checked_assignment(a.clone(), &f)?;
+        let l = self.letter_row(&f.letter)?;
+        let handler = self
+            .directory()?
+            .user(&f.handler)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
         Ok(AssignmentInfo {
             id: a.id.clone(),
             kind: a.kind.clone(),
@@ -1540,8 +1717,32 @@ impl Vault {
             "listing assignments",
         )?;
         let now = self.now().unix_millis();
+        // Whose assignments they are is the signed facts' to say; a row
+        // moved to this handler, or one of theirs moved away, is found.
+        let mut ids: Vec<(i64, String)> = self
+            .facts()?
+            .assignments()
+            .filter(|(_, a)| a.handler == actor.id)
+            .map(|(id, a)| (a.starts_at, id.clone()))
+            .collect();
+        ids.sort();
         let rows = self.store.read(|db| db.assignments_of(&actor.id))?;
-        rows.iter().map(|a| self.assignment_info(a, now)).collect()
+        if let Some(extra) = rows.iter().find(|r| !ids.iter().any(|(_, id)| *id == r.id)) {
+            return Err(ApiError::Integrity(format!(
+                "assignment {} names you in the file, but no signed approval does",
+                extra.id
+            )));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for (_, id) in ids {
+            let row = self.store.read(|db| db.assignment(&id))?.ok_or_else(|| {
+                ApiError::Integrity(format!(
+                    "assignment {id} was approved and signed, but its row is gone from the file"
+                ))
+            })?;
+            out.push(self.assignment_info(&row, now)?);
+        }
+        Ok(out)
     }
 
     /// The handler's active assignment of a kind for a letter, if any.
@@ -1570,7 +1771,9 @@ impl Vault {
             return Ok(None);
         };
         let Some(a) = self.store.read(|db| db.assignment(&id))? else {
-            return Ok(None);
+            return Err(ApiError::Integrity(format!(
+                "assignment {id} is live by its signed approval, but its row is gone from the file"
+            )));
         };
         Ok(Some(self.checked_assignment(a, &f)?))
     }
@@ -1714,6 +1917,7 @@ impl Vault {
                 unit: req.unit.clone(),
                 handler: actor.id.clone(),
                 until: req.until,
+                readers: readers.iter().map(|c| c.id.clone()).collect(),
             },
         )?;
         let mut ev = ev.detail(format!("reveal requested: request {}", req.id));

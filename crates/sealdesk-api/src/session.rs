@@ -340,10 +340,17 @@ impl Vault {
             return Err(ApiError::Locked);
         }
         self.refresh_directory()?;
+        // The account is certified (it logged in): its row gone or moved
+        // is an altered file, not a reason to just lock.
         let row = self
             .store
             .read(|db| db.user_by_id(&session.user_id))?
-            .ok_or(ApiError::Locked)?;
+            .ok_or_else(|| {
+                ApiError::Integrity(format!(
+                    "the stored row of certified account {} is missing",
+                    session.name
+                ))
+            })?;
         let cert = self.cert(&row.id)?;
         if cert.disabled {
             self.lock_with(session, "account disabled");

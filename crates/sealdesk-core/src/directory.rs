@@ -205,6 +205,11 @@ pub enum Change {
         #[serde(with = "hex32")]
         sealed_hash: [u8; 32],
     },
+    /// The ledger reader key is wrapped to this auditor: granted by the
+    /// root (the recovery code) or by an auditor who holds it. An auditor
+    /// it names whose wrap is missing finds an altered file. Cleared when a
+    /// reset replaces the auditor's key pair.
+    LedgerReader { user: String },
 }
 
 /// A signed directory statement's content. Field order is part of the format.
@@ -298,6 +303,10 @@ pub struct Directory {
     /// Account id → hex SHA-256 of the sealed key its last passphrase
     /// change pinned.
     sealed_keys: BTreeMap<String, String>,
+    /// Account id → when its first certificate was signed (UTC ms).
+    since: BTreeMap<String, i64>,
+    /// Accounts the ledger reader key was granted to.
+    ledger_readers: std::collections::BTreeSet<String>,
     statements: u64,
 }
 
@@ -309,6 +318,8 @@ impl Directory {
             users: BTreeMap::new(),
             settings: BTreeMap::new(),
             sealed_keys: BTreeMap::new(),
+            since: BTreeMap::new(),
+            ledger_readers: std::collections::BTreeSet::new(),
             statements: 0,
         }
     }
@@ -332,7 +343,9 @@ impl Directory {
                     .is_some_and(|old| old.encryption_key != cert.encryption_key);
                 if rekeyed {
                     self.sealed_keys.remove(&cert.id);
+                    self.ledger_readers.remove(&cert.id);
                 }
+                self.since.entry(cert.id.clone()).or_insert(st.at);
                 self.users.insert(cert.id.clone(), cert.clone());
             }
             Change::Setting { key, value } => {
@@ -341,6 +354,9 @@ impl Directory {
             Change::SealedKey { user, sealed_hash } => {
                 self.sealed_keys
                     .insert(user.clone(), hex::encode(sealed_hash));
+            }
+            Change::LedgerReader { user } => {
+                self.ledger_readers.insert(user.clone());
             }
         }
         Ok(st)
@@ -380,6 +396,29 @@ impl Directory {
             return match self.users.get(&st.issuer) {
                 Some(c) if !c.disabled && *user == st.issuer => Ok(c.verifying_key()),
                 _ => Err(DirectoryError::NotTheAccount(st.issuer.clone())),
+            };
+        }
+        if let Change::LedgerReader { user } = &st.change {
+            match self.users.get(user) {
+                Some(c) if !c.disabled && c.has_role(Role::Auditor) => {}
+                _ => {
+                    return Err(DirectoryError::InvalidAccount(format!(
+                        "the ledger key goes only to an active auditor, not {user}"
+                    )))
+                }
+            }
+            if st.issuer == ROOT_ISSUER {
+                return Ok(self.root);
+            }
+            return match self.users.get(&st.issuer) {
+                Some(c)
+                    if !c.disabled
+                        && c.has_role(Role::Auditor)
+                        && self.ledger_readers.contains(&st.issuer) =>
+                {
+                    Ok(c.verifying_key())
+                }
+                _ => Err(DirectoryError::NotAnAdministrator(st.issuer.clone())),
             };
         }
         let key = if st.issuer == ROOT_ISSUER {
@@ -430,6 +469,17 @@ impl Directory {
 
     pub fn setting(&self, key: &str) -> Option<i64> {
         self.settings.get(key).copied()
+    }
+
+    /// Whether the ledger reader key was granted to the account (and not
+    /// cleared by a reset since).
+    pub fn is_ledger_reader(&self, id: &str) -> bool {
+        self.ledger_readers.contains(id)
+    }
+
+    /// When the account's first certificate was signed (UTC ms).
+    pub fn certified_since(&self, id: &str) -> Option<i64> {
+        self.since.get(id).copied()
     }
 
     /// The SHA-256 (hex) of the sealed key the account's last passphrase

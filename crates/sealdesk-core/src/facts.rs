@@ -117,6 +117,11 @@ pub enum Fact {
         /// UTC milliseconds: end of the access asked for, or of the
         /// approval's validity for a copy.
         until: i64,
+        /// The accounts the request's sealed reason is wrapped to (its
+        /// readers): one of them who finds no wrap, or a wrap that does not
+        /// open, finds an altered file. Absent in requests made before it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        readers: Vec<String>,
     },
     /// The registering clerk prepared a reveal's grant.
     Endorse { request: String },
@@ -133,6 +138,16 @@ pub enum Fact {
     Affirm { assignment: String },
     /// A copy made from an approved copy request.
     Copy { request: String, copy_no: u32 },
+    /// The registering clerk asked a unit whether a letter is theirs; the
+    /// routing slip is sealed to `readers` (the unit's supervisors).
+    Inquiry {
+        inquiry: String,
+        letter: String,
+        unit: String,
+        readers: Vec<String>,
+    },
+    /// A supervisor of the unit asked answered (once).
+    Answer { inquiry: String, ours: bool },
 }
 
 /// A signed fact's content. Field order is part of the format.
@@ -236,6 +251,12 @@ pub struct RequestFacts {
     pub status: RequestStatus,
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
+    /// A copy request's copy, once made: its number (第N份).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_no: Option<u32>,
+    /// Who the request's reason is sealed to (see [`Fact::Request`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readers: Vec<String>,
 }
 
 /// An assignment, as the facts about it say.
@@ -260,6 +281,18 @@ impl AssignmentFacts {
     }
 }
 
+/// An inquiry, as the facts about it say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InquiryFacts {
+    pub letter: String,
+    pub unit: String,
+    pub asked_by: String,
+    pub asked_at: i64,
+    pub readers: Vec<String>,
+    /// `(ours, by, at)` once answered.
+    pub answer: Option<(bool, String, i64)>,
+}
+
 /// The fold over the facts. Serialized only inside a desk's sealed state
 /// (field order is part of that format).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -268,6 +301,8 @@ pub struct Facts {
     requests: BTreeMap<String, RequestFacts>,
     assignments: BTreeMap<String, AssignmentFacts>,
     count: u64,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    inquiries: BTreeMap<String, InquiryFacts>,
 }
 
 fn refuse<T>(why: impl Into<String>) -> Result<T, FactError> {
@@ -338,6 +373,7 @@ impl Facts {
                 unit,
                 handler,
                 until,
+                ..
             } => {
                 if self.requests.contains_key(request) {
                     return refuse(format!("request {request} already exists"));
@@ -480,6 +516,31 @@ impl Facts {
                     return refuse(format!("the next copy of this letter is number {next}"));
                 }
             }
+            Fact::Inquiry {
+                inquiry, letter, ..
+            } => {
+                if self.inquiries.contains_key(inquiry) {
+                    return refuse(format!("inquiry {inquiry} already exists"));
+                }
+                match self.letters.get(letter) {
+                    Some(l) if l.registered_by == by => {}
+                    Some(_) => return refuse("only the registering clerk sends an inquiry"),
+                    None => return refuse(format!("letter {letter} has no signed registration")),
+                }
+            }
+            Fact::Answer { inquiry, .. } => {
+                let Some(q) = self.inquiries.get(inquiry) else {
+                    return refuse(format!("inquiry {inquiry} was never sent"));
+                };
+                if q.answer.is_some() {
+                    return refuse("the inquiry was answered already");
+                }
+                if !author.has_role(Role::Supervisor)
+                    || author.unit.as_deref() != Some(q.unit.as_str())
+                {
+                    return refuse("only a supervisor of the unit asked answers");
+                }
+            }
         }
         Ok(())
     }
@@ -529,6 +590,7 @@ impl Facts {
                 unit,
                 handler,
                 until,
+                readers,
             } => {
                 let status = if *kind == RequestKind::Reveal {
                     RequestStatus::AwaitingEndorsement
@@ -548,6 +610,8 @@ impl Facts {
                         status,
                         decided_by: None,
                         decided_at: None,
+                        copy_no: None,
+                        readers: readers.clone(),
                     },
                 );
             }
@@ -597,9 +661,33 @@ impl Facts {
                     a.affirmed_at.get_or_insert(at);
                 }
             }
-            Fact::Copy { request, .. } => {
+            Fact::Inquiry {
+                inquiry,
+                letter,
+                unit,
+                readers,
+            } => {
+                self.inquiries.insert(
+                    inquiry.clone(),
+                    InquiryFacts {
+                        letter: letter.clone(),
+                        unit: unit.clone(),
+                        asked_by: st.author.clone(),
+                        asked_at: at,
+                        readers: readers.clone(),
+                        answer: None,
+                    },
+                );
+            }
+            Fact::Answer { inquiry, ours } => {
+                if let Some(q) = self.inquiries.get_mut(inquiry) {
+                    q.answer = Some((*ours, st.author.clone(), at));
+                }
+            }
+            Fact::Copy { request, copy_no } => {
                 if let Some(r) = self.requests.get_mut(request) {
                     r.status = RequestStatus::Done;
+                    r.copy_no = Some(*copy_no);
                     if let Some(l) = self.letters.get_mut(&r.letter) {
                         l.copies += 1;
                     }
@@ -619,6 +707,14 @@ impl Facts {
         self.assignments.iter().find(|(_, a)| {
             a.handler == handler && a.letter == letter && a.kind == kind && a.live(now)
         })
+    }
+
+    pub fn inquiry(&self, id: &str) -> Option<&InquiryFacts> {
+        self.inquiries.get(id)
+    }
+
+    pub fn inquiries(&self) -> impl Iterator<Item = (&String, &InquiryFacts)> {
+        self.inquiries.iter()
     }
 
     pub fn letter(&self, id: &str) -> Option<&LetterFacts> {

@@ -50,6 +50,16 @@ pub enum StoreError {
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
+        // A value of another type than the column's (SQLite does not
+        // enforce types): only someone who wrote the file puts one there.
+        if let rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) = e
+        {
+            return StoreError::Corrupt(format!(
+                "a stored value has the wrong type ({e}): the vault file was altered"
+            ));
+        }
         if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
             match f.code {
                 C::DatabaseCorrupt | C::NotADatabase => {

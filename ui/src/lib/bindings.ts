@@ -90,7 +90,12 @@ export type AssignmentInfo = { id: string, kind: string, letter_id: string, rece
 /**
  * The handler's account name.
  */
-handler: string, until: number, active: boolean, ended: string | null, affirmed: boolean, };
+handler: string, until: number, active: boolean, ended: string | null, affirmed: boolean, 
+/**
+ * Something the person who acted should know (a revoke whose key wrap
+ * waits for another desk's read to end before it is wiped from disk).
+ */
+notice?: string, };
 export type LetterContent = { id: string, receipt_no: string, level: string, subject: string, secrecy: Secrecy, text: string, 
 /**
  * The redacted page images (PNG, base64), in page order; empty for a

@@ -172,6 +172,7 @@ impl Vault {
                 unit: req.unit.clone(),
                 handler: to.id.clone(),
                 until: req.until,
+                readers: readers.iter().map(|c| c.id.clone()).collect(),
             },
         )?;
         let mut ev = ev.detail(format!("request {id}: {} for {}", kind.as_str(), to.name));
@@ -224,7 +225,9 @@ impl Vault {
         request: &str,
         reason: &str,
     ) -> Result<Approved> {
-        let kind = self.store.read(|db| db.request(request))?.map(|r| r.kind);
+        let kind = self
+            .checked_request_row(request)?
+            .map(|(_, f)| f.kind.as_str().to_owned());
         match kind.as_deref().and_then(CopyKind::parse) {
             Some(_) => self
                 .approve_copy(session, request, reason)
@@ -315,10 +318,21 @@ impl Vault {
             "listing copy requests",
         )?;
         let own = self.session_key_owned(session)?;
-        let rows = self.store.read(|db| db.requests_by(&actor.id))?;
+        // Which requests are the caller's is the signed facts' to say.
+        let mut ids: Vec<(i64, String)> = self
+            .facts()?
+            .requests()
+            .filter(|(_, r)| {
+                r.requested_by == actor.id && CopyKind::parse(r.kind.as_str()).is_some()
+            })
+            .map(|(id, r)| (r.requested_at, id.clone()))
+            .collect();
+        ids.sort();
         let mut out = Vec::new();
-        for r in rows.iter().filter(|r| CopyKind::parse(&r.kind).is_some()) {
-            out.push(self.request_info(r, Some((&actor.id, &own)))?);
+        for (_, id) in ids {
+            if let Some((r, _)) = self.checked_request_row(&id)? {
+                out.push(self.request_info(&r, Some((&actor.id, &own)))?);
+            }
         }
         Ok(out)
     }
@@ -399,9 +413,8 @@ impl Vault {
             kind.action(),
             "making a copy",
         )?;
-        let r = self
-            .store
-            .read(|db| db.request(request))?
+        let (r, _) = self
+            .checked_request_row(request)?
             .ok_or_else(|| ApiError::NotFound(format!("request {request}")))?;
         let l = self.letter_row(&r.letter_id)?;
         let mut ev = self

@@ -33,6 +33,22 @@ impl Vault {
             );
         }
         let rows = self.store.read(|db| db.copies_of_letter(&l.id))?;
+        // The copies made are the signed facts' to say; the register's rows
+        // must be exactly those, each as its maker signed it.
+        let made: Vec<(String, u32, String)> = self
+            .facts()?
+            .requests()
+            .filter(|(_, r)| r.letter == l.id)
+            .filter_map(|(id, r)| r.copy_no.map(|n| (id.clone(), n, r.unit.clone())))
+            .collect();
+        if let Some((id, n, _)) = made
+            .iter()
+            .find(|(id, _, _)| !rows.iter().any(|c| c.request_id == *id))
+        {
+            return Err(ApiError::Integrity(format!(
+                "copy {n} of this letter was made (request {id}), but its register row is gone from the file"
+            )));
+        }
         let own = self.session_key_owned(session)?;
         // Auditors read the reasons from the ledger (one recorded read);
         // others from the request, if they are among its readers.
@@ -45,17 +61,31 @@ impl Vault {
         };
         let mut out = Vec::with_capacity(rows.len());
         for c in rows {
-            let req = self.store.read(|db| db.request(&c.request_id))?;
+            let signed = made
+                .iter()
+                .find(|(id, n, _)| *id == c.request_id && i64::from(*n) == c.copy_no);
+            let Some((_, _, unit)) = signed else {
+                return Err(ApiError::Integrity(format!(
+                    "the register lists copy {} (request {}), which no signed copy fact backs",
+                    c.copy_no, c.request_id
+                )));
+            };
+            let unit = unit.clone();
+            let (req, _) = self
+                .checked_request_row(&c.request_id)?
+                .ok_or_else(|| ApiError::Integrity(format!("copy {} has no request", c.copy_no)))?;
+            if !self.copy_row_verified(&c, Some(&req)) {
+                return Err(ApiError::Integrity(format!(
+                    "copy {}'s register row is not as its maker signed it and its supervisor approved it (edited in the file)",
+                    c.copy_no
+                )));
+            }
             // Whose unit a copy is in is the signed request's, not the row's.
-            let unit = self
-                .facts()?
-                .request_facts(&c.request_id)
-                .map(|f| f.unit.clone());
-            if role == Role::Supervisor && unit.as_deref() != actor.unit.as_deref() {
+            if role == Role::Supervisor && Some(unit.as_str()) != actor.unit.as_deref() {
                 continue;
             }
-            let reason = match (&ledger_reasons, &req) {
-                (Some(entries), _) => entries
+            let reason = match &ledger_reasons {
+                Some(entries) => entries
                     .iter()
                     .find(|b| {
                         b.assignment.as_deref() == Some(c.request_id.as_str())
@@ -64,51 +94,13 @@ impl Vault {
                             && b.detail.as_deref().is_some_and(|d| d.contains(&c.code))
                     })
                     .and_then(|b| b.reason.clone()),
-                (None, Some(r)) => self
-                    .open_request_record(r, &actor.id, &own)?
+                None => self
+                    .open_request_record(&req, &actor.id, &own)?
                     .map(|(_, rec)| rec.reason),
-                (None, None) => None,
             };
-            let verified = self.copy_row_verified(&c, req.as_ref());
-            out.push(self.copy_info(&c, reason, verified)?);
+            out.push(self.copy_info(&c, reason, true)?);
         }
-        // The ledger is the record a writer of the file cannot quietly
-        // change: a copy it holds that the register lacks (a row deleted
-        // by hand) is listed from the ledger, unverified.
-        if let Some(entries) = &ledger_reasons {
-            for b in entries {
-                if b.letter_id.as_deref() != Some(l.id.as_str())
-                    || !(b.action == "export" || b.action == "print")
-                    || b.outcome != "allowed"
-                {
-                    continue;
-                }
-                let Some(copy) = b.detail.as_deref().and_then(parse_copy_detail) else {
-                    continue;
-                };
-                if out.iter().any(|c| c.code == copy.code) {
-                    continue;
-                }
-                out.push(CopyInfo {
-                    id: String::new(),
-                    letter_id: l.id.clone(),
-                    receipt_no: l.receipt_no.clone(),
-                    copy_no: copy.copy_no,
-                    kind: b.action.clone(),
-                    format: copy.format,
-                    recipient: copy.recipient,
-                    made_by: b.user.clone(),
-                    approved_by: String::new(),
-                    made_at: b.at,
-                    pages: 0,
-                    code: copy.code,
-                    request_id: b.assignment.clone().unwrap_or_default(),
-                    reason: b.reason.clone(),
-                    verified: false,
-                });
-            }
-            out.sort_by_key(|c| c.copy_no);
-        }
+        out.sort_by_key(|c| c.copy_no);
         Ok(out)
     }
 
@@ -164,26 +156,4 @@ impl Vault {
         let verified = self.copy_row_verified(&c, req.as_ref());
         self.copy_info(&c, None, verified).map(Some)
     }
-}
-
-/// What a copy's ledger detail says (`copy_detail`).
-struct CopyDetail {
-    copy_no: u32,
-    recipient: String,
-    format: String,
-    code: String,
-}
-
-/// Reads `copy N for RECIPIENT (FORMAT); mark CODE` back.
-fn parse_copy_detail(d: &str) -> Option<CopyDetail> {
-    let rest = d.strip_prefix("copy ")?;
-    let (n, rest) = rest.split_once(" for ")?;
-    let (head, code) = rest.rsplit_once("; mark ")?;
-    let (recipient, format) = head.rsplit_once(" (")?;
-    Some(CopyDetail {
-        copy_no: n.parse().ok()?,
-        recipient: recipient.to_owned(),
-        format: format.strip_suffix(')')?.to_owned(),
-        code: code.to_owned(),
-    })
 }

@@ -360,6 +360,7 @@ fn fact_format_v1_is_frozen() {
             unit: "稅務管理科".into(),
             handler: "0123456789abcdef0123456789abcdef".into(),
             until: 1_796_346_000_000,
+            readers: Vec::new(),
         },
     };
     assert_eq!(
@@ -394,7 +395,8 @@ fn desk_state_format_v1_is_frozen() {
         r#""directory":{"vault_id":"98aff5c19c25a0ef4acd86c88cb7c08a","root":"79d7b33e876f75ed9e862d241e40231914f85eee29e78bf837a2370caa7fd7f1","#,
         r#""users":{"0940384146444c97e93a15c6011ed3aa":{"id":"0940384146444c97e93a15c6011ed3aa","name":"handler","roles":"handler","unit":"稅務管理科","disabled":false,"encryption_key":"a11dbec9f46d8f6a60c634d030aa9e69d4a40770b7a886909788f4e69734c832","signing_key":"712a2295d0e12ce5a94ab5b88dffbdbe307267341e3b92817d50614a0316f069"}},"#,
         r#""settings":{"idle_timeout_secs":900},"#,
-        r#""sealed_keys":{"0940384146444c97e93a15c6011ed3aa":"5d41402abc4b2a76b9719d911017c592ae2c4b1e7a0f7e4d1fb8e6e1c4a1b2c3"},"statements":5},"#,
+        r#""sealed_keys":{"0940384146444c97e93a15c6011ed3aa":"5d41402abc4b2a76b9719d911017c592ae2c4b1e7a0f7e4d1fb8e6e1c4a1b2c3"},"#,
+        r#""since":{"0940384146444c97e93a15c6011ed3aa":1795741200000},"ledger_readers":[],"statements":5},"#,
         r#""facts":{"letters":{"l1":{"receipt_no":"SD-115-00001","level":"密","category":"procurement_objection","registered_by":"d9626052257c1bc73a2ddd382e859041","registered_at":1795741200000,"copies":1}},"#,
         r#""requests":{"r1":{"kind":"access","letter":"l1","unit":"稅務管理科","handler":"0940384146444c97e93a15c6011ed3aa","requested_by":"d9626052257c1bc73a2ddd382e859041","requested_at":1795741201000,"until":1796346000000,"status":"approved","decided_by":"7dcf70cf36f1b1db073eea927d09df0e","decided_at":1795741202000}},"#,
         r#""assignments":{"a1":{"kind":"access","letter":"l1","handler":"0940384146444c97e93a15c6011ed3aa","unit":"稅務管理科","request":"r1","approved_by":"7dcf70cf36f1b1db073eea927d09df0e","starts_at":1795741202000,"until":1796346000000,"ended":["revoked",1795741300000],"affirmed_at":1795741203000}},"count":5},"#,

@@ -950,6 +950,7 @@ fn request(id: &str, kind: RequestKind, handler: &User) -> Fact {
         unit: "稅務管理科".into(),
         handler: handler.cert.id.clone(),
         until: AT + 86_400_000,
+        readers: Vec::new(),
     }
 }
 
