@@ -11,6 +11,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...
 const { default: ReasonForm } = await import("../src/components/ReasonForm.svelte");
 const { default: Decisions } = await import("../src/screens/Decisions.svelte");
 const { default: Ledger } = await import("../src/screens/Ledger.svelte");
+const { default: UnitAssignments } = await import("../src/screens/UnitAssignments.svelte");
 const { default: Login } = await import("../src/screens/Login.svelte");
 const { default: DateInput } = await import("../src/components/DateInput.svelte");
 const { default: PageReview } = await import("../src/components/PageReview.svelte");
@@ -235,4 +236,38 @@ test("a forged ledger entry is marked, and the name it claims is never shown as 
   assert.equal(forged?.querySelector("s")?.textContent, "supervisor");
   const honest = rows.find((r) => !r.classList.contains("forged"));
   assert.equal(honest?.querySelector(".badge-forged"), null);
+});
+
+test("a revoke that waits on another desk's read says the old bytes are wiped later", async () => {
+  const a = {
+    id: "a1",
+    kind: "access",
+    letter_id: "l1",
+    receipt_no: "SD-115-00001",
+    level: "密",
+    unit: "稅務管理科",
+    handler: "handler",
+    until: 1_796_346_000_000,
+    active: true,
+    ended: null,
+    affirmed: true,
+  };
+  invoke.mockImplementation(async (cmd: string) => {
+    if (cmd === "unit_assignments") return [a];
+    if (cmd === "revoke") return { ...a, active: false, ended: "revoked", notice: "waited 2 s" };
+    throw new Error(cmd);
+  });
+  component = mount(UnitAssignments, { target, props: {} });
+  await settle();
+  (target.querySelector(".revoke-button") as HTMLButtonElement).click();
+  await settle();
+  typeInto(target.querySelector("#revoke-reason"), "改分");
+  (target.querySelector("form") as HTMLFormElement).requestSubmit();
+  await settle();
+  const status = target.querySelector("[role=status]")?.textContent ?? "";
+  assert.match(status, /已撤銷 handler 對 SD-115-00001 的分辦/);
+  assert.match(status, /下次檢查點/);
+  assert.deepEqual(invoke.mock.calls.find((c) => c[0] === "revoke")?.[1], {
+    args: { assignment: "a1", reason: "改分" },
+  });
 });

@@ -249,6 +249,7 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "unit.revoke": "撤銷",
     "unit.revokeReason": "撤銷理由",
     "unit.revoked": "已撤銷 {handler} 對 {receipt} 的分辦。",
+    "unit.wipePending": "金鑰已自保險庫移除;因另一席位正在讀取,舊資料將於下次檢查點自檔案清除。",
 
     "assignment.kind.access": "閱覽",
     "assignment.kind.reveal": "身分揭露",
@@ -629,6 +630,7 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "unit.revoke": "Revoke",
     "unit.revokeReason": "Reason for revoking",
     "unit.revoked": "Revoked {handler}'s assignment to {receipt}.",
+    "unit.wipePending": "The key is gone from the vault; another desk is reading it, so its old bytes are wiped from the file at the next checkpoint.",
 
     "assignment.kind.access": "Access",
     "assignment.kind.reveal": "Identity reveal",
