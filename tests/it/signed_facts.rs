@@ -335,3 +335,43 @@ fn t10_the_register_and_the_revoke_list_name_the_holder_the_facts_name() {
         .expect("still listed");
     assert!(a.active && a.handler == "handler", "{a:?}");
 }
+
+/// Row `letters`: the newest letter's row taken out of the file does not
+/// make its receipt number come again — the next letter follows the highest
+/// number signed — and the register says the row is gone.
+#[test]
+fn t10_a_receipt_number_is_never_given_twice() {
+    let mut w = World::new();
+    let mut clerk = w.login("clerk");
+    w.register_as(&mut clerk, "第一件");
+    let second = w.register_as(&mut clerk, "第二件");
+    let db = raw(w.dir());
+    let (given, _): (String, i64) = db
+        .query_row(
+            "SELECT receipt_no, 0 FROM letters WHERE id = ?1",
+            [&second],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("receipt");
+    db.execute_batch("PRAGMA foreign_keys = OFF;").expect("fk");
+    db.execute("DELETE FROM letters WHERE id = ?1", [&second])
+        .expect("take the row out");
+    let third = w.register_as(&mut clerk, "第三件");
+    let next: String = db
+        .query_row(
+            "SELECT receipt_no FROM letters WHERE id = ?1",
+            [&third],
+            |r| r.get(0),
+        )
+        .expect("receipt");
+    assert_ne!(next, given, "a number given once is not given again");
+    assert!(next > given, "{next} follows {given}");
+    let e = refused(w.vault.list_letters(&mut clerk), "register");
+    assert!(matches!(e, ApiError::Integrity(_)), "{e}");
+    let r = w.vault.ledger_verify(None).expect("verify");
+    assert!(
+        r.report.intact,
+        "no fact of ours was refused: {:?}",
+        r.report.damage
+    );
+}

@@ -669,8 +669,18 @@ impl Vault {
                 category: category.clone(),
             },
         )?;
+        // The next number follows the highest given, in the file and in the
+        // signed registrations: a row taken out of the file never makes a
+        // number come twice.
+        let signed_last = self
+            .facts()?
+            .letters()
+            .filter_map(|(_, l)| l.receipt_no.strip_prefix(series.as_str()))
+            .filter_map(|n| n.parse::<i64>().ok())
+            .max()
+            .unwrap_or(0);
         let row = self.commit_recorded(|db, ap| {
-            let serial = db.count_letters_with_prefix(&series)? + 1;
+            let serial = db.last_serial_with_prefix(&series)?.max(signed_last) + 1;
             let row = LetterRow {
                 id: letter_id.clone(),
                 receipt_no: format!("{series}{serial:05}"),

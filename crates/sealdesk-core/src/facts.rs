@@ -358,12 +358,20 @@ impl Facts {
         let at = st.at;
         let by = st.author.as_str();
         match &st.fact {
-            Fact::Letter { letter, .. } => {
+            Fact::Letter {
+                letter, receipt_no, ..
+            } => {
                 if !author.has_role(Role::Clerk) {
                     return refuse("only a clerk registers a letter");
                 }
                 if self.letters.contains_key(letter) {
                     return refuse(format!("letter {letter} is already registered"));
+                }
+                // (The API checks before the transaction gives the number.)
+                if !receipt_no.is_empty()
+                    && self.letters.values().any(|l| l.receipt_no == *receipt_no)
+                {
+                    return refuse(format!("receipt number {receipt_no} is already given"));
                 }
             }
             Fact::Request {

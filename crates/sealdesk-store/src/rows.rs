@@ -294,13 +294,17 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Letters registered in a receipt-number series, for the next serial.
-    pub fn count_letters_with_prefix(&self, prefix: &str) -> Result<i64> {
-        Ok(self.0.query_row(
-            "SELECT count(*) FROM letters WHERE substr(receipt_no, 1, length(?1)) = ?1",
+    /// The highest serial given in a receipt-number series (0 for none):
+    /// the next letter takes the one after it. The highest, not a count, so
+    /// that a row taken out of the file never makes a number come twice.
+    pub fn last_serial_with_prefix(&self, prefix: &str) -> Result<i64> {
+        let last: Option<i64> = self.0.query_row(
+            "SELECT max(CAST(substr(receipt_no, length(?1) + 1) AS INTEGER)) FROM letters
+             WHERE substr(receipt_no, 1, length(?1)) = ?1",
             [prefix],
             |r| r.get(0),
-        )?)
+        )?;
+        Ok(last.unwrap_or(0))
     }
 
     // ------------------------------------------------------------ keys and records

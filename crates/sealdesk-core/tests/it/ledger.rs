@@ -1339,3 +1339,90 @@ fn a_sealed_key_pin_is_the_accounts_own_and_a_reset_clears_it() {
     assert!(r.intact, "{r:?}");
     assert_eq!(dir.sealed_key_hash(&cast.handler.cert.id), None);
 }
+
+/// T10: inquiries and their answers are facts too — only the letter's
+/// registering clerk asks, only a supervisor of the unit asked answers, and
+/// only once — and a receipt number is given once. Each unentitled one is
+/// `forged` at its place.
+#[test]
+fn t10_inquiries_answers_and_receipt_numbers_are_entitled_facts() {
+    let (mut b, d) = routed(50);
+    let inquiry = |id: &str| Fact::Inquiry {
+        inquiry: id.into(),
+        letter: "l1".into(),
+        unit: "稅務管理科".into(),
+        readers: vec![d.sup.cert.id.clone()],
+    };
+    b.fact(&d.clerk, inquiry("q1"));
+    b.fact(
+        &d.sup,
+        Fact::Answer {
+            inquiry: "q1".into(),
+            ours: true,
+        },
+    );
+    let (r, facts) = facts_of(&b);
+    assert!(r.intact, "{r:?}");
+    let q = facts.inquiry("q1").expect("q1");
+    assert_eq!(q.asked_by, d.clerk.cert.id);
+    assert_eq!(q.readers, vec![d.sup.cert.id.clone()]);
+    assert_eq!(
+        q.answer.as_ref().map(|a| (a.0, a.1.clone())),
+        Some((true, d.sup.cert.id.clone()))
+    );
+    let kept = b.rows.len();
+    let cases: Vec<(&User, Fact, &str)> = vec![
+        (&d.handler, inquiry("q2"), "asked by someone not its clerk"),
+        (&d.clerk, inquiry("q1"), "the same inquiry twice"),
+        (
+            &d.sup,
+            Fact::Answer {
+                inquiry: "q1".into(),
+                ours: false,
+            },
+            "answered twice",
+        ),
+        (
+            &d.sup,
+            Fact::Answer {
+                inquiry: "never".into(),
+                ours: true,
+            },
+            "an answer to nothing",
+        ),
+        (
+            &d.clerk,
+            Fact::Letter {
+                letter: "l2".into(),
+                receipt_no: "SD-115-00001".into(),
+                level: "密".into(),
+                category: "petition".into(),
+            },
+            "a receipt number given twice",
+        ),
+    ];
+    for (author, fact, what) in cases {
+        let at = b.fact(author, fact);
+        assert_eq!(damage(&facts_of(&b).0), (Damage::Forged, at), "{what}");
+        b.rows.truncate(kept);
+    }
+    // An answer by someone who is not a supervisor of the unit.
+    b.fact(&d.clerk, inquiry("q3"));
+    let kept = b.rows.len();
+    for who in [&d.handler, &d.clerk, &d.admin] {
+        let at = b.fact(
+            who,
+            Fact::Answer {
+                inquiry: "q3".into(),
+                ours: true,
+            },
+        );
+        assert_eq!(
+            damage(&facts_of(&b).0),
+            (Damage::Forged, at),
+            "{}",
+            who.cert.name
+        );
+        b.rows.truncate(kept);
+    }
+}
