@@ -545,13 +545,7 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
     let id = w.register("內容");
     let dir = w.dir().to_owned();
     drop(w.vault);
-    let appender = std::env::current_exe()
-        .expect("exe")
-        .parent()
-        .and_then(Path::parent)
-        .map(|d| d.join("examples/ledger_appender"))
-        .expect("examples dir");
-    assert!(appender.is_file(), "{} not built", appender.display());
+    let appender = crate::example_bin("ledger_appender");
     let mut seed: u64 = 0x5eed;
     let mut acknowledged_total = 0u64;
     let mut all_acked: Vec<(i64, Vec<u8>)> = Vec::new();

@@ -42,6 +42,19 @@ pub fn raw_ledger(dir: &Path) -> rusqlite::Connection {
     db
 }
 
+/// A helper binary of this package (`tests/examples/`), built beside the
+/// test binary.
+pub fn example_bin(name: &str) -> std::path::PathBuf {
+    let bin = std::env::current_exe()
+        .expect("exe")
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("examples").join(name))
+        .expect("examples dir");
+    assert!(bin.is_file(), "{} not built", bin.display());
+    bin
+}
+
 /// An account's id, read from the file.
 pub fn user_id(db: &rusqlite::Connection, name: &str) -> String {
     db.query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))

@@ -111,22 +111,14 @@ impl Vault {
         if self.fold.is_some() {
             return Ok(());
         }
-        let genesis = self.genesis()?;
-        let vault_id = genesis.genesis.vault_id.clone();
-        let Some(path) = self.state_path(&vault_id, user_id) else {
+        let Some(place) = self.desk_place(user_id)? else {
             return Ok(());
         };
-        let Some(bytes) = read_bounded(&path, MAX_DESK_STATE) else {
+        let Some(bytes) = read_bounded(&place.path, MAX_DESK_STATE) else {
             return Ok(());
         };
-        let gh = genesis.hash();
-        let binding = DeskBinding {
-            vault_id: &vault_id,
-            account: user_id,
-            genesis_hash: &gh,
-        };
-        let Some(state) = VerifiedState::open(key, &binding, &bytes) else {
-            tracing::warn!(path = %path.display(), "this desk's verified state does not open; verifying from genesis");
+        let Some(state) = VerifiedState::open(key, &place.binding(user_id), &bytes) else {
+            tracing::warn!(path = %place.path.display(), "this desk's verified state does not open; verifying from genesis");
             return Ok(());
         };
         if state.seq > 0 && !self.ledger_has(state.seq, &state.hash)? {
@@ -140,9 +132,7 @@ impl Vault {
     /// Keeps the fold as verified now, sealed to this account, beside the
     /// witness. Failing to keep it costs only time at the next login.
     pub(crate) fn save_desk_state(&mut self, user_id: &str, key: &UserSecretKey) -> Result<()> {
-        let genesis = self.genesis()?;
-        let vault_id = genesis.genesis.vault_id.clone();
-        let Some(path) = self.state_path(&vault_id, user_id) else {
+        let Some(place) = self.desk_place(user_id)? else {
             return Ok(());
         };
         if self.fold.is_none() || self.fold_behind {
@@ -151,15 +141,37 @@ impl Vault {
         let Some(fold) = self.fold.as_ref() else {
             return Ok(());
         };
-        let gh = genesis.hash();
-        let binding = DeskBinding {
-            vault_id: &vault_id,
-            account: user_id,
-            genesis_hash: &gh,
-        };
-        let sealed = fold.seal(key, &binding, &mut self.rng);
-        write_replacing(&path, &sealed);
+        let sealed = fold.seal(key, &place.binding(user_id), &mut self.rng);
+        write_replacing(&place.path, &sealed);
         Ok(())
+    }
+
+    /// Where this account's desk state lives and what it is bound to (none
+    /// when this desk keeps no witness).
+    fn desk_place(&mut self, user_id: &str) -> Result<Option<DeskPlace>> {
+        let genesis = self.genesis()?;
+        let vault_id = genesis.genesis.vault_id.clone();
+        Ok(self.state_path(&vault_id, user_id).map(|path| DeskPlace {
+            path,
+            vault_id,
+            genesis_hash: genesis.hash(),
+        }))
+    }
+}
+
+struct DeskPlace {
+    path: PathBuf,
+    vault_id: String,
+    genesis_hash: [u8; 32],
+}
+
+impl DeskPlace {
+    fn binding<'a>(&'a self, account: &'a str) -> DeskBinding<'a> {
+        DeskBinding {
+            vault_id: &self.vault_id,
+            account,
+            genesis_hash: &self.genesis_hash,
+        }
     }
 }
 
