@@ -158,6 +158,7 @@ pub async fn register_draft(
         drop: args.drop,
         add: args.add,
         boxes: args.boxes,
+        release: args.release.unwrap_or_default(),
     };
     with_session(&state, |v, s| {
         v.register_draft(s, &args.draft_id, &meta, &review)

@@ -177,6 +177,10 @@ pub struct RegisterDraftArgs {
     /// Boxes drawn on the page images over something missed.
     #[serde(default)]
     pub boxes: Vec<DrawnBox>,
+    /// Pages read poorly that the clerk reviewed and releases.
+    #[serde(default)]
+    #[ts(optional)]
+    pub release: Option<Vec<u32>>,
 }
 
 #[derive(Debug, Deserialize, TS)]

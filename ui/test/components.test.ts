@@ -204,6 +204,33 @@ test("the review's page shows a box per kept finding and turns a drag into a box
   assert.deepEqual(draws, [[1, { x0: 40, y0: 80, x1: 240, y1: 180 }]]);
 });
 
+test("a page read poorly offers its release, and only that page", async () => {
+  const releases: Array<[number, boolean]> = [];
+  component = mount(PageReview, {
+    target,
+    props: {
+      pages: [
+        { page: 1, png_base64: "iVBORw0KGgo=", width: 100, height: 200, read: true, boxes: [] },
+        { page: 2, png_base64: "iVBORw0KGgo=", width: 100, height: 200, read: false, boxes: [] },
+      ],
+      findings: [],
+      dropped: new Set(),
+      drawn: [],
+      ondraw: () => {},
+      released: new Set<number>(),
+      onrelease: (page: number, on: boolean) => releases.push([page, on]),
+    } as never,
+  });
+  await settle();
+  assert.equal(target.querySelector("#release-page-1"), null, "a page read well needs no release");
+  const box = target.querySelector("#release-page-2") as HTMLInputElement;
+  assert.ok(box, "the poorly read page can be released");
+  assert.match(box.parentElement?.textContent ?? "", /放行予承辦人/);
+  box.click();
+  await settle();
+  assert.deepEqual(releases, [[2, true]]);
+});
+
 test("a forged ledger entry is marked, and the name it claims is never shown as its actor", async () => {
   const base = {
     at: 1795795200000,

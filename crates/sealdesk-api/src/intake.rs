@@ -119,6 +119,10 @@ pub struct Review {
     /// blacked out as drawn, and the text under it (if any was read there)
     /// becomes a finding of its kind, masked wherever it appears.
     pub boxes: Vec<DrawnBox>,
+    /// Pages the clerk reviewed and releases to handlers although OCR read
+    /// them poorly or not at all (handwriting, a photo): shown with the
+    /// clerk's boxes, its seals and signature blocks boxed; recorded.
+    pub release: Vec<u32>,
 }
 
 /// A box drawn on a page image, in that image's pixels.
@@ -479,10 +483,25 @@ impl Vault {
         // finding and every box the clerk drew. A finding that cannot be
         // placed withholds its page.
         let drawn: Vec<_> = review.boxes.iter().map(DrawnBox::area).collect();
-        let redaction = sealdesk_intake::redact::redact(&ex, &findings, &drawn)
-            .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?;
+        let redaction =
+            sealdesk_intake::redact::redact_released(&ex, &findings, &drawn, &review.release)
+                .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?;
         let mut notices = ex.notices.clone();
+        let released: Vec<u32> = redaction
+            .unplaced
+            .iter()
+            .filter(|u| u.kind.is_none())
+            .filter_map(|u| u.page)
+            .filter(|p| review.release.contains(p))
+            .collect();
         for u in &redaction.unplaced {
+            if u.kind.is_none() && u.page.is_some_and(|p| released.contains(&p)) {
+                let p = u.page.unwrap_or_default();
+                notices.push(format!(
+                    "第 {p} 頁經分文人員檢視、遮蔽後放行。 Page {p} was reviewed, boxed and released by the clerk."
+                ));
+                continue;
+            }
             let page = u
                 .page
                 .map_or_else(|| "所有頁面".to_owned(), |p| format!("第 {p} 頁"));
@@ -493,6 +512,9 @@ impl Vault {
                 Some(kind) => format!(
                     "{page}的一項{}無法在頁面影像上定位，{page}不提供承辦人。 A {kind} could not be placed on the page image: {page_en} withheld from handlers.",
                     pii::label_name(kind),
+                ),
+                None if u.illegible => format!(
+                    "{page}辨識不足（手寫、印章或 OCR 信心不足），分文人員檢視遮蔽並放行前不提供承辦人。 {page_en} was read too poorly to trust its boxes (handwriting, a seal, low OCR confidence): withheld from handlers until the clerk reviews, boxes and releases it.",
                 ),
                 None => format!(
                     "{page}無文字可讀（無文字層、OCR 未辨識），內容未經遮蔽，不提供承辦人。 Nothing could be read on {page_en}, so it cannot be redacted: withheld from handlers.",
@@ -652,9 +674,21 @@ impl Vault {
         let category = meta.category.as_str().to_owned();
         let level = meta.level.clone();
         let mut ev = Event::new(Some(Role::Clerk), Action::Register).detail(format!(
-            "{category} from {}, {} finding(s) sealed",
+            "{category} from {}, {} finding(s) sealed{}",
             ex.source.as_str(),
-            findings.len()
+            findings.len(),
+            if released.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; page(s) {} released by the clerk after review",
+                    released
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
         ));
         // The register fields that change what Sealdesk does are a fact the
         // clerk signs (T10): checked now, signed with the receipt number the

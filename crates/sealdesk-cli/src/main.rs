@@ -269,6 +269,11 @@ struct RegisterArgs {
     /// kind defaults to person). Text read under it becomes a finding.
     #[arg(long = "redact-box")]
     redact_boxes: Vec<String>,
+    /// Review: a page OCR read poorly or not at all (handwriting, a photo,
+    /// a seal), released to handlers after you looked at it and boxed what
+    /// identifies (--redact-box). Without it such a page is withheld.
+    #[arg(long = "release-page")]
+    release_pages: Vec<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -838,6 +843,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
             meta.retention_years = args.retention_years;
             let mut review = Review {
                 drop: args.drop_findings.clone(),
+                release: args.release_pages.clone(),
                 ..Review::default()
             };
             for b in &args.redact_boxes {

@@ -9,6 +9,7 @@
 //! back through a pipe: plaintext never touches a temp file.
 
 mod extract;
+pub mod legibility;
 pub mod ocr;
 pub mod redact;
 pub mod render;

@@ -35,6 +35,11 @@ pub struct Unplaced {
     pub kind: Option<PiiKind>,
     /// The page, if known; `None` withholds every page.
     pub page: Option<u32>,
+    /// The page was read, but not well enough to trust its boxes (see
+    /// [`crate::legibility`]): handwriting, ink OCR did not read, low
+    /// confidence.
+    #[serde(default)]
+    pub illegible: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -144,6 +149,11 @@ pub struct Placement {
     pub unplaced: Vec<Unplaced>,
     /// The index of every finding that could not be placed.
     pub unplaced_findings: Vec<usize>,
+    /// Red seals and signature blocks on scanned pages, boxed whatever OCR
+    /// read (see [`crate::legibility`]).
+    pub seals: Vec<PageBox>,
+    /// How well each scanned page was read.
+    pub verdicts: Vec<crate::legibility::Verdict>,
 }
 
 /// The page images of the letter as they came: a PDF's rendered pages or
@@ -184,7 +194,40 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
             placement.unplaced.push(Unplaced {
                 kind: None,
                 page: Some(page),
+                illegible: false,
             });
+        }
+    }
+    // A scanned page: how well it was read, and its seals.
+    if ocr {
+        for &(page, png) in &images {
+            let Ok(image) = decode(png) else {
+                placement.unplaced.push(Unplaced {
+                    kind: None,
+                    page: Some(page),
+                    illegible: true,
+                });
+                continue;
+            };
+            let v = crate::legibility::verdict(&image, &ex.ocr_words, page);
+            let read = ex.ocr_words.iter().any(|w| w.page == page);
+            if !v.legible && read {
+                placement.unplaced.push(Unplaced {
+                    kind: None,
+                    page: Some(page),
+                    illegible: true,
+                });
+            }
+            placement.verdicts.push(v);
+            placement
+                .seals
+                .extend(crate::legibility::seals(&image, page));
+            placement.seals.extend(crate::legibility::signature_blocks(
+                &ex.text,
+                &ex.ocr_words,
+                page,
+                image.dimensions(),
+            ));
         }
     }
     if images.is_empty() {
@@ -197,6 +240,7 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
                 placement.unplaced.push(Unplaced {
                     kind: Some(findings[index].kind),
                     page: page_at(&ex.ocr_words, start),
+                    illegible: false,
                 });
                 placement.unplaced_findings.push(index);
             }
@@ -237,6 +281,7 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
                 placement.unplaced.push(Unplaced {
                     kind: Some(f.kind),
                     page,
+                    illegible: false,
                 });
                 placement.unplaced_findings.push(index);
             }
@@ -295,29 +340,48 @@ pub fn text_under(ex: &Extracted, area: &PageBox) -> String {
 /// [`place`]), and the boxes the clerk drew (`drawn`) as they are.
 ///
 /// A page with a finding that could not be placed, or with nothing read on
-/// it, is withheld.
+/// it, or read too poorly, is withheld.
 pub fn redact(
     ex: &Extracted,
     findings: &[Finding],
     drawn: &[PageBox],
+) -> Result<Redaction, String> {
+    redact_released(ex, findings, drawn, &[])
+}
+
+/// [`redact`], with the pages the clerk reviewed and released: a page
+/// withheld because nothing (or too little) was read on it is shown after
+/// all, with the clerk's boxes and its seals boxed. A page withheld because
+/// a finding could not be placed stays withheld.
+pub fn redact_released(
+    ex: &Extracted,
+    findings: &[Finding],
+    drawn: &[PageBox],
+    released: &[u32],
 ) -> Result<Redaction, String> {
     let placement = place(ex, findings);
     let mut redaction = Redaction {
         pages: Vec::new(),
         unplaced: placement.unplaced,
     };
-    // Findings that share a value share its boxes: paint each once.
+    // Findings that share a value share its boxes: paint each once. Seals
+    // are boxed on every scanned page.
     let mut boxes: Vec<PageBox> = placement
         .boxes
         .into_iter()
         .map(|(_, b)| b)
         .chain(drawn.iter().copied())
+        .chain(placement.seals)
         .collect();
     boxes.sort_unstable_by_key(|b| (b.page, b.y0, b.x0, b.y1, b.x1));
     boxes.dedup();
     let withhold_all = redaction.unplaced.iter().any(|u| u.page.is_none());
     for (page, png) in originals(ex) {
-        let withheld = withhold_all || redaction.unplaced.iter().any(|u| u.page == Some(page));
+        let withheld = withhold_all
+            || redaction
+                .unplaced
+                .iter()
+                .any(|u| u.page == Some(page) && (u.kind.is_some() || !released.contains(&page)));
         let mine: Vec<&PageBox> = boxes.iter().filter(|b| b.page == page).collect();
         let png = if withheld {
             None

@@ -481,7 +481,11 @@ add: Array<[PiiKind, string]>,
 /**
  * Boxes drawn on the page images over something missed.
  */
-boxes: Array<DrawnBox>, };
+boxes: Array<DrawnBox>, 
+/**
+ * Pages read poorly that the clerk reviewed and releases.
+ */
+release?: Array<number>, };
 export type DraftArgs = { draft_id: string, };
 export type TextUnderArgs = { draft_id: string, area: DrawnBox, };
 export type LetterArgs = { letter: string, };

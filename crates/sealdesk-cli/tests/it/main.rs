@@ -10,6 +10,7 @@ use serde_json::Value;
 mod boxes;
 mod contract;
 mod exports;
+mod paper;
 
 struct Run {
     code: i32,

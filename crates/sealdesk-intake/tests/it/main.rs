@@ -945,3 +945,128 @@ fn t7_a_photo_to_trace_is_decoded_in_the_worker_only() {
     let back = image::load_from_memory(&back).expect("png");
     assert_eq!(back.width().max(back.height()), 3000);
 }
+
+/// Strokes like handwriting: jittered dark polylines, deterministic.
+fn scribble(img: &mut image::RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32), seed: u64) {
+    let mut s = seed;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let (w, h) = (x1 - x0, y1 - y0);
+    for _ in 0..60 {
+        let (mut x, mut y) = (
+            x0 + (next() % u64::from(w)) as u32,
+            y0 + (next() % u64::from(h)) as u32,
+        );
+        for _ in 0..40 {
+            let dx = (next() % 9) as i64 - 4;
+            let dy = (next() % 7) as i64 - 3;
+            x = (i64::from(x) + dx).clamp(i64::from(x0), i64::from(x1 - 1)) as u32;
+            y = (i64::from(y) + dy).clamp(i64::from(y0), i64::from(y1 - 1)) as u32;
+            for (px, py) in [(x, y), (x + 1, y), (x, y + 1), (x + 1, y + 1)] {
+                if px < img.width() && py < img.height() {
+                    img.put_pixel(px, py, image::Rgb([20, 20, 30]));
+                }
+            }
+        }
+    }
+}
+
+fn png_of(img: &image::RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+/// A typed scan is read well enough to be shown redacted; the same page
+/// with a block of handwriting-like strokes OCR cannot read is withheld
+/// from handlers until the clerk releases it, and then shows the clerk's
+/// boxes.
+#[test]
+fn a_page_ocr_read_poorly_is_withheld_until_released() {
+    let ex = parse(&data("sample-01-scan.jpg"), "scan.jpg").expect("reads");
+    let place = sealdesk_intake::redact::place(&ex, &ex.findings);
+    eprintln!("typed scan: {:?}", place.verdicts);
+    assert_eq!(place.verdicts.len(), 1);
+    assert!(place.verdicts[0].legible, "{:?}", place.verdicts);
+    let page = image::load_from_memory(ex.working_image.as_ref().expect("image"))
+        .expect("decode")
+        .to_rgb8();
+    let mut written = page.clone();
+    let (w, h) = written.dimensions();
+    scribble(&mut written, (w / 10, h * 2 / 3, w * 9 / 10, h * 9 / 10), 7);
+    let ex = parse(&png_of(&written), "handwritten.png").expect("reads");
+    let place = sealdesk_intake::redact::place(&ex, &ex.findings);
+    eprintln!("with handwriting: {:?}", place.verdicts);
+    assert!(!place.verdicts[0].legible, "{:?}", place.verdicts);
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
+    assert!(redaction.pages[0].png.is_none(), "withheld");
+    assert!(redaction
+        .unplaced
+        .iter()
+        .any(|u| u.illegible && u.page == Some(1)));
+    // Released by the clerk, with the handwriting boxed.
+    let boxed = sealdesk_intake::redact::PageBox {
+        page: 1,
+        x0: w / 10 - 10,
+        y0: h * 2 / 3 - 10,
+        x1: w * 9 / 10 + 10,
+        y1: h * 9 / 10 + 10,
+    };
+    let released = sealdesk_intake::redact::redact_released(&ex, &ex.findings, &[boxed], &[1])
+        .expect("redacts");
+    let shown = released.pages[0].png.as_ref().expect("released");
+    let shown = image::load_from_memory(shown).expect("decode").to_rgb8();
+    let (cx, cy) = (w / 2, (h * 2 / 3 + h * 9 / 10) / 2);
+    assert_eq!(
+        shown.get_pixel(cx, cy).0,
+        [0, 0, 0],
+        "the clerk's box is painted"
+    );
+}
+
+/// A red seal over a name on a scan is boxed on the handler's page, even
+/// where OCR read nothing under it.
+#[test]
+fn a_red_seal_on_a_scan_is_boxed() {
+    let ex = parse(&data("sample-01-scan.jpg"), "scan.jpg").expect("reads");
+    let mut page = image::load_from_memory(ex.working_image.as_ref().expect("image"))
+        .expect("decode")
+        .to_rgb8();
+    let (w, h) = page.dimensions();
+    // A round seal: a red ring with red strokes inside, near the bottom.
+    let (cx, cy, r) = (w * 3 / 4, h * 7 / 8, (w / 14).max(30) as i64);
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (i64::from(x) - i64::from(cx), i64::from(y) - i64::from(cy));
+            let d2 = dx * dx + dy * dy;
+            let ring = d2 <= r * r && d2 >= (r - 6) * (r - 6);
+            let stroke = d2 < r * r && (dx.abs() < 3 || dy.abs() < 3 || (dx - dy).abs() < 3);
+            if ring || stroke {
+                page.put_pixel(x, y, image::Rgb([200, 30, 40]));
+            }
+        }
+    }
+    let ex = parse(&png_of(&page), "sealed.png").expect("reads");
+    let place = sealdesk_intake::redact::place(&ex, &ex.findings);
+    assert!(
+        place
+            .seals
+            .iter()
+            .any(|b| b.x0 <= cx && cx <= b.x1 && b.y0 <= cy && cy <= b.y1),
+        "{:?}",
+        place.seals
+    );
+    let redaction =
+        sealdesk_intake::redact::redact_released(&ex, &ex.findings, &[], &[1]).expect("redacts");
+    let shown = image::load_from_memory(redaction.pages[0].png.as_ref().expect("shown"))
+        .expect("decode")
+        .to_rgb8();
+    for (x, y) in [(cx, cy), (cx + r as u32 - 3, cy), (cx, cy - r as u32 + 3)] {
+        assert_eq!(shown.get_pixel(x, y).0, [0, 0, 0], "seal at {x},{y} boxed");
+    }
+}

@@ -1,0 +1,156 @@
+//! Paper as people send it (issue 20): a scanned page OCR reads poorly —
+//! here, a letter with a handwritten block — reaches no handler until the
+//! registering clerk has looked at it, boxed what identifies and released
+//! it; the release is recorded.
+
+use crate::{sample, write_jpeg, Cli};
+
+/// Strokes like handwriting: jittered dark polylines, deterministic.
+fn scribble(img: &mut image::RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32)) {
+    let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let (w, h) = (x1 - x0, y1 - y0);
+    for _ in 0..60 {
+        let (mut x, mut y) = (
+            x0 + (next() % u64::from(w)) as u32,
+            y0 + (next() % u64::from(h)) as u32,
+        );
+        for _ in 0..40 {
+            x = (i64::from(x) + (next() % 9) as i64 - 4).clamp(i64::from(x0), i64::from(x1 - 1))
+                as u32;
+            y = (i64::from(y) + (next() % 7) as i64 - 3).clamp(i64::from(y0), i64::from(y1 - 1))
+                as u32;
+            for (px, py) in [(x, y), (x + 1, y), (x, y + 1), (x + 1, y + 1)] {
+                if px < img.width() && py < img.height() {
+                    img.put_pixel(px, py, image::Rgb([20, 20, 30]));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_handwritten_page_is_withheld_until_the_clerk_releases_it() {
+    let cli = Cli::new();
+    let r = cli.run(None, &[], &["demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clerk = Some(("clerk", "demo-clerk-pass"));
+    let sup = Some(("supervisor", "demo-supervisor-pass"));
+    let handler = Some(("handler", "demo-handler-pass"));
+    let scan = image::open(sample("sample-01-scan.jpg"))
+        .expect("scan")
+        .to_rgb8();
+    let mut page = scan.clone();
+    let (w, h) = page.dimensions();
+    let block = (w / 10, h * 2 / 3, w * 9 / 10, h * 9 / 10);
+    scribble(&mut page, block);
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("handwritten.jpg");
+    write_jpeg(&file, &page, 92);
+    let file = file.to_str().expect("utf8");
+    let register = |extra: &[&str]| {
+        let mut args = vec![
+            "register",
+            file,
+            "--category",
+            "whistleblower",
+            "--until",
+            "2027-12-31",
+        ];
+        args.extend_from_slice(extra);
+        let r = cli.run(clerk, &[], &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()
+    };
+    let open = |letter: &str| {
+        let r = cli.run(
+            clerk,
+            &[],
+            &[
+                "route",
+                letter,
+                "--unit",
+                "稅務管理科",
+                "--handler",
+                "handler",
+                "--reason",
+                "請辦理",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let request = r.json()["id"].as_str().expect("request").to_owned();
+        let r = cli.run(sup, &[], &["approve", &request, "--reason", "同意"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = cli.run(
+            handler,
+            &[],
+            &["open", letter, "--reason", "辦理", "--affirm-no-conflict"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()
+    };
+
+    // Without review: the page is withheld, and the clerk is told why.
+    let v = register(&[]);
+    let letter = v["letter_id"].as_str().expect("id").to_owned();
+    assert!(
+        v["notices"].as_array().is_some_and(|n| n
+            .iter()
+            .any(|x| x.as_str().is_some_and(|t| t.contains("辨識不足")))),
+        "{v}"
+    );
+    let seen = open(&letter);
+    assert!(
+        seen["pages"].as_array().is_none_or(Vec::is_empty),
+        "a page read this poorly never reaches a handler unreviewed: {}",
+        seen["pages"].as_array().map_or(0, Vec::len)
+    );
+
+    // Reviewed: the clerk boxes the handwriting and releases the page.
+    let boxed = format!(
+        "1:{},{},{},{}",
+        block.0 - 10,
+        block.1 - 10,
+        block.2 + 10,
+        block.3 + 10
+    );
+    let v = register(&["--redact-box", &boxed, "--release-page", "1"]);
+    let letter = v["letter_id"].as_str().expect("id").to_owned();
+    let seen = open(&letter);
+    let pages = seen["pages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(pages.len(), 1, "released");
+    let png = data_encoding::BASE64
+        .decode(pages[0]["png_base64"].as_str().expect("png").as_bytes())
+        .expect("base64");
+    let shown = image::load_from_memory(&png).expect("decode").to_rgb8();
+    let (cx, cy) = ((block.0 + block.2) / 2, (block.1 + block.3) / 2);
+    let [r, g, b] = shown.get_pixel(cx, cy).0;
+    assert!(
+        u32::from(r) + u32::from(g) + u32::from(b) < 200,
+        "the handwriting is under the clerk's box: {:?}",
+        (r, g, b)
+    );
+    // The release is in the ledger.
+    let r = cli.run(
+        Some(("auditor", "demo-auditor-pass")),
+        &[],
+        &["ledger", "entries"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.json()["entries"]
+            .as_array()
+            .is_some_and(|es| es.iter().any(|e| {
+                e["action"] == "register"
+                    && e["detail"]
+                        .as_str()
+                        .is_some_and(|d| d.contains("page(s) 1 released by the clerk"))
+            })),
+        "the release is recorded"
+    );
+}
