@@ -94,3 +94,14 @@ test("formatRoles uses the current language by default", () => {
   }
   assert.equal(formatRoles(["supervisor", "handler"]), "主管、承辦人");
 });
+
+test("every kind of personal data has its name in both languages", async () => {
+  const { PII_KINDS } = await import("../src/lib/review");
+  for (const kind of PII_KINDS) {
+    for (const lang of LANGS) {
+      const name = (STRINGS[lang] as Record<string, string>)[`pii.${kind}`];
+      assert.ok(name && name !== `pii.${kind}`, `${lang}: pii.${kind}`);
+    }
+  }
+  assert.equal(STRINGS["zh-TW"]["pii.bank_account" as keyof (typeof STRINGS)["zh-TW"]], "帳號");
+});

@@ -2,7 +2,7 @@
 // (scripts/gen-bindings.sh). Do not edit: change the Rust type.
 
 export type Role = "admin" | "clerk" | "supervisor" | "handler" | "auditor";
-export type PiiKind = "national_id" | "company_tax_id" | "phone" | "email" | "address" | "person" | "organization";
+export type PiiKind = "national_id" | "company_tax_id" | "phone" | "email" | "address" | "person" | "organization" | "bank_account" | "passport" | "line_id" | "birth_date";
 export type Category = "petition" | "whistleblower" | "procurement_objection" | "other";
 export type Secrecy = { "until": string } | { "condition": string };
 export type Me = { name: string, roles: Array<Role>, unit: string | null, idle_timeout_secs: number, 

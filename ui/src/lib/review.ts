@@ -13,6 +13,10 @@ export const PII_KINDS: readonly PiiKind[] = [
   "address",
   "organization",
   "company_tax_id",
+  "bank_account",
+  "passport",
+  "line_id",
+  "birth_date",
 ];
 
 export type Segment = { text: string; finding: number | null };

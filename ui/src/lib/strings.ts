@@ -187,6 +187,10 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "pii.address": "地址",
     "pii.organization": "公司／機構",
     "pii.company_tax_id": "統一編號",
+    "pii.bank_account": "帳號",
+    "pii.passport": "護照號碼",
+    "pii.line_id": "LINE 帳號",
+    "pii.birth_date": "出生日期",
 
     "routing.heading": "分文",
     "routing.pickLetter": "選擇來文",
@@ -569,6 +573,10 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "pii.address": "Address",
     "pii.organization": "Company",
     "pii.company_tax_id": "Tax ID",
+    "pii.bank_account": "Account number",
+    "pii.passport": "Passport number",
+    "pii.line_id": "LINE ID",
+    "pii.birth_date": "Date of birth",
 
     "routing.heading": "Routing",
     "routing.pickLetter": "Letter",

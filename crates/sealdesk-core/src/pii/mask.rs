@@ -29,6 +29,10 @@ pub fn label_name(kind: PiiKind) -> &'static str {
         PiiKind::Address => "地址",
         PiiKind::Person => "姓名",
         PiiKind::Organization => "公司",
+        PiiKind::BankAccount => "帳號",
+        PiiKind::Passport => "護照號碼",
+        PiiKind::LineId => "LINE帳號",
+        PiiKind::BirthDate => "出生日期",
     }
 }
 

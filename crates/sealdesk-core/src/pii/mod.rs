@@ -31,6 +31,7 @@
 //! Everything here is a pure function of its input, costs a small constant
 //! per character whatever the input, and does not panic.
 
+mod accounts;
 mod address;
 mod email;
 mod ids;
@@ -70,10 +71,18 @@ pub enum PiiKind {
     Person,
     /// A company's name.
     Organization,
+    /// A bank or post-office account number (帳號).
+    BankAccount,
+    /// A passport number.
+    Passport,
+    /// A LINE ID.
+    LineId,
+    /// A date of birth.
+    BirthDate,
 }
 
 impl PiiKind {
-    pub const ALL: [PiiKind; 7] = [
+    pub const ALL: [PiiKind; 11] = [
         PiiKind::NationalId,
         PiiKind::CompanyTaxId,
         PiiKind::Phone,
@@ -81,6 +90,10 @@ impl PiiKind {
         PiiKind::Address,
         PiiKind::Person,
         PiiKind::Organization,
+        PiiKind::BankAccount,
+        PiiKind::Passport,
+        PiiKind::LineId,
+        PiiKind::BirthDate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +105,10 @@ impl PiiKind {
             PiiKind::Address => "address",
             PiiKind::Person => "person",
             PiiKind::Organization => "organization",
+            PiiKind::BankAccount => "bank_account",
+            PiiKind::Passport => "passport",
+            PiiKind::LineId => "line_id",
+            PiiKind::BirthDate => "birth_date",
         }
     }
 }
@@ -203,6 +220,7 @@ fn run_all(t: &Text) -> Vec<Finding> {
     address::find(t, &mut found);
     organization::find(t, &mut found);
     person::find(t, &mut found);
+    accounts::find(t, &mut found);
     found
 }
 

@@ -56,14 +56,23 @@ const CUES_BEFORE: &[&str] = &[
     "朋友", "房東", "房客", "雇主", "看護", "移工",
     "記帳士", "會計師", "律師", "代書", "地政士", "社工", "醫師", "護理師", "老師", "教授",
     "技師", "建築師", "工程師",
+    // Kin, written as people write them about their family.
+    "長子", "長女", "次子", "次女", "三子", "三女", "么子", "么女", "獨子", "獨女", "家父", "家母",
+    "先父", "先母", "胞兄", "胞弟", "胞姊", "胞姐", "胞妹", "家兄", "舍弟", "舍妹", "祖父",
+    "祖母", "外祖父", "外祖母", "孫子", "孫女", "媳婦", "女婿", "岳父", "岳母", "之子", "之女",
+    "之妻", "之夫",
+    // Parties of a contract, a tax form or a lawsuit.
+    "買方", "賣方", "買受人", "出賣人", "承租人", "出租人", "債務人", "債權人", "納稅義務人",
+    "被繼承人", "繼承人", "立書人", "受款人", "戶名", "證人", "原告", "被告",
 ];
 
 /// Cues after which a name must stand, so that a surname that is also a
 /// word ([`WORD_SURNAMES`]) is taken there.
 #[rustfmt::skip]
-const SLOT_CUES: [&str; 14] = [
+const SLOT_CUES: [&str; 25] = [
     "姓名", "具名人", "陳情人", "檢舉人", "申請人", "聯絡人", "連絡人", "代表人", "負責人",
-    "異議人", "當事人", "代理人", "委託人", "寄件人",
+    "異議人", "當事人", "代理人", "委託人", "寄件人", "買受人", "出賣人", "承租人", "出租人",
+    "債務人", "債權人", "納稅義務人", "被繼承人", "繼承人", "立書人", "戶名",
 ];
 
 /// Words between a cue and the name: 負責人為…, 聯絡人是…, 聯絡人：社工….
@@ -76,6 +85,20 @@ const LINKS: [&str; 24] = [
 
 /// Words that follow a name: the closing of a letter and forms of address.
 const CUES_AFTER: [&str; 7] = ["敬上", "謹上", "拜上", "先生", "小姐", "女士", "君鑒"];
+
+/// Titles a signer writes after their name (劉建國 地政士): a name before
+/// one of them counts only at the start of a line, so that 委由地政士 in a
+/// sentence names no one.
+const TITLES_AFTER: [&str; 8] = [
+    "地政士",
+    "記帳士",
+    "會計師",
+    "律師",
+    "代書",
+    "建築師",
+    "技師",
+    "醫師",
+];
 
 /// Characters that end a name when they come right after the surname: they
 /// are far more often the next word (本人曾於, 本人曾經) than a given name.
@@ -114,6 +137,19 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
         if CUES_AFTER.iter().any(|cue| t.starts_with_at(i, cue)) {
             if let Some((from, to)) = name_before(t, i) {
                 push(t, out, from, to, 0.85);
+            }
+        }
+        if TITLES_AFTER.iter().any(|cue| t.starts_with_at(i, cue)) {
+            if let Some((from, to)) = name_before(t, i) {
+                let line_start = from == 0
+                    || t.before(from).is_some_and(|c| matches!(c, '\n' | '\r'))
+                    || (from >= 1
+                        && t.before(from) == Some(' ')
+                        && (from == 1
+                            || t.before(from - 1).is_some_and(|c| matches!(c, '\n' | '\r'))));
+                if line_start {
+                    push(t, out, from, to, 0.8);
+                }
             }
         }
         if i == 0 || t.before(i) == Some('\n') {
@@ -245,6 +281,18 @@ fn surname_at(t: &Text, i: usize) -> Option<usize> {
 /// single spaces when a space follows the surname.
 fn name_at(t: &Text, i: usize) -> Option<usize> {
     let surname = surname_at(t, i)?;
+    // 冠夫姓: the husband's surname before her own (陳林美玉), four
+    // characters ending at a break.
+    if surname == 1
+        && t.get(i + 1).is_some_and(|c| SURNAMES.contains(c))
+        && (2..4).all(|k| {
+            t.get(i + k)
+                .is_some_and(|c| is_han(c) && !STOP_FIRST.contains(c) && !STOP_SECOND.contains(c))
+        })
+        && !t.get(i + 4).is_some_and(is_han)
+    {
+        return Some(i + 4);
+    }
     let after_surname = i + surname;
     let spaced = t.get(after_surname) == Some(' ') && t.get(after_surname + 1).is_some_and(is_han);
     let mut end = after_surname;
@@ -307,7 +355,7 @@ fn name_before(t: &Text, cue: usize) -> Option<(usize, usize)> {
     while cue - end < 2 && matches!(t.before(end), Some(' ' | '\u{3000}')) {
         end -= 1;
     }
-    for len in [3, 4, 2] {
+    for len in [4, 3, 2] {
         if let Some(from) = end.checked_sub(len) {
             if (from..end).all(|i| t.get(i).is_some_and(is_han)) && is_whole_name(t, from, end) {
                 return Some((from, end));

@@ -260,3 +260,111 @@ fn every_class_as_data_value_kind_and_span() {
         assert!(hits.is_empty(), "{text:?}: no {kind} wanted, got {hits:?}");
     }
 }
+
+/// Issue 20: names after kinship, party and form words; a signer's title
+/// after the name at the start of a line; a 冠夫姓 name of four characters.
+#[test]
+fn names_after_kin_parties_form_labels_and_before_a_title() {
+    let text = "本人長子林志明與家父陳國華同住,先母黃秀英已歿,胞弟吳俊傑在外地。\n\
+                買方:周品妤,賣方:鄭文雄。\n納稅義務人：蔡淑惠\n本人之子何承恩就讀國中。\n\
+                劉建國 地政士\n陳林美玉 敬上";
+    let names = found(text, PiiKind::Person);
+    for want in [
+        "林志明",
+        "陳國華",
+        "黃秀英",
+        "吳俊傑",
+        "周品妤",
+        "鄭文雄",
+        "蔡淑惠",
+        "何承恩",
+        "劉建國",
+        "陳林美玉",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+    }
+    assert_masked(
+        text,
+        &[
+            "林志明",
+            "陳國華",
+            "黃秀英",
+            "周品妤",
+            "蔡淑惠",
+            "劉建國",
+            "陳林美玉",
+        ],
+    );
+    // A title in a sentence is not a signature.
+    assert!(found("案件委由地政士辦理。", PiiKind::Person).is_empty());
+}
+
+/// Issue 20: account numbers, passports, LINE IDs and dates of birth, each
+/// after its cue, masked with their own labels; a number or a date that
+/// stands alone is left.
+#[test]
+fn accounts_passports_line_ids_and_birth_dates() {
+    for (text, kind, value) in [
+        (
+            "請匯款至帳號:0123-456-789012",
+            PiiKind::BankAccount,
+            "0123456789012",
+        ),
+        (
+            "郵局局號 0001234 帳號 1234567",
+            PiiKind::BankAccount,
+            "1234567",
+        ),
+        (
+            "存簿帳號(台灣銀行)012 345 678 901",
+            PiiKind::BankAccount,
+            "012345678901",
+        ),
+        ("護照號碼:312345678", PiiKind::Passport, "312345678"),
+        ("護照 AB1234567 已過期", PiiKind::Passport, "AB1234567"),
+        (
+            "我的LINE ID: chen_0917,歡迎聯絡",
+            PiiKind::LineId,
+            "chen_0917",
+        ),
+        ("Line：wang.ming88", PiiKind::LineId, "wang.ming88"),
+        (
+            "出生日期:民國68年3月2日",
+            PiiKind::BirthDate,
+            "民國68年3月2日",
+        ),
+        ("生日 1979/03/02", PiiKind::BirthDate, "1979/03/02"),
+        (
+            "王大明,民國70年12月5日生,住",
+            PiiKind::BirthDate,
+            "民國70年12月5日",
+        ),
+    ] {
+        assert!(
+            found(text, kind).iter().any(|v| v == value),
+            "{value} ({kind}) not found in {text}: {:?}",
+            detect(text)
+        );
+        assert_masked(text, &[value]);
+    }
+    let copy = working_copy("護照號碼:312345678,帳號 1234567890");
+    assert!(
+        copy.contains("〔護照號碼1〕") && copy.contains("〔帳號1〕"),
+        "{copy}"
+    );
+    // Alone, with no cue: left as it is.
+    for text in [
+        "公文字號 1234567890 號",
+        "於民國112年3月2日開會",
+        "請上線 online123 查詢",
+    ] {
+        let d = detect(text);
+        assert!(
+            !d.iter().any(|f| matches!(
+                f.kind,
+                PiiKind::BankAccount | PiiKind::Passport | PiiKind::LineId | PiiKind::BirthDate
+            )),
+            "{text}: {d:?}"
+        );
+    }
+}
