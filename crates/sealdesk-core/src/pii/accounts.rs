@@ -55,7 +55,7 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
             }
         }
         // A date followed by 生 (民國68年3月2日生), not after a cue.
-        if t.get(i) == Some('生') && !t.before(i).is_some_and(|c| c == '出') {
+        if t.get(i) == Some('生') && t.before(i).is_none_or(|c| c != '出') {
             if let Some(from) = date_before(t, i) {
                 push(t, out, PiiKind::BirthDate, from, i, 0.8);
             }
