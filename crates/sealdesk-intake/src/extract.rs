@@ -452,6 +452,43 @@ fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
         .map_err(|e| IntakeError::Malformed(e.to_string()))?;
     let mut out = empty(SourceKind::Image, "image");
     out.pages = 1;
+    // A TIFF of several pages (a fax, a scanner's batch): every page is
+    // read and redacted, as the pages of a scanned PDF are.
+    if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
+        let (more, total) = tiff_pages(bytes);
+        if total > 1 {
+            out.pages = u32::try_from(total).unwrap_or(u32::MAX);
+            out.page_renders.push(crate::render::PageRender {
+                page: 1,
+                png: png.clone(),
+                glyphs: Vec::new(),
+            });
+            for (page, image) in more {
+                let mut p = Vec::new();
+                if image
+                    .write_to(&mut Cursor::new(&mut p), image::ImageFormat::Png)
+                    .is_ok()
+                {
+                    out.page_renders.push(crate::render::PageRender {
+                        page,
+                        png: p,
+                        glyphs: Vec::new(),
+                    });
+                }
+            }
+            if out.page_renders.len() < total {
+                out.notices.push(format!(
+                    "此 TIFF 共 {total} 頁，僅 {} 頁可讀；其餘頁面不提供承辦人，請核對原件。 Only {} of this TIFF's {total} pages could be read; the rest are withheld from handlers: check the original.",
+                    out.page_renders.len(),
+                    out.page_renders.len()
+                ));
+            }
+            out.working_image = Some(png);
+            ocr_rendered_pages(&mut out);
+            out.extractor = format!("tesseract {} (TIFF, {total} pages)", crate::ocr::LANGUAGES);
+            return Ok(out);
+        }
+    }
     match crate::ocr::ocr_page(&png, 1) {
         Ok(page) if !page.text.trim().is_empty() => {
             out.extractor = format!("tesseract {}", crate::ocr::LANGUAGES);
@@ -478,6 +515,92 @@ fn extract_image(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     }
     out.working_image = Some(png);
     Ok(out)
+}
+
+/// The pages after the first of a TIFF, as RGB images (8-bit grey, grey with
+/// alpha, RGB, RGBA, 16-bit grey and RGB, and 1-bit bilevel; a page of
+/// another kind is left out), and how many pages the file has. At most
+/// `render::MAX_PAGES` pages are read.
+fn tiff_pages(bytes: &[u8]) -> (Vec<(u32, image::RgbImage)>, usize) {
+    use tiff::decoder::{Decoder, DecodingResult, Limits};
+    use tiff::ColorType;
+    let Ok(decoder) = Decoder::new(Cursor::new(bytes)) else {
+        return (Vec::new(), 1);
+    };
+    let mut limits = Limits::default();
+    limits.decoding_buffer_size = 256 * 1024 * 1024;
+    let mut decoder = decoder.with_limits(limits);
+    let mut out = Vec::new();
+    let mut total = 1usize;
+    while decoder.more_images() && total < crate::render::MAX_PAGES {
+        if decoder.next_image().is_err() {
+            break;
+        }
+        total += 1;
+        let page = u32::try_from(total).unwrap_or(u32::MAX);
+        let (Ok((w, h)), Ok(color)) = (decoder.dimensions(), decoder.colortype()) else {
+            continue;
+        };
+        if w == 0 || h == 0 || w > 20_000 || h > 20_000 {
+            continue;
+        }
+        // 0 = WhiteIsZero: the grey values are inverted.
+        let white_is_zero = decoder
+            .find_tag_unsigned::<u32>(tiff::tags::Tag::PhotometricInterpretation)
+            .ok()
+            .flatten()
+            == Some(0);
+        let Ok(data) = decoder.read_image() else {
+            continue;
+        };
+        let n = (w as usize) * (h as usize);
+        let grey = |v: u8| if white_is_zero { 255 - v } else { v };
+        let rgb: Option<Vec<u8>> = match (color, data) {
+            (ColorType::Gray(8), DecodingResult::U8(d)) if d.len() >= n => {
+                Some(d[..n].iter().flat_map(|&v| [grey(v); 3]).collect())
+            }
+            (ColorType::GrayA(8), DecodingResult::U8(d)) if d.len() >= 2 * n => {
+                Some(d.chunks(2).take(n).flat_map(|p| [grey(p[0]); 3]).collect())
+            }
+            (ColorType::RGB(8), DecodingResult::U8(d)) if d.len() >= 3 * n => {
+                Some(d[..3 * n].to_vec())
+            }
+            (ColorType::RGBA(8), DecodingResult::U8(d)) if d.len() >= 4 * n => Some(
+                d.chunks(4)
+                    .take(n)
+                    .flat_map(|p| [p[0], p[1], p[2]])
+                    .collect(),
+            ),
+            (ColorType::Gray(16), DecodingResult::U16(d)) if d.len() >= n => Some(
+                d[..n]
+                    .iter()
+                    .flat_map(|&v| [grey((v >> 8) as u8); 3])
+                    .collect(),
+            ),
+            (ColorType::RGB(16), DecodingResult::U16(d)) if d.len() >= 3 * n => {
+                Some(d[..3 * n].iter().map(|&v| (v >> 8) as u8).collect())
+            }
+            (ColorType::Gray(1), DecodingResult::U8(d)) => {
+                let row = (w as usize).div_ceil(8);
+                (d.len() >= row * h as usize).then(|| {
+                    let mut v = Vec::with_capacity(3 * n);
+                    for y in 0..h as usize {
+                        for x in 0..w as usize {
+                            let bit = (d[y * row + x / 8] >> (7 - x % 8)) & 1;
+                            let level = grey(if bit == 1 { 255 } else { 0 });
+                            v.extend_from_slice(&[level; 3]);
+                        }
+                    }
+                    v
+                })
+            }
+            _ => None,
+        };
+        if let Some(image) = rgb.and_then(|v| image::RgbImage::from_raw(w, h, v)) {
+            out.push((page, image));
+        }
+    }
+    (out, total)
 }
 
 fn extract_email(bytes: &[u8]) -> Result<Extracted, IntakeError> {

@@ -1070,3 +1070,50 @@ fn a_red_seal_on_a_scan_is_boxed() {
         assert_eq!(shown.get_pixel(x, y).0, [0, 0, 0], "seal at {x},{y} boxed");
     }
 }
+
+/// Every page of a multi-page TIFF is read and redacted: a fax or a
+/// scanner's batch whose second page carries the whistleblower's identity
+/// does not drop that page, and its redacted image hides the identity.
+#[test]
+fn every_page_of_a_multi_page_tiff_is_read_and_redacted() {
+    let ex = parse(&data("sample-01-scan.jpg"), "scan.jpg").expect("reads");
+    let letter = image::load_from_memory(ex.working_image.as_ref().expect("image"))
+        .expect("decode")
+        .to_rgb8();
+    let (w, h) = letter.dimensions();
+    // Page 1: a cover sheet with nothing on it; page 2: the letter, in grey.
+    let cover = image::RgbImage::from_pixel(w, h, image::Rgb([255, 255, 255]));
+    let grey: Vec<u8> = letter
+        .pixels()
+        .map(|p| {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        })
+        .collect();
+    let mut tif = Vec::new();
+    {
+        let mut enc =
+            tiff::encoder::TiffEncoder::new(std::io::Cursor::new(&mut tif)).expect("tiff");
+        enc.write_image::<tiff::encoder::colortype::RGB8>(w, h, cover.as_raw())
+            .expect("page 1");
+        enc.write_image::<tiff::encoder::colortype::Gray8>(w, h, &grey)
+            .expect("page 2");
+    }
+    let ex = parse(&tif, "fax.tif").expect("reads");
+    assert_eq!(ex.pages, 2, "{:?}", ex.notices);
+    assert_eq!(ex.page_renders.len(), 2);
+    assert!(ex.ocr_words.iter().any(|w| w.page == 2), "page 2 was read");
+    assert!(
+        ex.findings
+            .iter()
+            .any(|f| f.kind == sealdesk_core::pii::PiiKind::NationalId && f.value == "C181590831"),
+        "{:?}",
+        ex.findings
+    );
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
+    assert_eq!(redaction.pages.len(), 2);
+    let page2 = redaction.pages[1]
+        .png
+        .as_ref()
+        .expect("page 2 shown, redacted");
+    assert_seen(page2, &["C181590831", "許俊宏"], &["請依法調查"]);
+}
