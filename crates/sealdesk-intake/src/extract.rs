@@ -131,7 +131,7 @@ pub fn extract_with(
     let mut out = match detect_kind(bytes, file_name)? {
         SourceKind::Pdf => extract_pdf(bytes, options),
         SourceKind::Image => extract_image(bytes),
-        SourceKind::Email => extract_email(bytes),
+        SourceKind::Email => extract_email(bytes, options),
         SourceKind::Text => extract_text(bytes),
     }?;
     let chars = out.text.chars().count();
@@ -603,7 +603,7 @@ fn tiff_pages(bytes: &[u8]) -> (Vec<(u32, image::RgbImage)>, usize) {
     (out, total)
 }
 
-fn extract_email(bytes: &[u8]) -> Result<Extracted, IntakeError> {
+fn extract_email(bytes: &[u8], options: ExtractOptions) -> Result<Extracted, IntakeError> {
     let msg = MessageParser::default()
         .parse(bytes)
         .ok_or_else(|| IntakeError::Malformed("not a readable e-mail".into()))?;
@@ -664,5 +664,117 @@ fn extract_email(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     out.has_text_layer = true;
     out.email = Some(headers);
     out.attachments = attachments;
+    read_attachments(&msg, options, &mut out);
     Ok(out)
+}
+
+/// Reads every attachment of an e-mail as part of the letter: text files,
+/// PDFs (text layer, pages rendered) and images (OCR'd in the second,
+/// longer run the parent asks for, like a scanned PDF's pages). Their text
+/// follows the body, each under 〔附件N〕 (the file name, which may name
+/// someone, stays in the sealed attachment list); their pages are the
+/// letter's pages. An attachment that cannot be read is named in a notice.
+fn read_attachments(msg: &mail_parser::Message<'_>, options: ExtractOptions, out: &mut Extracted) {
+    let mut page_no = 0u32;
+    let mut unread = Vec::new();
+    // Text attachments first, beside the body (no page image shows them);
+    // then those with pages, whose text is what their page images show.
+    for pages in [false, true] {
+        for (n, a) in msg.attachments().enumerate() {
+            let n = n + 1;
+            let bytes = a.contents();
+            let name = a.attachment_name().unwrap_or("");
+            let label = format!("\n\n〔附件{n}〕\n");
+            // Text only when it says it is text: an archive (.zip, .docx,
+            // .odt) that happens to decode is not read as a letter.
+            let says_text = a.content_type().is_some_and(|c| c.ctype() == "text")
+                || name.to_ascii_lowercase().ends_with(".txt");
+            let kind = detect_kind(bytes, name).ok();
+            let read = match (pages, kind) {
+                (false, Some(SourceKind::Text)) if says_text => decode_text(bytes).map(|(t, _)| {
+                    out.text.push_str(&label);
+                    out.text.push_str(&normalize_newlines(&t));
+                }),
+                (true, Some(SourceKind::Pdf)) => extract_pdf(bytes, options).ok().map(|mut x| {
+                    // Read with OCR in the same run as any scan beside it,
+                    // so that every page's boxes come from one reading.
+                    if options.ocr_pages && !x.page_renders.is_empty() && x.ocr_words.is_empty() {
+                        ocr_rendered_pages(&mut x);
+                        x.notices.clear();
+                    }
+                    out.text.push_str(&label);
+                    append_pages(out, x, &mut page_no);
+                }),
+                (true, Some(SourceKind::Image)) => decode_image(bytes).ok().and_then(|img| {
+                    let mut png = Vec::new();
+                    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+                        .ok()?;
+                    let mut x = empty(SourceKind::Image, "image");
+                    x.pages = 1;
+                    x.page_renders.push(crate::render::PageRender {
+                        page: 1,
+                        png,
+                        glyphs: Vec::new(),
+                    });
+                    if options.ocr_pages {
+                        ocr_rendered_pages(&mut x);
+                        x.notices.clear();
+                    }
+                    out.text.push_str(&label);
+                    append_pages(out, x, &mut page_no);
+                    Some(())
+                }),
+                // Read in the other pass.
+                (false, Some(SourceKind::Pdf | SourceKind::Image)) => Some(()),
+                (true, Some(SourceKind::Text)) if says_text => Some(()),
+                _ => None,
+            };
+            if read.is_none() && pages {
+                unread.push((
+                    n,
+                    a.content_type()
+                        .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")))
+                        .unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    for (n, ctype) in unread {
+        out.notices.push(format!(
+            "附件{n}（{ctype}）無法讀取，內容未納入工作副本，請人工核對原件。 Attachment {n} ({ctype}) could not be read: its content is not in the working copy; check the original."
+        ));
+    }
+    if page_no > 0 {
+        out.pages = page_no;
+        if !options.ocr_pages && out.page_renders.iter().any(|r| r.glyphs.is_empty()) {
+            out.notices.push(
+                "附件含影像或掃描頁，待 OCR 辨識。 Attachments hold images or scanned pages, to be read by OCR."
+                    .into(),
+            );
+        }
+    }
+}
+
+/// Appends a part's text and pages to the letter: its OCR words shifted to
+/// where its text now starts, its pages numbered after the letter's.
+fn append_pages(out: &mut Extracted, x: Extracted, page_no: &mut u32) {
+    let base = out.text.len();
+    if out.page_renders.is_empty() {
+        out.pages_from = base;
+    }
+    out.text.push_str(&x.text);
+    out.ocr_words.extend(x.ocr_words.into_iter().map(|mut w| {
+        w.text_start += base;
+        w.text_end += base;
+        w.page += *page_no;
+        w
+    }));
+    let count = x.page_renders.len() as u32;
+    out.page_renders
+        .extend(x.page_renders.into_iter().map(|mut r| {
+            r.page += *page_no;
+            r
+        }));
+    out.notices.extend(x.notices);
+    *page_no += count;
 }

@@ -95,6 +95,11 @@ pub struct Extracted {
     /// For a PDF: its pages rendered, with the place of every glyph.
     #[serde(default)]
     pub page_renders: Vec<render::PageRender>,
+    /// Where in `text` the part with page images starts: an e-mail's body
+    /// comes before its attachments' pages and is on no page image, so
+    /// what is found in it needs no box (0 for every other letter).
+    #[serde(default)]
+    pub pages_from: usize,
 }
 
 impl Extracted {
@@ -113,6 +118,7 @@ impl Extracted {
             findings: Vec::new(),
             ocr_words: Vec::new(),
             page_renders: Vec::new(),
+            pages_from: 0,
         }
     }
 }

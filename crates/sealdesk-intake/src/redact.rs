@@ -235,6 +235,10 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
     }
     if ocr {
         for (start, end, index) in spans(&ex.text, findings) {
+            // In an e-mail's body, before its attached pages: on no page.
+            if end <= ex.pages_from {
+                continue;
+            }
             let found = boxes_for(&ex.ocr_words, start, end);
             if found.is_empty() {
                 placement.unplaced.push(Unplaced {
@@ -256,7 +260,7 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
             .collect();
         for (index, f) in findings.iter().enumerate() {
             let raw = ex.text.get(f.start..f.end).unwrap_or_default();
-            let mut placed = false;
+            let mut placed = f.end <= ex.pages_from;
             for needle in [squeeze(raw), squeeze(&f.value)] {
                 let len = needle.chars().count();
                 for (render, chars) in &pages {
@@ -274,7 +278,7 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
             if !placed && !f.value.is_empty() {
                 let page = ex.text.contains('\u{000C}').then(|| {
                     ex.text
-                        .get(..f.start)
+                        .get(ex.pages_from.min(f.start)..f.start)
                         .map_or(0, |s| s.matches('\u{000C}').count()) as u32
                         + 1
                 });

@@ -203,7 +203,13 @@ pub fn read_letter(
     file_name: &str,
 ) -> Result<Extracted, IntakeError> {
     let ex = run_isolated(cmd, bytes, file_name, Limits::for_file(bytes))?;
-    if ex.source == SourceKind::Pdf && !ex.has_text_layer && !ex.page_renders.is_empty() {
+    // A scanned PDF, or an e-mail with images or scanned pages attached:
+    // read again with its pages OCR'd.
+    let scanned_pdf =
+        ex.source == SourceKind::Pdf && !ex.has_text_layer && !ex.page_renders.is_empty();
+    let mail_scans =
+        ex.source == SourceKind::Email && ex.page_renders.iter().any(|r| r.glyphs.is_empty());
+    if scanned_pdf || mail_scans {
         let mut ocr = cmd.clone();
         ocr.args.push(OCR_PAGES_ARG.into());
         return run_isolated(

@@ -1117,3 +1117,87 @@ fn every_page_of_a_multi_page_tiff_is_read_and_redacted() {
         .expect("page 2 shown, redacted");
     assert_seen(page2, &["C181590831", "許俊宏"], &["請依法調查"]);
 }
+
+/// An e-mail whose petition is in its attachments: the scanned letter
+/// (JPEG), a PDF and a text file are read as part of the letter — the scan
+/// OCR'd in the second run, as a scanned PDF's pages are — their personal
+/// data found, the scan's page redacted; an attachment that cannot be read
+/// is named in a notice.
+#[test]
+fn an_e_mails_attachments_are_read_as_the_letter() {
+    fn b64(bytes: &[u8]) -> String {
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for (i, chunk) in bytes.chunks(3).enumerate() {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for k in 0..4 {
+                if k <= chunk.len() {
+                    out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+            if i % 19 == 18 {
+                out.push_str("\r\n");
+            }
+        }
+        out
+    }
+    let scan = data("sample-01-scan.jpg");
+    let pdf = data("sample-04.pdf");
+    let note = "補充:聯絡電話 0912-345-678".as_bytes();
+    let part = |ctype: &str, name: &str, body: &[u8]| {
+        format!(
+            "--b1\r\nContent-Type: {ctype}\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+            b64(body)
+        )
+    };
+    let eml = format!(
+        "From: someone <s@example.com>\r\nTo: a@example.gov.tw\r\nSubject: petition\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nPlease see the attachments.\r\n{}{}{}{}--b1--\r\n",
+        part("image/jpeg", "scan.jpg", &scan),
+        part("application/pdf", "objection.pdf", &pdf),
+        part("text/plain; charset=UTF-8", "note.txt", note),
+        part("application/zip", "photos.zip", b"PK\x03\x04not really"),
+    );
+    let ex =
+        sealdesk_intake::read_letter(&worker(), eml.as_bytes(), "petition.eml").expect("reads");
+    assert_eq!(ex.attachments.len(), 4);
+    assert!(ex.page_renders.len() >= 2, "the scan and the PDF's pages");
+    assert!(
+        ex.ocr_words.iter().any(|w| w.page == 1),
+        "the scan was OCR'd"
+    );
+    let kinds = |k: sealdesk_core::pii::PiiKind, v: &str| {
+        ex.findings.iter().any(|f| f.kind == k && f.value == v)
+    };
+    assert!(
+        kinds(sealdesk_core::pii::PiiKind::NationalId, "C181590831"),
+        "{:?}",
+        ex.findings
+    );
+    assert!(
+        kinds(sealdesk_core::pii::PiiKind::Phone, "0912345678"),
+        "{:?}",
+        ex.findings
+    );
+    assert!(
+        ex.text.contains("〔附件3〕"),
+        "the text attachment is in the letter"
+    );
+    assert!(
+        ex.notices.iter().any(|n| n.contains("附件4")),
+        "the unreadable attachment is named: {:?}",
+        ex.notices
+    );
+    let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[]).expect("redacts");
+    let scan_page = redaction.pages[0]
+        .png
+        .as_ref()
+        .expect("the scan page, redacted");
+    assert_seen(scan_page, &["C181590831", "許俊宏"], &["請依法調查"]);
+}
