@@ -49,8 +49,14 @@ pub struct Redaction {
 }
 
 /// Pixels added around each word box, so that anti-aliased edges and
-/// accents of the glyphs are covered too.
+/// accents of the glyphs are covered too: at least this, and a fifth of the
+/// glyph's height (OCR's boxes hug the ink, and a glyph's first stroke can
+/// lie outside the box it gives).
 const PAD: u32 = 3;
+
+fn pad_for(height: u32) -> u32 {
+    PAD.max(height / 5)
+}
 
 /// Every span of `text` to black out: each finding's span, and every other
 /// occurrence of its value or span text (as the working copy's mask does).
@@ -70,8 +76,91 @@ fn spans(text: &str, findings: &[Finding]) -> Vec<(usize, usize, usize)> {
             }
         }
     }
+    out.extend(fuzzy_spans(text, findings));
     out.sort_unstable_by_key(|&(s, e, _)| (s, e));
     out.dedup_by_key(|&mut (s, e, _)| (s, e));
+    out
+}
+
+/// How many distinct values are looked for fuzzily, and in how much text:
+/// each costs a pass over it.
+const MAX_FUZZY_VALUES: usize = 200;
+const MAX_FUZZY_TEXT: usize = 400_000;
+
+/// What OCR confuses, read as one: a value read with O for 0 or I for 1 is
+/// the same value.
+fn canon(c: char) -> char {
+    match sealdesk_core::pii::normalize_char(c).to_ascii_uppercase() {
+        'O' | 'Q' | 'D' => '0',
+        'I' | 'L' | '|' => '1',
+        'S' => '5',
+        'B' => '8',
+        'Z' => '2',
+        other => other,
+    }
+}
+
+/// What is left of a value or a text when spaces and separators are taken
+/// out (OCR splits and joins them at will).
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            sealdesk_core::pii::normalize_char(c),
+            '-' | '(' | ')' | '+' | '.' | '·'
+        )
+}
+
+/// Other readings of a finding's value: the same characters (as OCR
+/// confuses them), spacing and separators aside, with one character in
+/// ten read wrong (at least one). A value OCR read differently where it
+/// occurs again is still boxed. Short values (under 6 characters, or 3 Han
+/// characters for a name) are left out: too many words would match.
+fn fuzzy_spans(text: &str, findings: &[Finding]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    if text.len() > MAX_FUZZY_TEXT {
+        return out;
+    }
+    let squeezed: Vec<(char, usize, usize)> = text
+        .char_indices()
+        .filter(|(_, c)| !is_separator(*c))
+        .map(|(at, c)| (canon(c), at, at + c.len_utf8()))
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for (index, f) in findings.iter().enumerate() {
+        if seen.len() >= MAX_FUZZY_VALUES || !seen.insert(f.value.clone()) {
+            continue;
+        }
+        let v: Vec<char> = f
+            .value
+            .chars()
+            .filter(|c| !is_separator(*c))
+            .map(canon)
+            .collect();
+        let han = v.iter().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(c));
+        if v.len() < 6 && !(han && v.len() >= 3) {
+            continue;
+        }
+        let allowed = (v.len() / 10).max(1);
+        if squeezed.len() < v.len() {
+            continue;
+        }
+        for i in 0..=squeezed.len() - v.len() {
+            let mut wrong = 0;
+            for (k, want) in v.iter().enumerate() {
+                if squeezed[i + k].0 != *want {
+                    wrong += 1;
+                    if wrong > allowed {
+                        break;
+                    }
+                }
+            }
+            // A name must keep its surname: 王大明 read 王大朋 is boxed,
+            // 李大明 is another person.
+            if wrong <= allowed && (!han || squeezed[i].0 == v[0]) {
+                out.push((squeezed[i].1, squeezed[i + v.len() - 1].2, index));
+            }
+        }
+    }
     out
 }
 
@@ -83,8 +172,9 @@ fn boxes_for(words: &[OcrWord], start: usize, end: usize) -> Vec<(u32, u32, u32,
         .iter()
         .filter(|w| w.text_start < end && start < w.text_end)
     {
-        let (x0, y0) = (w.left.saturating_sub(PAD), w.top.saturating_sub(PAD));
-        let (x1, y1) = (w.left + w.width + PAD, w.top + w.height + PAD);
+        let pad = pad_for(w.height);
+        let (x0, y0) = (w.left.saturating_sub(pad), w.top.saturating_sub(pad));
+        let (x1, y1) = (w.left + w.width + pad, w.top + w.height + pad);
         match out.last_mut() {
             // Same page and overlapping vertically: the same line.
             Some(b) if b.0 == w.page && y0 < b.4 && b.2 < y1 => {
@@ -455,7 +545,7 @@ fn glyph_boxes<'g>(
 ) -> Vec<(u32, u32, u32, u32, u32)> {
     let mut out: Vec<(u32, u32, u32, u32, u32)> = Vec::new();
     for g in glyphs {
-        let pad = PAD as f32;
+        let pad = pad_for((g.y1 - g.y0).max(0.0) as u32) as f32;
         let (x0, y0) = ((g.x0 - pad).max(0.0) as u32, (g.y0 - pad).max(0.0) as u32);
         let (x1, y1) = (
             (g.x1 + pad).max(0.0).ceil() as u32,

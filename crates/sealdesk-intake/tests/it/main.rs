@@ -1201,3 +1201,67 @@ fn an_e_mails_attachments_are_read_as_the_letter() {
         .expect("the scan page, redacted");
     assert_seen(scan_page, &["C181590831", "許俊宏"], &["請依法調查"]);
 }
+
+/// One truth for text and image: a value masked in the text is boxed where
+/// OCR read it again differently (O for 0, S for 5, spaced), and a box
+/// covers its glyphs with a margin in proportion to their size.
+#[test]
+fn a_value_read_differently_elsewhere_on_the_page_is_boxed_there_too() {
+    let text = "電話 0917462385 再撥 O917 462 38S 謝謝";
+    let tokens = ["電話", "0917462385", "再撥", "O917", "462", "38S", "謝謝"];
+    let mut words = Vec::new();
+    let mut x = 10u32;
+    let mut at = 0usize;
+    for t in tokens {
+        let start = text[at..].find(t).expect("token") + at;
+        let width = 12 * t.chars().count() as u32;
+        words.push(sealdesk_intake::OcrWord {
+            page: 1,
+            text: t.into(),
+            left: x,
+            top: 20,
+            width,
+            height: 30,
+            confidence: 90.0,
+            text_start: start,
+            text_end: start + t.len(),
+        });
+        at = start + t.len();
+        x += width + 14;
+    }
+    let page = image::RgbImage::from_pixel(x + 20, 70, image::Rgb([255, 255, 255]));
+    let mut ex = Extracted::empty(SourceKind::Image, "test");
+    ex.text = text.into();
+    ex.pages = 1;
+    ex.ocr_words = words.clone();
+    ex.working_image = Some(png_of(&page));
+    let findings = sealdesk_core::pii::detect(text);
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f.kind == sealdesk_core::pii::PiiKind::Phone)
+            .count(),
+        1,
+        "only the first reading is detected: {findings:?}"
+    );
+    let place = sealdesk_intake::redact::place(&ex, &findings);
+    let boxed = |w: &sealdesk_intake::OcrWord| {
+        place.boxes.iter().any(|(_, b)| {
+            b.x0 <= w.left && w.left + w.width <= b.x1 && b.y0 <= w.top && w.top + w.height <= b.y1
+        })
+    };
+    for (w, want) in words
+        .iter()
+        .zip([false, true, false, true, true, true, false])
+    {
+        assert_eq!(boxed(w), want, "{}", w.text);
+    }
+    // The margin grows with the glyphs: a fifth of their height.
+    let first = place
+        .boxes
+        .iter()
+        .map(|(_, b)| b)
+        .find(|b| b.x0 <= words[1].left && words[1].left <= b.x1)
+        .expect("box");
+    assert!(words[1].left - first.x0 >= 6, "{first:?}");
+}
