@@ -197,19 +197,37 @@ impl Parser<'_> {
         ok
     }
 
-    /// Lane and alley, the number (required), then floor and room.
+    /// Lane and alley (弄, or 衖 as older addresses write it), the number
+    /// (required), then floor (5樓, 地下一樓, B1) and room.
     fn rest(&mut self) -> Option<usize> {
         self.numbered(&["巷"]);
-        self.numbered(&["弄"]);
+        self.numbered(&["弄", "衖"]);
         if !self.numbered(&["號"]) {
             return None;
         }
         self.sub_number();
-        if self.numbered(&["樓", "F", "f"]) {
+        if self.basement() || self.numbered(&["樓", "F", "f"]) {
             self.sub_number();
         }
         self.numbered(&["室"]);
         Some(self.pos)
+    }
+
+    /// A basement floor: 地下一樓, 地下1樓, 地下室, B1, B2F.
+    fn basement(&mut self) -> bool {
+        let start = self.pos;
+        if self.eat("地下") {
+            if self.eat("室") || self.numbered(&["樓", "層"]) {
+                return true;
+            }
+        } else if self.eat("B") || self.eat("b") {
+            if self.numeral() {
+                self.eat("F");
+                return true;
+            }
+        }
+        self.pos = start;
+        false
     }
 
     /// A numeral (Arabic or Chinese, "26", "26-1", "26之1") followed by one

@@ -368,3 +368,24 @@ fn accounts_passports_line_ids_and_birth_dates() {
         );
     }
 }
+
+/// Issue 20: an address's basement floor (地下一樓, B1) and the older 衖 are
+/// part of the address, masked with it.
+#[test]
+fn addresses_with_a_basement_floor_or_an_older_alley() {
+    for (text, value) in [
+        (
+            "住址:臺北市大安區復興南路一段100號地下一樓",
+            "臺北市大安區復興南路一段100號地下一樓",
+        ),
+        ("臺中市西區公益路20號B1,請洽", "臺中市西區公益路20號B1"),
+        (
+            "地址 臺北市萬華區西園路二段5巷3衖7號",
+            "臺北市萬華區西園路二段5巷3衖7號",
+        ),
+    ] {
+        let got = found(text, PiiKind::Address);
+        assert!(got.iter().any(|v| v == value), "{value} not in {got:?}");
+        assert_masked(text, &[value]);
+    }
+}
