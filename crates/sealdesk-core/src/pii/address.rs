@@ -220,11 +220,9 @@ impl Parser<'_> {
             if self.eat("室") || self.numbered(&["樓", "層"]) {
                 return true;
             }
-        } else if self.eat("B") || self.eat("b") {
-            if self.numeral() {
-                self.eat("F");
-                return true;
-            }
+        } else if (self.eat("B") || self.eat("b")) && self.numeral() {
+            self.eat("F");
+            return true;
         }
         self.pos = start;
         false
