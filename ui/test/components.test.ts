@@ -170,7 +170,7 @@ test("the review's page shows a box per kept finding and turns a drag into a box
           { finding: 1, x0: 60, y0: 10, x1: 90, y1: 30 },
         ],
       },
-      { page: 2, png_base64: "iVBORw0KGgo=", width: 1000, height: 2000, read: false, boxes: [] },
+      { page: 2, png_base64: "iVBORw0KGgo=", width: 1000, height: 2000, read: false, boxes: [], standing: [] },
     ],
     findings: [
       { kind: "person", value: "王大明", start: 0, end: 3, confidence: 1, placed: true },
@@ -210,8 +210,16 @@ test("a page read poorly offers its release, and only that page", async () => {
     target,
     props: {
       pages: [
-        { page: 1, png_base64: "iVBORw0KGgo=", width: 100, height: 200, read: true, boxes: [] },
-        { page: 2, png_base64: "iVBORw0KGgo=", width: 100, height: 200, read: false, boxes: [] },
+        {
+          page: 1,
+          png_base64: "iVBORw0KGgo=",
+          width: 100,
+          height: 200,
+          read: true,
+          boxes: [],
+          standing: [{ finding: 0, x0: 60, y0: 150, x1: 95, y1: 190 }],
+        },
+        { page: 2, png_base64: "iVBORw0KGgo=", width: 100, height: 200, read: false, boxes: [], standing: [] },
       ],
       findings: [],
       dropped: new Set(),
@@ -223,6 +231,9 @@ test("a page read poorly offers its release, and only that page", async () => {
   });
   await settle();
   assert.equal(target.querySelector("#release-page-1"), null, "a page read well needs no release");
+  const standing = target.querySelectorAll("figure.review-page")[0]?.querySelectorAll("rect.standing-box");
+  assert.equal(standing?.length, 1, "the seal's box is shown before registration");
+  assert.match(standing?.[0]?.textContent ?? "", /印章或署名區/);
   const box = target.querySelector("#release-page-2") as HTMLInputElement;
   assert.ok(box, "the poorly read page can be released");
   assert.match(box.parentElement?.textContent ?? "", /放行予承辦人/);

@@ -137,6 +137,9 @@ pub struct DraftPage {
     /// nothing was read from is withheld from handlers.
     pub read: bool,
     pub boxes: Vec<DraftBox>,
+    /// Boxes every scanned page gets whatever the review says: its red
+    /// seals and signature blocks (`finding` is unused: 0).
+    pub standing: Vec<DraftBox>,
 }
 
 /// Where a finding's box goes on a page image, in its pixels.
@@ -505,6 +508,18 @@ impl Vault {
                         .filter(|(_, b)| b.page == page)
                         .map(|(i, b)| DraftBox {
                             finding: *i as u32,
+                            x0: b.x0,
+                            y0: b.y0,
+                            x1: b.x1,
+                            y1: b.y1,
+                        })
+                        .collect(),
+                    standing: placement
+                        .seals
+                        .iter()
+                        .filter(|b| b.page == page)
+                        .map(|b| DraftBox {
+                            finding: 0,
                             x0: b.x0,
                             y0: b.y0,
                             x1: b.x1,

@@ -142,7 +142,12 @@ page: number, png_base64: string, width: number, height: number,
  * Whether anything was read on the page (a text layer or OCR). A page
  * nothing was read from is withheld from handlers.
  */
-read: boolean, boxes: Array<DraftBox>, };
+read: boolean, boxes: Array<DraftBox>, 
+/**
+ * Boxes every scanned page gets whatever the review says: its red
+ * seals and signature blocks (`finding` is unused: 0).
+ */
+standing: Array<DraftBox>, };
 export type DraftBox = { 
 /**
  * The index of the finding in the draft's findings.
