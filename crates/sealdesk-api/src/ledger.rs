@@ -752,14 +752,15 @@ impl Vault {
                 if bad.is_some() || seq > head {
                     return;
                 }
+                let hash = ledger::chain_hash(seq, &prev, &r.sealed);
                 let linked = seq == expected
                     && r.prev_hash.as_slice() == prev.as_slice()
-                    && ledger::chain_hash(seq, &prev, &r.sealed).as_slice() == r.hash.as_slice();
+                    && hash.as_slice() == r.hash.as_slice();
                 if !linked {
                     bad = Some(seq);
                     return;
                 }
-                prev = ledger::chain_hash(seq, &prev, &r.sealed);
+                prev = hash;
                 expected += 1;
                 match ledger::open_entry(reader, &r.sealed) {
                     Ok(Some(o)) => out.push(Opened {

@@ -199,9 +199,11 @@ impl Vault {
             "listing letters",
         )?;
         let is_clerk = actor.roles.contains(Role::Clerk);
-        let rows = self.store.read(|db| {
+        let (rows, stored) = self.store.read(|db| {
             let mut out = Vec::new();
+            let mut stored = Vec::new();
             for l in db.list_letters()? {
+                stored.push(l.id.clone());
                 let can_read = match db.data_key_of(&l.id, KEY_LETTER)? {
                     Some(k) => db.wrap_for(&k.id, &actor.id)?.is_some(),
                     None => false,
@@ -210,17 +212,13 @@ impl Vault {
                     out.push((l, can_read));
                 }
             }
-            Ok(out)
+            Ok((out, stored))
         })?;
         let own = self.session_key_owned(session)?;
         let now = self.now().unix_millis();
         // Every registered letter (a signed fact) has its row.
         let signed: Vec<String> = self.facts()?.letters().map(|(id, _)| id.clone()).collect();
-        let stored = self.store.read(|db| db.list_letters())?;
-        if let Some(id) = signed
-            .iter()
-            .find(|id| !stored.iter().any(|l| l.id == **id))
-        {
+        if let Some(id) = signed.iter().find(|id| !stored.contains(id)) {
             return Err(ApiError::Integrity(format!(
                 "letter {id} was registered and signed, but its row is gone from the file"
             )));

@@ -89,8 +89,21 @@ pub fn verdict(image: &RgbImage, words: &[OcrWord], page: u32) -> Verdict {
             x.left.saturating_sub(WORD_MARGIN),
             x.top.saturating_sub(WORD_MARGIN),
         );
-        let x1 = (x.left + x.width + WORD_MARGIN).min(w);
-        let y1 = (x.top + x.height + WORD_MARGIN).min(h);
+        let x1 = x
+            .left
+            .saturating_add(x.width)
+            .saturating_add(WORD_MARGIN)
+            .min(w);
+        let y1 = x
+            .top
+            .saturating_add(x.height)
+            .saturating_add(WORD_MARGIN)
+            .min(h);
+        // A box outside the image (the worker's words are not trusted to
+        // fit it) covers nothing, rather than indexing past the page.
+        if x0 >= x1 || y0 >= y1 {
+            continue;
+        }
         for y in y0..y1 {
             let row = y as usize * w as usize;
             covered[row + x0 as usize..row + x1 as usize].fill(true);

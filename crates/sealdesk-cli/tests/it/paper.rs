@@ -5,34 +5,9 @@
 
 use crate::{sample, write_jpeg, Cli};
 
-/// Strokes like handwriting: jittered dark polylines, deterministic.
-fn scribble(img: &mut image::RgbImage, (x0, y0, x1, y1): (u32, u32, u32, u32)) {
-    let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        s
-    };
-    let (w, h) = (x1 - x0, y1 - y0);
-    for _ in 0..60 {
-        let (mut x, mut y) = (
-            x0 + (next() % u64::from(w)) as u32,
-            y0 + (next() % u64::from(h)) as u32,
-        );
-        for _ in 0..40 {
-            x = (i64::from(x) + (next() % 9) as i64 - 4).clamp(i64::from(x0), i64::from(x1 - 1))
-                as u32;
-            y = (i64::from(y) + (next() % 7) as i64 - 3).clamp(i64::from(y0), i64::from(y1 - 1))
-                as u32;
-            for (px, py) in [(x, y), (x + 1, y), (x, y + 1), (x + 1, y + 1)] {
-                if px < img.width() && py < img.height() {
-                    img.put_pixel(px, py, image::Rgb([20, 20, 30]));
-                }
-            }
-        }
-    }
-}
+#[path = "../../../sealdesk-intake/tests/support/scribble.rs"]
+mod scribble;
+use scribble::scribble;
 
 #[test]
 fn a_handwritten_page_is_withheld_until_the_clerk_releases_it() {
@@ -48,7 +23,7 @@ fn a_handwritten_page_is_withheld_until_the_clerk_releases_it() {
     let mut page = scan.clone();
     let (w, h) = page.dimensions();
     let block = (w / 10, h * 2 / 3, w * 9 / 10, h * 9 / 10);
-    scribble(&mut page, block);
+    scribble(&mut page, block, 0x9e37_79b9_7f4a_7c15);
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("handwritten.jpg");
     write_jpeg(&file, &page, 92);
