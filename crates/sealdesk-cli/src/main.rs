@@ -71,7 +71,7 @@ enum Command {
     /// Marked copies of a letter: request, run, list (the copy register).
     #[command(subcommand)]
     Export(copies::ExportCommand),
-    /// Register a letter from a PDF, scan (JPEG/PNG/TIFF), e-mail (.eml) or text file (clerk).
+    /// Register a letter from a PDF, scan (JPEG/PNG/TIFF), e-mail (.eml), ODF/Word document (.odt, .ods, .odp, .docx) or text file (clerk).
     Register(Box<RegisterArgs>),
     /// Read a file and list the personal data found in it. Needs no vault.
     Scan { file: PathBuf },

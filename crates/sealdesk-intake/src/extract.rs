@@ -69,6 +69,15 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
     if is_image(bytes) {
         return Ok(SourceKind::Image);
     }
+    if crate::document::is_zip(bytes) {
+        crate::document::sniff(bytes)?;
+        return Ok(SourceKind::Document);
+    }
+    if crate::document::is_compound_file(bytes) {
+        return Err(IntakeError::Unsupported(format!(
+            "{file_name}: a Word 97–2003 document (.doc) or a password-protected Office file; save it as .odt, .docx or PDF without a password"
+        )));
+    }
     let lower = file_name.to_ascii_lowercase();
     let decoded = decode_text(bytes);
     let text = decoded.as_ref().map(|(t, _)| t.as_ref());
@@ -101,7 +110,7 @@ pub fn detect_kind(bytes: &[u8], file_name: &str) -> Result<SourceKind, IntakeEr
         ));
     }
     Err(IntakeError::Unsupported(format!(
-        "{file_name}: not a PDF, JPEG, PNG, TIFF, e-mail or text file (UTF-8, Big5 or GB18030)"
+        "{file_name}: not a PDF, JPEG, PNG, TIFF, e-mail, ODF or Word document, or text file (UTF-8, Big5 or GB18030)"
     )))
 }
 
@@ -133,6 +142,7 @@ pub fn extract_with(
         SourceKind::Image => extract_image(bytes),
         SourceKind::Email => extract_email(bytes, options),
         SourceKind::Text => extract_text(bytes),
+        SourceKind::Document => extract_document(bytes, options),
     }?;
     let chars = out.text.chars().count();
     if chars > MAX_TEXT_CHARS {
@@ -705,25 +715,28 @@ fn read_attachments(msg: &mail_parser::Message<'_>, options: ExtractOptions, out
                     out.text.push_str(&label);
                     append_pages(out, x, &mut page_no);
                 }),
-                (true, Some(SourceKind::Image)) => decode_image(bytes).ok().and_then(|img| {
-                    let mut png = Vec::new();
-                    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
-                        .ok()?;
-                    let mut x = empty(SourceKind::Image, "image");
-                    x.pages = 1;
-                    x.page_renders.push(crate::render::PageRender {
-                        page: 1,
-                        png,
-                        glyphs: Vec::new(),
-                    });
-                    if options.ocr_pages {
-                        ocr_rendered_pages(&mut x);
-                        x.notices.clear();
-                    }
+                (true, Some(SourceKind::Image)) => image_part(bytes, options).map(|x| {
                     out.text.push_str(&label);
                     append_pages(out, x, &mut page_no);
-                    Some(())
                 }),
+                (false, Some(SourceKind::Document)) => {
+                    crate::document::read(bytes).ok().map(|doc| {
+                        out.text.push_str(&label);
+                        out.text.push_str(&doc.text);
+                        out.notices.extend(doc.notices);
+                    })
+                }
+                (true, Some(SourceKind::Document)) => {
+                    crate::document::read(bytes).ok().map(|doc| {
+                        for (m, img) in doc.images.iter().enumerate() {
+                            if let Some(x) = image_part(img, options) {
+                                out.text
+                                    .push_str(&format!("\n\n〔附件{n}之圖{}〕\n", m + 1));
+                                append_pages(out, x, &mut page_no);
+                            }
+                        }
+                    })
+                }
                 // Read in the other pass.
                 (false, Some(SourceKind::Pdf | SourceKind::Image)) => Some(()),
                 (true, Some(SourceKind::Text)) if says_text => Some(()),
@@ -753,6 +766,66 @@ fn read_attachments(msg: &mail_parser::Message<'_>, options: ExtractOptions, out
             );
         }
     }
+}
+
+/// One picture (an attached photo, a scan pasted into a document) as a
+/// page of the letter: decoded, re-encoded without metadata, and read by
+/// OCR when the options ask for it (the second, longer run).
+fn image_part(bytes: &[u8], options: ExtractOptions) -> Option<Extracted> {
+    let img = decode_image(bytes).ok()?;
+    let mut png = Vec::new();
+    img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .ok()?;
+    let mut x = empty(SourceKind::Image, "image");
+    x.pages = 1;
+    x.page_renders.push(crate::render::PageRender {
+        page: 1,
+        png,
+        glyphs: Vec::new(),
+    });
+    if options.ocr_pages {
+        ocr_rendered_pages(&mut x);
+        x.notices.clear();
+    }
+    Some(x)
+}
+
+/// An ODF or Word document: its text as the letter, the pictures in it as
+/// the letter's pages (read by OCR in the second run, like an e-mail's
+/// attached scans).
+fn extract_document(bytes: &[u8], options: ExtractOptions) -> Result<Extracted, IntakeError> {
+    let doc = crate::document::read(bytes)?;
+    let mut out = empty(SourceKind::Document, "document");
+    out.extractor = "quick-xml (ODF/OOXML)".into();
+    out.text = normalize_newlines(&doc.text);
+    out.pages = 1;
+    out.has_text_layer = true;
+    out.notices = doc.notices;
+    let mut page_no = 0u32;
+    let mut unread = 0usize;
+    for (m, img) in doc.images.iter().enumerate() {
+        match image_part(img, options) {
+            Some(x) => {
+                out.text.push_str(&format!("\n\n〔圖{}〕\n", m + 1));
+                append_pages(&mut out, x, &mut page_no);
+            }
+            None => unread += 1,
+        }
+    }
+    if unread > 0 {
+        out.notices.push(format!(
+            "文件內有 {unread} 張圖片無法解碼，內容未納入工作副本，請核對原件。 {unread} pictures in the document could not be decoded: check the original."
+        ));
+    }
+    if page_no > 0 {
+        out.pages = page_no;
+        if !options.ocr_pages {
+            out.notices.push(
+                "文件含圖片，待 OCR 辨識。 The document holds pictures, to be read by OCR.".into(),
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// Appends a part's text and pages to the letter: its OCR words shifted to

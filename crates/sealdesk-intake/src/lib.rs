@@ -8,6 +8,7 @@
 //! that child. The file reaches the worker through a pipe and the text comes
 //! back through a pipe: plaintext never touches a temp file.
 
+mod document;
 mod extract;
 pub mod legibility;
 pub mod ocr;
@@ -34,6 +35,8 @@ pub enum SourceKind {
     Image,
     Email,
     Text,
+    /// An office document: ODF (`.odt`, `.ods`, `.odp`) or Word (`.docx`).
+    Document,
 }
 
 impl SourceKind {
@@ -43,6 +46,7 @@ impl SourceKind {
             SourceKind::Image => "image",
             SourceKind::Email => "email",
             SourceKind::Text => "text",
+            SourceKind::Document => "document",
         }
     }
 }

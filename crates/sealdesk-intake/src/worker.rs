@@ -207,8 +207,8 @@ pub fn read_letter(
     // read again with its pages OCR'd.
     let scanned_pdf =
         ex.source == SourceKind::Pdf && !ex.has_text_layer && !ex.page_renders.is_empty();
-    let mail_scans =
-        ex.source == SourceKind::Email && ex.page_renders.iter().any(|r| r.glyphs.is_empty());
+    let mail_scans = matches!(ex.source, SourceKind::Email | SourceKind::Document)
+        && ex.page_renders.iter().any(|r| r.glyphs.is_empty());
     if scanned_pdf || mail_scans {
         let mut ocr = cmd.clone();
         ocr.args.push(OCR_PAGES_ARG.into());

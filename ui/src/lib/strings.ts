@@ -128,7 +128,7 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "intake.heading": "登記來文",
     "intake.drop": "將來文檔案拖曳到此處",
     "intake.pick": "選擇檔案…",
-    "intake.kinds": "可登記 PDF、掃描影像、電子郵件（.eml）與文字檔",
+    "intake.kinds": "可登記 PDF、掃描影像、電子郵件（.eml）、ODF/Word 文件（.odt、.ods、.odp、.docx）與文字檔",
     "intake.paste": "或貼上文字（紙本來文打字登記）",
     "intake.readText": "讀取文字",
     "intake.pastedText": "貼上的文字",
@@ -152,6 +152,7 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "source.image": "掃描影像",
     "source.email": "電子郵件",
     "source.text": "文字",
+    "source.document": "文件（ODF/Word）",
 
     "trace.heading": "追查外流頁面",
     "trace.hint": "選擇外流頁面的照片或掃描檔：讀出頁面上的標記碼，找出是哪一次檢視、匯出或列印給了誰。",
@@ -515,7 +516,7 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "intake.heading": "Register a letter",
     "intake.drop": "Drop the letter's file here",
     "intake.pick": "Choose a file…",
-    "intake.kinds": "PDF, scanned images, e-mail (.eml) and text files",
+    "intake.kinds": "PDF, scanned images, e-mail (.eml), ODF and Word documents (.odt, .ods, .odp, .docx) and text files",
     "intake.paste": "Or paste text (a paper letter typed in)",
     "intake.readText": "Read the text",
     "intake.pastedText": "pasted text",
@@ -539,6 +540,7 @@ const BASE: Record<"zh-TW" | "en", Record<string, string>> = {
     "source.image": "scan",
     "source.email": "e-mail",
     "source.text": "text",
+    "source.document": "document (ODF/Word)",
 
     "trace.heading": "Trace a leaked page",
     "trace.hint": "Choose a photo or scan of a leaked page: its mark is read and the view, export or print that gave it out is found.",

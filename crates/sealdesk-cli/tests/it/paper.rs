@@ -129,3 +129,95 @@ fn a_handwritten_page_is_withheld_until_the_clerk_releases_it() {
         "the release is recorded"
     );
 }
+
+#[path = "../../../sealdesk-intake/tests/support/docs.rs"]
+mod docs;
+
+/// ODF and Word letters, registered and opened: the handler's working copy
+/// holds the letter's words and none of its personal data — written in
+/// the body, a table, a span split mid-ID and the page header.
+#[test]
+fn an_odf_and_a_word_letter_reach_the_handler_masked() {
+    let cli = Cli::new();
+    let r = cli.run(None, &[], &["demo"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clerk = Some(("clerk", "demo-clerk-pass"));
+    let sup = Some(("supervisor", "demo-supervisor-pass"));
+    let handler = Some(("handler", "demo-handler-pass"));
+    let secrets = [
+        "林美玲",
+        "F234567899",
+        "0987654321",
+        "0987-654-321",
+        "lin.meiling@example.org",
+    ];
+    let odt = docs::odt(
+        "<text:p>檢舉人：<text:span>林美玲</text:span>，身分證統一編號：F<text:span>2</text:span>34567899</text:p>\
+         <table:table><table:table-row><table:table-cell><text:p>電話</text:p></table:table-cell><table:table-cell><text:p>0987-654-321</text:p></table:table-cell></table:table-row></table:table>\
+         <text:p>檢舉某承辦人收受廠商招待。</text:p>",
+        "聯絡信箱 lin.meiling@example.org",
+        &[],
+    );
+    let docx = docs::docx(
+        &docs::word_paragraphs(&[
+            "檢舉人：林美玲",
+            "身分證統一編號：F234567899，電話 0987-654-321",
+            "檢舉某承辦人收受廠商招待。",
+        ]),
+        &[(
+            "footer1.xml",
+            "<w:p><w:r><w:t>lin.meiling@example.org</w:t></w:r></w:p>",
+        )],
+        &[],
+    );
+    let dir = tempfile::tempdir().expect("tmp");
+    for (name, bytes) in [("檢舉.odt", odt), ("檢舉.docx", docx)] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).expect("write");
+        let r = cli.run(
+            clerk,
+            &[],
+            &[
+                "register",
+                file.to_str().expect("utf8"),
+                "--category",
+                "whistleblower",
+                "--until",
+                "2027-12-31",
+            ],
+        );
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let v = r.json();
+        let letter = v["letter_id"].as_str().expect("id").to_owned();
+        let r = cli.run(
+            clerk,
+            &[],
+            &[
+                "route",
+                &letter,
+                "--unit",
+                "稅務管理科",
+                "--handler",
+                "handler",
+                "--reason",
+                "請辦理",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let request = r.json()["id"].as_str().expect("request").to_owned();
+        let r = cli.run(sup, &[], &["approve", &request, "--reason", "同意"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = cli.run(
+            handler,
+            &[],
+            &["open", &letter, "--reason", "辦理", "--affirm-no-conflict"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let text = r.json()["text"].as_str().expect("text").to_owned();
+        assert!(text.contains("收受廠商招待"), "{name}: {text}");
+        for s in secrets {
+            assert!(!text.contains(s), "{name}: {s} reached the handler: {text}");
+        }
+        assert!(text.contains("〔身分證號1〕"), "{name}: {text}");
+    }
+}

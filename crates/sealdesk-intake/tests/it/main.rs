@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 use sealdesk_intake::{run_isolated, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
 
+#[path = "../support/docs.rs"]
+mod docs;
+mod documents;
 #[path = "../support/pdfs.rs"]
 mod pdfs;
 #[path = "../support/scribble.rs"]
