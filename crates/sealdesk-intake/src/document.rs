@@ -271,11 +271,22 @@ fn xml_text(xml: &str, format: Format) -> Result<String, String> {
                 if local == "tabs" {
                     tab_stops = tab_stops.saturating_sub(1);
                 }
+                // A table reads as its rows, one to a line, cells apart
+                // ("配偶姓名\t謝冠宇"): a label and its value stay together.
                 match (format, local) {
-                    (Format::Docx, "p" | "tr") | (Format::Odf, "p" | "h" | "table-row") => {
+                    (Format::Docx, "p") | (Format::Odf, "p" | "h") => out.push('\n'),
+                    (Format::Docx, "tc") | (Format::Odf, "table-cell") => {
+                        if out.ends_with('\n') {
+                            out.pop();
+                        }
+                        out.push('\t');
+                    }
+                    (Format::Docx, "tr") | (Format::Odf, "table-row") => {
+                        if out.ends_with('\t') {
+                            out.pop();
+                        }
                         out.push('\n');
                     }
-                    (Format::Docx, "tc") | (Format::Odf, "table-cell") => out.push('\t'),
                     _ => {}
                 }
             }

@@ -152,7 +152,41 @@ pub fn extract_with(
     if out.findings.len() > MAX_FINDINGS {
         return Err(IntakeError::TooManyFindings(MAX_FINDINGS));
     }
+    set_aside_failed_checksums(&mut out);
     Ok(out)
+}
+
+/// Detection masks an ID-shaped value after an ID cue even when its
+/// checksum fails, for what OCR read: a misread digit leaves it the
+/// person's ID. In typed text the writer typed what they meant, and a value
+/// that is no valid ID is more often an example, a form's placeholder or
+/// another number: it stays in clear unless the clerk adds it in review,
+/// and the clerk is told (the notice names no value; the register keeps it).
+fn set_aside_failed_checksums(out: &mut Extracted) {
+    use sealdesk_core::pii::{is_valid_national_id, PiiKind};
+    let read_by_ocr = |start: usize, end: usize| {
+        out.ocr_words
+            .iter()
+            .any(|w| w.text_start < end && start < w.text_end)
+    };
+    let before = out.findings.len();
+    let kept: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| {
+            f.kind != PiiKind::NationalId
+                || is_valid_national_id(&f.value)
+                || read_by_ocr(f.start, f.end)
+        })
+        .cloned()
+        .collect();
+    let set_aside = before - kept.len();
+    out.findings = kept;
+    if set_aside > 0 {
+        out.notices.push(format!(
+            "有 {set_aside} 個形似身分證號的值檢查碼不符，未遮蔽；若確為身分證號，請於審閱時加入遮蔽。 {set_aside} ID-shaped values fail the ID checksum and are not masked: add them in review if they are IDs."
+        ));
+    }
 }
 
 fn empty(source: SourceKind, extractor: &str) -> Extracted {

@@ -63,11 +63,88 @@ pub struct Verdict {
     pub unread_cells: usize,
 }
 
-/// A pixel is ink when it is dark.
-fn is_ink(p: &image::Rgb<u8>) -> bool {
+fn luma(p: &image::Rgb<u8>) -> u32 {
     let [r, g, b] = p.0;
-    // Luma (BT.601) below the middle: text, handwriting, a dark seal.
-    (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) < 128_000
+    (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000
+}
+
+/// Which pixels are ink: dark against the paper around them, not dark in
+/// themselves. A phone photo puts the page on a desk and shades it from one
+/// corner; the desk is not writing, and shaded paper is still paper.
+///
+/// The page is cut into cells; a cell's paper level is its brightest tenth.
+/// A cell is paper when that level is at least half the page's (the
+/// brightest tenth of all cells); a desk, a dark margin or a solid bar is
+/// not. Ink is looked for only in paper cells whose eight neighbours are
+/// paper too (the edge between paper and desk is no writing), and a pixel
+/// is ink when it is darker than half-way from the paper around it to
+/// black.
+fn ink_mask(image: &RgbImage) -> Vec<bool> {
+    let (w, h) = image.dimensions();
+    let (cw, ch) = (w.div_ceil(TEXT_CELL), h.div_ceil(TEXT_CELL));
+    let mut bright = vec![0u32; (cw * ch) as usize];
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let mut hist = [0u32; 256];
+            let mut n = 0u32;
+            for y in cy * TEXT_CELL..((cy + 1) * TEXT_CELL).min(h) {
+                for x in cx * TEXT_CELL..((cx + 1) * TEXT_CELL).min(w) {
+                    hist[luma(image.get_pixel(x, y)) as usize] += 1;
+                    n += 1;
+                }
+            }
+            let (mut seen, mut level) = (0u32, 255usize);
+            while level > 0 && seen + hist[level] < n / 10 {
+                seen += hist[level];
+                level -= 1;
+            }
+            bright[(cy * cw + cx) as usize] = level as u32;
+        }
+    }
+    let mut sorted = bright.clone();
+    sorted.sort_unstable();
+    let page_paper = sorted
+        .get(sorted.len().saturating_sub(1 + sorted.len() / 10))
+        .copied()
+        .unwrap_or(255);
+    let paper = |cx: i64, cy: i64| {
+        // Beyond the image counts as paper: a scan's text may run close to
+        // its edge.
+        if cx < 0 || cy < 0 || cx >= i64::from(cw) || cy >= i64::from(ch) {
+            return true;
+        }
+        bright[(cy as u32 * cw + cx as u32) as usize] * 2 >= page_paper
+    };
+    // Per cell: the paper level ink is judged against, or none where no ink
+    // is looked for.
+    let levels: Vec<Option<u32>> = (0..ch)
+        .flat_map(|cy| (0..cw).map(move |cx| (i64::from(cx), i64::from(cy))))
+        .map(|(cx, cy)| {
+            let mut level = 0;
+            for ny in cy - 1..=cy + 1 {
+                for nx in cx - 1..=cx + 1 {
+                    if !paper(nx, ny) {
+                        return None;
+                    }
+                    if nx >= 0 && ny >= 0 && nx < i64::from(cw) && ny < i64::from(ch) {
+                        level = level.max(bright[(ny as u32 * cw + nx as u32) as usize]);
+                    }
+                }
+            }
+            Some(level)
+        })
+        .collect();
+    image
+        .enumerate_pixels()
+        .map(|(x, y, p)| {
+            levels[((y / TEXT_CELL) * cw + x / TEXT_CELL) as usize].is_some_and(|bg| {
+                let l = luma(p);
+                // Darker than half-way to black from the paper, and by a
+                // margin noise and JPEG ringing do not reach.
+                l * 2 < bg + 48 && bg >= l + 60
+            })
+        })
+        .collect()
 }
 
 /// A pixel is seal ink when it is clearly red.
@@ -109,10 +186,11 @@ pub fn verdict(image: &RgbImage, words: &[OcrWord], page: u32) -> Verdict {
             covered[row + x0 as usize..row + x1 as usize].fill(true);
         }
     }
+    let inked = ink_mask(image);
     let (mut ink, mut outside) = (0u64, 0u64);
     for (x, y, p) in image.enumerate_pixels() {
         // Seal ink is boxed on its own; it does not count against the text.
-        if is_ink(p) && !is_seal(p) {
+        if inked[y as usize * w as usize + x as usize] && !is_seal(p) {
             ink += 1;
             if !covered[y as usize * w as usize + x as usize] {
                 outside += 1;
@@ -128,7 +206,7 @@ pub fn verdict(image: &RgbImage, words: &[OcrWord], page: u32) -> Verdict {
         outside as f32 / ink as f32
     };
     let blank = (ink as f32) / (area as f32) < BLANK_INK;
-    let (unread_cells, cells) = unread_writing(image, &covered);
+    let (unread_cells, cells) = unread_writing(image, &inked, &covered);
     let max_unread = MAX_UNREAD_CELLS.max((cells as f32 * MAX_UNREAD_SHARE) as usize);
     let legible = blank
         || (!read.is_empty()
@@ -149,7 +227,7 @@ pub fn verdict(image: &RgbImage, words: &[OcrWord], page: u32) -> Verdict {
 /// 70 % of that ink lies outside read words, and the ink spreads over at
 /// least 6 of its rows and 6 of its columns (a rule, an underline or a box
 /// edge does not).
-fn unread_writing(image: &RgbImage, covered: &[bool]) -> (usize, usize) {
+fn unread_writing(image: &RgbImage, inked: &[bool], covered: &[bool]) -> (usize, usize) {
     let (w, h) = image.dimensions();
     let (cw, ch) = (w / TEXT_CELL, h / TEXT_CELL);
     let mut unread = 0usize;
@@ -162,9 +240,10 @@ fn unread_writing(image: &RgbImage, covered: &[bool]) -> (usize, usize) {
                 for dx in 0..TEXT_CELL {
                     let (x, y) = (cx * TEXT_CELL + dx, cy * TEXT_CELL + dy);
                     let p = image.get_pixel(x, y);
-                    if is_ink(p) && !is_seal(p) {
+                    let at = y as usize * w as usize + x as usize;
+                    if inked[at] && !is_seal(p) {
                         ink += 1;
-                        if !covered[y as usize * w as usize + x as usize] {
+                        if !covered[at] {
                             outside += 1;
                             rows[dy as usize] = true;
                             cols[dx as usize] = true;
@@ -328,4 +407,59 @@ pub fn signature_blocks(
         }
     }
     out
+}
+
+/// Words OCR read with little confidence that are shaped like an
+/// identifier — five digits or more, an `@` or what OCR makes of one
+/// (`©`, `®`, `Q` inside a lower-case word), or a run of letters and digits
+/// mixed — boxed on the page whatever detection made of them. A doubtful
+/// reading is how a value escapes detection ("user91944Qexample.com") while
+/// a person still reads it on the page; the words around it, read with
+/// confidence, stay readable.
+pub fn doubtful_identifiers(words: &[OcrWord], page: u32, (w, h): (u32, u32)) -> Vec<PageBox> {
+    words
+        .iter()
+        .filter(|x| x.page == page && x.confidence < READ_CONFIDENCE)
+        .filter(|x| identifier_shaped(&x.text))
+        .filter_map(|x| {
+            let margin = (x.height / 4).max(3);
+            let b = PageBox {
+                page,
+                x0: x.left.saturating_sub(margin),
+                y0: x.top.saturating_sub(margin),
+                x1: x.left.saturating_add(x.width).saturating_add(margin).min(w),
+                y1: x.top.saturating_add(x.height).saturating_add(margin).min(h),
+            };
+            (b.x0 < b.x1 && b.y0 < b.y1).then_some(b)
+        })
+        .collect()
+}
+
+fn identifier_shaped(text: &str) -> bool {
+    // Mostly identifier characters: a low-confidence phrase of Chinese
+    // with a number in it is prose, and boxing it would hide the letter.
+    let total = text.chars().count();
+    let plain = text
+        .chars()
+        .filter(|c| {
+            c.is_ascii_alphanumeric()
+                || "@＠©®.-_+()（）：:".contains(*c)
+                || ('０'..='９').contains(c)
+        })
+        .count();
+    if total == 0 || plain * 10 < total * 7 {
+        return false;
+    }
+    let digits = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    let letters = text.chars().filter(char::is_ascii_alphabetic).count();
+    let at_like = text.contains(['@', '＠', '©', '®'])
+        || text.char_indices().any(|(i, c)| {
+            c == 'Q'
+                && i > 0
+                && text[..i].ends_with(|p: char| p.is_ascii_lowercase() || p.is_ascii_digit())
+        });
+    digits >= 5 || at_like || (digits >= 3 && letters >= 1 && digits + letters >= 8)
 }

@@ -162,6 +162,8 @@ pub fn parse_tsv(tsv: &str, page: u32) -> OcrPage {
     let mut result = OcrPage::default();
     let mut last_line: Option<(u32, u32, u32)> = None;
     let mut last_par: Option<(u32, u32)> = None;
+    // The previous word's box (left, top, right, bottom).
+    let mut last_box: Option<(u32, u32, u32, u32)> = None;
     for row in tsv.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
         if cols.len() < 12 || cols[0] != "5" {
@@ -174,15 +176,23 @@ pub fn parse_tsv(tsv: &str, page: u32) -> OcrPage {
             continue;
         }
         let (block, par, line) = (num(2), num(3), num(4));
-        if last_line != Some((block, par, line)) {
+        let here = (num(6), num(7), num(6) + num(8), num(7) + num(9));
+        // Tesseract's layout analysis sometimes starts a new block in the
+        // middle of a printed line (at a wide gap: "住址：臺北市中" |
+        // "正區…"); a word to the right of the last one, on the same line
+        // of the page, continues that line, so a value is not cut in two.
+        let same_row = last_box.is_some_and(|(_, t0, r0, b0)| {
+            let overlap = b0.min(here.3).saturating_sub(t0.max(here.1));
+            let height = (b0 - t0).min(here.3 - here.1).max(1);
+            overlap * 2 > height && here.0 + 2 >= r0 && here.0 < r0 + 4 * height
+        });
+        if last_line != Some((block, par, line)) && !same_row {
             if last_line.is_some() {
                 result.text.push('\n');
                 if last_par != Some((block, par)) {
                     result.text.push('\n');
                 }
             }
-            last_line = Some((block, par, line));
-            last_par = Some((block, par));
         } else {
             let before = result.text.chars().next_back();
             let after = text.chars().next();
@@ -191,6 +201,9 @@ pub fn parse_tsv(tsv: &str, page: u32) -> OcrPage {
                 result.text.push(' ');
             }
         }
+        last_line = Some((block, par, line));
+        last_par = Some((block, par));
+        last_box = Some(here);
         let text_start = result.text.len();
         result.text.push_str(text);
         result.words.push(OcrWord {

@@ -289,6 +289,7 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
         }
     }
     // A scanned page: how well it was read, and its seals.
+    let mut doubtful = Vec::new();
     if ocr {
         for &(page, png) in &images {
             let Ok(image) = decode(png) else {
@@ -318,6 +319,11 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
                 page,
                 image.dimensions(),
             ));
+            doubtful.extend(crate::legibility::doubtful_identifiers(
+                &ex.ocr_words,
+                page,
+                image.dimensions(),
+            ));
         }
     }
     if images.is_empty() {
@@ -342,6 +348,15 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
                 .boxes
                 .extend(found.into_iter().map(|b| (index, PageBox::from_tuple(b))));
         }
+        // A doubtful word a finding's box already covers needs no second,
+        // larger box (which would change the page around it for nothing).
+        let covered = |d: &PageBox| {
+            placement.boxes.iter().any(|(_, b)| {
+                b.page == d.page && b.x0 < d.x1 && d.x0 < b.x1 && b.y0 < d.y1 && d.y0 < b.y1
+            })
+        };
+        let extra: Vec<PageBox> = doubtful.into_iter().filter(|d| !covered(d)).collect();
+        placement.seals.extend(extra);
     } else {
         let pages: Vec<(&crate::render::PageRender, Vec<(char, usize)>)> = ex
             .page_renders

@@ -146,13 +146,13 @@ fn an_odf_and_a_word_letter_reach_the_handler_masked() {
     let handler = Some(("handler", "demo-handler-pass"));
     let secrets = [
         "林美玲",
-        "F234567899",
+        "F234567898",
         "0987654321",
         "0987-654-321",
         "lin.meiling@example.org",
     ];
     let odt = docs::odt(
-        "<text:p>檢舉人：<text:span>林美玲</text:span>，身分證統一編號：F<text:span>2</text:span>34567899</text:p>\
+        "<text:p>檢舉人：<text:span>林美玲</text:span>，身分證統一編號：F<text:span>2</text:span>34567898</text:p>\
          <table:table><table:table-row><table:table-cell><text:p>電話</text:p></table:table-cell><table:table-cell><text:p>0987-654-321</text:p></table:table-cell></table:table-row></table:table>\
          <text:p>檢舉某承辦人收受廠商招待。</text:p>",
         "聯絡信箱 lin.meiling@example.org",
@@ -161,7 +161,7 @@ fn an_odf_and_a_word_letter_reach_the_handler_masked() {
     let docx = docs::docx(
         &docs::word_paragraphs(&[
             "檢舉人：林美玲",
-            "身分證統一編號：F234567899，電話 0987-654-321",
+            "身分證統一編號：F234567898，電話 0987-654-321",
             "檢舉某承辦人收受廠商招待。",
         ]),
         &[(

@@ -4,7 +4,23 @@ use super::text::Text;
 use super::{Finding, PiiKind};
 
 fn is_address_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '@')
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '@' | '＠' | '©' | '®')
+}
+
+/// Whether the char at `j` stands for the `@`: the `@` itself, its
+/// full-width form, or what OCR reads it as — `©`, `®`, or a capital `Q`
+/// between lower-case letters or digits (user91944Qexample.com), where no
+/// address writer puts one.
+fn is_at(t: &Text, j: usize) -> bool {
+    match t.get(j) {
+        Some('@' | '＠' | '©' | '®') => true,
+        Some('Q') => {
+            let lower =
+                |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            lower(t.before(j)) && t.get(j + 1).is_some_and(|c| c.is_ascii_lowercase())
+        }
+        _ => false,
+    }
 }
 
 fn is_domain_char(c: char) -> bool {
@@ -25,7 +41,13 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
         while t.get(i).is_some_and(is_address_char) {
             i += 1;
         }
-        let ats: Vec<usize> = (run_start..i).filter(|&j| t.get(j) == Some('@')).collect();
+        // A `Q` stands for the `@` only in a run with no `@` of its own.
+        let mut ats: Vec<usize> = (run_start..i)
+            .filter(|&j| is_at(t, j) && t.get(j) != Some('Q'))
+            .collect();
+        if ats.is_empty() {
+            ats = (run_start..i).filter(|&j| is_at(t, j)).collect();
+        }
         for (n, &at) in ats.iter().enumerate() {
             let lo = n
                 .checked_sub(1)
@@ -33,7 +55,8 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 .map_or(run_start, |p| p + 1);
             let hi = ats.get(n + 1).copied().unwrap_or(i);
             if let Some((from, to)) = address_around(t, lo, at, hi) {
-                let value = t.norm(from, to).to_ascii_lowercase();
+                let value =
+                    format!("{}@{}", t.norm(from, at), t.norm(at + 1, to)).to_ascii_lowercase();
                 out.push(t.finding(PiiKind::Email, value, from, to, 0.95));
             }
         }

@@ -109,8 +109,10 @@ pub(super) fn find_national_ids(t: &Text, out: &mut Vec<Finding>) {
 
 /// Reads an ID-shaped token at `i`: a letter, then a digit or (old resident
 /// format) a letter, then digits, with at most one space or hyphen between
-/// groups and three in all. Returns its end, its uppercase value and whether
-/// it was written plainly (uppercase, nothing between the characters).
+/// groups: three groups and more, or every character apart as a form's
+/// boxes make people write it (`a 1 2 3 4 5 6 7 8 9`). Returns its end, its
+/// uppercase value and whether it was written plainly (uppercase, nothing
+/// between the characters).
 fn read_national_id(t: &Text, i: usize) -> Option<(usize, String, bool)> {
     let mut value = String::with_capacity(10);
     let mut plain = true;
@@ -128,7 +130,7 @@ fn read_national_id(t: &Text, i: usize) -> Option<(usize, String, bool)> {
             value.push(c.to_ascii_uppercase());
             j += 1;
         } else if !value.is_empty()
-            && separators < 3
+            && separators < 9
             && matches!(c, ' ' | '-')
             && t.get(j + 1).is_some_and(|n| n.is_ascii_alphanumeric())
         {
@@ -139,7 +141,11 @@ fn read_national_id(t: &Text, i: usize) -> Option<(usize, String, bool)> {
             return None;
         }
     }
-    (!is_word(t.get(j))).then_some((j, value, plain))
+    // Three separators at most, unless every character stands apart (then
+    // there are nine): a run of single letters and digits split any other
+    // way is more likely a list than an ID.
+    let apart = separators == 9;
+    (!is_word(t.get(j)) && (separators <= 3 || apart)).then_some((j, value, plain))
 }
 
 /// Words that, shortly before an ID-shaped token, say it is a national ID
@@ -181,6 +187,22 @@ pub(super) fn find_company_tax_ids(t: &Text, out: &mut Vec<Finding>) {
             continue;
         }
         let start = i;
+        // After a tax-ID cue, the digits as people space or group them
+        // (`2209-9131`, `22-099-131`, `2 2 0 9 9 1 3 1`); without a cue a
+        // grouped number is a phone number's shape, and is left to it.
+        if !is_word(t.before(start))
+            && TAX_ID_CUES
+                .iter()
+                .any(|cue| t.window_before(start, CUE_WINDOW).contains(cue))
+        {
+            if let Some((end, value)) = read_grouped_digits(t, start, 8) {
+                if is_valid_company_tax_id(&value) {
+                    out.push(t.finding(PiiKind::CompanyTaxId, value, start, end, 0.9));
+                    i = end;
+                    continue;
+                }
+            }
+        }
         while is_digit(t.get(i)) {
             i += 1;
         }
@@ -223,4 +245,26 @@ fn stands_alone(t: &Text, from: usize, to: usize) -> bool {
     );
     let unit_after = matches!(t.get(to), Some('元' | '年' | '月' | '日' | '號'));
     !joined_before && !joined_after && !unit_after
+}
+
+/// Reads `n` digits from `i` with single spaces or hyphens between groups
+/// (at least one separator: an unbroken run is read as a run), ending where
+/// no further digit or letter follows. Returns the end and the digits.
+fn read_grouped_digits(t: &Text, i: usize, n: usize) -> Option<(usize, String)> {
+    let mut value = String::with_capacity(n);
+    let mut separators = 0;
+    let mut j = i;
+    while value.len() < n {
+        let c = t.get(j)?;
+        if let Some(d) = ascii_digit(c) {
+            value.push(d);
+            j += 1;
+        } else if !value.is_empty() && matches!(c, ' ' | '-' | '－') && is_digit(t.get(j + 1)) {
+            separators += 1;
+            j += 1;
+        } else {
+            return None;
+        }
+    }
+    (separators > 0 && !is_word(t.get(j)) && !is_digit(t.get(j))).then_some((j, value))
 }

@@ -10,7 +10,7 @@ pub(super) const SUFFIXES: [&str; 5] = ["股份有限公司", "有限公司", "�
 
 /// Connectives that end a company name when reading backwards from its
 /// suffix: "規格內容與北辰系統整合股份有限公司" gives 北辰系統整合.
-const STOPS: &str = "與及和之向於在給是的或跟被把請讓對";
+const STOPS: &str = "與及和之向於在給是為的或跟被把請讓對";
 
 /// Words that, inside the run before a suffix, are the end of the sentence's
 /// own wording rather than part of the name: "得標廠商大華有限公司".
@@ -85,7 +85,10 @@ fn name_start(t: &Text, floor: usize, suffix: usize) -> Option<usize> {
         Some((at, c)) if at > 0 || name.chars().count() <= 3 => &name[at + c.len_utf8()..],
         _ => name.as_str(),
     };
-    let named =
-        name.chars().count() >= 2 && !described.is_empty() && !NOT_NAMES.contains(&described);
+    // A name has words: "9131公司" is the tail of a number before 公司.
+    let named = name.chars().count() >= 2
+        && name.chars().any(|c| !c.is_ascii_digit())
+        && !described.is_empty()
+        && !NOT_NAMES.contains(&described);
     named.then_some(from)
 }

@@ -389,3 +389,64 @@ fn addresses_with_a_basement_floor_or_an_older_alley() {
         assert_masked(text, &[value]);
     }
 }
+
+/// Issue 20: an ID written one character to a box of a form, in lower case
+/// or with hyphens, and a tax ID grouped after its cue.
+#[test]
+fn ids_written_one_character_apart_and_grouped_tax_ids() {
+    for (text, id) in [
+        ("身分證字號：f 2 3 4 5 6 7 8 9 8 請查", "F234567898"),
+        ("號碼 F 2 3 4-5 6 7-8 9 8。", "F234567898"),
+    ] {
+        assert_eq!(found(text, PiiKind::NationalId), [id], "{text}");
+        assert_masked(text, &[id]);
+    }
+    // One character apart but split some other way is a list, not an ID.
+    assert!(found("選項 F 2 3 4 5 6-789 9 8", PiiKind::NationalId).is_empty());
+    for text in [
+        "統一編號：2209-9131",
+        "公司統編 22-099-131，",
+        "統一編號 2 2 0 9 9 1 3 1",
+    ] {
+        assert_eq!(found(text, PiiKind::CompanyTaxId), ["22099131"], "{text}");
+    }
+    // Without a cue a grouped 8-digit number is a local phone number.
+    assert!(found("請撥 2209-9131", PiiKind::CompanyTaxId).is_empty());
+}
+
+/// Issue 20: over-masking. Digits before 公司 and a sentence before 為公司
+/// are no company's name.
+#[test]
+fn a_number_or_a_sentence_before_company_is_not_a_company() {
+    for text in [
+        "另見 2209-9131\n公司統編如上",
+        "本人之子已成年\n買方不同意\n負責人為公司董事長",
+    ] {
+        assert!(
+            found(text, PiiKind::Organization).is_empty(),
+            "{text}: {:?}",
+            found(text, PiiKind::Organization)
+        );
+    }
+    assert_eq!(
+        found("得標廠商大華工程有限公司", PiiKind::Organization),
+        ["大華工程有限公司"]
+    );
+}
+
+/// Issue 20: an e-mail address as OCR reads its `@` — `Q`, `©`, `®`, the
+/// full-width form — is found and reported with its `@`; a real `Q` in an
+/// address is left alone.
+#[test]
+fn e_mail_addresses_as_ocr_misreads_the_at_sign() {
+    for (text, value) in [
+        ("電子郵件:user91944Qexample.com。", "user91944@example.com"),
+        ("信箱 chen.ab©gmail.com", "chen.ab@gmail.com"),
+        ("信箱 lin_1983®yahoo.com.tw", "lin_1983@yahoo.com.tw"),
+        ("mail: iQiyi.fan@example.org", "iqiyi.fan@example.org"),
+    ] {
+        assert_eq!(found(text, PiiKind::Email), [value], "{text}");
+        assert_masked(text, &[value.split('@').next().unwrap_or("")]);
+    }
+    assert!(found("產品型號 ABQ-200 與 QR code", PiiKind::Email).is_empty());
+}

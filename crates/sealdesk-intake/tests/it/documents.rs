@@ -91,7 +91,7 @@ fn a_word_letter_is_read_whole() {
 #[test]
 fn an_odf_letter_is_read_whole() {
     let body = "<text:h>陳情書</text:h>\
-        <text:p>陳情人：<text:span>林美玲</text:span><text:s text:c=\"2\"/>身分證統一編號：F<text:span>2</text:span>34567899</text:p>\
+        <text:p>陳情人：<text:span>林美玲</text:span><text:s text:c=\"2\"/>身分證統一編號：F<text:span>2</text:span>34567898</text:p>\
         <table:table><table:table-row><table:table-cell><text:p>行動電話</text:p></table:table-cell><table:table-cell><text:p>0987-654-321</text:p></table:table-cell></table:table-row></table:table>\
         <text:p>陳情道路坑洞未修補。<text:line-break/>敬請  查照。</text:p>";
     let bytes = odt(body, "聯絡信箱 lin.meiling@example.org", &[]);
@@ -99,13 +99,18 @@ fn an_odf_letter_is_read_whole() {
     assert_eq!(ex.source, SourceKind::Document);
     assert!(ex.text.contains("林美玲  身分證"), "{:?}", ex.text);
     assert!(
+        ex.text.contains("行動電話\t0987-654-321\n"),
+        "{:?}",
+        ex.text
+    );
+    assert!(
         ex.text.contains("陳情道路坑洞未修補。\n敬請"),
         "{:?}",
         ex.text
     );
     for (kind, value) in [
         (PiiKind::Person, "林美玲"),
-        (PiiKind::NationalId, "F234567899"),
+        (PiiKind::NationalId, "F234567898"),
         (PiiKind::Phone, "0987654321"),
         (PiiKind::Email, "lin.meiling@example.org"),
     ] {

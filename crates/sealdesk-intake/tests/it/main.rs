@@ -10,6 +10,9 @@ use sealdesk_intake::{run_isolated, Extracted, IntakeError, Limits, SourceKind, 
 #[path = "../support/docs.rs"]
 mod docs;
 mod documents;
+mod generated;
+#[path = "../support/letters.rs"]
+mod letters;
 #[path = "../support/pdfs.rs"]
 mod pdfs;
 #[path = "../support/scribble.rs"]
@@ -1241,4 +1244,26 @@ fn a_value_read_differently_elsewhere_on_the_page_is_boxed_there_too() {
         .find(|b| b.x0 <= words[1].left && words[1].left <= b.x1)
         .expect("box");
     assert!(words[1].left - first.x0 >= 6, "{first:?}");
+}
+
+/// Over-masking (issue 20): in typed text an ID-shaped value after an ID
+/// cue whose checksum fails stays in clear, and the clerk is told (without
+/// the value) to add it in review if it is one; a valid one is masked.
+#[test]
+fn a_typed_id_that_fails_its_checksum_is_left_to_the_clerk() {
+    let text = "身分證字號：A123456788（範例）\n本人身分證字號：A123456789";
+    let ex = parse(text.as_bytes(), "letter.txt").expect("reads");
+    let ids: Vec<_> = ex
+        .findings
+        .iter()
+        .filter(|f| f.kind == sealdesk_core::pii::PiiKind::NationalId)
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(ids, ["A123456789"]);
+    let notice = ex
+        .notices
+        .iter()
+        .find(|n| n.contains("檢查碼不符"))
+        .expect("the clerk is told");
+    assert!(!notice.contains("A123456788"), "{notice}");
 }
