@@ -7,7 +7,11 @@
 //!   page renders with glyph places, redaction) beside `pdftotext`;
 //! * OCR of a 10-page scanned PDF through Sealdesk beside `tesseract` run on
 //!   each page image in turn;
-//! * redacted page images beside `pdftoppm -r 150`.
+//! * redacted page images beside `pdftoppm -r 150`;
+//! * issue 20's generated letters (`SEALDESK_BENCH_SEEDS` of each class, 4
+//!   by default): recall per kind, values readable in the handler's page
+//!   images and working copy, values OCR read whole beside `tesseract`
+//!   alone on the same images, time per scanned page beside `tesseract`.
 //!
 //! Needs poppler-utils and tesseract-ocr (chi_tra, eng) on PATH.
 
@@ -17,6 +21,10 @@ use std::time::{Duration, Instant};
 
 use sealdesk_intake::{read_letter, redact::redact, WorkerCommand};
 
+#[path = "../tests/support/docs.rs"]
+mod docs;
+#[path = "../tests/support/letters.rs"]
+mod letters;
 #[path = "../tests/support/pdfs.rs"]
 mod pdfs;
 
@@ -79,9 +87,90 @@ fn text_pdf(path: &Path) {
     );
 }
 
+/// Issue 20's figures on the generated letters.
+fn generated_set(dir: &Path) {
+    use std::collections::BTreeMap;
+    let seeds: u64 = std::env::var("SEALDESK_BENCH_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    println!("== issue 20: {seeds} generated letters of each class, as a handler sees them");
+    let faces = letters::Faces::system();
+    let mut recall: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let (mut image_leaks, mut copy_leaks) = (0usize, 0usize);
+    let (mut ours_read, mut peer_read, mut on_images) = (0usize, 0usize, 0usize);
+    let (mut ours_time, mut peer_time, mut scanned_pages) =
+        (Duration::ZERO, Duration::ZERO, 0usize);
+    for class in letters::CLASSES {
+        let mut line = (0usize, 0usize, 0usize, 0usize, 0usize);
+        for seed in 0..seeds {
+            let l = letters::letter(&faces, class, 1000 + seed);
+            let o = letters::assess(&worker(), &l);
+            let (peer_n, peer_t) = letters::tesseract_alone(&l, dir);
+            for (kind, found) in &o.found {
+                let e = recall.entry(format!("{kind:?}")).or_default();
+                e.0 += usize::from(*found);
+                e.1 += 1;
+            }
+            image_leaks += o.image_leaks.len();
+            copy_leaks += o.copy_leaks.len();
+            for (page, v) in &o.image_leaks {
+                println!("  LEAK {class} seed {seed}: {v} readable on page {page}");
+            }
+            for v in &o.copy_leaks {
+                println!("  LEAK {class} seed {seed}: {v} readable in the working copy");
+            }
+            ours_read += o.ocr_read;
+            peer_read += peer_n;
+            on_images += o.on_images;
+            line.0 += o.pages_shown;
+            line.1 += o.pages_withheld;
+            line.2 += o.found.iter().filter(|(_, f)| *f).count();
+            line.3 += o.found.len();
+            line.4 += o.ocr_read;
+            // Time: the letters that are only page images (an e-mail's
+            // attachments are more than OCR).
+            if class != "email-attachments" {
+                ours_time += o.elapsed;
+                peer_time += peer_t;
+                scanned_pages += o.pages;
+            }
+        }
+        println!(
+            "{class:>18}: pages shown {} withheld {}; values found {}/{}; read whole by OCR {}",
+            line.0, line.1, line.2, line.3, line.4
+        );
+    }
+    for (kind, (found, all)) in &recall {
+        println!(
+            "recall {kind:>12}: {found}/{all} = {:.3}",
+            *found as f64 / (*all).max(1) as f64
+        );
+    }
+    println!(
+        "values readable in handler page images: {image_leaks}; in working copies: {copy_leaks}"
+    );
+    println!(
+        "values on page images read whole: Sealdesk {ours_read}/{on_images} beside tesseract alone {peer_read}/{on_images} = {:.2}×",
+        ours_read as f64 / peer_read.max(1) as f64
+    );
+    let per = |d: Duration| d / u32::try_from(scanned_pages.max(1)).unwrap_or(1);
+    println!(
+        "time per scanned page (read, OCR, detect, verdict, redact): Sealdesk {:.2?} beside tesseract alone {:.2?} = {}",
+        per(ours_time),
+        per(peer_time),
+        ratio(ours_time, peer_time)
+    );
+}
+
 fn main() {
     if !tool("pdftotext", &["-v"]) || !tool("tesseract", &["--version"]) {
         println!("intake_figures: needs pdftotext, pdftoppm (poppler-utils) and tesseract");
+        return;
+    }
+    if std::env::var_os("SEALDESK_BENCH_ONLY_GENERATED").is_some() {
+        let dir = tempfile::tempdir().expect("tmp");
+        generated_set(dir.path());
         return;
     }
     println!("== reading text PDFs as registration does, beside pdftotext alone");
@@ -195,4 +284,5 @@ fn main() {
             ratio(ours, peer)
         );
     }
+    generated_set(dir.path());
 }

@@ -60,8 +60,38 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 continue;
             }
         }
+        if let Some(end) = slot_after_cue(&s, k) {
+            let from = solid.get(k).copied().unwrap_or(0);
+            let to = solid.get(end - 1).map_or(from, |&i| i + 1);
+            let value: String = s.get(k..end).unwrap_or_default().iter().collect();
+            out.push(t.finding(PiiKind::Address, value, from, to, 0.7));
+            k = end;
+            continue;
+        }
         k += 1;
     }
+}
+
+/// What stands in an address slot — right after 住址： or 地址： — up to the
+/// end of the clause, when no address could be parsed there but it has a
+/// house number: an address OCR broke ("高雄市苓雅|維三路66號9樓") is still
+/// the address the form asks for.
+fn slot_after_cue(s: &[char], k: usize) -> Option<usize> {
+    let colon = |c: Option<&char>| matches!(c, Some(':' | '：'));
+    if !colon(s.get(k.wrapping_sub(1)))
+        || !ADDRESS_CUES.iter().any(|cue| ends_with(&s[..k - 1], cue))
+    {
+        return None;
+    }
+    let end = (k..s.len().min(k + 40))
+        .find(|&i| matches!(s[i], '，' | ',' | '。' | '；' | ';' | '\n'))
+        .unwrap_or(s.len().min(k + 40));
+    let run = &s[k..end];
+    let numbered = run.contains(&'號')
+        && run
+            .iter()
+            .any(|&c| ascii_digit(c).is_some() || is_numeral(c));
+    (run.len() >= 5 && numbered).then_some(end)
 }
 
 /// Words after which an address may start at its township or district,

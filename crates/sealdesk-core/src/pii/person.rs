@@ -100,6 +100,12 @@ const TITLES_AFTER: [&str; 8] = [
     "醫師",
 ];
 
+/// What follows a name as its identity document: 王承恩身分證….
+const ID_AFTER: [&str; 4] = ["身分證", "身份證", "身分說", "身分証"];
+
+/// Last characters of role words, never of the name before 身分證.
+const ROLE_ENDS: &str = "人員者方眾屬族民";
+
 /// Characters that end a name when they come right after the surname: they
 /// are far more often the next word (本人曾於, 本人曾經) than a given name.
 const STOP_FIRST: &str = "於的經在是與及和等之所已也都就將要會不並被把從向對因係即曾說稱貼";
@@ -139,6 +145,18 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
                 push(t, out, from, to, 0.85);
             }
         }
+        // A name right before its ID: "王承恩身分證統一編號" (an OCR'd cue
+        // before the name lost, "BB人王承恩身分說…"). A role word ending
+        // in 人, 員, 者 … is no name (陳情人身分證, 公務員身分).
+        if ID_AFTER.iter().any(|cue| t.starts_with_at(i, cue)) {
+            if let Some((from, to)) = name_before(t, i) {
+                let role = t.before(to).is_some_and(|c| ROLE_ENDS.contains(c));
+                let joined = t.before(from).is_some_and(|c| c == '之' || c == '的');
+                if !role && !joined {
+                    push(t, out, from, to, 0.75);
+                }
+            }
+        }
         if TITLES_AFTER.iter().any(|cue| t.starts_with_at(i, cue)) {
             if let Some((from, to)) = name_before(t, i) {
                 let line_start = from == 0
@@ -158,6 +176,7 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
             }
         }
     }
+    in_parentheses(t, first, out);
     let names: Vec<String> = out
         .get(first..)
         .unwrap_or_default()
@@ -165,6 +184,31 @@ pub(super) fn find(t: &Text, out: &mut Vec<Finding>) {
         .map(|f| f.value.clone())
         .collect();
     every_occurrence(t, &names, out);
+}
+
+/// The same person in the other script, in parentheses right after a name
+/// found: 「Chen Ta-Ming（陳大明）」, 「阮氏梅（NGUYEN THI MAI）」.
+fn in_parentheses(t: &Text, first: usize, out: &mut Vec<Finding>) {
+    let ends: Vec<usize> = out
+        .get(first..)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f.end)
+        .collect();
+    for end_byte in ends {
+        let mut i = t.index_at_byte(end_byte);
+        while t.get(i) == Some(' ') {
+            i += 1;
+        }
+        if !matches!(t.get(i), Some('(' | '（')) {
+            continue;
+        }
+        let from = skip_separators(t, i + 1);
+        let to = name_at(t, from).or_else(|| latin_name_at(t, from));
+        if let Some(to) = to.filter(|&to| matches!(t.get(to), Some(')' | '）'))) {
+            push(t, out, from, to, 0.85);
+        }
+    }
 }
 
 /// The name after a cue ending at `end`: past separators and a linking

@@ -82,6 +82,12 @@ impl<'a> Text<'a> {
         self.chars[from.min(to)..to].iter().collect()
     }
 
+    /// The index of the first char at or after byte `byte` of the source
+    /// (a finding's span end back to a char index).
+    pub(super) fn index_at_byte(&self, byte: usize) -> usize {
+        self.offsets.partition_point(|&o| o < byte)
+    }
+
     pub(super) fn len(&self) -> usize {
         self.chars.len()
     }

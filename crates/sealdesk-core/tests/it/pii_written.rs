@@ -450,3 +450,64 @@ fn e_mail_addresses_as_ocr_misreads_the_at_sign() {
     }
     assert!(found("產品型號 ABQ-200 與 QR code", PiiKind::Email).is_empty());
 }
+
+/// Issue 20: the same person in the other script, in parentheses.
+#[test]
+fn a_name_in_parentheses_after_a_name_is_the_same_person() {
+    for (text, names) in [
+        (
+            "申請人：Chen Ta-Ming (陳大明)，",
+            vec!["Chen Ta-Ming", "陳大明"],
+        ),
+        (
+            "陳情人：阮氏梅（NGUYEN THI MAI）",
+            vec!["阮氏梅", "NGUYEN THI MAI"],
+        ),
+    ] {
+        let got = found(text, PiiKind::Person);
+        for n in &names {
+            assert!(got.iter().any(|g| g == n), "{text}: {got:?}");
+        }
+        assert_masked(text, &names);
+    }
+    // A parenthesis after a name that is no name stays.
+    assert_eq!(found("申請人：陳大明（本人）", PiiKind::Person), ["陳大明"]);
+}
+
+/// Issue 20: an address OCR broke is still the address the 住址 slot holds.
+#[test]
+fn an_address_ocr_broke_is_taken_from_its_slot() {
+    let text = "住址:高雄市苓雅|維三路66號9樓,\n聯絡電話";
+    let got = found(text, PiiKind::Address);
+    assert!(got.iter().any(|a| a.contains("維三路66號9樓")), "{got:?}");
+    assert_masked(text, &["維三路66號"]);
+    for clean in ["地址：詳如附件，", "住址：同戶籍地。", "住在這裡三年，"] {
+        assert!(found(clean, PiiKind::Address).is_empty(), "{clean}");
+    }
+}
+
+/// Issue 20: a name right before its ID document, even when OCR lost the
+/// cue before it; role words before 身分證 are no names.
+#[test]
+fn a_name_right_before_its_id_card() {
+    assert_eq!(
+        found("BB人王承恩身分說統一編號:F168611349", PiiKind::Person),
+        ["王承恩"]
+    );
+    assert_eq!(
+        found("附上林美玲身分證影本一份", PiiKind::Person),
+        ["林美玲"]
+    );
+    for text in [
+        "檢附陳情人身分證影本",
+        "具公務員身分者",
+        "請提供當事人身分證明",
+        "本人之身分證",
+    ] {
+        assert!(
+            found(text, PiiKind::Person).is_empty(),
+            "{text}: {:?}",
+            found(text, PiiKind::Person)
+        );
+    }
+}

@@ -727,6 +727,19 @@ pub fn assess(worker: &WorkerCommand, letter: &Letter) -> Outcome {
     let redaction = sealdesk_intake::redact::redact(&ex, &ex.findings, &[])
         .unwrap_or_else(|e| panic!("{}: {e}", letter.class));
     let elapsed = started.elapsed();
+    if let Some(dir) = std::env::var_os("SEALDESK_DUMP") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::write(dir.join(format!("{}.txt", letter.class)), &ex.text).ok();
+        for p in &redaction.pages {
+            if let Some(png) = &p.png {
+                std::fs::write(
+                    dir.join(format!("{}-redacted-{}.png", letter.class, p.page)),
+                    png,
+                )
+                .ok();
+            }
+        }
+    }
     let mut out = Outcome {
         class: letter.class,
         elapsed,
