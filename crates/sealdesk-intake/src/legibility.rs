@@ -463,3 +463,78 @@ fn identifier_shaped(text: &str) -> bool {
         });
     digits >= 5 || at_like || (digits >= 3 && letters >= 1 && digits + letters >= 8)
 }
+
+/// The lines of a letter's closing that stand for its signer: after
+/// `此致` and the addressee's line (受文機關), every line up to the date
+/// (中華民國…年) or four lines, from the left of the line to the page's
+/// right edge. A signature in a hand, a script font or under a seal is read
+/// by OCR as noise ("RSA:EA AE") that carries no label or closing for
+/// [`signature_blocks`] to find, yet a person reads the name; the closing's
+/// place in the letter is what tells where it is. The cue is a line of two
+/// or three characters with 此 or 致 at one end, as OCR reads it (此至, 比致).
+/// The addressee's line is kept when OCR read it with confidence (it names
+/// the agency, not the writer); the date ends the block.
+pub fn closing_lines(words: &[OcrWord], page: u32, (w, h): (u32, u32)) -> Vec<PageBox> {
+    const MAX_LINES: usize = 4;
+    let mut on_page: Vec<&OcrWord> = words.iter().filter(|x| x.page == page).collect();
+    on_page.sort_by_key(|x| (x.top, x.left));
+    // Rows top to bottom; a row is the words whose middle lies within the
+    // height of its first word.
+    let mut rows: Vec<Vec<&OcrWord>> = Vec::new();
+    for word in on_page {
+        let mid = word.top + word.height / 2;
+        match rows.last_mut() {
+            Some(row) if row[0].top <= mid && mid <= row[0].top + row[0].height => row.push(word),
+            _ => rows.push(vec![word]),
+        }
+    }
+    for row in &mut rows {
+        row.sort_by_key(|x| x.left);
+    }
+    let text_of = |row: &[&OcrWord]| -> String {
+        row.iter()
+            .flat_map(|x| x.text.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (cue, row) in rows.iter().enumerate() {
+        let line = text_of(row);
+        let n = line.chars().count();
+        let is_cue = (2..=3).contains(&n) && (line.starts_with('此') || line.ends_with('致'));
+        if !is_cue {
+            continue;
+        }
+        for (i, row) in rows[cue + 1..].iter().take(MAX_LINES + 1).enumerate() {
+            let line = text_of(row);
+            if line.contains("民國") || line.contains("中華") {
+                break;
+            }
+            let chars: usize = row.iter().map(|x| x.text.chars().count()).sum();
+            let weighted: f32 = row
+                .iter()
+                .map(|x| x.confidence * x.text.chars().count() as f32)
+                .sum();
+            let confident = chars > 0 && weighted / chars as f32 >= WELL_READ;
+            let chinese = line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            if i == 0 && confident && chinese {
+                continue;
+            }
+            let top = row.iter().map(|x| x.top).min().unwrap_or(0);
+            let bottom = row.iter().map(|x| x.top + x.height).max().unwrap_or(0);
+            let left = row.iter().map(|x| x.left).min().unwrap_or(0);
+            let size = (bottom - top).max(8);
+            out.push(PageBox {
+                page,
+                x0: left.saturating_sub(size),
+                y0: top.saturating_sub(size / 3),
+                x1: w,
+                y1: (bottom + size / 3).min(h),
+            });
+        }
+    }
+    out
+}
+
+/// A line whose characters average this confidence or more was read well.
+const WELL_READ: f32 = 75.0;

@@ -319,6 +319,11 @@ pub fn place(ex: &Extracted, findings: &[Finding]) -> Placement {
                 page,
                 image.dimensions(),
             ));
+            placement.seals.extend(crate::legibility::closing_lines(
+                &ex.ocr_words,
+                page,
+                image.dimensions(),
+            ));
             doubtful.extend(crate::legibility::doubtful_identifiers(
                 &ex.ocr_words,
                 page,

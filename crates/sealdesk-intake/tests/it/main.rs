@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use sealdesk_intake::{run_isolated, Extracted, IntakeError, Limits, SourceKind, WorkerCommand};
 
+mod closing;
 #[path = "../support/docs.rs"]
 mod docs;
 mod documents;
