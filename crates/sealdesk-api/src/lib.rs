@@ -53,7 +53,7 @@ pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, CHECKPOINT_EVERY};
 pub use letters::{
     Category, LetterContent, LetterSummary, NewTypedLetter, PageImage, RecoveryReport, Secrecy,
 };
-pub use marks::{TraceReport, TracedEntry};
+pub use marks::{TraceCandidate, TraceReading, TraceReport, TracedEntry};
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,
     DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,

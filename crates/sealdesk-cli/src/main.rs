@@ -892,7 +892,26 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
                         .map(|r| format!(", reason: {r}"))
                         .unwrap_or_default()
                 )),
+                None if r.verdict == "footer_only" => human.push_str(
+                    "\n  only the footer's QR code was read: a footer can be pasted from another copy, so it names no one on its own",
+                ),
+                None if r.verdict == "conflict" => human.push_str(
+                    "\n  CONFLICT: the page carries more than one code (a composite of copies, a pasted footer, or collusion); no one is named",
+                ),
                 None => human.push_str("\n  no entry in this vault's ledger carries this code"),
+            }
+            if !r.certain {
+                for c in &r.candidates {
+                    human.push_str(&format!(
+                        "\n  candidate {} (read from {}): {}",
+                        c.code,
+                        c.channels.join(", "),
+                        c.entry
+                            .as_ref()
+                            .map(|e| format!("ledger entry #{} {} by {}", e.seq, e.action, e.user))
+                            .unwrap_or_else(|| "no entry in this vault".into())
+                    ));
+                }
             }
             if let Some(c) = &r.copy {
                 human.push_str(&format!(

@@ -471,11 +471,10 @@ pub(crate) fn image_only(bytes: &[u8]) -> Result<Extracted, IntakeError> {
     let img = decode_image(bytes)?;
     let long = img.width().max(img.height());
     let img = if long > MAX_TRACE_SIDE {
-        img.resize(
-            MAX_TRACE_SIDE,
-            MAX_TRACE_SIDE,
-            image::imageops::FilterType::Triangle,
-        )
+        // Averaged over whole source pixels (`thumbnail`), several times
+        // faster than a filtered resize: a 50 MP photo on a busy machine
+        // must not reach the worker's time limit before it is traced.
+        img.thumbnail(MAX_TRACE_SIDE, MAX_TRACE_SIDE)
     } else {
         img
     };

@@ -2,8 +2,9 @@
 //!
 //! A marked page is the redacted page image (never the original) with:
 //! - a tiled, rotated, semi-transparent mark naming the recipient, their
-//!   unit, the local time and the export code, over the whole page, so no
-//!   part of the page can be shown without it;
+//!   unit, the export code, the local time, the 密等 and the copy number
+//!   (複製物 第N份), over the whole page, so no part of the page can be
+//!   shown without it, and a cropped copy still says whose and which it is;
 //! - a footer band: 密等, 保密期限 or 解密條件, 「複製物 第N份」 (or that it is
 //!   an on-screen view), the recipient again, the export code in letters,
 //!   and the same code as a QR code, which a phone photo of the page still
@@ -27,7 +28,10 @@ pub use code::{ExportCode, MAX_OCR_DISTANCE};
 pub use fonts::Fonts;
 pub use pdf::raster_pdf;
 pub use text::text_pages;
-pub use trace::{trace, trace_image, trace_tiled_text, trace_with_ocr, Channel, Ocr, Traced};
+pub use trace::{
+    read_all, read_all_image, trace, trace_image, trace_tiled_text, trace_with_ocr, Channel, Ocr,
+    Traced,
+};
 pub use visible::{mark_image, mark_page, MarkKind, MarkSpec, FOOTER_PX};
 
 #[derive(Debug, thiserror::Error)]

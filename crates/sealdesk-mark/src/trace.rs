@@ -50,46 +50,217 @@ pub fn trace_tiled_text(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Trace
     Ok(read_tiles(&decode(image_bytes)?, ocr))
 }
 
+/// Every code the image carries, by every channel: each QR code in it
+/// (a page with another copy's footer pasted on carries two), the
+/// invisible mark, and — when the invisible mark is not read, or ocr is
+/// given and no body channel has spoken — the codes of the tiled mark by
+/// `ocr`, one reading per group of tiles that agree (a page spliced from
+/// two copies has two). Nothing is decided here: the caller compares the
+/// readings (a footer from one copy over the body of another is a conflict,
+/// not a name).
+pub fn read_all(image_bytes: &[u8], ocr: Option<Ocr<'_>>) -> Result<Vec<Traced>, String> {
+    Ok(read_all_image(&decode(image_bytes)?, ocr))
+}
+
+/// [`read_all`] on a decoded image.
+pub fn read_all_image(img: &DynamicImage, ocr: Option<Ocr<'_>>) -> Vec<Traced> {
+    let gray = img.to_luma8();
+    let mut out: Vec<Traced> = read_qr_all(&gray)
+        .into_iter()
+        .map(|code| Traced {
+            code,
+            channel: Channel::Qr,
+            confidence: 1.0,
+        })
+        .collect();
+    let hidden = read_hidden(&gray);
+    let body_read = hidden.is_some();
+    out.extend(hidden);
+    if !body_read {
+        if let Some(ocr) = ocr {
+            out.extend(read_tiles_all(img, ocr));
+        }
+    }
+    out
+}
+
 /// The invisible mark, on the image as it is.
+/// As the page is, then as a band (top edge gone), then turned: a page
+/// photographed sideways or upside down.
 fn read_hidden(gray: &GrayImage) -> Option<Traced> {
-    crate::hidden::read(gray).map(|(code, confidence)| Traced {
+    let turns = [
+        None,
+        Some(image::imageops::rotate180 as fn(&GrayImage) -> GrayImage),
+        Some(image::imageops::rotate90),
+        Some(image::imageops::rotate270),
+    ];
+    let found = turns.iter().find_map(|turn| {
+        let turned;
+        let g = match turn {
+            Some(f) => {
+                turned = f(gray);
+                &turned
+            }
+            None => gray,
+        };
+        crate::hidden::read(g).or_else(|| crate::hidden::read_band(g))
+    });
+    found.map(|(code, confidence)| Traced {
         code,
         channel: Channel::Invisible,
         confidence,
     })
 }
 
-/// The tiled mark's code, by OCR of its ink.
+/// The tiled mark's code, by OCR of its ink: the largest group of
+/// readings that agree.
 fn read_tiles(img: &DynamicImage, ocr: Ocr<'_>) -> Option<Traced> {
+    read_tiles_all(img, ocr).into_iter().next()
+}
+
+/// Every code the tiled mark carries, by OCR of its ink, the best-read
+/// first.
+fn read_tiles_all(img: &DynamicImage, ocr: Ocr<'_>) -> Vec<Traced> {
     let rgb = img.to_rgb8();
-    // Keep what is red (the mark's ink over white or over grey text), drop
-    // the rest: black text and white paper alike have no more red than
-    // green or blue.
-    let ink = GrayImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+    let ink = tile_ink(&rgb);
+    // The mark runs 30° up to the right; turned level. A page photographed
+    // sideways or upside down has it at another angle: the turns are tried
+    // in order until one reads codes.
+    for turn in [0.0f32, 180.0, 90.0, 270.0] {
+        let angle = (30.0 + turn).to_radians();
+        let level = imageproc::geometric_transformations::rotate_about_center(
+            &ink,
+            angle,
+            imageproc::geometric_transformations::Interpolation::Bilinear,
+            image::Luma([255]),
+        );
+        let found = ocr_codes(&level, ocr);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// The tiled mark's ink, black on white, from a colour page or a grey one.
+///
+/// In colour it is what is redder than the paper around it: black text and
+/// white paper have no more red than green or blue. The paper's own tint
+/// (a warm lamp, a brownish desk, a colour cast) is measured per cell and
+/// taken off, and the threshold follows the reddest ink on the page, so a
+/// phone or chat JPEG that halves the redness (4:2:0 chroma) still keeps it.
+///
+/// When a page has too little red for that (a grey photocopy, a scanner
+/// app's copy), the mark is what is light grey: clearly darker than the
+/// paper around it but far lighter than the text, and not the edge of
+/// text (no text ink within two pixels).
+fn tile_ink(rgb: &image::RgbImage) -> GrayImage {
+    const CELL: u32 = 48;
+    let (w, h) = rgb.dimensions();
+    let (cw, ch) = (w.div_ceil(CELL).max(1), h.div_ceil(CELL).max(1));
+    let redness = |p: &image::Rgb<u8>| i16::from(p[0]) - (i16::from(p[1]) + i16::from(p[2])) / 2;
+    let luma = |p: &image::Rgb<u8>| {
+        ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as i16
+    };
+    // Per cell: the median redness (the paper's tint) and the bright level
+    // (the paper's brightness, its 90th percentile).
+    let mut tint = vec![0i16; (cw * ch) as usize];
+    let mut paper = vec![255i16; (cw * ch) as usize];
+    for cy in 0..ch {
+        for cx in 0..cw {
+            let mut reds = Vec::new();
+            let mut lumas = Vec::new();
+            for y in (cy * CELL..((cy + 1) * CELL).min(h)).step_by(2) {
+                for x in (cx * CELL..((cx + 1) * CELL).min(w)).step_by(2) {
+                    let p = rgb.get_pixel(x, y);
+                    reds.push(redness(p));
+                    lumas.push(luma(p));
+                }
+            }
+            if reds.is_empty() {
+                continue;
+            }
+            reds.sort_unstable();
+            lumas.sort_unstable();
+            tint[(cy * cw + cx) as usize] = reds[reds.len() / 2];
+            paper[(cy * cw + cx) as usize] = lumas[lumas.len() * 9 / 10];
+        }
+    }
+    let at = |x: u32, y: u32| ((y / CELL) * cw + x / CELL) as usize;
+    let mut over: Vec<i16> = rgb
+        .enumerate_pixels()
+        .map(|(x, y, p)| redness(p) - tint[at(x, y)])
+        .collect();
+    let deviations = over.clone();
+    over.sort_unstable();
+    let top = over[over.len() - 1 - over.len() / 400];
+    let red_pixels = deviations.iter().filter(|d| **d > 10).count();
+    if top >= 12 && red_pixels * 500 >= deviations.len() {
+        let threshold = (top / 2).max(8);
+        return GrayImage::from_fn(w, h, |x, y| {
+            let d = deviations[(y * w + x) as usize];
+            image::Luma([if d > threshold { 0 } else { 255 }])
+        });
+    }
+    // Grey: the text's cores first, then the light ink away from them.
+    let dark = GrayImage::from_fn(w, h, |x, y| {
         let p = rgb.get_pixel(x, y);
-        let red = i16::from(p[0]) - (i16::from(p[1]) + i16::from(p[2])) / 2;
-        image::Luma([if red > 12 { 0 } else { 255 }])
+        image::Luma([u8::from(paper[at(x, y)] - luma(p) > 110)])
     });
-    // The mark runs 30° up to the right; turn it level.
-    let level = imageproc::geometric_transformations::rotate_about_center(
-        &ink,
-        std::f32::consts::FRAC_PI_6,
-        imageproc::geometric_transformations::Interpolation::Bilinear,
-        image::Luma([255]),
-    );
+    let near_dark = |x: u32, y: u32| {
+        let (x0, y0) = (x.saturating_sub(2), y.saturating_sub(2));
+        (y0..(y + 3).min(h)).any(|yy| (x0..(x + 3).min(w)).any(|xx| dark.get_pixel(xx, yy)[0] == 1))
+    };
+    GrayImage::from_fn(w, h, |x, y| {
+        let p = rgb.get_pixel(x, y);
+        let below = paper[at(x, y)] - luma(p);
+        let ink = (22..=95).contains(&below) && !near_dark(x, y);
+        image::Luma([if ink { 0 } else { 255 }])
+    })
+}
+
+/// OCR of level tiled ink and the codes in what it reads.
+fn ocr_codes(level: &GrayImage, ocr: Ocr<'_>) -> Vec<Traced> {
     // Tesseract reads best at about twice the mark's 150 dpi size.
     let level = image::imageops::resize(
-        &level,
+        level,
         level.width() * 2,
         level.height() * 2,
         image::imageops::FilterType::Triangle,
     );
     let mut png = Vec::new();
-    level
+    if level
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .ok()?;
-    let text = ocr(&png)?;
-    consensus(&codes_in(&text))
+        .is_err()
+    {
+        return Vec::new();
+    }
+    let Some(text) = ocr(&png) else {
+        return Vec::new();
+    };
+    consensus_all(&codes_in(&text))
+}
+
+/// [`consensus`] for each group of readings that agree, largest first: a
+/// page spliced from two copies carries two codes in its tiles.
+fn consensus_all(readings: &[[char; 13]]) -> Vec<Traced> {
+    let mut left = readings.to_vec();
+    let mut out = Vec::new();
+    while let Some(t) = consensus(&left) {
+        let near = |a: &[char; 13]| {
+            let read: String = a.iter().collect();
+            read.parse::<ExportCode>()
+                .map(|r| t.code.ocr_distance(&r) <= 4.0)
+                .unwrap_or(false)
+        };
+        let before = left.len();
+        left.retain(|r| !near(r));
+        out.push(t);
+        if left.len() == before {
+            break;
+        }
+    }
+    out
 }
 
 /// The code the tiled readings agree on, character by character: OCR
@@ -195,29 +366,7 @@ fn decode(image_bytes: &[u8]) -> Result<DynamicImage, String> {
 /// As [`trace`], on a decoded image.
 pub fn trace_image(img: &DynamicImage) -> Option<Traced> {
     let gray = img.to_luma8();
-    // As it is, then at other sizes: a phone photo is often far larger than
-    // the page, a thumbnail smaller, and the detector likes modules of a
-    // few pixels.
-    let (w, h) = gray.dimensions();
-    let mut tries: Vec<GrayImage> = vec![gray.clone()];
-    let long = w.max(h);
-    if long > 2400 {
-        let k = 2000.0 / long as f32;
-        tries.push(resize(&gray, k));
-    }
-    if long < 1600 {
-        tries.push(resize(&gray, 2.0));
-    }
-    // Each also as black and white at one threshold for the whole image:
-    // the QR detector thresholds locally, and on blank paper that turns
-    // the invisible mark's faint squares into noise it can drown in.
-    let tries = tries.into_iter().flat_map(|g| {
-        let level = imageproc::contrast::otsu_level(&g);
-        let bw =
-            imageproc::contrast::threshold(&g, level, imageproc::contrast::ThresholdType::Binary);
-        [g, bw]
-    });
-    for g in tries {
+    for g in qr_tries(&gray) {
         if let Some(code) = read_qr(g) {
             return Some(Traced {
                 code,
@@ -229,6 +378,32 @@ pub fn trace_image(img: &DynamicImage) -> Option<Traced> {
     read_hidden(&gray)
 }
 
+/// The images the QR detector is tried on, in turn.
+fn qr_tries(gray: &GrayImage) -> impl Iterator<Item = GrayImage> {
+    // As it is, then at other sizes: a phone photo is often far larger than
+    // the page, a thumbnail smaller, and the detector likes modules of a
+    // few pixels.
+    let (w, h) = gray.dimensions();
+    let mut tries: Vec<GrayImage> = vec![gray.clone()];
+    let long = w.max(h);
+    if long > 2400 {
+        let k = 2000.0 / long as f32;
+        tries.push(resize(gray, k));
+    }
+    if long < 1600 {
+        tries.push(resize(gray, 2.0));
+    }
+    // Each also as black and white at one threshold for the whole image:
+    // the QR detector thresholds locally, and on blank paper that turns
+    // the invisible mark's faint squares into noise it can drown in.
+    tries.into_iter().flat_map(|g| {
+        let level = imageproc::contrast::otsu_level(&g);
+        let bw =
+            imageproc::contrast::threshold(&g, level, imageproc::contrast::ThresholdType::Binary);
+        [g, bw]
+    })
+}
+
 fn resize(g: &GrayImage, k: f32) -> GrayImage {
     let (w, h) = g.dimensions();
     image::imageops::resize(
@@ -237,6 +412,37 @@ fn resize(g: &GrayImage, k: f32) -> GrayImage {
         ((h as f32 * k) as u32).max(1),
         image::imageops::FilterType::Triangle,
     )
+}
+
+/// Every Sealdesk QR code in the image: the tries of [`trace_image`] in
+/// turn, all codes of the first try that reads any.
+fn read_qr_all(gray: &GrayImage) -> Vec<ExportCode> {
+    for g in qr_tries(gray) {
+        let codes = std::panic::catch_unwind(move || read_qr_codes(g)).unwrap_or_default();
+        if !codes.is_empty() {
+            return codes;
+        }
+    }
+    Vec::new()
+}
+
+fn read_qr_codes(g: GrayImage) -> Vec<ExportCode> {
+    let mut prepared = rqrr::PreparedImage::prepare(g);
+    let mut out: Vec<ExportCode> = Vec::new();
+    for grid in prepared.detect_grids() {
+        if let Ok((_, content)) = grid.decode() {
+            if let Some(code) = content
+                .starts_with(QR_PREFIX)
+                .then(|| content.parse::<ExportCode>().ok())
+                .flatten()
+            {
+                if !out.contains(&code) {
+                    out.push(code);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn read_qr(g: GrayImage) -> Option<ExportCode> {

@@ -77,10 +77,17 @@ fn tile(out: &mut RgbImage, page_h: u32, spec: &MarkSpec, fonts: &Fonts) {
     let scale = PxScale::from(30.0);
     // The code on a line of its own, so that OCR of a page whose footer was
     // cut off reads it whole.
+    // The 密等 and the copy number too: a copy cropped to its middle has
+    // no footer, and still tells which copy of what it is.
+    let copy = match spec.kind {
+        MarkKind::Export { copy } => format!("複製物第{copy}份"),
+        MarkKind::Print { copy } => format!("列印第{copy}份"),
+        MarkKind::Screen => "螢幕檢視".to_owned(),
+    };
     let lines = [
         format!("{}　{}", spec.recipient, spec.unit),
         format!("{}", spec.code),
-        format!("{}　密件 CONFIDENTIAL", spec.time),
+        format!("{}　{}　{copy}", spec.time, spec.level),
     ];
     let sizes: Vec<(u32, u32)> = lines
         .iter()

@@ -224,6 +224,8 @@ fn generate() -> String {
         decl::<a::LedgerReport>(cfg),
         decl::<a::TraceReport>(cfg),
         decl::<a::TracedEntry>(cfg),
+        decl::<a::TraceReading>(cfg),
+        decl::<a::TraceCandidate>(cfg),
         decl::<a::CopyKind>(cfg),
         decl::<a::CopyFormat>(cfg),
         decl::<a::CopyInfo>(cfg),

@@ -369,7 +369,8 @@ facts: number,
 anchor_signer: string | null, };
 export type TraceReport = { 
 /**
- * The code read from the image.
+ * The code read from the image (when `certain`, the code the ledger
+ * gave out; otherwise the first reading's).
  */
 code: string, 
 /**
@@ -383,19 +384,64 @@ channel: string,
  */
 confidence: number, 
 /**
- * The ledger entry that gave out the page, if this vault has it.
+ * The ledger entry that gave out the page, if this vault has it and
+ * the trace is `certain`.
  */
 entry: TracedEntry | null, 
 /**
  * The exported or printed copy the code was given to (copy number,
- * recipient, approver), when the page came from one.
+ * recipient, approver), when the page came from one and the trace is
+ * `certain`.
  */
-copy: CopyInfo | null, };
+copy: CopyInfo | null, 
+/**
+ * `confirmed` (the footer and the page body carry the same code),
+ * `body` (the page body alone, the footer gone), `footer_only` (only
+ * the footer's QR code was read: it may have been pasted from another
+ * copy, so it names no one on its own) or `conflict` (two codes on one
+ * page: a composite of copies, a pasted footer, or collusion).
+ */
+verdict: string, 
+/**
+ * Whether `entry` names the source: `confirmed` or `body`.
+ */
+certain: boolean, 
+/**
+ * What each channel read, and the code given out it matches.
+ */
+readings: Array<TraceReading>, 
+/**
+ * Each code on the page and where it leads: one for a certain trace,
+ * one for `footer_only`, two or more for a `conflict`.
+ */
+candidates: Array<TraceCandidate>, };
 export type TracedEntry = { seq: number, letter_id: string | null, 
 /**
  * UTC milliseconds.
  */
 at: number, user: string, action: string, receipt_no: string | null, reason: string | null, };
+export type TraceReading = { 
+/**
+ * `qr`, `invisible` or `tiled_text`.
+ */
+channel: string, 
+/**
+ * As read (a tiled reading may have a few characters wrong).
+ */
+code: string, 
+/**
+ * 0 to 1.
+ */
+confidence: number, 
+/**
+ * The code this vault gave out that the reading matches, if any.
+ */
+matched: string | null, };
+export type TraceCandidate = { code: string, 
+/**
+ * The channels that read it.
+ */
+channels: Array<string>, entry: TracedEntry | null, copy: CopyInfo | null, };
 export type CopyKind = "export" | "print";
 export type CopyFormat = "pdf" | "png";
 export type CopyInfo = { id: string, letter_id: string, receipt_no: string, 

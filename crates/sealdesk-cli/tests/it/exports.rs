@@ -331,7 +331,10 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
         assert_eq!(v["copy"]["copy_no"], copy_no, "{v}");
         assert_eq!(v["copy"]["recipient"], recipient, "{v}");
         assert_eq!(v["copy"]["approved_by"], "chen", "{v}");
+        assert_eq!(v["verdict"], "confirmed", "{v}");
+        assert_eq!(v["certain"], true, "{v}");
     }
+    composites_name_no_innocent(&cli, audi, &img, &page2, &code1, &code2, dir.path());
 
     // T10: a writer re-addresses copy 2 in the register to someone else.
     // The row no longer matches its maker's signature: the register is
@@ -348,4 +351,100 @@ fn t10_an_export_is_approved_recorded_before_written_registered_and_traced() {
         r.stderr
     );
     assert!(r.stderr.contains("copy 2"), "{}", r.stderr);
+}
+
+/// A leaker who pastes a colleague's footer over their own copy, splices
+/// two copies, or sends the footer alone: the trace checks every channel
+/// against the others and never names a recipient on the footer's word.
+fn composites_name_no_innocent(
+    cli: &Cli,
+    audi: Option<(&str, &str)>,
+    copy1: &image::RgbImage,
+    page2: &Path,
+    code1: &str,
+    code2: &str,
+    dir: &Path,
+) {
+    let copy2 = image::open(page2).expect("copy 2").to_rgb8();
+    let copy1 = image::imageops::resize(
+        copy1,
+        copy2.width(),
+        copy2.height(),
+        image::imageops::FilterType::Triangle,
+    );
+    let (w, h) = copy2.dimensions();
+    let footer = sealdesk_mark::FOOTER_PX;
+    let trace = |img: &image::RgbImage, name: &str| {
+        let file = dir.join(name);
+        write_jpeg(&file, img, 85);
+        cli.run(audi, &[], &["trace", file.to_str().expect("utf8")])
+    };
+    let codes = |v: &Value| -> Vec<String> {
+        v["candidates"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .map(|c| c["code"].as_str().expect("code").to_owned())
+            .collect()
+    };
+
+    // Copy 2 (li's) with copy 1's footer (wang's) pasted over its own.
+    let mut pasted = copy2.clone();
+    let band = image::imageops::crop_imm(&copy1, 0, h - footer, w, footer).to_image();
+    image::imageops::replace(&mut pasted, &band, 0, i64::from(h - footer));
+    let r = trace(&pasted, "pasted.jpg");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["verdict"], "conflict", "{v}");
+    assert_eq!(v["certain"], false, "{v}");
+    assert!(v["entry"].is_null() && v["copy"].is_null(), "{v}");
+    let found = codes(&v);
+    assert!(
+        found.contains(&code1.to_owned()) && found.contains(&code2.to_owned()),
+        "both codes are evidence: {v}"
+    );
+
+    // The footer alone: it may come from anywhere, so it names no one.
+    let band2 = image::imageops::crop_imm(&copy2, 0, h - footer, w, footer).to_image();
+    let r = trace(&band2, "footer.jpg");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["verdict"], "footer_only", "{v}");
+    assert!(v["entry"].is_null() && v["copy"].is_null(), "{v}");
+    assert_eq!(codes(&v), vec![code2.to_owned()], "{v}");
+
+    // Spliced: the top half of copy 1 over copy 2. Whatever is read, no
+    // one outside the two copies is named, and a certain trace names one
+    // of them.
+    let mut spliced = copy2.clone();
+    let top = image::imageops::crop_imm(&copy1, 0, 0, w, h / 2).to_image();
+    image::imageops::replace(&mut spliced, &top, 0, 0);
+    let r = trace(&spliced, "spliced.jpg");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    for c in codes(&v) {
+        assert!(c == code1 || c == code2, "an innocent code: {v}");
+    }
+    if v["certain"] == true {
+        let n = v["copy"]["copy_no"].as_u64().expect("copy");
+        assert!(n == 1 || n == 2, "{v}");
+    }
+
+    // A page marked with a code this vault never gave out: not found, not
+    // a success with an empty entry.
+    let fonts = sealdesk_mark::Fonts::system().expect("fonts");
+    let spec = sealdesk_mark::MarkSpec {
+        recipient: "某人".into(),
+        unit: "他機關".into(),
+        time: "2026-12-06 10:00（UTC+8）".into(),
+        level: "密".into(),
+        secrecy: "保密期限：2030-12-31".into(),
+        kind: sealdesk_mark::MarkKind::Export { copy: 1 },
+        code: sealdesk_mark::ExportCode(0x5eed_5eed_5eed_5eed),
+    };
+    let blank = image::RgbImage::from_pixel(1240, 1754, image::Rgb([255, 255, 255]));
+    let stranger = sealdesk_mark::mark_image(&blank, &spec, &fonts).expect("mark");
+    let r = trace(&stranger, "stranger.jpg");
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.error_kind(), "not_found", "{}", r.stderr);
 }

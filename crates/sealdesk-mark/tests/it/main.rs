@@ -9,6 +9,8 @@ use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use imageproc::geometric_transformations::{rotate_about_center, warp, Interpolation, Projection};
 use sealdesk_mark::{mark_page, trace, ExportCode, Fonts, MarkKind, MarkSpec, FOOTER_PX};
 
+mod leaks;
+
 fn sample_page() -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/samples/sample-01-scan.jpg");

@@ -1,0 +1,156 @@
+//! Leaks of the kinds issue 25 names, generated from a marked page: a band
+//! of the page cut out (top trimmed, the middle or lower third), turned
+//! sideways or upside down, a grey copy without the footer, another copy's
+//! footer pasted on. Each names the right copy or, for a composite, shows
+//! both codes; none names a code that was not on the page.
+
+use image::RgbImage;
+use sealdesk_mark::{mark_page, read_all, trace, Channel, ExportCode, Fonts, FOOTER_PX};
+
+use super::{grey, jpeg, png, sample_page, spec, tesseract};
+
+const CODES: [u64; 3] = [
+    0x0bad_cafe_1234_5678,
+    0x9e37_79b9_7f4a_7c15,
+    0x0000_0000_dead_beef,
+];
+
+fn marked(code: u64) -> RgbImage {
+    let fonts = Fonts::system().expect("a CJK font");
+    mark_page(&sample_page(), &spec(code, "林小華（handler）"), &fonts).expect("marks")
+}
+
+/// Rows `y0..y1` of the page above the footer, as fractions of its height.
+fn band(img: &RgbImage, y0: f32, y1: f32) -> RgbImage {
+    let page_h = img.height() - FOOTER_PX;
+    let (a, b) = ((page_h as f32 * y0) as u32, (page_h as f32 * y1) as u32);
+    image::imageops::crop_imm(img, 0, a, img.width(), b - a).to_image()
+}
+
+#[test]
+fn a_band_of_the_page_without_its_top_edge_names_its_copy() {
+    for n in CODES {
+        let page = marked(n);
+        for (what, bytes) in [
+            ("2 % off the top", png(&band(&page, 0.02, 1.0))),
+            (
+                "the middle third, JPEG 70",
+                jpeg(&band(&page, 0.34, 0.67), 70),
+            ),
+            (
+                "the lower third, grey, JPEG 60",
+                jpeg(&grey(&band(&page, 0.66, 1.0)), 60),
+            ),
+            (
+                "a quarter off the top, grey",
+                png(&grey(&band(&page, 0.25, 0.9))),
+            ),
+        ] {
+            let t = trace(&bytes)
+                .expect("an image")
+                .unwrap_or_else(|| panic!("{n:x}: nothing read from {what}"));
+            assert_eq!(t.code, ExportCode(n), "{what}");
+            assert_eq!(t.channel, Channel::Invisible, "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_page_turned_sideways_or_upside_down_names_its_copy() {
+    let page = marked(CODES[1]);
+    let body = band(&page, 0.0, 1.0);
+    for (what, img) in [
+        ("turned 90°", image::imageops::rotate90(&body)),
+        ("turned 180°", image::imageops::rotate180(&body)),
+        (
+            "turned 270°, a band",
+            image::imageops::rotate270(&band(&page, 0.1, 0.8)),
+        ),
+    ] {
+        let t = trace(&jpeg(&img, 75))
+            .expect("an image")
+            .unwrap_or_else(|| panic!("nothing read from the page {what}"));
+        assert_eq!(t.code, ExportCode(CODES[1]), "{what}");
+    }
+}
+
+#[test]
+fn unmarked_bands_and_pages_give_nothing() {
+    let scan = image::load_from_memory(&sample_page())
+        .expect("scan")
+        .to_rgb8();
+    for (what, img) in [
+        ("the unmarked scan", scan.clone()),
+        (
+            "its middle third",
+            image::imageops::crop_imm(&scan, 0, scan.height() / 3, scan.width(), scan.height() / 3)
+                .to_image(),
+        ),
+        ("turned", image::imageops::rotate90(&scan)),
+    ] {
+        assert_eq!(
+            read_all(&png(&img), None).expect("an image"),
+            Vec::new(),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn another_copys_footer_pasted_on_leaves_both_codes_on_the_page() {
+    let (mine, theirs) = (marked(CODES[0]), marked(CODES[1]));
+    let (w, h) = mine.dimensions();
+    let mut pasted = mine.clone();
+    let footer = image::imageops::crop_imm(&theirs, 0, h - FOOTER_PX, w, FOOTER_PX).to_image();
+    image::imageops::replace(&mut pasted, &footer, 0, i64::from(h - FOOTER_PX));
+    let readings = read_all(&jpeg(&pasted, 85), Some(&tesseract)).expect("an image");
+    let by = |c: Channel| {
+        readings
+            .iter()
+            .filter(|r| r.channel == c)
+            .map(|r| r.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by(Channel::Qr), vec![ExportCode(CODES[1])], "{readings:?}");
+    assert_eq!(
+        by(Channel::Invisible),
+        vec![ExportCode(CODES[0])],
+        "{readings:?}"
+    );
+    // Two footers on one page: both QR codes are read.
+    let mut two = RgbImage::from_pixel(w, FOOTER_PX * 2, image::Rgb([255, 255, 255]));
+    let mine_footer = image::imageops::crop_imm(&mine, 0, h - FOOTER_PX, w, FOOTER_PX).to_image();
+    image::imageops::replace(&mut two, &mine_footer, 0, 0);
+    image::imageops::replace(&mut two, &footer, 0, i64::from(FOOTER_PX));
+    let mut qr: Vec<ExportCode> = read_all(&png(&two), None)
+        .expect("an image")
+        .into_iter()
+        .filter(|r| r.channel == Channel::Qr)
+        .map(|r| r.code)
+        .collect();
+    qr.sort();
+    let mut want = vec![ExportCode(CODES[0]), ExportCode(CODES[1])];
+    want.sort();
+    assert_eq!(qr, want);
+}
+
+#[test]
+fn a_grey_copy_cut_on_the_left_is_read_from_its_tiled_mark() {
+    // The width changed: the invisible mark's grid is lost; the red is gone
+    // with the colour. The tiled mark's light grey still carries the code.
+    let mut read = 0;
+    for n in CODES {
+        let page = band(&marked(n), 0.0, 1.0);
+        let x0 = page.width() / 12;
+        let cut =
+            image::imageops::crop_imm(&page, x0, 0, page.width() - x0, page.height()).to_image();
+        let readings = read_all(&jpeg(&grey(&cut), 80), Some(&tesseract)).expect("an image");
+        for r in &readings {
+            // Never another code: the tiled reading is within OCR's reach
+            // of the code on the page.
+            assert!(r.code.distance(&ExportCode(n)) <= 4, "{r:?} for {n:x}");
+        }
+        read += usize::from(!readings.is_empty());
+    }
+    assert!(read >= 2, "read {read} of 3 grey copies");
+}
