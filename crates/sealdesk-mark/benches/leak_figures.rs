@@ -10,7 +10,8 @@
 //! leads to a copy that is not in the leak. Composites (another copy's
 //! footer pasted on, two copies averaged or spliced) succeed when they name
 //! no innocent copy; `both` counts those that show both colluders' codes.
-//! `SEALDESK_BENCH_LEAKS=N` sets the leaks per class (default 6).
+//! `SEALDESK_BENCH_LEAKS=N` sets the leaks per class (default 6);
+//! `SEALDESK_BENCH_CLASS=text` runs only the classes whose name has it.
 
 use std::io::{Cursor, Write};
 use std::path::PathBuf;
@@ -221,7 +222,9 @@ fn main() {
     ];
     println!("== issue 25: {per_class} generated leaks per class, six recipients' copies");
     let mut times: Vec<Duration> = Vec::new();
-    for (name, make) in &classes {
+    // SEALDESK_BENCH_CLASS=text: only the classes whose name contains it.
+    let only = std::env::var("SEALDESK_BENCH_CLASS").unwrap_or_default();
+    for (name, make) in classes.iter().filter(|(n, _)| n.contains(only.as_str())) {
         let (mut named, mut wrong, mut both, mut n) = (0, 0, 0, 0);
         let composite = name.contains("copies") || name.contains("pasted");
         for k in 0..per_class {
