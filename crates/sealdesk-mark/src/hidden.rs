@@ -204,9 +204,19 @@ pub(crate) fn read_band(grey: &GrayImage) -> Option<(ExportCode, f32)> {
         }
     }
     let (_, cells) = best?;
+    decode_cells(&cells)
+}
+
+/// The code from cells whose classes are known but not which bit each
+/// class carries: the agreement test, then the 80 rotations against the
+/// check.
+fn decode_cells(cells: &[(usize, f32)]) -> Option<(ExportCode, f32)> {
+    if cells.is_empty() {
+        return None;
+    }
     let mut class = [0f32; BITS];
     let mut count = [0u32; BITS];
-    for &(k, v) in &cells {
+    for &(k, v) in cells {
         class[k] += v;
         count[k] += 1;
     }
@@ -265,16 +275,22 @@ fn decide(soft: &[f32], count: &[u32]) -> Option<(ExportCode, f32)> {
 /// it carries, up to a rotation of all 80) and its reading, as [`read`]
 /// takes it.
 fn cell_values(sums: &Integral, cell: f32, oy: f32) -> Vec<(usize, f32)> {
-    let rows = ((sums.h as f32 - oy) / cell).floor() as u32;
+    grid_values(sums, cell, 0.0, oy, COLS)
+}
+
+/// As [`cell_values`], for a grid whose columns start at `ox` and number
+/// `cols` (a copy cut at a side).
+fn grid_values(sums: &Integral, cell: f32, ox: f32, oy: f32, cols: u32) -> Vec<(usize, f32)> {
+    let rows = ((sums.h as f32 - oy) / cell).floor().max(0.0) as u32;
     let sq = cell / SQUARES as f32;
     let inset = sq * 0.2;
-    let mut out = Vec::with_capacity((rows * COLS) as usize);
+    let mut out = Vec::with_capacity((rows * cols) as usize);
     for cy in 0..rows {
-        for cx in 0..COLS {
+        for cx in 0..cols {
             let mut sum = 0.0;
             for qy in 0..SQUARES {
                 for qx in 0..SQUARES {
-                    let x0 = cx as f32 * cell + qx as f32 * sq;
+                    let x0 = ox + cx as f32 * cell + qx as f32 * sq;
                     let y0 = oy + cy as f32 * cell + qy as f32 * sq;
                     let mean = sums.mean(
                         (x0 + inset) as u32,
@@ -332,4 +348,110 @@ impl Integral {
         let total = at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0);
         (total / f64::from((x1 - x0) * (y1 - y0))) as f32
     }
+}
+
+/// Reads the invisible mark from a copy whose grid is not where the page's
+/// width puts it: cut at a side, a third of a page, scaled. Hand-written
+/// synchronisation (no crate does this for this mark):
+///
+/// 1. The checker's square size is found from the page itself. On a
+///    high-passed copy, the checker makes pixels a square apart across
+///    unlike (−1) and a square apart diagonally alike (+1); text and paper
+///    make both alike. So `diagonal − across` at lag `k` follows the
+///    checker's own curve, peaking at the square's size; that peak is
+///    taken.
+/// 2. Around it (7 % below to 3 % above, in 0.25 % steps), the cell size and the grid's
+///    offset (an eighth of a cell at a time, both ways) whose cells read
+///    most alike within each bit's class are taken, and then the code as
+///    for a band ([`decode_cells`]: agreement, 80 rotations, the check).
+pub(crate) fn read_unaligned(grey: &GrayImage) -> Option<(ExportCode, f32)> {
+    let (w, h) = grey.dimensions();
+    if w < 96 || h < 96 {
+        return None;
+    }
+    let sums = Integral::new(grey);
+    let sq = square_size(grey, &sums)?;
+    let mut best: Option<(f32, Vec<(usize, f32)>)> = None;
+    for step in -28i32..=12 {
+        let cell = sq * SQUARES as f32 * (1.0 + step as f32 * 0.0025);
+        let cols = (w as f32 / cell).floor() as u32;
+        if cols < 6 {
+            continue;
+        }
+        for py in 0..8 {
+            for px in 0..8 {
+                let (ox, oy) = (px as f32 * cell / 8.0, py as f32 * cell / 8.0);
+                let cols = ((w as f32 - ox) / cell).floor() as u32;
+                let cells = grid_values(&sums, cell, ox, oy, cols);
+                if cells.len() < BITS * 2 {
+                    continue;
+                }
+                let mut class = [0f32; BITS];
+                for &(k, v) in &cells {
+                    class[k] += v;
+                }
+                let energy = class.iter().map(|s| s.abs()).sum::<f32>() / cells.len() as f32;
+                if best.as_ref().is_none_or(|(e, _)| energy > *e) {
+                    best = Some((energy, cells));
+                }
+            }
+        }
+    }
+    let best = best?;
+    decode_cells(&best.1)
+}
+
+/// The checker's square size in pixels (3 to 16), from the page: see
+/// [`read_unaligned`].
+fn square_size(grey: &GrayImage, sums: &Integral) -> Option<f32> {
+    const MAX_LAG: usize = 48;
+    const R: u32 = 12;
+    let (w, h) = grey.dimensions();
+    // High-passed and clipped: the page less its local mean, text's edges
+    // cut down to the mark's own size.
+    let hp: Vec<f32> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .map(|(x, y)| {
+            let m = sums.mean(
+                x.saturating_sub(R),
+                y.saturating_sub(R),
+                x + R + 1,
+                y + R + 1,
+            );
+            (f32::from(grey.get_pixel(x, y)[0]) - m).clamp(-2.0 * DELTA, 2.0 * DELTA)
+        })
+        .collect();
+    let at = |x: usize, y: usize| hp[y * w as usize + x];
+    let (wu, hu) = (w as usize, h as usize);
+    let mut score = [0f32; MAX_LAG + 1];
+    for (k, slot) in score.iter_mut().enumerate().skip(1) {
+        let (mut across, mut diagonal, mut n) = (0f32, 0f32, 0u32);
+        for y in (0..hu.saturating_sub(k)).step_by(2) {
+            for x in 0..wu.saturating_sub(k) {
+                let v = at(x, y);
+                across += v * at(x + k, y);
+                diagonal += v * at(x + k, y + k);
+                n += 1;
+            }
+        }
+        if n > 0 {
+            *slot = (diagonal - across) / n as f32;
+        }
+    }
+    // The first peak, between whole lags by a parabola through its
+    // neighbours. The high-pass and the cells' unrelated signs pull it a
+    // few per cent above the square's size; the search around it allows
+    // for that.
+    let k = (3..=17).max_by(|a, b| score[*a].total_cmp(&score[*b]))?;
+    let (l, c, r) = (score[k - 1], score[k], score[k + 1]);
+    if c <= 0.0 {
+        return None;
+    }
+    let bend = l - 2.0 * c + r;
+    let shift = if bend < 0.0 {
+        (l - r) / (2.0 * bend)
+    } else {
+        0.0
+    };
+    Some(k as f32 - shift.clamp(-0.5, 0.5))
 }

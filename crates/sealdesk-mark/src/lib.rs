@@ -29,8 +29,8 @@ pub use fonts::Fonts;
 pub use pdf::raster_pdf;
 pub use text::text_pages;
 pub use trace::{
-    read_all, read_all_image, trace, trace_image, trace_tiled_text, trace_with_ocr, Channel, Ocr,
-    Traced,
+    read_all, read_all_image, read_tiled, trace, trace_image, trace_tiled_text, trace_with_ocr,
+    Channel, Ocr, Traced,
 };
 pub use visible::{mark_image, mark_page, MarkKind, MarkSpec, FOOTER_PX};
 

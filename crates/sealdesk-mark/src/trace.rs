@@ -44,6 +44,13 @@ pub fn trace_with_ocr(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>
     Ok(read_tiles(&img, ocr))
 }
 
+/// Every code the tiled mark gives by `ocr`, in both turns of the
+/// direction its lines run (a reading may be OCR's noise of the page
+/// upside down: match them to the codes given out).
+pub fn read_tiled(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Vec<Traced>, String> {
+    Ok(read_tiles_all(&decode(image_bytes)?, ocr))
+}
+
 /// The tiled mark's code by `ocr` alone (what `trace_with_ocr` falls back
 /// to when neither the QR code nor the invisible mark is read).
 pub fn trace_tiled_text(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>, String> {
@@ -94,22 +101,78 @@ fn read_hidden(gray: &GrayImage) -> Option<Traced> {
         Some(image::imageops::rotate90),
         Some(image::imageops::rotate270),
     ];
-    let found = turns.iter().find_map(|turn| {
-        let turned;
-        let g = match turn {
-            Some(f) => {
-                turned = f(gray);
-                &turned
-            }
-            None => gray,
-        };
-        crate::hidden::read(g).or_else(|| crate::hidden::read_band(g))
-    });
+    let turned = |turn: &Option<fn(&GrayImage) -> GrayImage>| turn.map(|f| f(gray));
+    // The cheap readings in every turn first, then the search for a grid
+    // that is not where the width puts it (a side cut, a scaled crop).
+    let found = turns
+        .iter()
+        .find_map(|turn| {
+            let g = turned(turn);
+            let g = g.as_ref().unwrap_or(gray);
+            crate::hidden::read(g).or_else(|| crate::hidden::read_band(g))
+        })
+        .or_else(|| {
+            // A photo held a little askew: its text lines give the angle,
+            // and the page turned level is searched too.
+            let level = deskewed(gray);
+            turns.iter().find_map(|turn| {
+                let g = turned(turn);
+                crate::hidden::read_unaligned(g.as_ref().unwrap_or(gray)).or_else(|| {
+                    let l = turn.map_or_else(|| level.clone(), |f| level.as_ref().map(f));
+                    l.and_then(|l| crate::hidden::read_unaligned(&l))
+                })
+            })
+        });
     found.map(|(code, confidence)| Traced {
         code,
         channel: Channel::Invisible,
         confidence,
     })
+}
+
+/// The page turned level when it is askew by a quarter of a degree to
+/// four: the angle whose rows of dark pixels (the text's lines) are most
+/// uneven, i.e. whose lines run along the rows. `None` when it is level.
+fn deskewed(gray: &GrayImage) -> Option<GrayImage> {
+    let (w, h) = gray.dimensions();
+    // Dark pixels, every other one: enough for the lines' direction.
+    let dark: Vec<(f32, f32)> = (0..h)
+        .step_by(2)
+        .flat_map(|y| (0..w).step_by(2).map(move |x| (x, y)))
+        .filter(|&(x, y)| gray.get_pixel(x, y)[0] < 100)
+        .map(|(x, y)| (x as f32, y as f32))
+        .collect();
+    if dark.len() < 500 {
+        return None;
+    }
+    let best = (-16..=16)
+        .map(|i| i as f32 * 0.25)
+        .max_by(|a, b| unevenness(&dark, *a, w + h).total_cmp(&unevenness(&dark, *b, w + h)))?;
+    if best.abs() < 0.25 {
+        return None;
+    }
+    Some(imageproc::geometric_transformations::rotate_about_center(
+        gray,
+        -best.to_radians(),
+        imageproc::geometric_transformations::Interpolation::Bilinear,
+        image::Luma([255]),
+    ))
+}
+
+/// How uneven the rows of `points` are along lines rising `deg` below the
+/// horizontal (image rows run down; the sum of each row's count squared):
+/// greatest when the lines of text or of the mark run that way. `span`
+/// bounds the rows (width plus height).
+fn unevenness(points: &[(f32, f32)], deg: f32, span: u32) -> f64 {
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let mut rows = vec![0u32; span as usize * 2 + 2];
+    for &(x, y) in points {
+        let r = (y * cos - x * sin + span as f32) / 2.0;
+        if let Some(slot) = rows.get_mut(r.max(0.0) as usize) {
+            *slot += 1;
+        }
+    }
+    rows.iter().map(|&n| f64::from(n) * f64::from(n)).sum()
 }
 
 /// The tiled mark's code, by OCR of its ink: the largest group of
@@ -124,9 +187,27 @@ fn read_tiles_all(img: &DynamicImage, ocr: Ocr<'_>) -> Vec<Traced> {
     let rgb = img.to_rgb8();
     let ink = tile_ink(&rgb);
     // The mark runs 30° up to the right; turned level. A page photographed
-    // sideways or upside down has it at another angle: the turns are tried
-    // in order until one reads codes.
-    for turn in [0.0f32, 180.0, 90.0, 270.0] {
+    // sideways or upside down has it at another angle: the ink's lines
+    // tell upright or upside down (rising at 30°) from sideways (at 60°
+    // the other way), and the two turns of that direction are read (OCR
+    // costs about a second a turn).
+    let dots: Vec<(f32, f32)> = ink
+        .enumerate_pixels()
+        .filter(|(x, y, p)| x % 2 == 0 && y % 2 == 0 && p[0] == 0)
+        .map(|(x, y, _)| (x as f32, y as f32))
+        .collect();
+    let (w, h) = ink.dimensions();
+    let sideways = unevenness(&dots, 60.0, w + h) > unevenness(&dots, -30.0, w + h);
+    let turns = if sideways {
+        [90.0f32, 270.0]
+    } else {
+        [0.0, 180.0]
+    };
+    // Both turns are read: the tile is the same everywhere, so OCR of it
+    // upside down errs the same way every time and agrees with itself;
+    // which reading is a code is for the caller to match.
+    let mut out = Vec::new();
+    for turn in turns {
         let angle = (30.0 + turn).to_radians();
         let level = imageproc::geometric_transformations::rotate_about_center(
             &ink,
@@ -134,12 +215,9 @@ fn read_tiles_all(img: &DynamicImage, ocr: Ocr<'_>) -> Vec<Traced> {
             imageproc::geometric_transformations::Interpolation::Bilinear,
             image::Luma([255]),
         );
-        let found = ocr_codes(&level, ocr);
-        if !found.is_empty() {
-            return found;
-        }
+        out.extend(ocr_codes(&level, ocr));
     }
-    Vec::new()
+    out
 }
 
 /// The tiled mark's ink, black on white, from a colour page or a grey one.
@@ -266,7 +344,9 @@ fn consensus_all(readings: &[[char; 13]]) -> Vec<Traced> {
 /// The code the tiled readings agree on, character by character: OCR
 /// misreads a different character of each copy of the tile (4 as A, S as 5,
 /// Q as O), and the tile is repeated a dozen times on a page. Needs three
-/// readings; the confidence is the share of characters read alike.
+/// readings: two agree too often on the noise OCR makes of a page turned
+/// upside down, which would stop the other turn from being read. The
+/// confidence is the share of characters read alike.
 fn consensus(readings: &[[char; 13]]) -> Option<Traced> {
     // Other lines of the tile can also have 13 base-32 characters (「密件
     // CONFIDENTIAL」 read as "4CONFIDENTIAL"): only the readings that agree

@@ -135,9 +135,10 @@ fn another_copys_footer_pasted_on_leaves_both_codes_on_the_page() {
 }
 
 #[test]
-fn a_grey_copy_cut_on_the_left_is_read_from_its_tiled_mark() {
-    // The width changed: the invisible mark's grid is lost; the red is gone
-    // with the colour. The tiled mark's light grey still carries the code.
+fn a_grey_copy_cut_on_the_left_names_its_copy_and_no_other() {
+    // The width changed, so the invisible mark's grid is searched for; the
+    // red is gone with the colour, and the tiled mark's light grey is read
+    // if the grid is not found.
     let mut read = 0;
     for n in CODES {
         let page = band(&marked(n), 0.0, 1.0);
@@ -153,4 +154,82 @@ fn a_grey_copy_cut_on_the_left_is_read_from_its_tiled_mark() {
         read += usize::from(!readings.is_empty());
     }
     assert!(read >= 2, "read {read} of 3 grey copies");
+}
+
+#[test]
+fn a_copy_cut_at_a_side_or_a_third_of_the_page_names_its_copy() {
+    for n in CODES {
+        let page = band(&marked(n), 0.0, 1.0);
+        let (w, h) = page.dimensions();
+        let crop = |x: u32, y: u32, cw: u32, ch: u32| {
+            image::imageops::crop_imm(&page, x, y, cw, ch).to_image()
+        };
+        let smaller = |img: &RgbImage| {
+            image::imageops::resize(
+                img,
+                img.width() * 3 / 4,
+                img.height() * 3 / 4,
+                image::imageops::FilterType::Triangle,
+            )
+        };
+        for (what, img) in [
+            ("1 % off the left", crop(w / 100, 0, w - w / 100, h)),
+            (
+                "5 % off the right, grey",
+                grey(&crop(0, 0, w * 95 / 100, h)),
+            ),
+            (
+                "two thirds wide, half high, from the middle",
+                crop(w / 6, h / 4, w * 2 / 3, h / 2),
+            ),
+            (
+                "a third of the page, lower right",
+                crop(w / 3, h * 2 / 3, w * 2 / 3, h / 3),
+            ),
+            (
+                "three-quarter size, 8 % off the left",
+                smaller(&crop(w * 8 / 100, 0, w * 92 / 100, h)),
+            ),
+        ] {
+            let t = trace(&jpeg(&img, 75))
+                .expect("an image")
+                .unwrap_or_else(|| panic!("{n:x}: nothing read from {what}"));
+            assert_eq!(t.code, ExportCode(n), "{what}");
+            assert_eq!(t.channel, Channel::Invisible, "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_page_held_askew_without_its_footer_names_its_copy() {
+    let page = band(&marked(CODES[2]), 0.0, 1.0);
+    for deg in [-2.0f32, 1.5] {
+        let askew = imageproc::geometric_transformations::rotate_about_center(
+            &page,
+            deg.to_radians(),
+            imageproc::geometric_transformations::Interpolation::Bilinear,
+            image::Rgb([255, 255, 255]),
+        );
+        let t = trace(&jpeg(&askew, 80))
+            .expect("an image")
+            .unwrap_or_else(|| panic!("nothing read from the page turned {deg}°"));
+        assert_eq!(t.code, ExportCode(CODES[2]), "{deg}°");
+    }
+}
+
+#[test]
+fn the_tiled_mark_is_read_from_a_page_turned_sideways_or_upside_down() {
+    let page = band(&marked(CODES[0]), 0.0, 1.0);
+    for (what, img) in [
+        ("turned 90°", image::imageops::rotate90(&page)),
+        ("turned 180°", image::imageops::rotate180(&page)),
+        ("turned 270°", image::imageops::rotate270(&page)),
+    ] {
+        let read = sealdesk_mark::read_tiled(&jpeg(&img, 80), &tesseract).expect("an image");
+        assert!(
+            read.iter()
+                .any(|t| t.code.distance(&ExportCode(CODES[0])) <= sealdesk_mark::MAX_OCR_DISTANCE),
+            "{what}: {read:?}"
+        );
+    }
 }
