@@ -274,10 +274,22 @@ fn tile_ink(rgb: &image::RgbImage) -> GrayImage {
     let top = over[over.len() - 1 - over.len() / 400];
     let red_pixels = deviations.iter().filter(|d| **d > 10).count();
     if top >= 12 && red_pixels * 500 >= deviations.len() {
-        let threshold = (top / 2).max(8);
-        return GrayImage::from_fn(w, h, |x, y| {
+        // Half the reddest ink, but never above the faint tile's own: a
+        // solid red rule (the footer's) must not raise it past the tile.
+        let threshold = (top / 2).clamp(8, 12);
+        // Judged on the mean of each pixel and its eight neighbours: a
+        // photo's JPEG noise speckles a faint stroke pixel by pixel, and
+        // speckled strokes are what OCR cannot read.
+        let shifted = GrayImage::from_fn(w, h, |x, y| {
             let d = deviations[(y * w + x) as usize];
-            image::Luma([if d > threshold { 0 } else { 255 }])
+            image::Luma([(d + 128).clamp(0, 255) as u8])
+        });
+        let smooth = imageproc::filter::box_filter(&shifted, 1, 1);
+        return GrayImage::from_fn(w, h, |x, y| {
+            // A stroke's mean with its neighbours is about two thirds of
+            // its own redness.
+            let d = i16::from(smooth.get_pixel(x, y)[0]) - 128;
+            image::Luma([if d * 3 > threshold * 2 { 0 } else { 255 }])
         });
     }
     // Grey: the text's cores first, then the light ink away from them.
@@ -299,11 +311,14 @@ fn tile_ink(rgb: &image::RgbImage) -> GrayImage {
 
 /// OCR of level tiled ink and the codes in what it reads.
 fn ocr_codes(level: &GrayImage, ocr: Ocr<'_>) -> Vec<Traced> {
-    // Tesseract reads best at about twice the mark's 150 dpi size.
+    // Tesseract reads best at about twice the mark's 150 dpi size; a page
+    // that fills less of its image (a photo of the whole sheet, footer and
+    // desk in frame) is enlarged three times.
+    let k = if level.width() < 1400 { 3 } else { 2 };
     let level = image::imageops::resize(
         level,
-        level.width() * 2,
-        level.height() * 2,
+        level.width() * k,
+        level.height() * k,
         image::imageops::FilterType::Triangle,
     );
     let mut png = Vec::new();
