@@ -163,11 +163,11 @@ fn a_photo_of_a_shown_page_is_traced_to_its_view() {
     assert_eq!(w["channel"], "invisible", "{w}");
     assert_eq!(w["code"], v["code"], "{w}");
     assert_eq!(w["entry"]["user"], "lin", "{w}");
-    // Cut on the left as well (the invisible mark's grid is lost): only
-    // the tiled mark is left, read by OCR. With a new random code each run
-    // it reads about 8 in 10 (the mark crate's tests read fixed codes);
-    // what must always hold is that it names the right view or none, never
-    // another.
+    // Cut on the left as well: the invisible mark's grid is no longer
+    // where the width puts it and is searched for; the tiled mark, read by
+    // OCR, is the fallback. With a new random code each run a reading is
+    // not certain (the mark crate's tests read fixed codes); what must
+    // always hold is that it names the right view or none, never another.
     let x0 = page_only.width() / 16;
     let narrow = image::imageops::crop_imm(
         &page_only,
@@ -182,7 +182,11 @@ fn a_photo_of_a_shown_page_is_traced_to_its_view() {
     let r = cli.run(audi, &[], &["trace", cut.to_str().expect("utf8")]);
     if r.code == 0 {
         let w = r.json();
-        assert_eq!(w["channel"], "tiled_text", "{w}");
+        assert!(
+            w["channel"] == "invisible" || w["channel"] == "tiled_text",
+            "{w}"
+        );
+        assert_eq!(w["verdict"], "body", "{w}");
         if !w["entry"].is_null() {
             assert_eq!(w["code"], v["code"], "{w}");
             assert_eq!(w["entry"]["user"], "lin", "{w}");
