@@ -99,76 +99,24 @@ pub(crate) fn embed(img: &mut RgbImage, page_h: u32, code: ExportCode) {
 /// the bottom may be cut off). `Some((code, confidence))` only when the
 /// check matches.
 pub(crate) fn read(grey: &GrayImage) -> Option<(ExportCode, f32)> {
-    let (w, h) = grey.dimensions();
-    let cell = w as f32 / COLS as f32;
+    let cell = grey.width() as f32 / COLS as f32;
     if cell < 6.0 {
         return None;
     }
-    let rows = (h as f32 / cell).floor() as u32;
-    let sq = cell / SQUARES as f32;
+    // The grid starts at the page's top edge: each cell's class is its bit
+    // less the walk's constant offset (see `bit_of`).
+    let cells = cell_values(&Integral::new(grey), cell, 0.0);
     let mut soft = [0f32; BITS];
     let mut count = [0u32; BITS];
-    for cy in 0..rows {
-        for cx in 0..COLS {
-            // Each square's mean, away from its edges (a scaled or
-            // re-compressed copy blurs them).
-            let mut sum = 0.0;
-            for qy in 0..SQUARES {
-                for qx in 0..SQUARES {
-                    let x0 = cx as f32 * cell + qx as f32 * sq;
-                    let y0 = cy as f32 * cell + qy as f32 * sq;
-                    let (mut acc, mut n) = (0.0f32, 0u32);
-                    let inset = sq * 0.2;
-                    let (xa, xb) = ((x0 + inset) as u32, (x0 + sq - inset) as u32);
-                    let (ya, yb) = ((y0 + inset) as u32, (y0 + sq - inset) as u32);
-                    for y in ya..=yb.min(h - 1) {
-                        for x in xa..=xb.min(w - 1) {
-                            acc += f32::from(grey.get_pixel(x, y)[0]);
-                            n += 1;
-                        }
-                    }
-                    if n > 0 {
-                        let sign = if (qx + qy).is_multiple_of(2) {
-                            1.0
-                        } else {
-                            -1.0
-                        };
-                        sum += sign * acc / n as f32;
-                    }
-                }
-            }
-            // Per square, the pattern's own contribution is ±DELTA; text
-            // edges give far more, and are clipped so they do not outvote.
-            let v = (sum / (SQUARES * SQUARES) as f32).clamp(-2.0 * DELTA, 2.0 * DELTA);
-            let b = bit_of(cx, cy);
-            soft[b] += v;
-            count[b] += 1;
-        }
+    for (k, v) in cells {
+        let b = (k + bit_of(0, 0)) % BITS;
+        soft[b] += v;
+        count[b] += 1;
     }
     if count.contains(&0) {
         return None;
     }
-    let mut code = 0u64;
-    let mut c = 0u16;
-    for (i, s) in soft.iter().enumerate() {
-        let bit = *s > 0.0;
-        if i < 64 {
-            code = (code << 1) | u64::from(bit);
-        } else {
-            c = (c << 1) | u16::from(bit);
-        }
-    }
-    if check(code) != c {
-        return None;
-    }
-    // How far each bit's mean reading is from zero, against the mark's
-    // strength, the weakest bit deciding.
-    let weakest = soft
-        .iter()
-        .zip(count.iter())
-        .map(|(s, n)| s.abs() / *n as f32 / DELTA)
-        .fold(f32::MAX, f32::min);
-    Some((ExportCode(code), weakest.clamp(0.0, 1.0)))
+    decide(&soft, &count)
 }
 
 /// Reads the invisible mark from a band of the page: its whole width kept
@@ -292,6 +240,8 @@ fn grid_values(sums: &Integral, cell: f32, ox: f32, oy: f32, cols: u32) -> Vec<(
                 for qx in 0..SQUARES {
                     let x0 = ox + cx as f32 * cell + qx as f32 * sq;
                     let y0 = oy + cy as f32 * cell + qy as f32 * sq;
+                    // Each square's mean, away from its edges (a scaled
+                    // or re-compressed copy blurs them).
                     let mean = sums.mean(
                         (x0 + inset) as u32,
                         (y0 + inset) as u32,
@@ -306,6 +256,8 @@ fn grid_values(sums: &Integral, cell: f32, ox: f32, oy: f32, cols: u32) -> Vec<(
                     sum += sign * mean;
                 }
             }
+            // Per square, the pattern's own contribution is ±DELTA; text
+            // edges give far more, and are clipped so they do not outvote.
             let v = (sum / (SQUARES * SQUARES) as f32).clamp(-2.0 * DELTA, 2.0 * DELTA);
             let k = ((cx as usize) * 7 + (cy as usize) * 29) % BITS;
             out.push((k, v));

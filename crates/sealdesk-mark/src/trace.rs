@@ -269,6 +269,9 @@ fn tile_ink(rgb: &image::RgbImage) -> GrayImage {
         .enumerate_pixels()
         .map(|(x, y, p)| redness(p) - tint[at(x, y)])
         .collect();
+    if over.is_empty() {
+        return GrayImage::from_pixel(w, h, image::Luma([255]));
+    }
     let deviations = over.clone();
     over.sort_unstable();
     let top = over[over.len() - 1 - over.len() / 400];
