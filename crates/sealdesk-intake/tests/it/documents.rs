@@ -157,7 +157,7 @@ fn a_picture_inside_a_document_is_a_page_read_and_redacted() {
 /// letter under their 〔附件N〕.
 #[test]
 fn an_e_mails_office_attachments_are_read() {
-    use base64_like::b64;
+    use crate::letters::b64;
     let word = docx(
         &word_paragraphs(&["申請人：張志豪 電話 0911-222-333"]),
         &[],
@@ -203,32 +203,6 @@ fn an_e_mails_office_attachments_are_read() {
         "{:?}",
         ex.notices
     );
-}
-
-mod base64_like {
-    pub fn b64(bytes: &[u8]) -> String {
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for (i, chunk) in bytes.chunks(3).enumerate() {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for k in 0..4 {
-                if k <= chunk.len() {
-                    out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-            if i % 19 == 18 {
-                out.push_str("\r\n");
-            }
-        }
-        out
-    }
 }
 
 fn refused(bytes: &[u8], name: &str) -> IntakeError {

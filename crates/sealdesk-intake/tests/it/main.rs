@@ -257,24 +257,7 @@ fn a_big5_e_mail_is_decoded_headers_and_body() {
     let (name, _, _) = encoding_rs::BIG5.encode("佘建中");
     let (body, _, _) =
         encoding_rs::BIG5.encode("我是佘建中,身分證 F228340005,電話 0912-345-678。\r\n");
-    let b64 = |b: &[u8]| {
-        // The few bytes here need no crate: RFC 2047 B-encoding by hand.
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for c in b.chunks(3) {
-            let n = (u32::from(c[0]) << 16)
-                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-                | u32::from(*c.get(2).unwrap_or(&0));
-            for k in 0..4 {
-                if k <= c.len() {
-                    out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    };
+    let b64 = |b: &[u8]| data_encoding::BASE64.encode(b);
     let mut eml = format!(
         "From: =?big5?B?{}?= <she@example.com>\r\nTo: a@example.gov.tw\r\nSubject: =?big5?B?{}?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=big5\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
         b64(&name),
@@ -1106,29 +1089,7 @@ fn every_page_of_a_multi_page_tiff_is_read_and_redacted() {
 /// is named in a notice.
 #[test]
 fn an_e_mails_attachments_are_read_as_the_letter() {
-    fn b64(bytes: &[u8]) -> String {
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for (i, chunk) in bytes.chunks(3).enumerate() {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for k in 0..4 {
-                if k <= chunk.len() {
-                    out.push(T[((n >> (18 - 6 * k)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-            if i % 19 == 18 {
-                out.push_str("\r\n");
-            }
-        }
-        out
-    }
+    use letters::b64;
     let scan = data("sample-01-scan.jpg");
     let pdf = data("sample-04.pdf");
     let note = "補充:聯絡電話 0912-345-678".as_bytes();
