@@ -162,8 +162,9 @@ pub struct TraceReport {
     /// gave out; otherwise the first reading's).
     pub code: String,
     /// Which mark it was read from: `qr` (the footer's QR code),
-    /// `invisible` (the mark spread faintly over the page, when the footer
-    /// is gone) or `tiled_text` (the tiled mark, by OCR).
+    /// `body_qr` (a QR code on the page's blank paper), `invisible` (the
+    /// mark spread faintly over the page) or `tiled_text` (the tiled mark,
+    /// by OCR).
     pub channel: String,
     /// 0 to 1.
     pub confidence: f32,
@@ -193,7 +194,7 @@ pub struct TraceReport {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TraceReading {
-    /// `qr`, `invisible` or `tiled_text`.
+    /// `qr`, `body_qr`, `invisible` or `tiled_text`.
     pub channel: String,
     /// As read (a tiled reading may have a few characters wrong).
     pub code: String,

@@ -13,7 +13,9 @@
 //! footer pasted on, two copies averaged or spliced) succeed when they name
 //! no innocent copy; `both` counts those that show both colluders' codes.
 //! `SEALDESK_BENCH_LEAKS=N` sets the leaks per class (default 6);
-//! `SEALDESK_BENCH_CLASS=text` runs only the classes whose name has it.
+//! `SEALDESK_BENCH_CLASS=text` runs only the classes whose name has it;
+//! `SEALDESK_BENCH_DUMP=DIR` writes each leak there, to look at;
+//! `SEALDESK_BENCH_READ=FILE` prints what each channel reads in one image.
 
 use std::io::{Cursor, Write};
 use std::path::PathBuf;
@@ -105,6 +107,14 @@ fn photo_of(page: &RgbImage, rng: &mut Lcg, quality: u8) -> Vec<u8> {
 }
 
 fn main() {
+    // SEALDESK_BENCH_READ=FILE: every channel's readings of one image.
+    if let Ok(file) = std::env::var("SEALDESK_BENCH_READ") {
+        let bytes = std::fs::read(&file).expect("image");
+        let start = Instant::now();
+        let readings = read_all(&bytes, Some(&tesseract)).expect("image");
+        println!("{readings:?} in {:.2}s", start.elapsed().as_secs_f64());
+        return;
+    }
     let fonts = Fonts::system().expect("a Traditional Chinese font (fonts-noto-cjk)");
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/samples/sample-01-scan.jpg");
@@ -116,22 +126,40 @@ fn main() {
     let mut rng = Lcg(25);
     // Six recipients' copies; every code given out is one of theirs.
     let codes: Vec<ExportCode> = (0..6).map(|_| ExportCode(rng.next())).collect();
-    let pages: Vec<RgbImage> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let spec = MarkSpec {
-                recipient: format!("承辦人{i}"),
-                unit: "採購科".into(),
-                time: "2026-12-06 10:00（UTC+8）".into(),
-                level: "密".into(),
-                secrecy: "保密期限：2031-12-31".into(),
-                kind: MarkKind::Export { copy: i as u32 + 1 },
-                code: *c,
-            };
-            mark_page(&scan, &spec, &fonts).expect("mark")
-        })
-        .collect();
+    // Two letters: the sample scan (a short letter, blank below it) and a
+    // page of text to its margins (where the body's QR codes have only the
+    // margins).
+    let dense = {
+        let para = "主旨：檢舉本局某承辦人員疑似收受業者招待，請依法調查並對檢舉人身分予以保密。說明：一、本人於公所櫃臺看見文件編號之收據，附上照片兩張供參。二、據本人所知，該員於本年度多次與特定業者餐敘，疑涉違反公務員廉政倫理規範。";
+        let text = para.repeat(30);
+        let page = sealdesk_mark::text_pages(&text, &fonts)
+            .into_iter()
+            .next()
+            .expect("a page");
+        let mut png = Vec::new();
+        page.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .expect("png");
+        png
+    };
+    let letters: Vec<(&str, Vec<u8>)> = vec![("sample scan", scan), ("a full page of text", dense)];
+    let mark_all = |letter: &[u8]| -> Vec<RgbImage> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let spec = MarkSpec {
+                    recipient: format!("承辦人{i}"),
+                    unit: "採購科".into(),
+                    time: "2026-12-06 10:00（UTC+8）".into(),
+                    level: "密".into(),
+                    secrecy: "保密期限：2031-12-31".into(),
+                    kind: MarkKind::Export { copy: i as u32 + 1 },
+                    code: *c,
+                };
+                mark_page(letter, &spec, &fonts).expect("mark")
+            })
+            .collect()
+    };
     // As the API matches: exact for QR and the invisible mark, nearest
     // within three characters for the tiled mark.
     let resolve = |code: ExportCode, channel: Channel| -> Option<usize> {
@@ -159,6 +187,26 @@ fn main() {
         }),
         ("phone photo of the whole page, JPEG 80", |p, r, i| {
             (photo_of(&p[i], r, 80), vec![i])
+        }),
+        ("phone photo at half size, no footer, JPEG 70", |p, r, i| {
+            let b = body(&p[i]);
+            let half = image::imageops::resize(
+                &b,
+                b.width() / 2,
+                b.height() / 2,
+                image::imageops::FilterType::Triangle,
+            );
+            (photo_of(&half, r, 70), vec![i])
+        }),
+        ("tilted 8°, footer cut, JPEG 75", |p, _, i| {
+            let b = body(&p[i]);
+            let t = imageproc::geometric_transformations::rotate_about_center(
+                &b,
+                8f32.to_radians(),
+                Interpolation::Bilinear,
+                Rgb([120, 96, 78]),
+            );
+            (jpeg(&t, 75), vec![i])
         }),
         ("grey photocopy, footer cut", |p, _, i| {
             let mut g = grey(&body(&p[i]));
@@ -218,6 +266,16 @@ fn main() {
             }
             (jpeg(&img, 85), vec![i, j])
         }),
+        ("three copies averaged", |p, _, i| {
+            let (j, k) = ((i + 1) % p.len(), (i + 2) % p.len());
+            let mut img = p[i].clone();
+            for ((a, b), c) in img.pixels_mut().zip(p[j].pixels()).zip(p[k].pixels()) {
+                for ch in 0..3 {
+                    a[ch] = ((u16::from(a[ch]) + u16::from(b[ch]) + u16::from(c[ch])) / 3) as u8;
+                }
+            }
+            (jpeg(&img, 85), vec![i, j, k])
+        }),
         (
             "two copies spliced (top of one, rest of other)",
             |p, _, i| {
@@ -230,58 +288,71 @@ fn main() {
             },
         ),
     ];
-    println!("== issue 25: {per_class} generated leaks per class, six recipients' copies");
     let mut times: Vec<Duration> = Vec::new();
     // SEALDESK_BENCH_CLASS=text: only the classes whose name contains it.
     let only = std::env::var("SEALDESK_BENCH_CLASS").unwrap_or_default();
-    for (name, make) in classes.iter().filter(|(n, _)| n.contains(only.as_str())) {
-        let (mut named, mut wrong, mut both, mut n) = (0, 0, 0, 0);
-        let mut footer_only = 0;
-        let composite = name.contains("copies") || name.contains("pasted");
-        for k in 0..per_class {
-            let i = k % codes.len();
-            let (bytes, sources) = make(&pages, &mut rng, i);
-            let start = Instant::now();
-            let readings = read_all(&bytes, Some(&tesseract)).expect("image");
-            times.push(start.elapsed());
-            n += 1;
-            let led: Vec<Option<usize>> = readings
-                .iter()
-                .map(|r| resolve(r.code, r.channel))
-                .collect();
-            let innocent = readings.iter().zip(&led).any(|(r, l)| match l {
-                Some(x) => !sources.contains(x),
-                // A QR code or invisible reading naming no copy given out.
-                None => r.channel != Channel::TiledText,
-            });
-            let mut hit: Vec<usize> = led.iter().flatten().copied().collect();
-            hit.sort();
-            hit.dedup();
-            if innocent {
-                wrong += 1;
-            } else if composite {
-                named += usize::from(!hit.is_empty());
-                both += usize::from(hit.len() >= 2);
-            } else if hit == sources {
-                // Named as the API names: the page body carries the code.
-                let body = readings
+    for (letter, bytes) in &letters {
+        let pages = mark_all(bytes);
+        println!(
+            "== issue 25, {letter}: {per_class} generated leaks per class, six recipients' copies"
+        );
+        for (name, make) in classes.iter().filter(|(n, _)| n.contains(only.as_str())) {
+            let (mut named, mut wrong, mut both, mut n) = (0, 0, 0, 0);
+            let mut footer_only = 0;
+            let composite = name.contains("copies") || name.contains("pasted");
+            for k in 0..per_class {
+                let i = k % codes.len();
+                let (bytes, sources) = make(&pages, &mut rng, i);
+                if let Ok(dir) = std::env::var("SEALDESK_BENCH_DUMP") {
+                    let slug: String = name
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                        .collect();
+                    let l = &letter[..1];
+                    std::fs::write(format!("{dir}/{l}-{slug}-{k}.img"), &bytes).expect("dump");
+                }
+                let start = Instant::now();
+                let readings = read_all(&bytes, Some(&tesseract)).expect("image");
+                times.push(start.elapsed());
+                n += 1;
+                let led: Vec<Option<usize>> = readings
                     .iter()
-                    .zip(&led)
-                    .any(|(r, l)| r.channel != Channel::Qr && l.is_some());
-                named += usize::from(body);
-                footer_only += usize::from(!body);
+                    .map(|r| resolve(r.code, r.channel))
+                    .collect();
+                let innocent = readings.iter().zip(&led).any(|(r, l)| match l {
+                    Some(x) => !sources.contains(x),
+                    // A QR code or invisible reading naming no copy given out.
+                    None => r.channel != Channel::TiledText,
+                });
+                let mut hit: Vec<usize> = led.iter().flatten().copied().collect();
+                hit.sort();
+                hit.dedup();
+                if innocent {
+                    wrong += 1;
+                } else if composite {
+                    named += usize::from(!hit.is_empty());
+                    both += usize::from(hit.len() >= 2);
+                } else if hit == sources {
+                    // Named as the API names: the page body carries the code.
+                    let body = readings
+                        .iter()
+                        .zip(&led)
+                        .any(|(r, l)| r.channel != Channel::Qr && l.is_some());
+                    named += usize::from(body);
+                    footer_only += usize::from(!body);
+                }
             }
-        }
-        if composite {
-            println!(
+            if composite {
+                println!(
                 "{name:>48}: no innocent named {}/{n}; a colluder's code shown {named}/{n}, both {both}/{n}; wrong {wrong}",
                 n - wrong
             );
-        } else {
-            println!(
+            } else {
+                println!(
                 "{name:>48}: named {named}/{n} = {:.2}; footer only {footer_only}/{n}; wrong {wrong}",
                 named as f32 / n as f32
             );
+            }
         }
     }
     if times.is_empty() {

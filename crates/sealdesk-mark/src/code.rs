@@ -9,6 +9,11 @@ use std::str::FromStr;
 /// letter is never taken for one of ours.
 pub(crate) const QR_PREFIX: &str = "SD1:";
 
+/// What the QR codes in the page body start with: told apart from the
+/// footer's, since a footer can be pasted from another copy and the body's
+/// codes are what name a copy.
+pub(crate) const BODY_QR_PREFIX: &str = "SD1B:";
+
 /// The most characters a reading of the tiled mark may have wrong and still
 /// name a code (the chance that a wrong code comes this close is about one
 /// in 10^12 for each code given out).
@@ -56,6 +61,11 @@ impl ExportCode {
     pub(crate) fn qr_payload(&self) -> String {
         format!("{QR_PREFIX}{}", self.compact())
     }
+
+    /// What a QR code in the page body carries.
+    pub(crate) fn body_qr_payload(&self) -> String {
+        format!("{BODY_QR_PREFIX}{}", self.compact())
+    }
 }
 
 /// Pairs of base-32 characters that OCR of the tiled mark mistakes for each
@@ -97,7 +107,10 @@ impl FromStr for ExportCode {
     /// prefix.
     fn from_str(s: &str) -> Result<Self, String> {
         let t = s.trim();
-        let t = t.strip_prefix(QR_PREFIX).unwrap_or(t);
+        let t = t
+            .strip_prefix(QR_PREFIX)
+            .or_else(|| t.strip_prefix(BODY_QR_PREFIX))
+            .unwrap_or(t);
         let compact: String = t
             .chars()
             .filter(|c| !matches!(c, '-' | ' '))

@@ -71,6 +71,19 @@ fn checker(fx: f32, fy: f32) -> f32 {
 
 /// Adds the invisible mark to the top `page_h` rows of `img`.
 pub(crate) fn embed(img: &mut RgbImage, page_h: u32, code: ExportCode) {
+    let w = img.width();
+    embed_in(img, page_h, code, (0, 0, w, page_h));
+}
+
+/// Adds the invisible mark within `(x0, y0, x1, y1)` of the top `page_h`
+/// rows of `img`, as [`embed`] puts it there: for what is drawn over a
+/// marked page (the body's QR codes), so that it carries the mark too.
+pub(crate) fn embed_in(
+    img: &mut RgbImage,
+    page_h: u32,
+    code: ExportCode,
+    (x0, y0, x1, y1): (u32, u32, u32, u32),
+) {
     let bits = codeword(code);
     let w = img.width();
     let cell = w as f32 / COLS as f32;
@@ -78,10 +91,11 @@ pub(crate) fn embed(img: &mut RgbImage, page_h: u32, code: ExportCode) {
         return;
     }
     let rows = (page_h as f32 / cell).floor() as u32;
-    for y in 0..((rows as f32 * cell) as u32).min(page_h) {
+    let bottom = ((rows as f32 * cell) as u32).min(page_h).min(y1);
+    for y in y0..bottom {
         let cy = (y as f32 / cell) as u32;
         let fy = y as f32 / cell - cy as f32;
-        for x in 0..w {
+        for x in x0..x1.min(w) {
             let cx = ((x as f32 / cell) as u32).min(COLS - 1);
             let fx = x as f32 / cell - cx as f32;
             let sign = if bits[bit_of(cx, cy)] { 1.0 } else { -1.0 };

@@ -2,7 +2,7 @@
 
 use image::{DynamicImage, GrayImage};
 
-use crate::code::QR_PREFIX;
+use crate::code::{BODY_QR_PREFIX, QR_PREFIX};
 use crate::ExportCode;
 
 /// Which mark the code was read from.
@@ -17,6 +17,9 @@ pub enum Channel {
     /// The code in the tiled mark over the page, read by OCR: what is left
     /// when the footer was cut off.
     TiledText,
+    /// A QR code in the page body (on its blank paper): survives the footer
+    /// cut off, a grey or black-and-white copy, a photo in perspective.
+    BodyQr,
 }
 
 impl Channel {
@@ -25,6 +28,7 @@ impl Channel {
             Self::Qr => "qr",
             Self::Invisible => "invisible",
             Self::TiledText => "tiled_text",
+            Self::BodyQr => "body_qr",
         }
     }
 }
@@ -51,6 +55,13 @@ pub fn read_tiled(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Vec<Traced>, Strin
     Ok(read_tiles_all(&decode(image_bytes)?, ocr))
 }
 
+/// The invisible mark alone (every turn, a band, a grid that is not where
+/// the width puts it): what names a copy whose page has no blank paper for
+/// the body's QR codes, or whose codes were cut or painted out.
+pub fn read_invisible(image_bytes: &[u8]) -> Result<Option<Traced>, String> {
+    Ok(read_hidden(&decode(image_bytes)?.to_luma8()))
+}
+
 /// The tiled mark's code by `ocr` alone (what `trace_with_ocr` falls back
 /// to when neither the QR code nor the invisible mark is read).
 pub fn trace_tiled_text(image_bytes: &[u8], ocr: Ocr<'_>) -> Result<Option<Traced>, String> {
@@ -74,15 +85,23 @@ pub fn read_all_image(img: &DynamicImage, ocr: Option<Ocr<'_>>) -> Vec<Traced> {
     let gray = img.to_luma8();
     let mut out: Vec<Traced> = read_qr_all(&gray)
         .into_iter()
-        .map(|code| Traced {
+        .map(|(code, channel)| Traced {
             code,
-            channel: Channel::Qr,
+            channel,
             confidence: 1.0,
         })
         .collect();
-    let hidden = read_hidden(&gray);
-    let body_read = hidden.is_some();
-    out.extend(hidden);
+    // The footer's first, as before there were codes in the body: what a
+    // caller shows first for a whole page.
+    out.sort_by_key(|t| t.channel != Channel::Qr);
+    // The body's QR codes name the copy; the invisible mark's slow search
+    // is for pages where none is read.
+    let mut body_read = out.iter().any(|t| t.channel == Channel::BodyQr);
+    if !body_read {
+        let hidden = read_hidden(&gray);
+        body_read = hidden.is_some();
+        out.extend(hidden);
+    }
     if !body_read {
         if let Some(ocr) = ocr {
             out.extend(read_tiles_all(img, ocr));
@@ -466,14 +485,12 @@ fn decode(image_bytes: &[u8]) -> Result<DynamicImage, String> {
 /// As [`trace`], on a decoded image.
 pub fn trace_image(img: &DynamicImage) -> Option<Traced> {
     let gray = img.to_luma8();
-    for g in qr_tries(&gray) {
-        if let Some(code) = read_qr(g) {
-            return Some(Traced {
-                code,
-                channel: Channel::Qr,
-                confidence: 1.0,
-            });
-        }
+    if let Some(&(code, channel)) = read_qr_all(&gray).first() {
+        return Some(Traced {
+            code,
+            channel,
+            confidence: 1.0,
+        });
     }
     read_hidden(&gray)
 }
@@ -514,55 +531,82 @@ fn resize(g: &GrayImage, k: f32) -> GrayImage {
     )
 }
 
-/// Every Sealdesk QR code in the image: the tries of [`trace_image`] in
-/// turn, all codes of the first try that reads any.
-fn read_qr_all(gray: &GrayImage) -> Vec<ExportCode> {
+/// Every Sealdesk QR code in the image, footer's and body's: the tries of
+/// [`qr_tries`] in turn, until both kinds are read (a page with another
+/// copy's footer pasted on shows both codes) or the tries run out.
+fn read_qr_all(gray: &GrayImage) -> Vec<(ExportCode, Channel)> {
+    let mut out: Vec<(ExportCode, Channel)> = Vec::new();
     for g in qr_tries(gray) {
+        // A decoder panic on a strange image is no code, not a crash of
+        // the caller.
         let codes = std::panic::catch_unwind(move || read_qr_codes(g)).unwrap_or_default();
-        if !codes.is_empty() {
-            return codes;
-        }
-    }
-    Vec::new()
-}
-
-fn read_qr_codes(g: GrayImage) -> Vec<ExportCode> {
-    let mut prepared = rqrr::PreparedImage::prepare(g);
-    let mut out: Vec<ExportCode> = Vec::new();
-    for grid in prepared.detect_grids() {
-        if let Ok((_, content)) = grid.decode() {
-            if let Some(code) = content
-                .starts_with(QR_PREFIX)
-                .then(|| content.parse::<ExportCode>().ok())
-                .flatten()
-            {
-                if !out.contains(&code) {
-                    out.push(code);
-                }
+        for c in codes {
+            if !out.contains(&c) {
+                out.push(c);
             }
+        }
+        let has = |ch: Channel| out.iter().any(|(_, c)| *c == ch);
+        if has(Channel::Qr) && has(Channel::BodyQr) {
+            break;
         }
     }
     out
 }
 
-fn read_qr(g: GrayImage) -> Option<ExportCode> {
-    // A decoder panic on a strange image is no code, not a crash of the
-    // caller.
-    std::panic::catch_unwind(move || read_qr_unguarded(g))
-        .ok()
-        .flatten()
+/// Every Sealdesk code the QR detector reads in `g`. The detector groups
+/// finder patterns three by three and keeps the first grouping that looks
+/// like a code, so on a page with a dozen codes (the body's and the
+/// footer's) a grouping across two of them can use up a finder pattern
+/// another code needs. Where a grouping was found but read nothing, a
+/// window around each of its corners is read again on its own, where only
+/// one or two codes' finder patterns are left to group.
+fn read_qr_codes(g: GrayImage) -> Vec<(ExportCode, Channel)> {
+    let mut out: Vec<(ExportCode, Channel)> = Vec::new();
+    let failed = read_qr_grids(g.clone(), &mut out);
+    let (w, h) = g.dimensions();
+    let side = (w.max(h) / 5).max(64);
+    let mut centres: Vec<(i32, i32)> = Vec::new();
+    for p in failed.iter().flatten() {
+        if centres.len() >= 24 {
+            break;
+        }
+        let near = centres
+            .iter()
+            .any(|c| (c.0 - p.x).abs() < side as i32 / 3 && (c.1 - p.y).abs() < side as i32 / 3);
+        if near {
+            continue;
+        }
+        centres.push((p.x, p.y));
+        let x0 = (p.x - side as i32 / 2).clamp(0, w.saturating_sub(side) as i32) as u32;
+        let y0 = (p.y - side as i32 / 2).clamp(0, h.saturating_sub(side) as i32) as u32;
+        let window = image::imageops::crop_imm(&g, x0, y0, side.min(w), side.min(h)).to_image();
+        read_qr_grids(window, &mut out);
+    }
+    out
 }
 
-fn read_qr_unguarded(g: GrayImage) -> Option<ExportCode> {
+/// The codes of one detector pass over `g`, added to `out`; the corners of
+/// the groupings that read nothing.
+fn read_qr_grids(g: GrayImage, out: &mut Vec<(ExportCode, Channel)>) -> Vec<[rqrr::Point; 4]> {
     let mut prepared = rqrr::PreparedImage::prepare(g);
+    let mut failed = Vec::new();
     for grid in prepared.detect_grids() {
-        if let Ok((_, content)) = grid.decode() {
-            if content.starts_with(QR_PREFIX) {
-                if let Ok(code) = content.parse() {
-                    return Some(code);
-                }
+        let Ok((_, content)) = grid.decode() else {
+            failed.push(grid.bounds);
+            continue;
+        };
+        let channel = if content.starts_with(BODY_QR_PREFIX) {
+            Channel::BodyQr
+        } else if content.starts_with(QR_PREFIX) {
+            Channel::Qr
+        } else {
+            continue;
+        };
+        if let Ok(code) = content.parse::<ExportCode>() {
+            if !out.contains(&(code, channel)) {
+                out.push((code, channel));
             }
         }
     }
-    None
+    failed
 }

@@ -68,6 +68,7 @@ pub fn mark_image(page: &RgbImage, spec: &MarkSpec, fonts: &Fonts) -> Result<Rgb
     // read by its redness).
     crate::hidden::embed(&mut out, h, spec.code);
     tile(&mut out, h, spec, fonts);
+    body_codes(&mut out, page, h, spec.code);
     footer(&mut out, h, spec, fonts)?;
     Ok(out)
 }
@@ -157,6 +158,142 @@ fn blend(out: &mut RgbImage, stamp: &RgbaImage, x: i64, y: i64, limit_y: u32) {
             q[c] = (f32::from(q[c]) * (1.0 - k) + TILE_INK[c] * k).round() as u8;
         }
     }
+}
+
+/// The body codes' modules at 150 dpi (a page of 1,241 px across), scaled
+/// with the page: 4 px, so a code with its quiet zone is 100 px (1.7 cm)
+/// and fits a letter's margin.
+const BODY_MODULE_PX: f32 = 4.0;
+/// Quiet modules around a body code.
+const BODY_QUIET: u32 = 2;
+/// The most body codes on a page.
+const BODY_CODES_MAX: usize = 12;
+
+/// QR codes of the export code in the page body, in the tiled mark's ink,
+/// on blank paper only (margins, the space below the letter's last line),
+/// so they never cover a word of the letter. What they survive that the
+/// other marks do not: a grey or black-and-white copy (solid dark modules,
+/// not a faint tint), a phone photo in perspective (the QR code's finder
+/// patterns are its own synchronisation), JPEG at any setting a person
+/// still reads, and a crop of any part of the page that keeps one of them.
+/// They carry the invisible mark like the paper around them.
+/// Where they go is drawn at random from the blank places, seeded by the
+/// code: two recipients' copies of one page carry their codes in different
+/// places, so an average of the two still shows both.
+fn body_codes(out: &mut RgbImage, page: &RgbImage, page_h: u32, code: ExportCode) {
+    let Ok(qr) =
+        qrcode::QrCode::with_error_correction_level(code.body_qr_payload(), qrcode::EcLevel::M)
+    else {
+        return;
+    };
+    let (w, h) = page.dimensions();
+    let module = (BODY_MODULE_PX * w as f32 / 1241.0).round().max(3.0) as u32;
+    let modules = qr.width() as u32;
+    let side = (modules + 2 * BODY_QUIET) * module;
+    for (x, y) in blank_places(page, side, code) {
+        draw_filled_rect_mut(
+            out,
+            Rect::at(x as i32, y as i32).of_size(side, side),
+            Rgb([255, 255, 255]),
+        );
+        let colors = qr.to_colors();
+        for (i, c) in colors.iter().enumerate() {
+            if *c != qrcode::Color::Dark {
+                continue;
+            }
+            let (mx, my) = (i as u32 % modules, i as u32 / modules);
+            let px = x + (mx + BODY_QUIET) * module;
+            let py = y + (my + BODY_QUIET) * module;
+            if px + module <= w && py + module <= h {
+                draw_filled_rect_mut(
+                    out,
+                    Rect::at(px as i32, py as i32).of_size(module, module),
+                    Rgb(TILE_INK.map(|v| v as u8)),
+                );
+            }
+        }
+        // The invisible mark over the code as over the rest of the page.
+        crate::hidden::embed_in(out, page_h, code, (x, y, x + side, y + side));
+    }
+}
+
+/// Up to [`BODY_CODES_MAX`] places for a square of `side` px on blank paper
+/// (nothing darker than the paper by a visible step within it or a margin
+/// around it), at least two and a half squares and a quarter of the page's
+/// width apart, drawn at random seeded by `code`.
+fn blank_places(page: &RgbImage, side: u32, code: ExportCode) -> Vec<(u32, u32)> {
+    let (w, h) = page.dimensions();
+    let grey = image::DynamicImage::ImageRgb8(page.clone()).to_luma8();
+    // The paper's level: the brightest tenth of the page.
+    let mut hist = [0u32; 256];
+    for p in grey.pixels() {
+        hist[p[0] as usize] += 1;
+    }
+    let mut seen = 0u32;
+    let tenth = (w * h) / 10;
+    let paper = (0..256usize)
+        .rev()
+        .find(|&v| {
+            seen += hist[v];
+            seen >= tenth
+        })
+        .unwrap_or(255) as i32;
+    let stride = (w + 1) as usize;
+    let mut ink = vec![0u32; stride * (h + 1) as usize];
+    for y in 0..h {
+        let mut row = 0u32;
+        for x in 0..w {
+            row += u32::from(i32::from(grey.get_pixel(x, y)[0]) < paper - 40);
+            let i = (y + 1) as usize * stride + (x + 1) as usize;
+            ink[i] = ink[i - stride] + row;
+        }
+    }
+    let at = |x: u32, y: u32| ink[y as usize * stride + x as usize];
+    let margin = side / 12;
+    let edge = side / 10;
+    let step = (side / 10).max(4) as usize;
+    let mut places: Vec<(u32, u32)> = Vec::new();
+    if w < side + 2 * edge || h < side + 2 * edge {
+        return places;
+    }
+    for y in (edge..=h - side - edge).step_by(step) {
+        for x in (edge..=w - side - edge).step_by(step) {
+            let (x0, y0) = (x - margin.min(x), y - margin.min(y));
+            let (x1, y1) = ((x + side + margin).min(w), (y + side + margin).min(h));
+            if at(x1, y1) + at(x0, y0) - at(x0, y1) - at(x1, y0) == 0 {
+                places.push((x, y));
+            }
+        }
+    }
+    // A shuffle seeded by the code (splitmix64): the places are the code's
+    // own, not the page's.
+    let mut state = code.0;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    for i in (1..places.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        places.swap(i, j);
+    }
+    let apart = (side as f32 * 2.5).max(w as f32 / 4.0);
+    let mut chosen: Vec<(u32, u32)> = Vec::new();
+    for p in places {
+        if chosen.len() == BODY_CODES_MAX {
+            break;
+        }
+        let far = chosen.iter().all(|q| {
+            let (dx, dy) = (p.0 as f32 - q.0 as f32, p.1 as f32 - q.1 as f32);
+            (dx * dx + dy * dy).sqrt() >= apart
+        });
+        if far {
+            chosen.push(p);
+        }
+    }
+    chosen
 }
 
 /// The footer band: three lines of text on the left, the QR code on the

@@ -375,8 +375,9 @@ export type TraceReport = {
 code: string, 
 /**
  * Which mark it was read from: `qr` (the footer's QR code),
- * `invisible` (the mark spread faintly over the page, when the footer
- * is gone) or `tiled_text` (the tiled mark, by OCR).
+ * `body_qr` (a QR code on the page's blank paper), `invisible` (the
+ * mark spread faintly over the page) or `tiled_text` (the tiled mark,
+ * by OCR).
  */
 channel: string, 
 /**
@@ -422,7 +423,7 @@ export type TracedEntry = { seq: number, letter_id: string | null,
 at: number, user: string, action: string, receipt_no: string | null, reason: string | null, };
 export type TraceReading = { 
 /**
- * `qr`, `invisible` or `tiled_text`.
+ * `qr`, `body_qr`, `invisible` or `tiled_text`.
  */
 channel: string, 
 /**

@@ -55,6 +55,7 @@ export const COPY_STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "trace.via.qr": "頁尾 QR 碼",
     "trace.via.invisible": "隱藏標記",
     "trace.via.tiled_text": "浮水印文字",
+    "trace.via.body_qr": "頁面 QR 碼",
   },
   en: {
     "request.kind.export": "Export",
@@ -109,5 +110,6 @@ export const COPY_STRINGS: Record<"zh-TW" | "en", Record<string, string>> = {
     "trace.via.qr": "the footer QR code",
     "trace.via.invisible": "the invisible mark",
     "trace.via.tiled_text": "the tiled mark",
+    "trace.via.body_qr": "a QR code on the page",
   },
 };
