@@ -56,6 +56,33 @@ fn tesseract(png: &[u8]) -> Option<String> {
     String::from_utf8(child.wait_with_output().ok()?.stdout).ok()
 }
 
+/// The Sealdesk codes zbar (a second QR decoder, zbar-tools) reads in an
+/// image, footer's and body's; `None` when zbar is not installed.
+fn zbar(image: &[u8]) -> Option<Vec<ExportCode>> {
+    let dir = std::env::temp_dir().join(format!("leak-zbar-{}", std::process::id()));
+    std::fs::write(&dir, image).ok()?;
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&dir)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_file(&dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut codes: Vec<ExportCode> = text
+        .lines()
+        .filter(|l| l.starts_with("SD1"))
+        .filter_map(|l| {
+            l.parse()
+                .ok()
+                .or_else(|| l.strip_prefix("SD1B:")?.parse().ok())
+        })
+        .collect();
+    codes.sort();
+    codes.dedup();
+    Some(codes)
+}
+
 fn jpeg(img: &RgbImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
@@ -298,7 +325,10 @@ fn main() {
         );
         for (name, make) in classes.iter().filter(|(n, _)| n.contains(only.as_str())) {
             let (mut named, mut wrong, mut both, mut n) = (0, 0, 0, 0);
+            let mut all = 0;
             let mut footer_only = 0;
+            // QR codes zbar reads in an image that the API's reader missed.
+            let (mut zbar_more, mut zbar_images) = (0, 0);
             let composite = name.contains("copies") || name.contains("pasted");
             for k in 0..per_class {
                 let i = k % codes.len();
@@ -315,6 +345,15 @@ fn main() {
                 let readings = read_all(&bytes, Some(&tesseract)).expect("image");
                 times.push(start.elapsed());
                 n += 1;
+                if let Some(theirs) = zbar(&bytes) {
+                    zbar_images += 1;
+                    let ours: Vec<ExportCode> = readings
+                        .iter()
+                        .filter(|r| matches!(r.channel, Channel::Qr | Channel::BodyQr))
+                        .map(|r| r.code)
+                        .collect();
+                    zbar_more += usize::from(theirs.iter().any(|c| !ours.contains(c)));
+                }
                 let led: Vec<Option<usize>> = readings
                     .iter()
                     .map(|r| resolve(r.code, r.channel))
@@ -332,6 +371,9 @@ fn main() {
                 } else if composite {
                     named += usize::from(!hit.is_empty());
                     both += usize::from(hit.len() >= 2);
+                    let mut every = sources.clone();
+                    every.sort();
+                    all += usize::from(hit == every);
                 } else if hit == sources {
                     // Named as the API names: the page body carries the code.
                     let body = readings
@@ -344,7 +386,7 @@ fn main() {
             }
             if composite {
                 println!(
-                "{name:>48}: no innocent named {}/{n}; a colluder's code shown {named}/{n}, both {both}/{n}; wrong {wrong}",
+                "{name:>48}: no innocent named {}/{n}; a colluder's code shown {named}/{n}, two or more {both}/{n}, every one {all}/{n}; wrong {wrong}",
                 n - wrong
             );
             } else {
@@ -352,6 +394,12 @@ fn main() {
                 "{name:>48}: named {named}/{n} = {:.2}; footer only {footer_only}/{n}; wrong {wrong}",
                 named as f32 / n as f32
             );
+            }
+            if zbar_images > 0 {
+                println!(
+                    "{:>48}  zbar read a QR code ours missed in {zbar_more}/{zbar_images}",
+                    ""
+                );
             }
         }
     }
