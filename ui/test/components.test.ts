@@ -3,7 +3,7 @@
 // end-to-end test in src-tauri/tests/it/e2e.rs.
 import { afterEach, beforeEach, test, vi } from "vitest";
 import assert from "node:assert/strict";
-import { flushSync, mount, unmount, tick } from "svelte";
+import { createRawSnippet, flushSync, mount, unmount, tick } from "svelte";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
@@ -15,6 +15,8 @@ const { default: UnitAssignments } = await import("../src/screens/UnitAssignment
 const { default: Login } = await import("../src/screens/Login.svelte");
 const { default: DateInput } = await import("../src/components/DateInput.svelte");
 const { default: PageReview } = await import("../src/components/PageReview.svelte");
+const { default: DataTable } = await import("../src/components/DataTable.svelte");
+const { setLang } = await import("../src/lib/i18n.svelte");
 const { session } = await import("../src/lib/session.svelte");
 
 let target: HTMLElement;
@@ -308,4 +310,86 @@ test("a revoke that waits on another desk's read says the old bytes are wiped la
   assert.deepEqual(invoke.mock.calls.find((c) => c[0] === "revoke")?.[1], {
     args: { assignment: "a1", reason: "改分" },
   });
+});
+
+type Item = { id: string; name: string };
+const cells = createRawSnippet((item: () => Item) => ({ render: () => `<th scope="row">${item().name}</th>` }));
+const openButton = createRawSnippet((item: () => Item) => ({
+  render: () => `<button class="open-button" type="button">${item().id}</button>`,
+}));
+
+function mountTable(props: Record<string, unknown>) {
+  component = mount(DataTable, {
+    target,
+    props: { key: (i: Item) => i.id, columns: ["letters.col.receipt", { text: "#" }], row: cells, ...props } as never,
+  });
+  flushSync();
+}
+
+test("a table with nothing to list shows the caller's empty message, and no table", () => {
+  mountTable({ rows: [], empty: "unit.empty" });
+  const placeholder = target.querySelector("p.placeholder");
+  assert.equal(placeholder?.textContent, "本單位目前沒有有效的分辦");
+  assert.equal(placeholder?.hasAttribute("role"), false);
+  assert.equal(target.querySelector("table"), null);
+});
+
+test("the empty message follows the language, and can be announced", () => {
+  try {
+    setLang("en");
+    mountTable({ rows: [], empty: "home.letters.empty", emptyRole: "status" });
+    const placeholder = target.querySelector("p.placeholder");
+    assert.equal(placeholder?.textContent, "No letters to show");
+    assert.equal(placeholder?.getAttribute("role"), "status");
+  } finally {
+    setLang("zh-TW");
+  }
+});
+
+test("without an empty message, or when the caller says it is not empty, an empty list is an empty table", () => {
+  mountTable({ rows: [], id: "t1" });
+  assert.equal(target.querySelector("p.placeholder"), null);
+  assert.equal(target.querySelectorAll("#t1 tbody tr").length, 0);
+  unmount(component!);
+  mountTable({ rows: [], id: "t2", empty: "unit.empty", isEmpty: false });
+  assert.equal(target.querySelector("p.placeholder"), null);
+  assert.ok(target.querySelector("#t2"));
+});
+
+test("nothing is shown before the rows come, and the loading line while they load", () => {
+  mountTable({ rows: null, empty: "unit.empty" });
+  assert.equal(target.innerHTML.replace(/<!--[^>]*-->/g, "").trim(), "");
+  unmount(component!);
+  mountTable({ rows: null, empty: "unit.empty", loading: true });
+  const loading = target.querySelector("p.placeholder");
+  assert.equal(loading?.textContent, "載入中…");
+  assert.equal(loading?.getAttribute("role"), "status");
+});
+
+test("a table has translated headers, a row per item, and an actions column with a hidden header", () => {
+  mountTable({
+    rows: [
+      { id: "a", name: "SD-115-00001" },
+      { id: "b", name: "SD-115-00002" },
+    ],
+    id: "t",
+    labelledby: "t-heading",
+    empty: "unit.empty",
+    actions: openButton,
+    actionsClass: "row-actions",
+    rowAttrs: (i: Item) => ({ class: "item-row", "data-item": i.id }),
+  });
+  const table = target.querySelector("div.table-wrap > table#t.data-table");
+  assert.ok(table, "the table, with the classes app.css styles");
+  assert.equal(table?.getAttribute("aria-labelledby"), "t-heading");
+  const headers = [...table!.querySelectorAll("thead th")];
+  assert.deepEqual(
+    headers.map((h) => [h.getAttribute("scope"), h.textContent]),
+    [["col", "收文號"], ["col", "#"], ["col", "操作"]],
+  );
+  assert.ok(headers[2]?.querySelector("span.visually-hidden"), "the actions header is for screen readers only");
+  const rows = [...table!.querySelectorAll("tbody tr.item-row")];
+  assert.deepEqual(rows.map((r) => r.getAttribute("data-item")), ["a", "b"]);
+  assert.equal(rows[0]?.querySelector('th[scope="row"]')?.textContent, "SD-115-00001");
+  assert.equal(rows[1]?.querySelector("td.row-actions > button.open-button")?.textContent, "b");
 });

@@ -45,12 +45,15 @@ test("every literal i18n key used in the sources exists in both languages", () =
 test("keys built from back-end codes exist for every code", () => {
   const families: Record<string, string[]> = {
     "routing.status": ["new", "inquiring", "requested", "assigned", "ended"],
-    "request.status": ["pending", "awaiting_endorsement", "approved", "denied"],
-    "request.kind": ["access", "reveal", "inquiry"],
+    "request.status": ["pending", "awaiting_endorsement", "approved", "denied", "done"],
+    "request.kind": ["access", "reveal", "inquiry", "export", "print"],
     "assignment.kind": ["access", "reveal"],
     "inquiry.answer": ["ours", "not_ours", "pending"],
     pii: ["person", "national_id", "phone", "email", "address", "organization", "company_tax_id"],
-    source: ["pdf", "image", "email", "text"],
+    source: ["pdf", "image", "email", "text", "document"],
+    "trace.channel": ["qr", "invisible", "tiled_text", "body_qr"],
+    "trace.via": ["qr", "invisible", "tiled_text", "body_qr"],
+    "trace.verdict": ["confirmed", "body", "footer_only", "conflict"],
     outcome: ["allowed", "denied"],
     "ledger.anchor": ["kept_checkpoint", "desk_witness"],
     action: [

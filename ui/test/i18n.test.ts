@@ -11,8 +11,14 @@ import {
   roleName,
   setLang,
   t,
+  tCode,
   translate,
+  translateCode,
+  isKey,
+  readableCode,
+  type Key,
 } from "../src/lib/i18n.svelte";
+import { STRING_PARTS } from "../src/lib/strings";
 
 test("default language is zh-TW", () => {
   assert.equal(DEFAULT_LANG, "zh-TW");
@@ -25,6 +31,31 @@ test("both languages define exactly the same keys", () => {
   const en = Object.keys(STRINGS.en).sort();
   assert.deepEqual(en, zh);
   assert.deepEqual(Object.keys(STRINGS).sort(), [...LANGS].sort());
+});
+
+test("each part of the tables has the same keys in both languages, and no key is in two parts", () => {
+  const seen = new Map<string, string>();
+  for (const [part, tables] of Object.entries(STRING_PARTS)) {
+    const zh = Object.keys(tables["zh-TW"]).sort();
+    const en = Object.keys(tables.en).sort();
+    assert.deepEqual(en, zh, `${part}: English and zh-TW keys differ`);
+    for (const key of zh) {
+      assert.equal(seen.get(key), undefined, `${key} is in both ${seen.get(key)} and ${part}`);
+      seen.set(key, part);
+    }
+  }
+  assert.equal(seen.size, Object.keys(STRINGS["zh-TW"]).length, "STRINGS is exactly its parts");
+});
+
+test("no string is empty, and zh-TW strings are not left in English", () => {
+  for (const lang of LANGS) {
+    for (const [key, text] of Object.entries(STRINGS[lang])) assert.notEqual(text.trim(), "", `${lang}: ${key}`);
+  }
+  // Keys whose zh-TW text may be Latin only (codes, names of formats, the toggle).
+  const latin = new Set(["lang.toggle", "lang.toggle.lang", "source.pdf", "err.kind"]);
+  for (const [key, text] of Object.entries(STRINGS["zh-TW"])) {
+    if (!latin.has(key)) assert.match(text, /[\u3000-\u9fff\uff00-\uffef]/, `zh-TW ${key}: ${text}`);
+  }
 });
 
 test("normalizeLang falls back to zh-TW", () => {
@@ -59,7 +90,37 @@ test("login screen strings", () => {
 });
 
 test("unknown key falls back to the key itself", () => {
-  assert.equal(translate("en", "no.such.key"), "no.such.key");
+  assert.equal(translate("en", "no.such.key" as Key), "no.such.key");
+});
+
+test("a code's label comes from its family of keys, in the current language", () => {
+  assert.equal(tCode("action", "view"), "閱覽");
+  assert.equal(translateCode("en", "action", "ledger_grant"), "Ledger key grant");
+  assert.equal(translateCode("en", "trace.via", "body_qr"), "a QR code on the page");
+  assert.equal(
+    translateCode("zh-TW", "ledger.anchor", "desk_witness", { seq: 7, at: "115/01/01", after: 2 }),
+    "錨定於本機見證（第 7 筆，115/01/01），其後 2 筆。",
+  );
+  try {
+    setLang("en");
+    assert.equal(tCode("request.status", "awaiting_endorsement"), "Awaiting the clerk");
+  } finally {
+    setLang("zh-TW");
+  }
+});
+
+test("a code without a label is shown readable, never as the raw key", () => {
+  for (const lang of LANGS) {
+    assert.equal(translateCode(lang, "action", "brand_new_action"), "brand new action");
+    assert.equal(translateCode(lang, "trace.via", "ultra_violet"), "ultra violet");
+    assert.equal(translateCode(lang, "action", "toString"), "toString");
+  }
+  assert.equal(tCode("pii", undefined), "");
+  assert.equal(tCode("outcome", null), "");
+  assert.equal(readableCode("login_failed"), "login failed");
+  assert.equal(isKey("action.view"), true);
+  assert.equal(isKey("action.brand_new_action"), false);
+  assert.equal(isKey("constructor"), false);
 });
 
 test("interpolation", () => {

@@ -4,7 +4,7 @@
 // check`, not the user.
 
 import type { ErrorKind } from "./bindings";
-import { getLang, translate, type Lang } from "./i18n.svelte";
+import { getLang, translate, type Key, type Lang } from "./i18n.svelte";
 
 /** What the page works with: a kind the UI knows, and the back end's text. */
 export type UiError = {
@@ -21,7 +21,7 @@ export type UiError = {
  * A `Record` over `ErrorKind`, so adding a kind in Rust without a message
  * here is a type error.
  */
-const KIND_TO_KEY: Record<ErrorKind | "unknown", string> = {
+const KIND_TO_KEY: Record<ErrorKind | "unknown", Key> = {
   usage: "err.other",
   no_vault: "err.no_vault",
   vault_exists: "err.vault_exists",

@@ -1,6 +1,6 @@
 // Pure helpers for tables: labels and Taiwan-time formatting. No DOM access.
 
-import { getLang, translate, type Lang } from "./i18n.svelte";
+import { getLang, isKey, translate, type Lang } from "./i18n.svelte";
 
 /** Taiwan's offset from UTC. Taiwan has no daylight saving time. */
 const TAIWAN_OFFSET_MS = 8 * 3600 * 1000;
@@ -12,9 +12,8 @@ const STATUSES = ["active", "expired", "revoked", "declined"];
 
 /** Category code → display name; unknown codes are shown as they are. */
 export function categoryName(code: unknown, lang: Lang = getLang()): string {
-  return typeof code === "string" && CATEGORIES.includes(code)
-    ? translate(lang, `category.${code}`)
-    : String(code ?? "");
+  const key = `category.${String(code)}`;
+  return typeof code === "string" && CATEGORIES.includes(code) && isKey(key) ? translate(lang, key) : String(code ?? "");
 }
 
 /** true → 是 / Yes, false → 否 / No. */
@@ -100,7 +99,8 @@ export function assignmentStatus(a: { active?: boolean; ended?: string | null } 
 
 /** Status code → display name; unknown codes are shown as they are. */
 export function statusName(code: string, lang: Lang = getLang()): string {
-  return STATUSES.includes(code) ? translate(lang, `assignment.status.${code}`) : String(code ?? "");
+  const key = `assignment.status.${code}`;
+  return STATUSES.includes(code) && isKey(key) ? translate(lang, key) : String(code ?? "");
 }
 
 /** Whole days from `now` until `until` (ms), rounded up; negative when past. */

@@ -4,6 +4,7 @@
 // refusal in the ledger).
 
 import type { Role } from "./bindings";
+import type { Key } from "./strings";
 
 export type ScreenId =
   | "register"
@@ -20,7 +21,7 @@ export type ScreenId =
 export interface ScreenDef {
   id: ScreenId;
   /** i18n key of the tab's label. */
-  label: string;
+  label: Key;
   roles: readonly Role[] | "everyone";
 }
 

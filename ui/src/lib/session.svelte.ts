@@ -8,13 +8,14 @@ import { call } from "./ipc";
 import { isSessionGone, normalizeError, type UiError } from "./errors";
 import { createIdleTimer, type IdleTimer } from "./idle";
 import { homeScreen, type ScreenId } from "./roles";
+import type { Key } from "./strings";
 
 const POLL_INTERVAL_MS = 30_000;
 // Used only if the back end sends no usable idle_timeout_secs; it enforces its own limit anyway.
 const FALLBACK_IDLE_SECS = 300;
 
 /** What the login screen says: a back-end error, or a local message key. */
-export type Notice = { err: UiError } | { key: string } | null;
+export type Notice = { err: UiError } | { key: Key } | null;
 
 export const session = $state<{
   user: Me | null;
