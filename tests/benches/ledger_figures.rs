@@ -27,15 +27,15 @@ fn body(seq: u64) -> EntryBody {
         seq,
         at: 1_795_741_200_000 + seq as i64,
         user: "handler".into(),
-        role: Some("handler".into()),
+        role: Some("handler".parse().expect("a role")),
         workstation: "ws-0123456789ab".into(),
-        action: "view".into(),
+        action: "view".parse().expect("an action"),
         letter_id: Some("0123456789abcdef0123456789abcdef".into()),
         receipt_no: Some("SD-115-00001".into()),
         level: Some("密".into()),
         reason: Some("辦理 SD-115-00001 陳情案".into()),
         assignment: Some("fedcba9876543210fedcba9876543210".into()),
-        outcome: "allowed".into(),
+        outcome: "allowed".parse().expect("an outcome"),
         detail: None,
     }
 }

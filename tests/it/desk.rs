@@ -241,7 +241,7 @@ fn t1_a_clerk_who_is_also_a_handler_affirms_like_any_handler() {
         .iter()
         .find(|e| e.body.action == "copy" && e.body.user == "both" && e.body.outcome == "allowed")
         .expect("the copy is in the ledger");
-    assert_eq!(copy.body.role.as_deref(), Some("handler"));
+    assert_eq!(copy.body.role, Some(sealdesk_api::Role::Handler));
     assert!(copy.body.assignment.is_some(), "tied to the assignment");
     assert!(entries
         .iter()

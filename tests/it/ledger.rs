@@ -23,7 +23,14 @@ fn actions(w: &mut World) -> Vec<(String, String, String, Option<String>)> {
         .ledger_entries(&mut a)
         .expect("auditor reads")
         .into_iter()
-        .map(|e| (e.body.user, e.body.action, e.body.outcome, e.body.reason))
+        .map(|e| {
+            (
+                e.body.user,
+                e.body.action.to_string(),
+                e.body.outcome.to_string(),
+                e.body.reason,
+            )
+        })
         .collect()
 }
 

@@ -112,15 +112,15 @@ fn forged_event(
         seq,
         at: T0.unix_millis(),
         user: user.into(),
-        role: Some("supervisor".into()),
+        role: Some("supervisor".parse().expect("a role")),
         workstation: "ws-forged".into(),
-        action: "route_decision".into(),
+        action: "route_decision".parse().expect("an action"),
         letter_id: None,
         receipt_no: Some("SD-115-00001".into()),
         level: None,
         reason: Some("核准".into()),
         assignment: None,
-        outcome: "allowed".into(),
+        outcome: "allowed".parse().expect("an outcome"),
         detail: Some("approved".into()),
     };
     ledger::seal_event(&wrapper, actor, session, &body, &mut rng)

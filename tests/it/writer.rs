@@ -561,7 +561,7 @@ fn ledger_records_the_assignment_id_the_granting_role_and_slip_views() {
         .find(|e| e.body.user == "handler" && e.body.action == "view")
         .expect("handler view");
     assert_eq!(view.body.assignment.as_deref(), Some(a.id.as_str()));
-    assert_eq!(view.body.role.as_deref(), Some("handler"));
+    assert_eq!(view.body.role, Some(sealdesk_api::Role::Handler));
     let approve = entries
         .iter()
         .find(|e| {
@@ -578,7 +578,7 @@ fn ledger_records_the_assignment_id_the_granting_role_and_slip_views() {
         .rev()
         .find(|e| e.body.user == "clerk" && e.body.action == "identity_reveal")
         .expect("clerk identity view");
-    assert_eq!(identity.body.role.as_deref(), Some("clerk"));
+    assert_eq!(identity.body.role, Some(sealdesk_api::Role::Clerk));
     assert!(entries.iter().any(|e| e.body.user == "supervisor"
         && e.body.action == "view"
         && e.body

@@ -7,10 +7,10 @@ use sealdesk_core::secret::Passphrase;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
+use crate::actor::Actor;
 use crate::desk::Settings;
-use crate::directory::user_signing_key;
 use crate::ledger::{Action, Event};
-use crate::session::{parse_roles, Actor};
+use crate::session::parse_roles;
 use crate::{ApiError, Result, Session, Vault, MAX_ACCESS_DAYS};
 
 /// A user to create.
@@ -97,7 +97,7 @@ impl Vault {
             unit: new.unit.as_ref().map(|u| u.trim().to_owned()),
             disabled: false,
             encryption_key: key.public_key().0,
-            signing_key: user_signing_key(&key).verifying_key().0,
+            signing_key: key.user_signing_key().verifying_key().0,
         };
         let row = UserRow {
             id,
@@ -123,7 +123,7 @@ impl Vault {
 
     /// The calling administrator's signing key.
     fn admin_key(&self, session: &Session) -> Result<SigningKey> {
-        Ok(user_signing_key(self.session_key(session)?))
+        Ok(self.session_key(session)?.user_signing_key())
     }
 
     fn admin_event(&self, detail: String) -> Event {
@@ -377,7 +377,7 @@ impl Vault {
         .map_err(ApiError::from_crypto("sealing the private key"))?;
         let pk = key.public_key();
         cert.encryption_key = pk.0;
-        cert.signing_key = user_signing_key(&key).verifying_key().0;
+        cert.signing_key = key.user_signing_key().verifying_key().0;
         let dropped = std::cell::Cell::new(0usize);
         let id = row.id.clone();
         self.recertify(

@@ -16,11 +16,13 @@ use sealdesk_intake::Extracted;
 use serde::Serialize;
 use zeroize::Zeroize;
 
-use crate::intake::{RegisterMeta, RegisterRecord, Registered, Review, KEY_LETTER};
+use crate::actor::Actor;
+use crate::intake::Registered;
 use crate::ledger::Action;
-use crate::letters::Secrecy;
+use crate::records::Secrecy;
+use crate::records::{RegisterMeta, RegisterRecord, Review, KEY_LETTER};
 use crate::routing::{AssignmentInfo, RoutingSlip};
-use crate::session::{Actor, Session};
+use crate::session::Session;
 use crate::{ApiError, Result, Vault};
 
 /// How many drafts one desk keeps open at most (each holds a letter in memory).
@@ -608,21 +610,7 @@ impl Vault {
         meta: &RegisterMeta,
         review: &Review,
     ) -> Result<Registered> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "registering a letter",
-        )?;
-        meta.secrecy.check()?;
-        if meta.subject.trim().is_empty() {
-            return Err(ApiError::BadInput("the subject (案由) is empty".into()));
-        }
-        if let Some(d) = &meta.deadline {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| ApiError::BadInput(format!("deadline {d:?} is not YYYY-MM-DD")))?;
-        }
+        let actor = self.begin_registering(session, meta)?;
         match self.drafts.0.get(draft_id) {
             // A bad box is refused while the draft is still there.
             Some(d) if d.owner == actor.id => crate::intake::check_boxes(&d.ex, &review.boxes)?,

@@ -7,7 +7,6 @@
 //! wraps use only [`Directory`] (certified state), never a raw users row; a
 //! row that differs from its certificate is an integrity failure.
 
-use sealdesk_core::crypto::{SigningKey, UserSecretKey, USER_SIGNING_LABEL};
 use sealdesk_core::directory::{
     Change, Directory, SignedGenesis, Statement, UserCert, SETTING_IDLE_TIMEOUT,
 };
@@ -25,11 +24,6 @@ pub(crate) const META_GENESIS_SIG: &str = "genesis_signature";
 /// The directory and the signed facts, folded (and every attestation
 /// checked) up to a linked prefix of the ledger.
 pub(crate) type Fold = VerifiedState;
-
-/// A user's Ed25519 attestation key, derived from their X25519 secret.
-pub(crate) fn user_signing_key(key: &UserSecretKey) -> SigningKey {
-    key.derive_signing_key(USER_SIGNING_LABEL)
-}
 
 /// Whether a users row says exactly what its certificate says.
 pub(crate) fn row_matches(row: &UserRow, cert: &UserCert) -> bool {

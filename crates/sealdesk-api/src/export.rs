@@ -122,15 +122,15 @@ fn csv_bytes(entries: &[EntryBody]) -> Result<Vec<u8>> {
             e.seq.to_string(),
             utc(e.at),
             e.user.clone(),
-            o(&e.role),
+            e.role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
             e.workstation.clone(),
-            e.action.clone(),
+            e.action.as_str().to_owned(),
             o(&e.letter_id),
             o(&e.receipt_no),
             o(&e.level),
             o(&e.reason),
             o(&e.assignment),
-            e.outcome.clone(),
+            e.outcome.as_str().to_owned(),
             o(&e.detail),
         ])
         .map_err(csv_err)?;

@@ -15,140 +15,17 @@ use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::domain::Role;
 use sealdesk_core::facts::Fact;
 use sealdesk_core::pii::{self, Finding, PiiKind};
-use sealdesk_intake::{EmailHeaders, Extracted, IntakeError, SourceKind, WorkerCommand};
+use sealdesk_intake::{Extracted, IntakeError, SourceKind, WorkerCommand};
 use sealdesk_store::{DataKeyRow, LetterRow, RecordRow, WrapRow};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::ledger::{Action, Event};
-use crate::letters::{roc_year, Category, Secrecy};
+use crate::records::{
+    rec_page, roc_year, DrawnBox, IdentityRecord, RegisterMeta, RegisterRecord, Review,
+    KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT, REC_IDENTITY, REC_ORIGINAL, REC_REGISTER,
+    REC_SCAN, REC_WORKING,
+};
 use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
-
-pub(crate) const KEY_LETTER: &str = "letter";
-pub(crate) const KEY_IDENTITY: &str = "identity";
-/// The original file, its full text and a scan's re-encoded image: only the
-/// registering clerk and the recovery key ever hold this key. An approved
-/// identity reveal grants [`KEY_IDENTITY`], never this one.
-pub(crate) const KEY_ORIGINAL: &str = "original";
-pub(crate) const REC_REGISTER: &str = "register";
-pub(crate) const REC_WORKING: &str = "working";
-pub(crate) const REC_ORIGINAL: &str = "original";
-pub(crate) const REC_FULLTEXT: &str = "fulltext";
-pub(crate) const REC_IDENTITY: &str = "identity";
-pub(crate) const REC_SCAN: &str = "scan";
-/// A redacted page image, under the letter key: `page-1`, `page-2`, ….
-pub(crate) fn rec_page(n: u32) -> String {
-    format!("page-{n}")
-}
-
-/// Who the letter is addressed to (it decides who may open it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum AddresseeType {
-    /// The agency: opened by the head or the head's designee.
-    #[default]
-    Agency,
-    /// The head of the agency by name.
-    Head,
-    /// A named person: only that person opens it.
-    Person,
-}
-
-/// The register fields a clerk fills in (密件登記).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegisterMeta {
-    pub category: Category,
-    pub secrecy: Secrecy,
-    /// 案由; may be a code name.
-    pub subject: String,
-    /// 密等; 「密」 unless stated.
-    pub level: String,
-    /// A sending agency: shown in the register.
-    pub sender_agency: Option<String>,
-    /// A sending person or company: identity (a legal person's identity is
-    /// protected too), so kept only in the sealed identity compartment.
-    pub sender: Option<String>,
-    /// The sending agency's document number.
-    pub sender_doc_no: Option<String>,
-    pub addressee: AddresseeType,
-    /// Who opened the inner envelope; the clerk unless stated.
-    pub opened_by: Option<String>,
-    pub seal_intact: bool,
-    /// Pages as counted by the clerk; the file's own count when absent.
-    pub pages: Option<u32>,
-    /// Parties (procurement: the objecting company and any company named).
-    pub parties: Vec<String>,
-    /// 保存年限, in years.
-    pub retention_years: u32,
-    /// When the letter arrived (UTC ms); now when absent.
-    pub received_at: Option<i64>,
-    /// 辦理期限 (YYYY-MM-DD), when the letter has one.
-    #[serde(default)]
-    pub deadline: Option<String>,
-}
-
-impl RegisterMeta {
-    pub fn new(category: Category, secrecy: Secrecy) -> Self {
-        Self {
-            category,
-            secrecy,
-            subject: String::new(),
-            level: "密".into(),
-            sender_agency: None,
-            sender: None,
-            sender_doc_no: None,
-            addressee: AddresseeType::Agency,
-            opened_by: None,
-            seal_intact: true,
-            pages: None,
-            parties: Vec::new(),
-            retention_years: 10,
-            received_at: None,
-            deadline: None,
-        }
-    }
-}
-
-/// The clerk's review of the detected personal data, applied before sealing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Review {
-    /// Values that are not personal data (a false finding).
-    pub drop: Vec<String>,
-    /// Missed ones: kind and value as written in the letter.
-    pub add: Vec<(PiiKind, String)>,
-    /// Boxes the clerk drew on page images over something missed: each is
-    /// blacked out as drawn, and the text under it (if any was read there)
-    /// becomes a finding of its kind, masked wherever it appears.
-    pub boxes: Vec<DrawnBox>,
-    /// Pages the clerk reviewed and releases to handlers although OCR read
-    /// them poorly or not at all (handwriting, a photo): shown with the
-    /// clerk's boxes, its seals and signature blocks boxed; recorded.
-    pub release: Vec<u32>,
-}
-
-/// A box drawn on a page image, in that image's pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct DrawnBox {
-    /// 1-based.
-    pub page: u32,
-    pub x0: u32,
-    pub y0: u32,
-    pub x1: u32,
-    pub y1: u32,
-    pub kind: PiiKind,
-}
-
-impl DrawnBox {
-    pub(crate) fn area(&self) -> sealdesk_intake::redact::PageBox {
-        sealdesk_intake::redact::PageBox {
-            page: self.page,
-            x0: self.x0,
-            y0: self.y0,
-            x1: self.x1,
-            y1: self.y1,
-        }
-    }
-}
 
 /// Refuses a drawn box that is not on a page image of the letter or has no
 /// area, before anything is sealed or a draft is spent.
@@ -205,66 +82,6 @@ fn loose_matches(text: &str, value: &str) -> Vec<(usize, usize)> {
         }
     }
     out
-}
-
-/// The sealed register record of a letter. Nothing identifying: the
-/// sender, when a person, and all findings live in the identity compartment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct RegisterRecord {
-    pub subject: String,
-    pub secrecy: Secrecy,
-    #[serde(default)]
-    pub sender_agency: Option<String>,
-    #[serde(default)]
-    pub sender_doc_no: Option<String>,
-    #[serde(default)]
-    pub addressee: AddresseeType,
-    #[serde(default)]
-    pub opened_by: Option<String>,
-    #[serde(default)]
-    pub seal_intact: bool,
-    #[serde(default)]
-    pub pages: u32,
-    #[serde(default)]
-    pub attachments: Vec<String>,
-    #[serde(default)]
-    pub retention_years: u32,
-    #[serde(default)]
-    pub received_at: i64,
-    #[serde(default)]
-    pub source: String,
-    #[serde(default)]
-    pub original_sha256: String,
-    #[serde(default)]
-    pub has_text_layer: bool,
-    #[serde(default)]
-    pub notices: Vec<String>,
-    /// How many findings of each kind were masked (counts, never values).
-    #[serde(default)]
-    pub masked: Vec<(String, usize)>,
-    /// The redacted page images sealed with the letter (`page-N` records);
-    /// a withheld page has none.
-    #[serde(default)]
-    pub page_images: Vec<u32>,
-    /// Parties a handler must affirm no relationship with. They travel with
-    /// the letter key to approved handlers, never on a routing slip.
-    #[serde(default)]
-    pub parties: Vec<String>,
-    /// 辦理期限 (YYYY-MM-DD).
-    #[serde(default)]
-    pub deadline: Option<String>,
-}
-
-/// The identity compartment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct IdentityRecord {
-    pub findings: Vec<Finding>,
-    pub email: Option<EmailHeaders>,
-    pub sender_person: Option<String>,
-    pub parties: Vec<String>,
-    /// The attachments' names as they came; the register shows them masked.
-    #[serde(default)]
-    pub attachment_names: Vec<String>,
 }
 
 /// What the clerk gets back from registering.
@@ -393,6 +210,24 @@ impl Vault {
         self.worker = Some(worker);
     }
 
+    /// The opening of every registration: a clerk's session, and the
+    /// register fields checked the one way.
+    pub(crate) fn begin_registering(
+        &mut self,
+        session: &mut Session,
+        meta: &RegisterMeta,
+    ) -> Result<crate::actor::Actor> {
+        let actor = self.begin(session, true)?;
+        self.require_role(
+            &actor,
+            &[Role::Clerk],
+            Action::Register,
+            "registering a letter",
+        )?;
+        meta.validate()?;
+        Ok(actor)
+    }
+
     /// Clerk: registers a letter from a file (PDF, scan, e-mail or text).
     pub fn register_file(
         &mut self,
@@ -402,14 +237,7 @@ impl Vault {
         meta: &RegisterMeta,
         review: &Review,
     ) -> Result<Registered> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "registering a letter",
-        )?;
-        meta.secrecy.check()?;
+        let actor = self.begin_registering(session, meta)?;
         let ex = self.parse_isolated(bytes, file_name)?;
         self.register_extracted(&actor, bytes, ex, meta, review)
     }
@@ -437,14 +265,7 @@ impl Vault {
         meta: &RegisterMeta,
         review: &Review,
     ) -> Result<Registered> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
-            &[Role::Clerk],
-            Action::Register,
-            "registering a letter",
-        )?;
-        meta.secrecy.check()?;
+        let actor = self.begin_registering(session, meta)?;
         if text.trim().is_empty() {
             return Err(ApiError::BadInput("the letter has no text".into()));
         }
@@ -455,7 +276,7 @@ impl Vault {
 
     pub(crate) fn register_extracted(
         &mut self,
-        actor: &crate::session::Actor,
+        actor: &crate::actor::Actor,
         original: &[u8],
         ex: Extracted,
         meta: &RegisterMeta,

@@ -24,7 +24,7 @@ use sealdesk_core::secret::SecretBytes32;
 use sealdesk_store::{Db, LedgerRow};
 use serde::Serialize;
 
-use crate::session::Actor;
+use crate::actor::Actor;
 use crate::{ApiError, ApiRng, Result, Session, Vault, RECOVERY_RECIPIENT};
 
 pub(crate) const SECRET_LEDGER_READER: &str = "ledger_reader";
@@ -32,57 +32,9 @@ pub(crate) const SECRET_LEDGER_READER: &str = "ledger_reader";
 /// A session attests its entries every this many (and at every lock).
 pub const CHECKPOINT_EVERY: u64 = ledger::ATTEST_EVERY as u64;
 
-/// What an entry records. The string forms are a contract (reports, CSV).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Login,
-    LoginFailed,
-    Lock,
-    Register,
-    View,
-    /// Masked text copied from the reading room.
-    Copy,
-    Export,
-    Print,
-    IdentityReveal,
-    RouteRequest,
-    RouteDecision,
-    Declassify,
-    Destroy,
-    UserAdmin,
-    Recover,
-    LedgerRead,
-    LedgerExport,
-    LedgerGrant,
-    /// A desk found the ledger shorter than, or forked from, what it saw last.
-    IntegrityWarning,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Login => "login",
-            Action::LoginFailed => "login_failed",
-            Action::Lock => "lock",
-            Action::Register => "register",
-            Action::View => "view",
-            Action::Copy => "copy",
-            Action::Export => "export",
-            Action::Print => "print",
-            Action::IdentityReveal => "identity_reveal",
-            Action::RouteRequest => "route_request",
-            Action::RouteDecision => "route_decision",
-            Action::Declassify => "declassify",
-            Action::Destroy => "destroy",
-            Action::UserAdmin => "user_admin",
-            Action::Recover => "recover",
-            Action::LedgerRead => "ledger_read",
-            Action::LedgerExport => "ledger_export",
-            Action::LedgerGrant => "ledger_grant",
-            Action::IntegrityWarning => "integrity_warning",
-        }
-    }
-}
+/// What an entry records: the closed set lives in the domain core, with
+/// the entry it is part of.
+pub use sealdesk_core::ledger::{Action, Outcome};
 
 /// A store failure while recording is the ledger being unavailable: the
 /// caller shows and writes nothing.
@@ -295,20 +247,19 @@ impl Appender<'_> {
             seq,
             at: self.now,
             user,
-            role: ev.role.map(|r| r.as_str().to_owned()),
+            role: ev.role,
             workstation: self.cache.workstation.clone(),
-            action: ev.action.as_str().to_owned(),
+            action: ev.action,
             letter_id: ev.letter_id.clone(),
             receipt_no: ev.receipt_no.clone(),
             level: ev.level.clone(),
             reason: ev.reason.clone(),
             assignment: ev.assignment.clone(),
             outcome: if ev.denied.is_some() {
-                "denied"
+                Outcome::Denied
             } else {
-                "allowed"
-            }
-            .to_owned(),
+                Outcome::Allowed
+            },
             detail: ev.denied.clone().or_else(|| ev.detail.clone()),
         };
         let (actor, session) = self.who();
@@ -475,33 +426,8 @@ impl Vault {
 
     /// Records a denial, then returns the error that caused it. A denial that
     /// cannot be recorded is still a denial.
-    pub(crate) fn deny<T>(&mut self, ev: Event, err: ApiError) -> Result<T> {
-        let ev = ev.denied(err.to_string());
-        if let Err(e) = self.record(ev) {
-            tracing::error!(error = %e, "could not record a denied attempt");
-        }
-        Err(err)
-    }
-
     /// Checks a role, recording the attempt if it is denied. Returns the
     /// role the check granted (what the ledger records).
-    pub(crate) fn require_role(
-        &mut self,
-        actor: &Actor,
-        roles: &[Role],
-        action: Action,
-        what: &str,
-    ) -> Result<Role> {
-        if let Some(r) = roles.iter().find(|r| actor.roles.contains(**r)) {
-            return Ok(*r);
-        }
-        let err = actor
-            .require_any(roles, what)
-            .err()
-            .unwrap_or_else(|| ApiError::Denied(what.into()));
-        self.deny(Event::new(actor.roles.iter().next(), action), err)
-    }
-
     /// The vault root's public key: what an auditor keeps to verify exports
     /// (`ledger key` calls it the workstation key, for the CLI contract).
     pub fn workstation_public_key(&mut self) -> Result<crypto::VerifyingKey> {
@@ -598,7 +524,7 @@ impl Vault {
             return Err(ApiError::NotFound("the ledger is empty".into()));
         };
         Ok(ledger::sign_checkpoint(
-            &crate::directory::user_signing_key(&own),
+            &own.user_signing_key(),
             &actor.id,
             &root,
             u64::try_from(seq).unwrap_or(0),
@@ -804,7 +730,7 @@ impl Vault {
                 user: wrap.0.clone(),
             },
         )?;
-        let signing = crate::directory::user_signing_key(&own);
+        let signing = own.user_signing_key();
         let ev = Event::new(Some(role), Action::LedgerGrant)
             .detail(format!("ledger key granted to {auditor}"));
         self.commit_recorded(|db, ap| {

@@ -2,82 +2,17 @@
 //! recovery key. (Intake from PDF, scans and e-mail, and routing, build on
 //! this.)
 
-use chrono::{Datelike, FixedOffset, TimeZone};
 use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::Role;
 use sealdesk_core::facts::Fact;
-use sealdesk_core::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::intake::{RegisterMeta, RegisterRecord, Review, KEY_LETTER, REC_REGISTER, REC_WORKING};
 use crate::ledger::{Action, Event};
+use crate::records::{
+    Category, PageImage, RegisterMeta, RegisterRecord, Review, Secrecy, KEY_LETTER, REC_REGISTER,
+    REC_WORKING,
+};
 use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
-
-/// A letter's category (the register's 類別).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Category {
-    /// 陳情
-    Petition,
-    /// 檢舉
-    Whistleblower,
-    /// 採購異議
-    ProcurementObjection,
-    Other,
-}
-
-impl Category {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Petition => "petition",
-            Category::Whistleblower => "whistleblower",
-            Category::ProcurementObjection => "procurement_objection",
-            Category::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self> {
-        [
-            Category::Petition,
-            Category::Whistleblower,
-            Category::ProcurementObjection,
-            Category::Other,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-        .ok_or_else(|| {
-            ApiError::BadInput(format!(
-                "unknown category {s:?} (petition, whistleblower, procurement_objection, other)"
-            ))
-        })
-    }
-}
-
-/// 保密期限 (a date) or 解密條件 (a condition): one is always set with the level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum Secrecy {
-    /// Secret until this date (YYYY-MM-DD).
-    Until(String),
-    /// Secret until this condition is met.
-    Condition(String),
-}
-
-impl Secrecy {
-    pub fn check(&self) -> Result<()> {
-        match self {
-            Secrecy::Until(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map(|_| ())
-                .map_err(|_| ApiError::BadInput(format!("secrecy date {d:?} is not YYYY-MM-DD"))),
-            Secrecy::Condition(c) if c.trim().is_empty() => Err(ApiError::BadInput(
-                "declassification condition is empty".into(),
-            )),
-            Secrecy::Condition(_) => Ok(()),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct NewTypedLetter {
@@ -128,31 +63,11 @@ pub struct LetterContent {
     pub pages_withheld: Option<String>,
 }
 
-/// One redacted page image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct PageImage {
-    pub page: u32,
-    /// PNG, base64.
-    pub png_base64: String,
-}
-
 /// What `recover` proved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecoveryReport {
     pub data_keys: usize,
     pub records: usize,
-}
-
-/// The ROC (民國) year of a time, in Taiwan's time zone (UTC+8).
-pub(crate) fn roc_year(t: Timestamp) -> i32 {
-    let Some(tw) = FixedOffset::east_opt(8 * 3600) else {
-        return 0;
-    };
-    tw.timestamp_millis_opt(t.unix_millis())
-        .single()
-        .map(|d| d.year() - 1911)
-        .unwrap_or(0)
 }
 
 impl Vault {
@@ -418,7 +333,7 @@ impl Vault {
         let mut pages_withheld = None;
         for &n in &register.page_images {
             let png =
-                self.open_record_under(&data_key, &key_row.id, &crate::intake::rec_page(n))?;
+                self.open_record_under(&data_key, &key_row.id, &crate::records::rec_page(n))?;
             match marker.mark_png(png.expose()) {
                 Ok(marked) => pages.push(PageImage {
                     page: n,

@@ -9,7 +9,9 @@
 //! is then enforced again by keys: a caller without a wrap of a record's data
 //! key cannot decrypt it, whatever a bug above might allow.
 
+mod access;
 mod accounts;
+mod actor;
 mod clock;
 mod copies;
 pub mod demo;
@@ -21,8 +23,10 @@ mod intake;
 mod ledger;
 mod letters;
 mod marks;
+mod records;
 mod routing;
 mod session;
+mod trace;
 mod witness;
 
 use std::path::Path;
@@ -46,14 +50,12 @@ pub use desk::{
 };
 pub use error::{ApiError, Result};
 pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport};
-pub use intake::{
-    scan_file, AddresseeType, DrawnBox, RegisterMeta, Registered, Review, ScanReport,
+pub use intake::{scan_file, Registered, ScanReport};
+pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, Outcome, CHECKPOINT_EVERY};
+pub use letters::{LetterContent, LetterSummary, NewTypedLetter, RecoveryReport};
+pub use records::{
+    AddresseeType, Category, DrawnBox, PageImage, RegisterMeta, Review, Secrecy, LEVELS,
 };
-pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, CHECKPOINT_EVERY};
-pub use letters::{
-    Category, LetterContent, LetterSummary, NewTypedLetter, PageImage, RecoveryReport, Secrecy,
-};
-pub use marks::{TraceCandidate, TraceReading, TraceReport, TracedEntry};
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,
     DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,
@@ -65,6 +67,7 @@ pub use sealdesk_intake::{
     worker_main as parse_worker_main, IntakeError, WorkerCommand, WORKER_ARG,
 };
 pub use session::{Me, Session};
+pub use trace::{TraceCandidate, TraceReading, TraceReport, TracedEntry};
 
 /// Meta keys.
 const META_VAULT_ID: &str = "vault_id";

@@ -1,13 +1,13 @@
 //! Login, sessions and the idle lock.
 
-use sealdesk_core::crypto::{self, UserPublicKey, UserSecretKey};
+use sealdesk_core::crypto::{self, UserSecretKey};
 use sealdesk_core::domain::{self, Role, RoleSet};
 use sealdesk_core::secret::Passphrase;
 use sealdesk_core::Timestamp;
 use sealdesk_store::UserRow;
 use serde::Serialize;
 
-use crate::directory::user_signing_key;
+use crate::actor::Actor;
 use crate::ledger::{actor_of, Action, Ctx, Event};
 use crate::{ApiError, Result, Vault};
 use sealdesk_core::directory::Change;
@@ -47,30 +47,6 @@ impl Session {
 
     pub fn is_locked(&self) -> bool {
         self.key.is_none()
-    }
-}
-
-/// The caller of one API call, freshly read from the store.
-#[derive(Debug, Clone)]
-pub(crate) struct Actor {
-    pub id: String,
-    pub name: String,
-    pub roles: RoleSet,
-    pub unit: Option<String>,
-    pub public_key: UserPublicKey,
-}
-
-impl Actor {
-    pub fn require_any(&self, roles: &[Role], what: &str) -> Result<()> {
-        if roles.iter().any(|r| self.roles.contains(*r)) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::Denied(format!(
-                "{what} needs one of the roles {}",
-                names.join(", ")
-            )))
-        }
     }
 }
 
@@ -288,7 +264,7 @@ impl Vault {
             actor: actor_of(&row.id),
             name: row.name.clone(),
             session: session_id,
-            signing: user_signing_key(&key),
+            signing: key.user_signing_key(),
         });
         let mut warnings = Vec::new();
         if let Some(w) = self.check_witness(&row.id)? {
@@ -320,7 +296,7 @@ impl Vault {
             actor: actor_of(&session.user_id),
             name: session.name.clone(),
             session: session.session_id,
-            signing: user_signing_key(k),
+            signing: k.user_signing_key(),
         });
     }
 
@@ -475,7 +451,7 @@ impl Vault {
                 sealed_hash: crypto::sha256(&sealed),
             },
         )?;
-        let signing = user_signing_key(&key);
+        let signing = key.user_signing_key();
         let ev = Event::new(None, Action::UserAdmin).detail("changed own passphrase");
         self.commit_recorded(|db, ap| {
             db.set_user_keys(&row.id, &row.public_key, &sealed)?;

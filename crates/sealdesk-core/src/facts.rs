@@ -43,6 +43,7 @@ const FACT_LABEL: &[u8] = b"sealdesk.fact.v1\0";
 
 /// What a request asks for. The string forms are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestKind {
     Access,
@@ -79,6 +80,7 @@ impl RequestKind {
 
 /// How an assignment ended before its time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EndKind {
     Revoked,
@@ -215,6 +217,7 @@ pub struct LetterFacts {
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     AwaitingEndorsement,
@@ -754,3 +757,5 @@ impl Facts {
         self.count
     }
 }
+
+str_forms!(RequestKind, EndKind, RequestStatus);

@@ -7,6 +7,29 @@
 //! `&mut impl CryptoRngCore` and is named `make_*`/`seal_*`. Tests are
 //! therefore deterministic, and the crate knows nothing of SQLite or Tauri.
 
+/// The closed sets of the domain (ledger actions, outcomes, request kinds
+/// and states …) show as, and compare with, their stored string forms
+/// (reports and tests that read an export match on them).
+macro_rules! str_forms {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl PartialEq<str> for $t {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    )*};
+}
+
 pub mod crypto;
 pub mod directory;
 pub mod domain;

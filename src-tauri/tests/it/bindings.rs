@@ -188,6 +188,8 @@ fn generate() -> String {
     );
     for d in [
         decl::<a::Role>(cfg),
+        decl::<a::Action>(cfg),
+        decl::<a::Outcome>(cfg),
         decl::<a::PiiKind>(cfg),
         decl::<a::Category>(cfg),
         decl::<a::Secrecy>(cfg),

@@ -2,6 +2,8 @@
 // (scripts/gen-bindings.sh). Do not edit: change the Rust type.
 
 export type Role = "admin" | "clerk" | "supervisor" | "handler" | "auditor";
+export type Action = "login" | "login_failed" | "lock" | "register" | "view" | "copy" | "export" | "print" | "identity_reveal" | "route_request" | "route_decision" | "declassify" | "destroy" | "user_admin" | "recover" | "ledger_read" | "ledger_export" | "ledger_grant" | "integrity_warning";
+export type Outcome = "allowed" | "denied";
 export type PiiKind = "national_id" | "company_tax_id" | "phone" | "email" | "address" | "person" | "organization" | "bank_account" | "passport" | "line_id" | "birth_date";
 export type Category = "petition" | "whistleblower" | "procurement_objection" | "other";
 export type Secrecy = { "until": string } | { "condition": string };
@@ -212,7 +214,7 @@ at: number, user: string,
  * The role the permission check granted (or the caller's first role
  * when the check denied).
  */
-role: string | null, workstation: string, action: string, letter_id: string | null, receipt_no: string | null, 
+role: Role | null, workstation: string, action: Action, letter_id: string | null, receipt_no: string | null, 
 /**
  * 密等 of the letter.
  */
@@ -224,11 +226,7 @@ reason: string | null,
 /**
  * The assignment (or request) id the act is tied to.
  */
-assignment: string | null, 
-/**
- * `allowed` or `denied`.
- */
-outcome: string, 
+assignment: string | null, outcome: Outcome, 
 /**
  * Why denied, or what changed.
  */
@@ -248,7 +246,7 @@ at: number, user: string,
  * The role the permission check granted (or the caller's first role
  * when the check denied).
  */
-role: string | null, workstation: string, action: string, letter_id: string | null, receipt_no: string | null, 
+role: Role | null, workstation: string, action: Action, letter_id: string | null, receipt_no: string | null, 
 /**
  * 密等 of the letter.
  */
@@ -260,11 +258,7 @@ reason: string | null,
 /**
  * The assignment (or request) id the act is tied to.
  */
-assignment: string | null, 
-/**
- * `allowed` or `denied`.
- */
-outcome: string, 
+assignment: string | null, outcome: Outcome, 
 /**
  * Why denied, or what changed.
  */
@@ -420,7 +414,7 @@ export type TracedEntry = { seq: number, letter_id: string | null,
 /**
  * UTC milliseconds.
  */
-at: number, user: string, action: string, receipt_no: string | null, reason: string | null, };
+at: number, user: string, action: Action, receipt_no: string | null, reason: string | null, };
 export type TraceReading = { 
 /**
  * `qr`, `body_qr`, `invisible` or `tiled_text`.

@@ -24,13 +24,12 @@ use sealdesk_core::domain::Role;
 use sealdesk_core::facts::{Fact, RequestStatus};
 use sealdesk_store::{CopyRow, LetterRow, RequestRow};
 
-use crate::directory::user_signing_key;
-use crate::intake::{rec_page, RegisterRecord, KEY_LETTER, REC_WORKING};
+use crate::actor::Actor;
 use crate::ledger::{ledger_unavailable, Action, Event};
-use crate::letters::PageImage;
 use crate::marks::{mark_fonts, page_png, PageMarker};
+use crate::records::PageImage;
+use crate::records::{rec_page, RegisterRecord, KEY_LETTER, REC_WORKING};
 use crate::routing::{length_prefixed, RequestInfo, RequestRecord};
-use crate::session::Actor;
 use crate::{ApiError, Result, Session, Vault};
 
 mod register;
@@ -269,7 +268,8 @@ impl Vault {
         }
         let own = self.session_key_owned(session)?;
         let decision = self.reseal_request(&r, &own, &actor.id, reason)?;
-        let signature = user_signing_key(&own)
+        let signature = own
+            .user_signing_key()
             .sign(&approval_message(&r, &actor.id, now))
             .to_vec();
         let signed = self.fact(
@@ -528,7 +528,7 @@ impl Vault {
             code: code.to_string(),
             signature: Vec::new(),
         };
-        row.signature = user_signing_key(&own).sign(&copy_message(&row)).to_vec();
+        row.signature = own.user_signing_key().sign(&copy_message(&row)).to_vec();
         ev.reason = self
             .open_request_record(&r, &actor.id, &own)?
             .map(|(_, rec)| rec.reason);

@@ -7,7 +7,7 @@ use sealdesk_core::domain::Role;
 use sealdesk_store::{CopyRow, RequestRow};
 
 use super::{copy_message, CopyInfo};
-use crate::ledger::Action;
+use crate::ledger::{Action, Outcome};
 use crate::{ApiError, Result, Session, Vault};
 
 impl Vault {
@@ -89,8 +89,8 @@ impl Vault {
                     .iter()
                     .find(|b| {
                         b.assignment.as_deref() == Some(c.request_id.as_str())
-                            && (b.action == "export" || b.action == "print")
-                            && b.outcome == "allowed"
+                            && b.action.makes_a_copy()
+                            && b.outcome == Outcome::Allowed
                             && b.detail.as_deref().is_some_and(|d| d.contains(&c.code))
                     })
                     .and_then(|b| b.reason.clone()),

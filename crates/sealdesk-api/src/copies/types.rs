@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::Action;
-use crate::letters::PageImage;
+use crate::records::PageImage;
 use crate::routing::{AssignmentInfo, RequestInfo};
 
 /// A copy to a file, or to a printer.

@@ -40,6 +40,8 @@ fn a_box_drawn_over_a_missed_name_masks_it_on_the_page_and_in_the_text() {
     let register = |boxes: &[String]| {
         let mut args = vec![
             "register",
+            "--subject",
+            "測試案由",
             path.to_str().expect("utf8"),
             "--category",
             "whistleblower",

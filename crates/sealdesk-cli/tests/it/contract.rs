@@ -624,6 +624,23 @@ fn the_cli_contract_transcript() {
             "petition".into(),
             "--until".into(),
             "{until}".into(),
+            "--subject".into(),
+            "代號:丁案".into(),
+        ],
+        ..Case::default()
+    });
+    // Every registration path checks the register fields the one way: a
+    // letter with no subject (案由) is refused before its file is read.
+    st.run(Case {
+        title: "register without a subject: bad_input, exit 1",
+        user: as_user("clerk"),
+        args: vec![
+            "register".into(),
+            sample("sample-01.txt").display().to_string(),
+            "--category".into(),
+            "petition".into(),
+            "--until".into(),
+            "{until}".into(),
         ],
         ..Case::default()
     });

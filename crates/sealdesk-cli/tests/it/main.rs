@@ -105,6 +105,8 @@ impl Cli {
             &[],
             &[
                 "register",
+                "--subject",
+                "測試案由",
                 path.to_str().expect("utf8"),
                 "--category",
                 category,
@@ -317,6 +319,8 @@ fn register_open_recover_and_bad_files() {
         &[],
         &[
             "register",
+            "--subject",
+            "測試案由",
             binary.to_str().expect("utf8"),
             "--category",
             "other",
@@ -330,6 +334,8 @@ fn register_open_recover_and_bad_files() {
         &[],
         &[
             "register",
+            "--subject",
+            "測試案由",
             "/nonexistent/file.txt",
             "--category",
             "other",
@@ -343,6 +349,8 @@ fn register_open_recover_and_bad_files() {
         &[],
         &[
             "register",
+            "--subject",
+            "測試案由",
             letter.to_str().expect("utf8"),
             "--category",
             "other",
@@ -673,6 +681,8 @@ fn register_pdf_eml_and_scan_seal_identity() {
         &[],
         &[
             "register",
+            "--subject",
+            "測試案由",
             sample("sample-01-scan.jpg").to_str().expect("utf8"),
             "--category",
             "petition",
@@ -723,6 +733,8 @@ fn register_pdf_eml_and_scan_seal_identity() {
         &[],
         &[
             "register",
+            "--subject",
+            "測試案由",
             f.to_str().expect("utf8"),
             "--category",
             "other",

@@ -31,6 +31,8 @@ fn a_handwritten_page_is_withheld_until_the_clerk_releases_it() {
     let register = |extra: &[&str]| {
         let mut args = vec![
             "register",
+            "--subject",
+            "測試案由",
             file,
             "--category",
             "whistleblower",
@@ -179,6 +181,8 @@ fn an_odf_and_a_word_letter_reach_the_handler_masked() {
             &[],
             &[
                 "register",
+                "--subject",
+                "測試案由",
                 file.to_str().expect("utf8"),
                 "--category",
                 "whistleblower",

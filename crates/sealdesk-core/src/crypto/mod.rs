@@ -275,6 +275,14 @@ impl UserSecretKey {
 
 /// HKDF label of a user's Ed25519 attestation key, derived from their X25519 secret.
 pub const USER_SIGNING_LABEL: &[u8] = b"sealdesk.user-signing.v1";
+
+impl UserSecretKey {
+    /// The user's Ed25519 attestation key, derived from their X25519
+    /// secret under [`USER_SIGNING_LABEL`].
+    pub fn user_signing_key(&self) -> SigningKey {
+        self.derive_signing_key(USER_SIGNING_LABEL)
+    }
+}
 /// HKDF label of the vault root's Ed25519 key, derived from the recovery secret.
 pub const ROOT_SIGNING_LABEL: &[u8] = b"sealdesk.root.v1";
 

@@ -46,6 +46,7 @@ use crate::crypto::{
     SIGNATURE_LEN,
 };
 use crate::directory::{hex32, Directory};
+use crate::domain::Role;
 
 mod verify;
 pub use verify::{
@@ -120,8 +121,135 @@ pub fn header(sealed: &[u8]) -> Option<Header> {
     })
 }
 
+/// What an entry records. The string forms (serde names) are a contract:
+/// the stored entry, reports, CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Login,
+    LoginFailed,
+    Lock,
+    Register,
+    View,
+    /// Masked text copied from the reading room.
+    Copy,
+    Export,
+    Print,
+    IdentityReveal,
+    RouteRequest,
+    RouteDecision,
+    Declassify,
+    Destroy,
+    UserAdmin,
+    Recover,
+    LedgerRead,
+    LedgerExport,
+    LedgerGrant,
+    /// A desk found the ledger shorter than, or forked from, what it saw last.
+    IntegrityWarning,
+}
+
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::Login,
+        Action::LoginFailed,
+        Action::Lock,
+        Action::Register,
+        Action::View,
+        Action::Copy,
+        Action::Export,
+        Action::Print,
+        Action::IdentityReveal,
+        Action::RouteRequest,
+        Action::RouteDecision,
+        Action::Declassify,
+        Action::Destroy,
+        Action::UserAdmin,
+        Action::Recover,
+        Action::LedgerRead,
+        Action::LedgerExport,
+        Action::LedgerGrant,
+        Action::IntegrityWarning,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Login => "login",
+            Action::LoginFailed => "login_failed",
+            Action::Lock => "lock",
+            Action::Register => "register",
+            Action::View => "view",
+            Action::Copy => "copy",
+            Action::Export => "export",
+            Action::Print => "print",
+            Action::IdentityReveal => "identity_reveal",
+            Action::RouteRequest => "route_request",
+            Action::RouteDecision => "route_decision",
+            Action::Declassify => "declassify",
+            Action::Destroy => "destroy",
+            Action::UserAdmin => "user_admin",
+            Action::Recover => "recover",
+            Action::LedgerRead => "ledger_read",
+            Action::LedgerExport => "ledger_export",
+            Action::LedgerGrant => "ledger_grant",
+            Action::IntegrityWarning => "integrity_warning",
+        }
+    }
+
+    /// Takes a copy of the letter's content out of the vault (what the copy
+    /// register lists).
+    pub fn makes_a_copy(self) -> bool {
+        matches!(self, Action::Export | Action::Print)
+    }
+}
+
+/// Whether the act was allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Allowed,
+    Denied,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+        }
+    }
+}
+
+str_forms!(Action, Outcome);
+
+impl std::str::FromStr for Action {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Action::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("unknown ledger action {s:?}"))
+    }
+}
+
+impl std::str::FromStr for Outcome {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        [Outcome::Allowed, Outcome::Denied]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| format!("unknown outcome {s:?}"))
+    }
+}
+
 /// One event. Field order is the canonical JSON and part of the stored
-/// format (the commitment covers these exact bytes).
+/// format (the commitment covers these exact bytes; the typed fields keep
+/// their string forms, pinned by the golden test). An entry whose action,
+/// role or outcome is none of the closed set does not open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EntryBody {
@@ -131,9 +259,9 @@ pub struct EntryBody {
     pub user: String,
     /// The role the permission check granted (or the caller's first role
     /// when the check denied).
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub workstation: String,
-    pub action: String,
+    pub action: Action,
     pub letter_id: Option<String>,
     pub receipt_no: Option<String>,
     /// 密等 of the letter.
@@ -142,8 +270,7 @@ pub struct EntryBody {
     pub reason: Option<String>,
     /// The assignment (or request) id the act is tied to.
     pub assignment: Option<String>,
-    /// `allowed` or `denied`.
-    pub outcome: String,
+    pub outcome: Outcome,
     /// Why denied, or what changed.
     pub detail: Option<String>,
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    chain_hash, checkpoint_signer, directory_parts, fact_parts, header, verify_checkpoint,
+    chain_hash, checkpoint_signer, directory_parts, fact_parts, header, verify_checkpoint, Action,
     Attestation, ChainRow, Checkpoint, EntryBody, EntryKind, Header, ANONYMOUS, ROOT_ACTOR,
 };
 use crate::crypto::{self, UserSecretKey, VerifyingKey, SIGNATURE_LEN};
@@ -17,7 +17,7 @@ use crate::CryptoRngCore;
 
 /// The only event an entry with no actor may be: a failed login, which needs
 /// no account and grants nothing.
-pub const ANONYMOUS_ACTION: &str = "login_failed";
+pub const ANONYMOUS_ACTION: Action = Action::LoginFailed;
 /// The name events written by the vault root (with the recovery code) carry.
 pub const ROOT_USER: &str = "recovery";
 
@@ -34,7 +34,8 @@ pub fn body_names_actor(
         if body.action != ANONYMOUS_ACTION || !body.user.is_empty() {
             return Err(format!(
                 "an entry with no authenticated actor claims to be {:?} by {:?}",
-                body.action, body.user
+                body.action.as_str(),
+                body.user
             ));
         }
         return Ok(());

@@ -166,13 +166,13 @@ impl Book {
             user: hex::encode(actor),
             role: None,
             workstation: "ws-test".into(),
-            action: action.into(),
+            action: action.parse().expect("an action"),
             letter_id: None,
             receipt_no: None,
             level: None,
             reason: None,
             assignment: None,
-            outcome: "allowed".into(),
+            outcome: "allowed".parse().expect("an outcome"),
             detail: None,
         };
         let sealed = ledger::seal_event(&self.wrapper, actor, session, &body, &mut self.rng);
@@ -1244,13 +1244,13 @@ fn t10_an_event_naming_anyone_but_its_author_is_forged() {
         user: user.into(),
         role: None,
         workstation: "ws".into(),
-        action: action.into(),
+        action: action.parse().expect("an action"),
         letter_id: None,
         receipt_no: None,
         level: None,
         reason: None,
         assignment: None,
-        outcome: "allowed".into(),
+        outcome: "allowed".parse().expect("an outcome"),
         detail: None,
     };
     let h = |actor: [u8; 16]| ledger::Header {
