@@ -10,10 +10,39 @@ use sealdesk_core::facts::RequestKind;
 use crate::actor::Actor;
 use crate::ledger::{Action, Event};
 use crate::records::{KEY_IDENTITY, KEY_LETTER};
+use crate::session::Session;
 use crate::{ApiError, Result, Vault};
 use sealdesk_core::domain::Role;
 
 impl Vault {
+    /// The opening of a use case acting for a person: the session checked
+    /// ([`Vault::begin`]: the idle lock, the directory folded forward, the
+    /// account row against its certificate), then one of `roles` required
+    /// (a refusal is recorded as `action`). Returns the actor.
+    pub(crate) fn begin_as(
+        &mut self,
+        session: &mut Session,
+        roles: &[Role],
+        action: Action,
+        what: &str,
+    ) -> Result<Actor> {
+        Ok(self.begin_with_role(session, roles, action, what)?.0)
+    }
+
+    /// [`Vault::begin_as`], with the role the check granted (what the
+    /// ledger records for the act).
+    pub(crate) fn begin_with_role(
+        &mut self,
+        session: &mut Session,
+        roles: &[Role],
+        action: Action,
+        what: &str,
+    ) -> Result<(Actor, Role)> {
+        let actor = self.begin(session, true)?;
+        let role = self.require_role(&actor, roles, action, what)?;
+        Ok((actor, role))
+    }
+
     pub(crate) fn deny<T>(&mut self, ev: Event, err: ApiError) -> Result<T> {
         let ev = ev.denied(err.to_string());
         if let Err(e) = self.record(ev) {

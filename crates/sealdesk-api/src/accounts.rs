@@ -132,8 +132,7 @@ impl Vault {
 
     /// Admin: creates an account with its own key pair.
     pub fn add_user(&mut self, session: &mut Session, new: &NewUser) -> Result<UserInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(&actor, &[Role::Admin], Action::UserAdmin, "adding a user")?;
+        let actor = self.begin_as(session, &[Role::Admin], Action::UserAdmin, "adding a user")?;
         let key = self.admin_key(session)?;
         let ev = self.admin_event(format!(
             "added {} ({}, unit {})",
@@ -147,9 +146,8 @@ impl Vault {
     /// Admin and auditor (account reviews): every account, each checked
     /// against its certificate.
     pub fn list_users(&mut self, session: &mut Session) -> Result<Vec<UserInfo>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let _actor = self.begin_as(
+            session,
             &[Role::Admin, Role::Auditor],
             Action::UserAdmin,
             "listing users",
@@ -216,9 +214,8 @@ impl Vault {
         name: &str,
         disabled: bool,
     ) -> Result<UserInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Admin],
             Action::UserAdmin,
             "disabling a user",
@@ -253,9 +250,8 @@ impl Vault {
         roles: &RoleSet,
         unit: Option<&str>,
     ) -> Result<UserInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Admin],
             Action::UserAdmin,
             "changing a user's roles",
@@ -298,9 +294,8 @@ impl Vault {
 
     /// Admin: the settings as certified.
     pub fn settings(&mut self, session: &mut Session) -> Result<Settings> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let _actor = self.begin_as(
+            session,
             &[Role::Admin],
             Action::UserAdmin,
             "reading the settings",
@@ -314,9 +309,8 @@ impl Vault {
     /// Admin: sets the longest access an approval may grant (1 to
     /// [`MAX_ACCESS_DAYS`] days). A signed setting, like the idle time.
     pub fn set_max_access_days(&mut self, session: &mut Session, days: i64) -> Result<()> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Admin],
             Action::UserAdmin,
             "changing the access period limit",
@@ -354,9 +348,8 @@ impl Vault {
         name: &str,
         passphrase: &Passphrase,
     ) -> Result<usize> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Admin],
             Action::UserAdmin,
             "resetting a user",
@@ -400,9 +393,8 @@ impl Vault {
     /// Admin: sets the idle time before sessions lock (60 s to 8 h). A
     /// signed setting: a writer of the file cannot lengthen it.
     pub fn set_idle_timeout(&mut self, session: &mut Session, secs: i64) -> Result<()> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Admin],
             Action::UserAdmin,
             "changing the idle timeout",
@@ -432,9 +424,8 @@ impl Vault {
     /// Wrong-passphrase attempts kept for an account (UTC milliseconds).
     /// Names that are no account are not kept.
     pub fn login_failures(&mut self, session: &mut Session, name: &str) -> Result<Vec<i64>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let _actor = self.begin_as(
+            session,
             &[Role::Admin, Role::Auditor],
             Action::UserAdmin,
             "reading login failures",

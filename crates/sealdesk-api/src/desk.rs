@@ -305,9 +305,8 @@ impl Vault {
     /// Clerk: the units and their active supervisors and handlers, from the
     /// certified directory (never from rows a writer could add).
     pub fn routing_directory(&mut self, session: &mut Session) -> Result<RoutingDirectory> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let _actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::RouteRequest,
             "reading the routing directory",
@@ -344,9 +343,8 @@ impl Vault {
     /// Clerk: the slip a unit would see for a letter, before sending it.
     /// Reading it is a view of the letter, recorded first.
     pub fn routing_slip(&mut self, session: &mut Session, letter: &str) -> Result<RoutingSlip> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::View,
             "previewing a routing slip",
@@ -368,9 +366,8 @@ impl Vault {
     /// Supervisor: the open assignments of their unit (access and reveals),
     /// to see end dates and revoke.
     pub fn unit_assignments(&mut self, session: &mut Session) -> Result<Vec<AssignmentInfo>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Supervisor],
             Action::View,
             "listing the unit's assignments",
@@ -405,9 +402,8 @@ impl Vault {
     /// Handler: records that they copied `chars` characters of a letter's
     /// masked working copy. The UI copies only after this succeeds.
     pub fn record_copy(&mut self, session: &mut Session, letter: &str, chars: u32) -> Result<()> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Handler, Role::Clerk],
             Action::Copy,
             "copying from a letter",
@@ -441,9 +437,8 @@ impl Vault {
 
     /// The clerk's session, for reading and reviewing drafts.
     fn begin_drafting(&mut self, session: &mut Session) -> Result<Actor> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::Register,
             "reading a letter to register",

@@ -2,14 +2,16 @@
 //! detect personal data, seal the whole letter and its sender's identity
 //! away, and keep a masked working copy for everyone else.
 //!
-//! Two data keys per letter:
+//! Three data keys per letter (their names are in `records.rs`):
 //! * the **letter key** (`letter`) seals the register record and the masked
-//!   working copy. Routing later wraps it to handlers.
-//! * the **identity key** (`identity`) seals the original file, the full
-//!   extracted text, a scan's image, and the identity compartment (the
-//!   detected personal data and the e-mail headers). It is wrapped to the
-//!   registering clerk and the recovery key only; closing or declassifying a
-//!   letter never changes that.
+//!   working copy and the redacted pages. Routing later wraps it to handlers.
+//! * the **identity key** (`identity`) seals the identity compartment (the
+//!   detected personal data and the e-mail headers). An approved identity
+//!   reveal wraps it to the handler.
+//! * the **original key** (`original`) seals the original file, the full
+//!   extracted text and a scan's image. It is wrapped to the registering
+//!   clerk and the recovery key only, never granted by a reveal; closing or
+//!   declassifying a letter never changes that.
 
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
 use sealdesk_core::domain::Role;
@@ -217,9 +219,8 @@ impl Vault {
         session: &mut Session,
         meta: &RegisterMeta,
     ) -> Result<crate::actor::Actor> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::Register,
             "registering a letter",

@@ -508,10 +508,9 @@ impl Vault {
     /// keep outside the workstation. The session attests its own entries
     /// first, so the head is covered.
     pub fn ledger_checkpoint(&mut self, session: &mut Session) -> Result<Checkpoint> {
-        let actor = self.begin(session, true)?;
         // Only an auditor's (or the root's) checkpoint anchors anything.
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Auditor],
             Action::LedgerExport,
             "signing a ledger checkpoint",
@@ -576,9 +575,8 @@ impl Vault {
 
     /// Auditor: every event, decrypted. The reading itself is recorded first.
     pub fn ledger_entries(&mut self, session: &mut Session) -> Result<Vec<LedgerEntry>> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Auditor],
             Action::LedgerRead,
             "reading the ledger",
@@ -603,9 +601,8 @@ impl Vault {
         session: &mut Session,
         kept: Option<&Checkpoint>,
     ) -> Result<LedgerReport> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Auditor],
             Action::LedgerRead,
             "verifying the ledger's entries",
@@ -712,9 +709,8 @@ impl Vault {
 
     /// Auditor: gives another auditor the ledger reader key.
     pub fn ledger_grant(&mut self, session: &mut Session, auditor: &str) -> Result<()> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Auditor],
             Action::LedgerGrant,
             "granting the ledger key",
@@ -861,9 +857,8 @@ impl Vault {
         session: &mut Session,
         dir: &Path,
     ) -> Result<crate::export::ExportSummary> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Auditor],
             Action::LedgerExport,
             "exporting the ledger",

@@ -106,9 +106,8 @@ impl Vault {
     /// The register as the caller may see it: a clerk sees every line;
     /// supervisors and handlers see the letters they hold a key to.
     pub fn list_letters(&mut self, session: &mut Session) -> Result<Vec<LetterSummary>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk, Role::Supervisor, Role::Handler],
             Action::View,
             "listing letters",
@@ -204,9 +203,8 @@ impl Vault {
         reason: &str,
         affirm_no_conflict: bool,
     ) -> Result<LetterContent> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Clerk, Role::Supervisor, Role::Handler],
             Action::View,
             "opening a letter",

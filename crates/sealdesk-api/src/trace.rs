@@ -102,9 +102,8 @@ impl Vault {
     /// came from (see [`TraceReport`]). Recorded as a ledger read. A code
     /// this ledger never gave out is `NotFound`, not a report.
     pub fn trace(&mut self, session: &mut Session, image: &[u8]) -> Result<TraceReport> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Auditor],
             Action::LedgerRead,
             "tracing a page",

@@ -103,9 +103,8 @@ impl Vault {
         kind: CopyKind,
         reason: &str,
     ) -> Result<RequestInfo> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Handler, Role::Clerk],
             kind.action(),
             "asking for a copy",
@@ -245,9 +244,8 @@ impl Vault {
         request: &str,
         reason: &str,
     ) -> Result<RequestInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Supervisor],
             Action::RouteDecision,
             "approving a copy",
@@ -310,9 +308,8 @@ impl Vault {
 
     /// The requester: their copy requests, in every status.
     pub fn copy_requests(&mut self, session: &mut Session) -> Result<Vec<RequestInfo>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Handler, Role::Clerk],
             Action::Export,
             "listing copy requests",
@@ -406,9 +403,8 @@ impl Vault {
         kind: CopyKind,
         format: &str,
     ) -> Result<(PendingCopy, Vec<RgbImage>)> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Handler, Role::Clerk],
             kind.action(),
             "making a copy",

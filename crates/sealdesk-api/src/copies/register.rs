@@ -15,9 +15,8 @@ impl Vault {
     /// approved) or auditor: the letter's copy register. Each row is
     /// checked against its maker's signature and its request's approval.
     pub fn copy_register(&mut self, session: &mut Session, letter: &str) -> Result<Vec<CopyInfo>> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Clerk, Role::Supervisor, Role::Auditor],
             Action::View,
             "listing a letter's copies",

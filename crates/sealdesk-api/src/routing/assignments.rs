@@ -184,9 +184,8 @@ impl Vault {
         assignment: &str,
         reason: &str,
     ) -> Result<AssignmentInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Supervisor],
             Action::RouteDecision,
             "revoking access",
@@ -289,9 +288,8 @@ impl Vault {
 
     /// Handler: their assignments, active and ended.
     pub fn assignments(&mut self, session: &mut Session) -> Result<Vec<AssignmentInfo>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Handler],
             Action::View,
             "listing assignments",
@@ -409,9 +407,8 @@ impl Vault {
         assignment: &str,
         reason: &str,
     ) -> Result<AssignmentInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Handler],
             Action::RouteDecision,
             "declining an assignment",

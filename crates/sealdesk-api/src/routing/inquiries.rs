@@ -24,9 +24,8 @@ impl Vault {
         units: &[String],
         deadline: Option<&str>,
     ) -> Result<Vec<InquiryInfo>> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::RouteRequest,
             "sending a routing inquiry",
@@ -227,9 +226,8 @@ impl Vault {
     /// Supervisor: the inquiries to their unit. Clerk: the ones they sent,
     /// with answers. Each addressee sees only their own unit's inquiry.
     pub fn inquiries(&mut self, session: &mut Session) -> Result<Vec<InquiryInfo>> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Supervisor, Role::Clerk],
             Action::RouteRequest,
             "reading routing inquiries",
@@ -329,9 +327,8 @@ impl Vault {
         inquiry: &str,
         ours: bool,
     ) -> Result<InquiryInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Supervisor],
             Action::RouteDecision,
             "answering an inquiry",

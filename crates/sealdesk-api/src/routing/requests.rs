@@ -306,9 +306,8 @@ impl Vault {
         until: Option<&str>,
         reason: &str,
     ) -> Result<RequestInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::RouteRequest,
             "routing a letter",
@@ -403,9 +402,8 @@ impl Vault {
     /// requests and the reveals asked on letters they registered, in every
     /// status (awaiting their endorsement, pending, approved, denied).
     pub fn requests(&mut self, session: &mut Session) -> Result<Vec<RequestInfo>> {
-        let actor = self.begin(session, true)?;
-        let role = self.require_role(
-            &actor,
+        let (actor, role) = self.begin_with_role(
+            session,
             &[Role::Supervisor, Role::Clerk],
             Action::RouteDecision,
             "listing requests",
@@ -511,9 +509,8 @@ impl Vault {
         request: &str,
         reason: &str,
     ) -> Result<AssignmentInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Supervisor],
             Action::RouteDecision,
             "approving a request",
@@ -664,9 +661,8 @@ impl Vault {
         request: &str,
         reason: &str,
     ) -> Result<RequestInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Supervisor],
             Action::RouteDecision,
             "denying a request",

@@ -21,9 +21,8 @@ impl Vault {
         letter: &str,
         reason: &str,
     ) -> Result<RequestInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Handler],
             Action::IdentityReveal,
             "asking for an identity",
@@ -100,9 +99,8 @@ impl Vault {
     /// Clerk who holds the identity: endorses a reveal request by preparing
     /// the two-layer grant of the identity key; the supervisor then decides.
     pub fn reveal_endorse(&mut self, session: &mut Session, request: &str) -> Result<RequestInfo> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Clerk],
             Action::IdentityReveal,
             "endorsing a reveal",
@@ -181,9 +179,8 @@ impl Vault {
     /// Handler with an approved reveal: the identity compartment. Recorded
     /// first (fail closed).
     pub fn reveal_show(&mut self, session: &mut Session, letter: &str) -> Result<IdentityView> {
-        let actor = self.begin(session, true)?;
-        self.require_role(
-            &actor,
+        let actor = self.begin_as(
+            session,
             &[Role::Handler, Role::Clerk],
             Action::IdentityReveal,
             "reading an identity",
