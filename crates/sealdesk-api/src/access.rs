@@ -1,10 +1,11 @@
 //! Who may do what (the role check every use case opens with, and the
-//! denial it records) and who holds which letter's key, and opening a
-//! letter's records under it:
-//! the vocabulary every use case that reads a letter shares (reading,
-//! copies, marks, the register), kept out of any one of them.
+//! denial it records), who holds which letter's key, and opening a
+//! letter's records under it: what every use case that reads a letter
+//! shares (reading, copies, marks, the register), kept out of any one of
+//! them.
 
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
+use sealdesk_core::domain::Role;
 use sealdesk_core::facts::RequestKind;
 
 use crate::actor::Actor;
@@ -12,7 +13,6 @@ use crate::ledger::{Action, Event};
 use crate::records::{KEY_IDENTITY, KEY_LETTER};
 use crate::session::Session;
 use crate::{ApiError, Result, Vault};
-use sealdesk_core::domain::Role;
 
 impl Vault {
     /// The opening of a use case acting for a person: the session checked

@@ -190,13 +190,13 @@ fn body_codes(out: &mut RgbImage, page: &RgbImage, page_h: u32, code: ExportCode
     let module = (BODY_MODULE_PX * w as f32 / 1241.0).round().max(3.0) as u32;
     let modules = qr.width() as u32;
     let side = (modules + 2 * BODY_QUIET) * module;
+    let colors = qr.to_colors();
     for (x, y) in blank_places(page, side, code) {
         draw_filled_rect_mut(
             out,
             Rect::at(x as i32, y as i32).of_size(side, side),
             Rgb([255, 255, 255]),
         );
-        let colors = qr.to_colors();
         for (i, c) in colors.iter().enumerate() {
             if *c != qrcode::Color::Dark {
                 continue;

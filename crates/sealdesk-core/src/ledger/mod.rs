@@ -151,28 +151,6 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
-        Action::Login,
-        Action::LoginFailed,
-        Action::Lock,
-        Action::Register,
-        Action::View,
-        Action::Copy,
-        Action::Export,
-        Action::Print,
-        Action::IdentityReveal,
-        Action::RouteRequest,
-        Action::RouteDecision,
-        Action::Declassify,
-        Action::Destroy,
-        Action::UserAdmin,
-        Action::Recover,
-        Action::LedgerRead,
-        Action::LedgerExport,
-        Action::LedgerGrant,
-        Action::IntegrityWarning,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Login => "login",
@@ -224,14 +202,18 @@ impl Outcome {
 
 str_forms!(Action, Outcome);
 
+/// Parsed by their serde names, the one list of them (the stored form).
+fn from_serde_name<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T, String> {
+    use serde::de::IntoDeserializer;
+    T::deserialize(s.into_deserializer())
+        .map_err(|_: serde::de::value::Error| format!("unknown {what} {s:?}"))
+}
+
 impl std::str::FromStr for Action {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        Action::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| format!("unknown ledger action {s:?}"))
+        from_serde_name(s, "ledger action")
     }
 }
 
@@ -239,10 +221,7 @@ impl std::str::FromStr for Outcome {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        [Outcome::Allowed, Outcome::Denied]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-            .ok_or_else(|| format!("unknown outcome {s:?}"))
+        from_serde_name(s, "outcome")
     }
 }
 

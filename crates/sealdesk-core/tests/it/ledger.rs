@@ -1426,3 +1426,30 @@ fn t10_inquiries_answers_and_receipt_numbers_are_entitled_facts() {
         b.rows.truncate(kept);
     }
 }
+
+/// An entry's action and outcome read back by the names they are stored
+/// under (serde's), and show as the same names; anything else is refused.
+#[test]
+fn actions_and_outcomes_round_trip_their_stored_names() {
+    use sealdesk_core::ledger::{Action, Outcome};
+    for name in [
+        "login",
+        "login_failed",
+        "view",
+        "identity_reveal",
+        "route_decision",
+        "ledger_export",
+        "integrity_warning",
+    ] {
+        let a: Action = name.parse().expect("a stored action");
+        assert_eq!(a.as_str(), name);
+        assert_eq!(
+            serde_json::to_string(&a).expect("json"),
+            format!("\"{name}\"")
+        );
+    }
+    assert_eq!("denied".parse::<Outcome>(), Ok(Outcome::Denied));
+    assert!("View".parse::<Action>().is_err());
+    assert!("seen".parse::<Action>().is_err());
+    assert!("maybe".parse::<Outcome>().is_err());
+}
