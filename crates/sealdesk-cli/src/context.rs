@@ -10,7 +10,8 @@ use sealdesk_core::secret::Passphrase;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::*;
+use crate::args::Cli;
+use crate::failure::{bad_file, usage, Failure};
 
 pub(crate) fn vault_dir(cli: &Cli) -> Result<PathBuf, Failure> {
     if let Some(v) = &cli.vault {

@@ -2,12 +2,14 @@
 //! approved by a supervisor, registered and recorded before the file is
 //! written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use sealdesk_api::{CopyFormat, CopyKind};
 
-use crate::{to_json, usage, Cli, CliResult, Ctx};
+use crate::args::Cli;
+use crate::context::{read_input, to_json, Ctx};
+use crate::failure::{usage, CliResult};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ExportCommand {
@@ -145,4 +147,63 @@ pub(crate) fn export_command(cli: &Cli, cmd: &ExportCommand, ctx: &mut Ctx) -> C
             Ok((serde_json::json!({ "copies": to_json(&xs) }), human))
         }
     }
+}
+
+pub(crate) fn trace(cli: &Cli, ctx: &mut Ctx, image: &Path) -> CliResult {
+    let bytes = read_input(image)?;
+    let (vault, s) = ctx.login(cli)?;
+    let r = vault.trace(s, &bytes)?;
+    let mut human = format!(
+        "{}: code {} read from the {} (confidence {:.2})",
+        image.display(),
+        r.code,
+        r.channel,
+        r.confidence
+    );
+    match &r.entry {
+        Some(e) => human.push_str(&format!(
+            "\n  ledger entry #{}: {} {} by {} at {}{}",
+            e.seq,
+            e.action,
+            e.receipt_no.as_deref().unwrap_or("-"),
+            e.user,
+            e.at,
+            e.reason
+                .as_deref()
+                .map(|r| format!(", reason: {r}"))
+                .unwrap_or_default()
+        )),
+        None if r.verdict == "footer_only" => human.push_str(
+            "\n  only the footer's QR code was read: a footer can be pasted from another copy, so it names no one on its own",
+        ),
+        None if r.verdict == "conflict" => human.push_str(
+            "\n  CONFLICT: the page carries more than one code (a composite of copies, a pasted footer, or collusion); no one is named",
+        ),
+        None => human.push_str("\n  no entry in this vault's ledger carries this code"),
+    }
+    if !r.certain {
+        for c in &r.candidates {
+            human.push_str(&format!(
+                "\n  candidate {} (read from {}): {}",
+                c.code,
+                c.channels.join(", "),
+                c.entry
+                    .as_ref()
+                    .map(|e| format!("ledger entry #{} {} by {}", e.seq, e.action, e.user))
+                    .unwrap_or_else(|| "no entry in this vault".into())
+            ));
+        }
+    }
+    if let Some(c) = &r.copy {
+        human.push_str(&format!(
+            "\n  copy 第{}份 ({}) for {}, made by {}, approved by {}{}",
+            c.copy_no,
+            c.kind,
+            c.recipient,
+            c.made_by,
+            c.approved_by,
+            if c.verified { "" } else { " [NOT VERIFIED]" }
+        ));
+    }
+    Ok((to_json(&r), human))
 }

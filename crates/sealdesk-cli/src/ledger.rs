@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::*;
+use crate::args::{Cli, LedgerCommand};
+use crate::context::{open_vault, to_json, Ctx};
+use crate::failure::{bad_file, usage, CliResult, Failure};
 
 pub(crate) fn read_checkpoint(path: &std::path::Path) -> Result<sealdesk_api::Checkpoint, Failure> {
     let bytes = std::fs::read(path).map_err(|e| bad_file(format!("{}: {e}", path.display())))?;
