@@ -3,6 +3,7 @@
 //! TypeScript for all of them is generated (`bindings.ts`, see
 //! `tests/it/bindings.rs`), so the UI cannot drift from these shapes.
 
+pub use sealdesk_api::ErrorKind;
 use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind, DrawnBox, PiiKind, Role, Secrecy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -17,83 +18,6 @@ pub struct CommandError {
     pub retry_after_secs: Option<i64>,
 }
 
-/// Every error kind the UI may receive: the API's stable kinds, and the
-/// app's own (`not_logged_in`, `internal`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    Usage,
-    NoVault,
-    VaultExists,
-    BadCredentials,
-    Throttled,
-    UserDisabled,
-    Locked,
-    NotLoggedIn,
-    Denied,
-    SeparationOfDuties,
-    Invalid,
-    BadInput,
-    Exists,
-    NotFound,
-    AffirmationRequired,
-    BadRecoveryCode,
-    BadFile,
-    WorkerUnavailable,
-    Integrity,
-    LedgerUnavailable,
-    SchemaTooNew,
-    Busy,
-    Vault,
-    Internal,
-}
-
-impl ErrorKind {
-    pub const ALL: [ErrorKind; 24] = [
-        ErrorKind::Usage,
-        ErrorKind::NoVault,
-        ErrorKind::VaultExists,
-        ErrorKind::BadCredentials,
-        ErrorKind::Throttled,
-        ErrorKind::UserDisabled,
-        ErrorKind::Locked,
-        ErrorKind::NotLoggedIn,
-        ErrorKind::Denied,
-        ErrorKind::SeparationOfDuties,
-        ErrorKind::Invalid,
-        ErrorKind::BadInput,
-        ErrorKind::Exists,
-        ErrorKind::NotFound,
-        ErrorKind::AffirmationRequired,
-        ErrorKind::BadRecoveryCode,
-        ErrorKind::BadFile,
-        ErrorKind::WorkerUnavailable,
-        ErrorKind::Integrity,
-        ErrorKind::LedgerUnavailable,
-        ErrorKind::SchemaTooNew,
-        ErrorKind::Busy,
-        ErrorKind::Vault,
-        ErrorKind::Internal,
-    ];
-
-    /// The wire name (as serde writes it).
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    }
-
-    /// The kind for an API kind string; `internal` for one this list lacks
-    /// (a test checks every API kind is here).
-    pub fn parse(kind: &str) -> ErrorKind {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == kind)
-            .unwrap_or(ErrorKind::Internal)
-    }
-}
-
 impl From<ApiError> for CommandError {
     fn from(e: ApiError) -> Self {
         let retry_after_secs = match &e {
@@ -101,7 +25,7 @@ impl From<ApiError> for CommandError {
             _ => None,
         };
         Self {
-            kind: ErrorKind::parse(e.kind()),
+            kind: e.kind(),
             message: e.to_string(),
             retry_after_secs,
         }

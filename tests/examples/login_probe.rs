@@ -36,7 +36,7 @@ fn main() {
     .and_then(|mut v| v.login(&user, &pass).map(|mut s| v.lock(&mut s)));
     let kind = match &outcome {
         Ok(()) => "ok".to_owned(),
-        Err(e) => e.kind().to_owned(),
+        Err(e) => e.kind().to_string(),
     };
     let detail = outcome.err().map(|e| e.to_string()).unwrap_or_default();
     println!(

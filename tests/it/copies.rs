@@ -65,7 +65,7 @@ fn a_print_is_approved_recorded_as_print_and_marked_for_its_recipient() {
     assert!(!dir.path().join("x.pdf").exists());
 
     let job = w.vault.run_print(&mut h, &req.id).expect("print");
-    assert_eq!(job.copy.kind, "print");
+    assert_eq!(job.copy.kind, CopyKind::Print);
     assert_eq!(job.copy.copy_no, 1);
     assert_eq!(job.copy.recipient, "handler");
     assert!(!job.pages.is_empty());
@@ -106,7 +106,7 @@ fn a_print_is_approved_recorded_as_print_and_marked_for_its_recipient() {
             .is_some_and(|d| d.ends_with(&format!("mark {}", job.copy.code)))));
     let register = w.vault.copy_register(&mut a, &letter).expect("register");
     assert_eq!(register.len(), 1);
-    assert_eq!(register[0].kind, "print");
+    assert_eq!(register[0].kind, CopyKind::Print);
     assert_eq!(register[0].reason.as_deref(), Some("會議使用"));
     assert!(register[0].verified);
 }

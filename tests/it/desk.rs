@@ -13,7 +13,7 @@ const PETITION: &str = include_str!("../../crates/sealdesk-core/tests/data/sampl
 
 fn kind<T: std::fmt::Debug>(r: Result<T, ApiError>) -> String {
     match r {
-        Err(e) => e.kind().to_owned(),
+        Err(e) => e.kind().to_string(),
         Ok(v) => panic!("expected an error, got {v:?}"),
     }
 }
@@ -131,6 +131,19 @@ fn t3_a_draft_is_the_clerks_alone_and_the_review_decides_the_mask() {
         )),
         "bad_input"
     );
+    // A day the calendar lacks, in either calendar, is refused too.
+    for bad in ["115/2/30", "2026-02-30", "115/13/45"] {
+        let mut m = meta("代號乙", &[]);
+        m.deadline = Some(bad.into());
+        assert_eq!(
+            kind(
+                w.vault
+                    .register_draft(&mut clerk, &again.draft_id, &m, &Review::default())
+            ),
+            "bad_input",
+            "{bad}"
+        );
+    }
     // Locking forgets the clerk's drafts.
     w.vault.lock(&mut clerk);
     let mut clerk = w.login("clerk");
@@ -143,6 +156,25 @@ fn t3_a_draft_is_the_clerks_alone_and_the_review_decides_the_mask() {
         )),
         "not_found"
     );
+}
+
+#[test]
+fn dates_typed_in_either_calendar_are_kept_as_the_same_iso_day() {
+    let mut w = World::new();
+    let mut clerk = w.login("clerk");
+    let d = w.vault.draft_text(&mut clerk, PETITION).expect("draft");
+    let mut m = RegisterMeta::new(Category::Petition, Secrecy::Until("１１６／３／１".into()));
+    m.subject = "代號丙".into();
+    m.deadline = Some("民國115年12月31日".into());
+    let r = w
+        .vault
+        .register_draft(&mut clerk, &d.draft_id, &m, &Review::default())
+        .expect("a 民國 deadline and a full-width 保密期限 register");
+    let slip = w
+        .vault
+        .routing_slip(&mut clerk, &r.letter_id)
+        .expect("slip");
+    assert_eq!(slip.deadline.as_deref(), Some("2026-12-31"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use sealdesk_api::{seeded_rng, ApiError, ManualClock, Vault};
+use sealdesk_api::{seeded_rng, ApiError, Ended, ErrorKind, ManualClock, Vault};
 use sealdesk_core::secret::Passphrase;
 
 use crate::{pass, raw, user_id, World, T0};
@@ -52,9 +52,12 @@ fn parallel_tries(dir: &Path, name: &str) -> (usize, usize) {
         .collect();
     let bad = kinds
         .iter()
-        .filter(|k| **k == Some("bad_credentials"))
+        .filter(|k| **k == Some(ErrorKind::BadCredentials))
         .count();
-    let throttled = kinds.iter().filter(|k| **k == Some("throttled")).count();
+    let throttled = kinds
+        .iter()
+        .filter(|k| **k == Some(ErrorKind::Throttled))
+        .count();
     assert_eq!(bad + throttled, n, "{kinds:?}");
     (bad, throttled)
 }
@@ -277,7 +280,7 @@ fn t1_t6_revoke_waits_a_bounded_time_for_readers_then_wipes_later() {
     let revoked = w.vault.revoke(&mut sup, &a.id, "不再需要").expect("revoke");
     let waited = t.elapsed();
     assert!(waited < Duration::from_secs(20), "waited {waited:?}");
-    assert_eq!(revoked.ended.as_deref(), Some("revoked"));
+    assert_eq!(revoked.ended, Some(Ended::Revoked));
     assert!(
         revoked
             .notice

@@ -2,7 +2,9 @@
 //! straight against the database file, slips that reveal no one, expiry
 //! without anyone acting, identity reveals, and every decision in the ledger.
 
-use sealdesk_api::{ApiError, Category, NewUser, RegisterMeta, Review, Role, Secrecy};
+use sealdesk_api::{
+    ApiError, Category, Ended, InquiryAnswer, NewUser, RegisterMeta, Review, Role, Secrecy,
+};
 use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::RoleSet;
 
@@ -371,13 +373,20 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
         &["立穩工程股份有限公司", "金鼎機電工程有限公司"],
     );
     let mut clerk = w.login("clerk");
+    // A reply-by date the calendar lacks is refused before anything is sent.
+    assert!(matches!(
+        w.vault
+            .inquire(&mut clerk, &id, &["稅務管理科".into()], Some("115/13/45")),
+        Err(ApiError::BadInput(_))
+    ));
+    assert!(w.vault.inquiries(&mut clerk).expect("list").is_empty());
     let qs = w
         .vault
         .inquire(
             &mut clerk,
             &id,
             &["稅務管理科".into(), "地方稅科".into()],
-            Some("2026-12-05"),
+            Some("民國115年12月5日"),
         )
         .expect("inquire");
     let serialized = serde_json::to_string(&qs).expect("json");
@@ -401,7 +410,11 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
     let mine = w.vault.inquiries(&mut sup).expect("inquiries");
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].unit, "稅務管理科");
-    assert!(mine[0].slip.is_some());
+    // Typed in 民國, kept as ISO.
+    assert_eq!(
+        mine[0].slip.as_ref().and_then(|s| s.deadline.as_deref()),
+        Some("2026-12-05")
+    );
     let theirs = qs.iter().find(|q| q.unit == "地方稅科").expect("other");
     assert!(matches!(
         w.vault.answer_inquiry(&mut sup, &theirs.id, true),
@@ -411,11 +424,11 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
         .vault
         .answer_inquiry(&mut sup, &mine[0].id, true)
         .expect("answer");
-    assert_eq!(answered.answer.as_deref(), Some("ours"));
+    assert_eq!(answered.answer, Some(InquiryAnswer::Ours));
     let back = w.vault.inquiries(&mut clerk).expect("clerk sees answers");
     assert!(back
         .iter()
-        .any(|q| q.unit == "稅務管理科" && q.answer.as_deref() == Some("ours")));
+        .any(|q| q.unit == "稅務管理科" && q.answer == Some(InquiryAnswer::Ours)));
     // The handler reading the whole working copy sees no party either, but
     // must affirm no relationship with the parties at first open.
     let req = w
@@ -475,7 +488,7 @@ fn expiry_removes_access_without_anyone_acting() {
         Err(ApiError::Denied(_))
     ));
     let a = w.vault.assignments(&mut h).expect("assignments");
-    assert_eq!(a[0].ended.as_deref(), Some("expired"));
+    assert_eq!(a[0].ended, Some(Ended::Expired));
 }
 
 #[test]
@@ -762,7 +775,7 @@ fn t1_register_lines_each_role_and_unit_sees() {
         w.vault
             .list_letters(&mut s)
             .map(|v| v.into_iter().map(|l| (l.id, l.can_read)).collect())
-            .map_err(|e| e.kind().to_owned())
+            .map_err(|e| e.kind().to_string())
     };
     let mut both = vec![(a.clone(), true), (b.clone(), true)];
     both.sort();

@@ -5,7 +5,7 @@
 //! outcome is `integrity`, or exactly what it was without the edit — never
 //! a new grant, a skipped step or a wrong name.
 
-use sealdesk_api::{ApiError, CopyFormat, CopyKind, NewUser, Role, Session};
+use sealdesk_api::{ApiError, CopyFormat, CopyKind, Ended, NewUser, Role, Session};
 use sealdesk_core::domain::RoleSet;
 
 use crate::{pass, raw, user_id, World};
@@ -139,7 +139,7 @@ fn t1_t10_a_revoked_assignment_restored_in_the_file_opens_nothing() {
     let listed = w.vault.assignments(&mut h).expect("assignments");
     let a = listed.iter().find(|a| a.id == assignment).expect("listed");
     assert!(!a.active, "shown as ended: {a:?}");
-    assert_eq!(a.ended.as_deref(), Some("revoked"));
+    assert_eq!(a.ended, Some(Ended::Revoked));
 }
 
 /// Rows `requests` and `copies`: a used copy request set back to approved,

@@ -29,7 +29,7 @@ type Outcome = Result<String, String>;
 fn summary<T: std::fmt::Debug>(r: Result<T, ApiError>) -> Outcome {
     match r {
         Ok(v) => Ok(format!("{v:?}")),
-        Err(e) => Err(e.kind().to_owned()),
+        Err(e) => Err(e.kind().to_string()),
     }
 }
 
@@ -157,7 +157,7 @@ fn scene() -> Scene {
 fn next_actions(scene: &mut Scene, dir: &Path, out: &Path) -> Vec<(&'static str, Outcome)> {
     let mut v = match Vault::open(dir, Arc::new(ManualClock::at(T0)), seeded_rng(77)) {
         Ok(v) => v,
-        Err(e) => return vec![("open the vault", Err(e.kind().to_owned()))],
+        Err(e) => return vec![("open the vault", Err(e.kind().to_string()))],
     };
     let ids = scene.ids.clone();
     let s = &mut scene.sessions;

@@ -605,7 +605,8 @@ impl Vault {
         meta: &RegisterMeta,
         review: &Review,
     ) -> Result<Registered> {
-        let actor = self.begin_registering(session, meta)?;
+        let (actor, meta) = self.begin_registering(session, meta)?;
+        let meta = &meta;
         match self.drafts.0.get(draft_id) {
             // A bad box is refused while the draft is still there.
             Some(d) if d.owner == actor.id => crate::intake::check_boxes(&d.ex, &review.boxes)?,

@@ -1,5 +1,6 @@
-//! The API's errors. Each has a stable `kind` string that the UI and scripts
-//! match on; messages are for people and may change.
+//! The API's errors. Each has a stable [`ErrorKind`] that the UI and scripts
+//! match on and the CLI's exit status comes from; messages are for people
+//! and may change.
 
 use sealdesk_core::crypto::CryptoError;
 use sealdesk_core::domain::RuleError;
@@ -37,58 +38,165 @@ pub enum ApiError {
     Store(#[from] StoreError),
 }
 
-impl ApiError {
-    /// Every kind [`ApiError::kind`] returns (the shells map each one; the
-    /// app's bindings test checks its list against this one).
-    pub const KINDS: [&'static str; 21] = [
-        "bad_credentials",
-        "throttled",
-        "user_disabled",
-        "locked",
-        "denied",
-        "separation_of_duties",
-        "invalid",
-        "not_found",
-        "bad_input",
-        "bad_recovery_code",
-        "integrity",
-        "ledger_unavailable",
-        "worker_unavailable",
-        "bad_file",
-        "affirmation_required",
-        "no_vault",
-        "vault_exists",
-        "schema_too_new",
-        "busy",
-        "exists",
-        "vault",
+/// Every stable error kind: what the UI matches on, what `--json` prints,
+/// and what the CLI's exit status comes from. Serialized by these names
+/// (scripts and the UI depend on them: add, never rename).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A command line the shell could not parse (the shells only).
+    Usage,
+    NoVault,
+    VaultExists,
+    BadCredentials,
+    Throttled,
+    UserDisabled,
+    Locked,
+    /// A call that needs a session before one exists (the app only).
+    NotLoggedIn,
+    Denied,
+    SeparationOfDuties,
+    Invalid,
+    BadInput,
+    Exists,
+    NotFound,
+    AffirmationRequired,
+    BadRecoveryCode,
+    BadFile,
+    WorkerUnavailable,
+    Integrity,
+    LedgerUnavailable,
+    SchemaTooNew,
+    Busy,
+    Vault,
+    /// A fault of the shell itself (the app only).
+    Internal,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 24] = [
+        ErrorKind::Usage,
+        ErrorKind::NoVault,
+        ErrorKind::VaultExists,
+        ErrorKind::BadCredentials,
+        ErrorKind::Throttled,
+        ErrorKind::UserDisabled,
+        ErrorKind::Locked,
+        ErrorKind::NotLoggedIn,
+        ErrorKind::Denied,
+        ErrorKind::SeparationOfDuties,
+        ErrorKind::Invalid,
+        ErrorKind::BadInput,
+        ErrorKind::Exists,
+        ErrorKind::NotFound,
+        ErrorKind::AffirmationRequired,
+        ErrorKind::BadRecoveryCode,
+        ErrorKind::BadFile,
+        ErrorKind::WorkerUnavailable,
+        ErrorKind::Integrity,
+        ErrorKind::LedgerUnavailable,
+        ErrorKind::SchemaTooNew,
+        ErrorKind::Busy,
+        ErrorKind::Vault,
+        ErrorKind::Internal,
     ];
 
-    /// The stable machine-readable kind.
-    pub fn kind(&self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
-            ApiError::BadCredentials => "bad_credentials",
-            ApiError::Throttled { .. } => "throttled",
-            ApiError::UserDisabled => "user_disabled",
-            ApiError::Locked => "locked",
-            ApiError::Denied(_) => "denied",
-            ApiError::Rule(RuleError::SeparationOfDuties(..)) => "separation_of_duties",
-            ApiError::Rule(_) => "invalid",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::BadInput(_) => "bad_input",
-            ApiError::BadRecoveryCode => "bad_recovery_code",
-            ApiError::Integrity(_) => "integrity",
-            ApiError::LedgerUnavailable(_) => "ledger_unavailable",
-            ApiError::BadFile(sealdesk_intake::IntakeError::Worker(_)) => "worker_unavailable",
-            ApiError::BadFile(_) => "bad_file",
-            ApiError::AffirmationRequired(_) => "affirmation_required",
-            ApiError::Store(StoreError::NotAVault(_)) => "no_vault",
-            ApiError::Store(StoreError::AlreadyExists(_)) => "vault_exists",
-            ApiError::Store(StoreError::SchemaTooNew { .. }) => "schema_too_new",
-            ApiError::Store(StoreError::Corrupt(_)) => "integrity",
-            ApiError::Store(StoreError::Busy) => "busy",
-            ApiError::Store(StoreError::Duplicate(_)) => "exists",
-            ApiError::Store(_) => "vault",
+            ErrorKind::Usage => "usage",
+            ErrorKind::NoVault => "no_vault",
+            ErrorKind::VaultExists => "vault_exists",
+            ErrorKind::BadCredentials => "bad_credentials",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::UserDisabled => "user_disabled",
+            ErrorKind::Locked => "locked",
+            ErrorKind::NotLoggedIn => "not_logged_in",
+            ErrorKind::Denied => "denied",
+            ErrorKind::SeparationOfDuties => "separation_of_duties",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::BadInput => "bad_input",
+            ErrorKind::Exists => "exists",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::AffirmationRequired => "affirmation_required",
+            ErrorKind::BadRecoveryCode => "bad_recovery_code",
+            ErrorKind::BadFile => "bad_file",
+            ErrorKind::WorkerUnavailable => "worker_unavailable",
+            ErrorKind::Integrity => "integrity",
+            ErrorKind::LedgerUnavailable => "ledger_unavailable",
+            ErrorKind::SchemaTooNew => "schema_too_new",
+            ErrorKind::Busy => "busy",
+            ErrorKind::Vault => "vault",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// The CLI's exit status for a failure of this kind: 1 usage or invalid
+    /// input, 2 refused (who you are or what you may do), 3 the vault's
+    /// integrity or its ledger, 4 a bad input file.
+    pub fn exit_code(self) -> u8 {
+        use ErrorKind::*;
+        match self {
+            BadCredentials | Throttled | UserDisabled | Locked | NotLoggedIn | Denied
+            | SeparationOfDuties | BadRecoveryCode | AffirmationRequired => 2,
+            Integrity | SchemaTooNew | LedgerUnavailable => 3,
+            BadFile => 4,
+            Usage | NoVault | VaultExists | Invalid | BadInput | Exists | NotFound
+            | WorkerUnavailable | Busy | Vault | Internal => 1,
+        }
+    }
+
+    /// The kind named `name`, if it is one.
+    pub fn parse(name: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for ErrorKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl ApiError {
+    /// This error's stable kind.
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            ApiError::BadCredentials => K::BadCredentials,
+            ApiError::Throttled { .. } => K::Throttled,
+            ApiError::UserDisabled => K::UserDisabled,
+            ApiError::Locked => K::Locked,
+            ApiError::Denied(_) => K::Denied,
+            ApiError::Rule(RuleError::SeparationOfDuties(..)) => K::SeparationOfDuties,
+            ApiError::Rule(_) => K::Invalid,
+            ApiError::NotFound(_) => K::NotFound,
+            ApiError::BadInput(_) => K::BadInput,
+            ApiError::BadRecoveryCode => K::BadRecoveryCode,
+            ApiError::Integrity(_) => K::Integrity,
+            ApiError::LedgerUnavailable(_) => K::LedgerUnavailable,
+            ApiError::BadFile(sealdesk_intake::IntakeError::Worker(_)) => K::WorkerUnavailable,
+            ApiError::BadFile(_) => K::BadFile,
+            ApiError::AffirmationRequired(_) => K::AffirmationRequired,
+            ApiError::Store(StoreError::NotAVault(_)) => K::NoVault,
+            ApiError::Store(StoreError::AlreadyExists(_)) => K::VaultExists,
+            ApiError::Store(StoreError::SchemaTooNew { .. }) => K::SchemaTooNew,
+            ApiError::Store(StoreError::Corrupt(_)) => K::Integrity,
+            ApiError::Store(StoreError::Busy) => K::Busy,
+            ApiError::Store(StoreError::Duplicate(_)) => K::Exists,
+            ApiError::Store(_) => K::Vault,
         }
     }
 

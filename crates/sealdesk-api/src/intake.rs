@@ -218,15 +218,14 @@ impl Vault {
         &mut self,
         session: &mut Session,
         meta: &RegisterMeta,
-    ) -> Result<crate::actor::Actor> {
+    ) -> Result<(crate::actor::Actor, RegisterMeta)> {
         let actor = self.begin_as(
             session,
             &[Role::Clerk],
             Action::Register,
             "registering a letter",
         )?;
-        meta.validate()?;
-        Ok(actor)
+        Ok((actor, meta.normalized()?))
     }
 
     /// Clerk: registers a letter from a file (PDF, scan, e-mail or text).
@@ -238,7 +237,8 @@ impl Vault {
         meta: &RegisterMeta,
         review: &Review,
     ) -> Result<Registered> {
-        let actor = self.begin_registering(session, meta)?;
+        let (actor, meta) = self.begin_registering(session, meta)?;
+        let meta = &meta;
         let ex = self.parse_isolated(bytes, file_name)?;
         self.register_extracted(&actor, bytes, ex, meta, review)
     }
@@ -266,7 +266,8 @@ impl Vault {
         meta: &RegisterMeta,
         review: &Review,
     ) -> Result<Registered> {
-        let actor = self.begin_registering(session, meta)?;
+        let (actor, meta) = self.begin_registering(session, meta)?;
+        let meta = &meta;
         if text.trim().is_empty() {
             return Err(ApiError::BadInput("the letter has no text".into()));
         }

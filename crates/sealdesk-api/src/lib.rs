@@ -48,7 +48,7 @@ pub use desk::{
     Draft, DraftBox, DraftFinding, DraftPage, RegisterLine, RoutingDirectory, RoutingState,
     RoutingStatus, Settings, UnitPeople,
 };
-pub use error::{ApiError, Result};
+pub use error::{ApiError, ErrorKind, Result};
 pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport};
 pub use intake::{scan_file, Registered, ScanReport};
 pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, Outcome, CHECKPOINT_EVERY};
@@ -61,6 +61,7 @@ pub use routing::{
     DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,
 };
 pub use sealdesk_core::domain::Role;
+pub use sealdesk_core::facts::{EndKind, Ended, InquiryAnswer, RequestKind, RequestStatus};
 pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, Unattested, VerifyReport, Witness};
 pub use sealdesk_core::pii::{Finding as PiiFinding, PiiKind};
 pub use sealdesk_intake::{

@@ -5,6 +5,7 @@
 //! letter shares; it depends on no use case.
 
 use chrono::{Datelike, FixedOffset, TimeZone};
+use sealdesk_core::date;
 use sealdesk_core::pii::{Finding, PiiKind};
 use sealdesk_core::Timestamp;
 use sealdesk_intake::EmailHeaders;
@@ -96,10 +97,26 @@ impl RegisterMeta {
             return Err(ApiError::BadInput("the subject (案由) is empty".into()));
         }
         if let Some(d) = &self.deadline {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| ApiError::BadInput(format!("deadline {d:?} is not YYYY-MM-DD")))?;
+            date::parse_date(d)
+                .map_err(|e| ApiError::BadInput(format!("deadline (辦理期限): {e}")))?;
         }
         Ok(())
+    }
+
+    /// The fields as stored: dates in their ISO form, whichever calendar
+    /// they were typed in.
+    pub(crate) fn normalized(&self) -> Result<RegisterMeta> {
+        self.validate()?;
+        let mut meta = self.clone();
+        if let Some(d) = &meta.deadline {
+            meta.deadline =
+                Some(date::normalize(d).map_err(|e| ApiError::BadInput(e.to_string()))?);
+        }
+        if let Secrecy::Until(d) = &meta.secrecy {
+            meta.secrecy =
+                Secrecy::Until(date::normalize(d).map_err(|e| ApiError::BadInput(e.to_string()))?);
+        }
+        Ok(meta)
     }
 
     pub fn new(category: Category, secrecy: Secrecy) -> Self {
@@ -280,9 +297,9 @@ pub enum Secrecy {
 impl Secrecy {
     pub fn check(&self) -> Result<()> {
         match self {
-            Secrecy::Until(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            Secrecy::Until(d) => date::parse_date(d)
                 .map(|_| ())
-                .map_err(|_| ApiError::BadInput(format!("secrecy date {d:?} is not YYYY-MM-DD"))),
+                .map_err(|e| ApiError::BadInput(format!("secrecy date (保密期限): {e}"))),
             Secrecy::Condition(c) if c.trim().is_empty() => Err(ApiError::BadInput(
                 "declassification condition is empty".into(),
             )),

@@ -1,12 +1,12 @@
 //! A command's failure: its stable kind and exit code (the contract's
 //! exit statuses come from here).
 
-use sealdesk_api::ApiError;
+use sealdesk_api::{ApiError, ErrorKind};
 
 /// A failure with its stable kind and exit code.
 #[derive(Debug)]
 pub(crate) struct Failure {
-    pub(crate) kind: &'static str,
+    pub(crate) kind: ErrorKind,
     pub(crate) message: String,
     pub(crate) code: u8,
     /// A report still printed on stdout (a verifier's findings).
@@ -16,23 +16,10 @@ pub(crate) struct Failure {
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
         let kind = e.kind();
-        let code = match kind {
-            "bad_credentials"
-            | "throttled"
-            | "user_disabled"
-            | "locked"
-            | "denied"
-            | "separation_of_duties"
-            | "bad_recovery_code"
-            | "affirmation_required" => 2,
-            "integrity" | "schema_too_new" | "ledger_unavailable" => 3,
-            "bad_file" => 4,
-            _ => 1,
-        };
         Failure {
             kind,
             message: e.to_string(),
-            code,
+            code: kind.exit_code(),
             report: None,
         }
     }
@@ -40,18 +27,18 @@ impl From<ApiError> for Failure {
 
 pub(crate) fn usage(message: impl Into<String>) -> Failure {
     Failure {
-        kind: "usage",
+        kind: ErrorKind::Usage,
         message: message.into(),
-        code: 1,
+        code: ErrorKind::Usage.exit_code(),
         report: None,
     }
 }
 
 pub(crate) fn bad_file(message: impl Into<String>) -> Failure {
     Failure {
-        kind: "bad_file",
+        kind: ErrorKind::BadFile,
         message: message.into(),
-        code: 4,
+        code: ErrorKind::BadFile.exit_code(),
         report: None,
     }
 }

@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use sealdesk_api::ErrorKind;
+
 use crate::args::{Cli, LedgerCommand};
 use crate::context::{open_vault, to_json, Ctx};
 use crate::failure::{bad_file, usage, CliResult, Failure};
@@ -22,9 +24,9 @@ pub(crate) fn damage_failure(value: serde_json::Value, damage: &sealdesk_api::Fi
         damage.seq, damage.detail
     );
     Failure {
-        kind: "integrity",
+        kind: ErrorKind::Integrity,
         message: format!("ledger damaged: {kind} at entry {}", damage.seq),
-        code: 3,
+        code: ErrorKind::Integrity.exit_code(),
         report: Some((value, human)),
     }
 }

@@ -35,7 +35,7 @@ pub(crate) fn inquiries(cli: &Cli, ctx: &mut Ctx) -> CliResult {
                 q.id,
                 q.receipt_no,
                 q.unit,
-                q.answer.as_deref().unwrap_or("(unanswered)")
+                q.answer.map_or("(unanswered)", |a| a.as_str())
             )
         })
         .collect::<Vec<_>>()
@@ -48,7 +48,7 @@ pub(crate) fn answer(cli: &Cli, ctx: &mut Ctx, inquiry: &str, ours: bool) -> Cli
     let q = vault.answer_inquiry(s, inquiry, ours)?;
     Ok((
         to_json(&q),
-        format!("Answered {}: {}", q.id, q.answer.as_deref().unwrap_or("")),
+        format!("Answered {}: {}", q.id, q.answer.map_or("", |a| a.as_str())),
     ))
 }
 
@@ -143,7 +143,7 @@ pub(crate) fn assignments(cli: &Cli, ctx: &mut Ctx, unit: bool) -> CliResult {
                 if a.active {
                     "active"
                 } else {
-                    a.ended.as_deref().unwrap_or("expired")
+                    a.ended.map_or("expired", |e| e.as_str())
                 }
             )
         })

@@ -96,6 +96,62 @@ impl EndKind {
     }
 }
 
+/// Why an assignment no longer grants access, as lists show it: ended
+/// before its time by a decision, or lapsed at its `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Ended {
+    Revoked,
+    Declined,
+    Expired,
+}
+
+impl Ended {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Revoked => "revoked",
+            Self::Declined => "declined",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+impl From<EndKind> for Ended {
+    fn from(k: EndKind) -> Self {
+        match k {
+            EndKind::Revoked => Self::Revoked,
+            EndKind::Declined => Self::Declined,
+        }
+    }
+}
+
+/// A unit's answer to the clerk's inquiry "is this letter yours?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum InquiryAnswer {
+    Ours,
+    NotOurs,
+}
+
+impl InquiryAnswer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ours => "ours",
+            Self::NotOurs => "not_ours",
+        }
+    }
+
+    pub fn from_ours(ours: bool) -> Self {
+        if ours {
+            Self::Ours
+        } else {
+            Self::NotOurs
+        }
+    }
+}
+
 /// What a fact says. Field order is part of the format.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "fact")]
@@ -758,4 +814,4 @@ impl Facts {
     }
 }
 
-str_forms!(RequestKind, EndKind, RequestStatus);
+str_forms!(RequestKind, EndKind, Ended, InquiryAnswer, RequestStatus);

@@ -31,6 +31,7 @@ macro_rules! str_forms {
 }
 
 pub mod crypto;
+pub mod date;
 pub mod directory;
 pub mod domain;
 pub mod facts;

@@ -78,21 +78,25 @@ export type RoutingSlip = { receipt_no: string, level: string, subject: string, 
  * procurement letters also every number (no counts, no reserve price).
  */
 summary: string, };
-export type InquiryInfo = { id: string, receipt_no: string, unit: string, asked_at: number, answer: string | null, slip: RoutingSlip | null, };
-export type RequestInfo = { id: string, kind: string, letter_id: string, receipt_no: string, level: string, unit: string, handler: string, requested_by: string, requested_at: number, until: number, 
+export type InquiryAnswer = "ours" | "not_ours";
+export type InquiryInfo = { id: string, receipt_no: string, unit: string, asked_at: number, answer: InquiryAnswer | null, slip: RoutingSlip | null, };
+export type RequestKind = "access" | "reveal" | "export" | "print";
+export type RequestStatus = "awaiting_endorsement" | "pending" | "approved" | "denied" | "done";
+export type Ended = "revoked" | "declined" | "expired";
+export type RequestInfo = { id: string, kind: RequestKind, letter_id: string, receipt_no: string, level: string, unit: string, handler: string, requested_by: string, requested_at: number, until: number, 
 /**
  * The requester's reason (empty for a caller who may not read it).
  */
-reason: string, status: string, 
+reason: string, status: RequestStatus, 
 /**
  * The routing slip, for a caller who holds the request's key.
  */
 slip: RoutingSlip | null, };
-export type AssignmentInfo = { id: string, kind: string, letter_id: string, receipt_no: string, level: string, unit: string, 
+export type AssignmentInfo = { id: string, kind: RequestKind, letter_id: string, receipt_no: string, level: string, unit: string, 
 /**
  * The handler's account name.
  */
-handler: string, until: number, active: boolean, ended: string | null, affirmed: boolean, 
+handler: string, until: number, active: boolean, ended: Ended | null, affirmed: boolean, 
 /**
  * Something the person who acted should know (a revoke whose key wrap
  * waits for another desk's read to end before it is wiped from disk).
@@ -443,11 +447,7 @@ export type CopyInfo = { id: string, letter_id: string, receipt_no: string,
 /**
  * 第N份.
  */
-copy_no: number, 
-/**
- * `export` or `print`.
- */
-kind: string, 
+copy_no: number, kind: CopyKind, 
 /**
  * `pdf`, `png` or `print`.
  */

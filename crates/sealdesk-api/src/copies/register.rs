@@ -6,7 +6,7 @@ use sealdesk_core::crypto;
 use sealdesk_core::domain::Role;
 use sealdesk_store::{CopyRow, RequestRow};
 
-use super::{copy_message, CopyInfo};
+use super::{copy_message, CopyInfo, CopyKind};
 use crate::ledger::{Action, Outcome};
 use crate::{ApiError, Result, Session, Vault};
 
@@ -123,6 +123,9 @@ impl Vault {
         reason: Option<String>,
         verified: bool,
     ) -> Result<CopyInfo> {
+        let kind = CopyKind::parse(&c.kind).ok_or_else(|| {
+            ApiError::Integrity(format!("copy {} has an unknown kind in the file", c.id))
+        })?;
         let l = self.letter_row(&c.letter_id)?;
         let dir = self.directory()?;
         let name = |id: &str| dir.user(id).map(|u| u.name.clone()).unwrap_or_default();
@@ -131,7 +134,7 @@ impl Vault {
             letter_id: l.id,
             receipt_no: l.receipt_no,
             copy_no: c.copy_no.max(0) as u32,
-            kind: c.kind.clone(),
+            kind,
             format: c.format.clone(),
             recipient: name(&c.recipient),
             made_by: name(&c.made_by),

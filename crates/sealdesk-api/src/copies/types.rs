@@ -15,6 +15,12 @@ pub enum CopyKind {
     Print,
 }
 
+impl std::fmt::Display for CopyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl CopyKind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,8 +82,7 @@ pub struct CopyInfo {
     pub receipt_no: String,
     /// 第N份.
     pub copy_no: u32,
-    /// `export` or `print`.
-    pub kind: String,
+    pub kind: CopyKind,
     /// `pdf`, `png` or `print`.
     pub format: String,
     /// Account names.

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use sealdesk_core::crypto::{self};
 use sealdesk_core::domain::Role;
-use sealdesk_core::facts::{AssignmentFacts, EndKind, Fact, RequestKind};
+use sealdesk_core::facts::{AssignmentFacts, EndKind, Ended, Fact, RequestKind};
 use sealdesk_store::AssignmentRow;
 
 use crate::actor::Actor;
@@ -159,7 +159,7 @@ impl Vault {
             .unwrap_or_default();
         Ok(AssignmentInfo {
             id: a.id.clone(),
-            kind: a.kind.clone(),
+            kind: f.kind,
             letter_id: l.id,
             receipt_no: l.receipt_no,
             level: l.level,
@@ -170,8 +170,8 @@ impl Vault {
             // From the signed facts: a row's end columns say nothing.
             ended: f
                 .ended
-                .map(|(k, _)| k.as_str().to_owned())
-                .or_else(|| (f.until <= now).then(|| "expired".to_owned())),
+                .map(|(k, _)| Ended::from(k))
+                .or_else(|| (f.until <= now).then_some(Ended::Expired)),
             affirmed: f.affirmed_at.is_some(),
             notice: None,
         })

@@ -2,8 +2,9 @@
 //! reveals no one, and their answers.
 
 use sealdesk_core::crypto::{self, DataKey, RecordBinding, WrapBinding};
+use sealdesk_core::date;
 use sealdesk_core::domain::Role;
-use sealdesk_core::facts::{Fact, InquiryFacts};
+use sealdesk_core::facts::{Fact, InquiryAnswer, InquiryFacts};
 use sealdesk_store::{DataKeyRow, InquiryRow, WrapRow};
 
 use crate::ledger::Action;
@@ -30,6 +31,14 @@ impl Vault {
             Action::RouteRequest,
             "sending a routing inquiry",
         )?;
+        // A reply-by date the calendar has (民國 or Gregorian), kept as ISO.
+        let deadline = deadline
+            .map(|d| {
+                date::normalize(d)
+                    .map_err(|e| ApiError::BadInput(format!("reply-by date (回復期限): {e}")))
+            })
+            .transpose()?;
+        let deadline = deadline.as_deref();
         let own = self.session_key_owned(session)?;
         let row = self.letter_row(letter)?;
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &row.id, KEY_LETTER) {
@@ -271,9 +280,7 @@ impl Vault {
                 receipt_no,
                 unit: f.unit,
                 asked_at: f.asked_at,
-                answer: f
-                    .answer
-                    .map(|(ours, _, _)| if ours { "ours" } else { "not_ours" }.to_owned()),
+                answer: f.answer.map(|(ours, _, _)| InquiryAnswer::from_ours(ours)),
                 slip,
             });
         }
@@ -342,7 +349,7 @@ impl Vault {
                 ApiError::Denied("this inquiry is for another unit".into()),
             );
         }
-        let answer = if ours { "ours" } else { "not_ours" };
+        let answer = InquiryAnswer::from_ours(ours);
         let now = self.now().unix_millis();
         let own = self.session_key_owned(session)?;
         let ev = self
@@ -357,7 +364,7 @@ impl Vault {
             },
         )?;
         self.commit_recorded(|db, ap| {
-            db.answer_inquiry(&q.id, answer, &actor.id, now)?;
+            db.answer_inquiry(&q.id, answer.as_str(), &actor.id, now)?;
             ap.fact(db, &signed)?;
             ap.event(db, &ev)
         })?;
@@ -373,7 +380,7 @@ impl Vault {
             receipt_no: row.receipt_no,
             unit: q.unit,
             asked_at: q.asked_at,
-            answer: Some(answer.into()),
+            answer: Some(answer),
             slip,
         })
     }

@@ -23,9 +23,10 @@ mod inquiries;
 mod requests;
 mod reveal;
 
-use chrono::NaiveDate;
 use sealdesk_core::crypto::{self};
+use sealdesk_core::date;
 use sealdesk_core::directory::UserCert;
+use sealdesk_core::facts::{Ended, InquiryAnswer, RequestKind, RequestStatus};
 use sealdesk_core::pii::Finding;
 use sealdesk_store::AssignmentRow;
 use serde::{Deserialize, Serialize};
@@ -141,7 +142,7 @@ pub struct InquiryInfo {
     pub receipt_no: String,
     pub unit: String,
     pub asked_at: i64,
-    pub answer: Option<String>,
+    pub answer: Option<InquiryAnswer>,
     pub slip: Option<RoutingSlip>,
 }
 
@@ -149,7 +150,7 @@ pub struct InquiryInfo {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RequestInfo {
     pub id: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub letter_id: String,
     pub receipt_no: String,
     pub level: String,
@@ -160,7 +161,7 @@ pub struct RequestInfo {
     pub until: i64,
     /// The requester's reason (empty for a caller who may not read it).
     pub reason: String,
-    pub status: String,
+    pub status: RequestStatus,
     /// The routing slip, for a caller who holds the request's key.
     pub slip: Option<RoutingSlip>,
 }
@@ -169,7 +170,7 @@ pub struct RequestInfo {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AssignmentInfo {
     pub id: String,
-    pub kind: String,
+    pub kind: RequestKind,
     pub letter_id: String,
     pub receipt_no: String,
     pub level: String,
@@ -178,7 +179,7 @@ pub struct AssignmentInfo {
     pub handler: String,
     pub until: i64,
     pub active: bool,
-    pub ended: Option<String>,
+    pub ended: Option<Ended>,
     pub affirmed: bool,
     /// Something the person who acted should know (a revoke whose key wrap
     /// waits for another desk's read to end before it is wiped from disk).
@@ -201,13 +202,8 @@ fn parse_until(now: i64, until: Option<&str>, default_days: i64, max_days: i64) 
     let Some(d) = until else {
         return Ok(now + default_days.min(max_days) * DAY_MS);
     };
-    let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
-        .map_err(|_| ApiError::BadInput(format!("{d:?} is not YYYY-MM-DD")))?;
-    // The end of that day in Taiwan (UTC+8).
-    let end = date
-        .and_hms_opt(23, 59, 59)
-        .map(|t| t.and_utc().timestamp_millis() - 8 * 3_600_000)
-        .unwrap_or(0);
+    let date = date::parse_date(d).map_err(|e| ApiError::BadInput(e.to_string()))?;
+    let end = date::end_of_day_in_taiwan(date);
     if end <= now {
         return Err(ApiError::BadInput("the end date is in the past".into()));
     }

@@ -221,7 +221,7 @@ impl Vault {
         };
         Ok(RequestInfo {
             id: r.id.clone(),
-            kind: r.kind.clone(),
+            kind: f.kind,
             letter_id: l.id,
             receipt_no: l.receipt_no,
             level: l.level,
@@ -231,7 +231,7 @@ impl Vault {
             requested_at: r.requested_at,
             until: r.until,
             reason,
-            status: status.as_str().to_owned(),
+            status,
             slip,
         })
     }

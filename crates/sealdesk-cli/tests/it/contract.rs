@@ -1051,6 +1051,11 @@ fn the_cli_contract_transcript() {
     );
 
     // No path normalisation: it would turn JSON's `\n` into `/n`.
+    // Overwriting the contract is a hand-made, reviewed change, never CI's.
+    assert!(
+        std::env::var_os("CI").is_none() || std::env::var_os("SNAPSHOTS").is_none(),
+        "SNAPSHOTS must not be set in CI: the contract is compared, never rewritten there"
+    );
     snapbox::Assert::new()
         .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
         .normalize_paths(false)
