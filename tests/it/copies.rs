@@ -4,7 +4,6 @@
 //! auditor through the ledger.
 
 use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind};
-use sealdesk_core::crypto::RecoveryCode;
 
 use crate::World;
 
@@ -24,17 +23,10 @@ fn routed(w: &mut World, parties: &[&str]) -> String {
     id
 }
 
-fn grant_auditor(w: &mut World) {
-    let code = RecoveryCode::parse(&w.recovery_code).expect("code");
-    w.vault
-        .recover_grant_ledger(&code, "auditor")
-        .expect("ledger key");
-}
-
 #[test]
 fn a_print_is_approved_recorded_as_print_and_marked_for_its_recipient() {
     let mut w = World::new();
-    grant_auditor(&mut w);
+    w.grant_auditor();
     let letter = routed(&mut w, &[]);
     let mut h = w.login("handler");
     let req = w
@@ -185,7 +177,7 @@ fn an_approval_lapses_and_a_handler_without_access_or_affirmation_makes_no_copy(
 #[test]
 fn t10_a_copy_deleted_from_the_register_by_a_writer_is_integrity_and_stays_in_the_ledger() {
     let mut w = World::new();
-    grant_auditor(&mut w);
+    w.grant_auditor();
     let letter = routed(&mut w, &[]);
     let mut h = w.login("handler");
     let r = w

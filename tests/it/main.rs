@@ -1,6 +1,9 @@
 //! Scenario tests: the API driven as users drive it, and the vault file read
 //! as an attacker who copied it would (threat-model rows named per test).
 
+mod attacker;
+
+pub use attacker::{all_key_wraps, own_key_from_file, raw, raw_ledger, user_id};
 mod copies;
 mod desk;
 mod desk_state;
@@ -25,23 +28,6 @@ use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
 use sealdesk_core::Timestamp;
 
-/// The vault file opened directly, as a writer of it would (no API).
-pub fn raw(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(dir.join(sealdesk_store::DB_FILE)).expect("raw open")
-}
-
-/// [`raw`], with the ledger's append-only triggers dropped (anyone with
-/// write access to the file can do that; `IF EXISTS` because some tests
-/// open the file more than once).
-pub fn raw_ledger(dir: &Path) -> rusqlite::Connection {
-    let db = raw(dir);
-    db.execute_batch(
-        "DROP TRIGGER IF EXISTS ledger_no_update; DROP TRIGGER IF EXISTS ledger_no_delete;",
-    )
-    .expect("drop triggers");
-    db
-}
-
 /// A helper binary of this package (`tests/examples/`), built beside the
 /// test binary.
 pub fn example_bin(name: &str) -> std::path::PathBuf {
@@ -55,50 +41,11 @@ pub fn example_bin(name: &str) -> std::path::PathBuf {
     bin
 }
 
-/// An account's id, read from the file.
-pub fn user_id(db: &rusqlite::Connection, name: &str) -> String {
-    db.query_row("SELECT id FROM users WHERE name = ?1", [name], |r| r.get(0))
-        .expect("user id")
-}
-
 /// 2026-11-27T09:00:00+08:00.
 pub const T0: Timestamp = Timestamp::from_unix_secs(1_795_741_200);
 
 pub fn pass(name: &str) -> Passphrase {
     Passphrase::new(format!("pass-of-{name}-0123"))
-}
-
-/// What a user who knows their own passphrase can take from a copy of the
-/// vault file: their account id and their own private key, opened straight
-/// from the `users` row (not through the API).
-pub fn own_key_from_file(
-    db: &rusqlite::Connection,
-    user: &str,
-) -> (String, sealdesk_core::crypto::UserSecretKey) {
-    let (id, sealed): (String, Vec<u8>) = db
-        .query_row(
-            "SELECT id, sealed_secret_key FROM users WHERE name = ?1",
-            [user],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("user row");
-    let own = sealdesk_core::crypto::open_user_secret_key(&sealed, &pass(user), &id)
-        .expect("own key opens with own passphrase")
-        .key;
-    (id, own)
-}
-
-/// Every wrapped data key in the file, as `(key id, purpose, wrap)`.
-pub fn all_key_wraps(db: &rusqlite::Connection) -> Vec<(String, String, Vec<u8>)> {
-    let mut st = db
-        .prepare("SELECT w.key_id, k.purpose, w.wrapped FROM key_wraps w JOIN data_keys k ON k.id = w.key_id")
-        .expect("prepare");
-    let wraps = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    wraps
 }
 
 /// A vault with one user per letter-reading role plus admin and auditor.
@@ -185,5 +132,16 @@ impl World {
             )
             .expect("register")
             .id
+    }
+}
+
+impl World {
+    /// The ledger's reader key granted to `auditor` with the recovery code
+    /// (as an agency does for its first auditor).
+    pub fn grant_auditor(&mut self) {
+        let code = sealdesk_core::crypto::RecoveryCode::parse(&self.recovery_code).expect("code");
+        self.vault
+            .recover_grant_ledger(&code, "auditor")
+            .expect("ledger key via the recovery code");
     }
 }

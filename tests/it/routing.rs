@@ -3,7 +3,8 @@
 //! without anyone acting, identity reveals, and every decision in the ledger.
 
 use sealdesk_api::{
-    ApiError, Category, Ended, InquiryAnswer, NewUser, RegisterMeta, Review, Role, Secrecy,
+    ApiError, Category, Ended, ErrorKind, InquiryAnswer, NewUser, RegisterMeta, Review, Role,
+    Secrecy,
 };
 use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::RoleSet;
@@ -280,7 +281,7 @@ fn t1_decision_matrix_only_the_units_supervisor_decides() {
         assert!(
             w.vault
                 .route(&mut s, &id, "稅務管理科", "handler", None, "x")
-                .is_err(),
+                .is_err_and(|e| e.kind() == ErrorKind::Denied),
             "{actor} routed"
         );
     }
@@ -300,11 +301,15 @@ fn t1_decision_matrix_only_the_units_supervisor_decides() {
     ] {
         let mut s = w.login(actor);
         assert!(
-            w.vault.approve(&mut s, &req, "ok").is_err(),
+            w.vault
+                .approve(&mut s, &req, "ok")
+                .is_err_and(|e| e.kind() == ErrorKind::Denied),
             "{actor} approved"
         );
         assert!(
-            w.vault.deny_request(&mut s, &req, "no").is_err(),
+            w.vault
+                .deny_request(&mut s, &req, "no")
+                .is_err_and(|e| e.kind() == ErrorKind::Denied),
             "{actor} denied"
         );
     }
@@ -314,7 +319,9 @@ fn t1_decision_matrix_only_the_units_supervisor_decides() {
         .approve(&mut sup, &req, "同意")
         .expect("the unit's supervisor approves");
     assert!(
-        w.vault.approve(&mut sup, &req, "again").is_err(),
+        w.vault
+            .approve(&mut sup, &req, "again")
+            .is_err_and(|e| e.kind() == ErrorKind::Denied),
         "a decided request stays decided"
     );
     // A handler cannot route onward or add readers.
@@ -322,10 +329,12 @@ fn t1_decision_matrix_only_the_units_supervisor_decides() {
     assert!(w
         .vault
         .route(&mut h, &id, "稅務管理科", "handler", None, "轉")
-        .is_err());
+        .is_err_and(|e| e.kind() == ErrorKind::Denied));
     let mut sup2 = w.login("supervisor2");
     assert!(
-        w.vault.revoke(&mut sup2, &a.id, "x").is_err(),
+        w.vault
+            .revoke(&mut sup2, &a.id, "x")
+            .is_err_and(|e| e.kind() == ErrorKind::Denied),
         "another unit's supervisor cannot revoke"
     );
 }
@@ -507,10 +516,15 @@ fn identity_reveal_needs_the_clerk_and_the_supervisor_and_lapses() {
         .id;
     // The supervisor cannot decide before the clerk endorses.
     let mut sup = w.login("supervisor");
-    assert!(w.vault.approve(&mut sup, &req, "同意").is_err());
+    assert!(w
+        .vault
+        .approve(&mut sup, &req, "同意")
+        .is_err_and(|e| e.kind() == ErrorKind::Denied));
     let mut clerk2 = w.login("clerk2");
     assert!(
-        w.vault.reveal_endorse(&mut clerk2, &req).is_err(),
+        w.vault
+            .reveal_endorse(&mut clerk2, &req)
+            .is_err_and(|e| e.kind() == ErrorKind::Denied),
         "only the clerk holding the identity endorses"
     );
     let mut clerk = w.login("clerk");
@@ -527,7 +541,9 @@ fn identity_reveal_needs_the_clerk_and_the_supervisor_and_lapses() {
     w.clock.advance_secs(8 * 86_400);
     let mut h = w.login("handler");
     assert!(
-        w.vault.reveal_show(&mut h, &id).is_err(),
+        w.vault
+            .reveal_show(&mut h, &id)
+            .is_err_and(|e| e.kind() == ErrorKind::Denied),
         "a reveal lapses after 7 days"
     );
 }

@@ -1,7 +1,7 @@
 //! Sessions: idle lock (T8), wrong passphrases, disabled accounts,
 //! separation of duties.
 
-use sealdesk_api::{ApiError, ManualClock, NewUser, Role, Vault};
+use sealdesk_api::{ApiError, ErrorKind, ManualClock, NewUser, Role, Vault};
 use sealdesk_core::domain::RoleSet;
 use sealdesk_core::secret::Passphrase;
 
@@ -223,7 +223,10 @@ fn passphrase_change_reseals_only_the_private_key() {
     w.vault
         .change_passphrase(&mut clerk, &pass("clerk"), &pass("clerk-2"))
         .expect("change");
-    assert!(w.vault.login("clerk", &pass("clerk")).is_err());
+    assert!(w
+        .vault
+        .login("clerk", &pass("clerk"))
+        .is_err_and(|e| e.kind() == ErrorKind::BadCredentials));
     let mut clerk = w
         .vault
         .login("clerk", &pass("clerk-2"))

@@ -5,7 +5,7 @@
 //! outcome is `integrity`, or exactly what it was without the edit — never
 //! a new grant, a skipped step or a wrong name.
 
-use sealdesk_api::{ApiError, CopyFormat, CopyKind, Ended, NewUser, Role, Session};
+use sealdesk_api::{ApiError, CopyFormat, CopyKind, Ended, ErrorKind, NewUser, Role, Session};
 use sealdesk_core::domain::RoleSet;
 
 use crate::{pass, raw, user_id, World};
@@ -87,7 +87,10 @@ fn t1_t10_a_reveal_request_written_by_hand_reaches_no_identity() {
         .expect("count");
     assert_eq!(wraps, 0, "no identity key for handler2");
     let mut s = w.login("handler2");
-    assert!(w.vault.reveal_show(&mut s, &letter).is_err());
+    assert!(w
+        .vault
+        .reveal_show(&mut s, &letter)
+        .is_err_and(|e| e.kind() == ErrorKind::Denied));
 }
 
 /// Rows `key_wraps` and `assignments`: after a revoke, the handler's wrap

@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use sealdesk_api::{seeded_rng, ApiError, ManualClock, Vault};
+use sealdesk_api::{seeded_rng, ApiError, ErrorKind, ManualClock, Vault};
 use sealdesk_core::crypto::{self, RecoveryCode, UserSecretKey, WrapBinding};
 use sealdesk_core::directory::{Genesis, SignedGenesis};
 use sealdesk_core::secret::Passphrase;
@@ -389,7 +389,10 @@ fn recover_opens_every_key_of_a_vault_with_inquiries_reveals_and_ledger_grants()
         .reset_user(&mut admin, "auditor", &pass("auditor"))
         .expect("reset");
     let mut a = w.login("auditor");
-    assert!(w.vault.ledger_entries(&mut a).is_err());
+    assert!(w
+        .vault
+        .ledger_entries(&mut a)
+        .is_err_and(|e| e.kind() == ErrorKind::Denied));
     w.vault
         .recover_grant_ledger(&code, "auditor")
         .expect("grant again");
@@ -600,7 +603,10 @@ fn an_act_and_its_entry_commit_together() {
     raw(w.dir())
         .execute_batch("CREATE TRIGGER ledger_broken BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'disk full'); END;")
         .expect("break ledger");
-    assert!(w.vault.approve(&mut sup, &req.id, "同意").is_err());
+    assert!(w
+        .vault
+        .approve(&mut sup, &req.id, "同意")
+        .is_err_and(|e| e.kind() == ErrorKind::LedgerUnavailable));
     let db = raw(w.dir());
     let status: String = db
         .query_row(

@@ -210,6 +210,9 @@ fn next_seq(db: &Db<'_>) -> Result<(u64, [u8; 32])> {
     })
 }
 
+/// Appends one sealed row. An act whose entry cannot be written is not
+/// done, and says why: `ledger_unavailable`, not "the vault" (a busy file
+/// stays `busy`: try again).
 fn append_row(db: &Db<'_>, seq: u64, prev: [u8; 32], sealed: Vec<u8>) -> Result<()> {
     let hash = ledger::chain_hash(seq, &prev, &sealed);
     db.append_ledger(&LedgerRow {
@@ -217,8 +220,11 @@ fn append_row(db: &Db<'_>, seq: u64, prev: [u8; 32], sealed: Vec<u8>) -> Result<
         prev_hash: prev.to_vec(),
         sealed,
         hash: hash.to_vec(),
-    })?;
-    Ok(())
+    })
+    .map_err(|e| match e {
+        sealdesk_store::StoreError::Busy => ApiError::Store(e),
+        e => ledger_unavailable(ApiError::Store(e)),
+    })
 }
 
 impl Appender<'_> {

@@ -144,7 +144,7 @@ fn main() {
     }
     let fonts = Fonts::system().expect("a Traditional Chinese font (fonts-noto-cjk)");
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples/sample-01-scan.jpg");
+        .join("../sealdesk-intake/tests/data/sample-01-scan.jpg");
     let scan = std::fs::read(&sample).expect("sample page");
     let per_class: usize = std::env::var("SEALDESK_BENCH_LEAKS")
         .ok()

@@ -93,6 +93,17 @@ pub const MAX_VALUE_BYTES: i32 = 96 << 20;
 /// make every login slow (the whole ledger is read at a desk's first login).
 pub const MAX_LEDGER_ENTRY: usize = 1 << 20;
 
+/// SQLite's settings that keep plaintext and deleted keys off the disk, as
+/// read back from a connection (`PRAGMA` values: `temp_store` 2 is memory,
+/// `synchronous` 2 is full, `secure_delete` 1 is on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Protections {
+    pub journal_mode: String,
+    pub synchronous: String,
+    pub secure_delete: String,
+    pub temp_store: String,
+}
+
 /// An open vault database.
 #[derive(Debug)]
 pub struct Store {
@@ -159,6 +170,26 @@ impl Store {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The connection's protective settings as SQLite reports them (a test
+    /// asserts each one: no temp files, overwritten deletes, WAL, full sync).
+    pub fn protections(&self) -> Result<Protections> {
+        let get = |pragma: &str| -> Result<String> {
+            Ok(self.conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0).map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+            })?)
+        };
+        Ok(Protections {
+            journal_mode: get("journal_mode")?,
+            synchronous: get("synchronous")?,
+            secure_delete: get("secure_delete")?,
+            temp_store: get("temp_store")?,
+        })
     }
 
     pub fn schema_version(&self) -> Result<i64> {

@@ -167,9 +167,9 @@ fn real_window_login_wrong_passphrase_and_lock() {
 
             // ---- The story of one letter, every role in the window. ----
             let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/samples/sample-01.pdf")
+                .join("../crates/sealdesk-intake/tests/data/sample-01.pdf")
                 .canonicalize()
-                .expect("../shared/samples/sample-01.pdf");
+                .expect("the repository's copy of sample-01.pdf");
 
             // The clerk: the register, then registers sample-01.pdf.
             log_in(&c, "clerk", "demo-clerk-pass").await;

@@ -14,7 +14,7 @@ mod leaks;
 
 fn sample_page() -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples/sample-01-scan.jpg");
+        .join("../sealdesk-intake/tests/data/sample-01-scan.jpg");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
