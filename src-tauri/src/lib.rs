@@ -82,59 +82,19 @@ impl AppState {
 
 include!("command_list.rs");
 
+macro_rules! command_handler {
+    ($($name:ident($args:ty) -> $result:ty,)*) => {
+        tauri::generate_handler![$($name),*]
+    };
+}
+
 /// Registers the state and the commands on a builder (the real one, or
 /// `tauri::test::mock_builder()` in tests).
 pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     use commands::*;
     builder
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            login,
-            whoami,
-            lock,
-            change_passphrase,
-            letters,
-            draft_file,
-            draft_text,
-            register_draft,
-            discard_draft,
-            draft_text_under,
-            directory,
-            routing_slip,
-            route,
-            inquire,
-            inquiries,
-            answer_inquiry,
-            requests,
-            approve,
-            deny,
-            unit_assignments,
-            revoke,
-            assignments,
-            decline,
-            open_letter,
-            reveal_request,
-            reveal_endorse,
-            reveal_show,
-            copy_recorded,
-            ledger_verify,
-            ledger_entries,
-            ledger_export,
-            trace_image,
-            copy_request,
-            approve_copy,
-            copy_requests,
-            run_export,
-            run_print,
-            copy_register,
-            users,
-            add_user,
-            set_user_disabled,
-            reset_user,
-            set_user_roles,
-            settings,
-            set_settings
-        ])
+        .invoke_handler(app_commands!(command_handler))
 }
 
 /// The app's context (config, capabilities, embedded UI), shared with tests.
