@@ -40,7 +40,7 @@ macro_rules! app_commands {
             reveal_show($crate::dto::LetterArgs) -> sealdesk_api::IdentityView,
             copy_recorded($crate::dto::CopyArgs) -> (),
             ledger_verify(()) -> sealdesk_api::LedgerReport,
-            ledger_entries(()) -> Vec<sealdesk_api::LedgerEntry>,
+            ledger_readout(()) -> sealdesk_api::LedgerReadout,
             ledger_export($crate::dto::ExportArgs) -> $crate::dto::LedgerExportResult,
             trace_image(()) -> sealdesk_api::TraceReport,
             copy_request($crate::dto::CopyRequestArgs) -> sealdesk_api::RequestInfo,

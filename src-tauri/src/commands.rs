@@ -8,7 +8,7 @@ use std::sync::MutexGuard;
 
 use sealdesk_api::{
     os_seeded_rng, ApiError, AssignmentInfo, CopyInfo, Draft, ExportAnchor, ExportDone,
-    IdentityView, InquiryInfo, LedgerEntry, LedgerReport, LetterContent, LetterSummary, Me,
+    IdentityView, InquiryInfo, LedgerReadout, LedgerReport, LetterContent, LetterSummary, Me,
     NewUser, PrintJob, RegisterMeta, Registered, RequestInfo, Review, Role, RoutingDirectory,
     RoutingSlip, Session, Settings, TraceReport, UserInfo, Vault,
 };
@@ -343,9 +343,10 @@ pub async fn ledger_verify(state: State<'_, AppState>) -> Result<LedgerReport, C
     with_session(&state, |v, s| v.ledger_verify_entries(s, None))
 }
 
+/// The ledger's entries, with each one that does not open listed apart.
 #[tauri::command]
-pub async fn ledger_entries(state: State<'_, AppState>) -> Result<Vec<LedgerEntry>, CommandError> {
-    with_session(&state, |v, s| v.ledger_entries(s))
+pub async fn ledger_readout(state: State<'_, AppState>) -> Result<LedgerReadout, CommandError> {
+    with_session(&state, |v, s| v.ledger_readout(s))
 }
 
 /// Handler or registering clerk: asks for a marked copy for one recipient.

@@ -258,6 +258,65 @@ fn t10_forged_entry_in_another_users_name_is_listed_unattested() {
     assert_eq!(u.entries, 1);
 }
 
+/// T10: a writer of the file appends, with a correct chain hash, an entry
+/// whose clear header is well formed but whose sealed body does not open
+/// (a forgery gone wrong, or a row planted to blind the auditor). Reading
+/// the ledger lists that one entry as unreadable and shows every other
+/// entry; the old read refused the whole ledger.
+#[test]
+fn t10_an_entry_that_does_not_open_hides_no_other_entry() {
+    let mut w = World::new();
+    w.register("內容");
+    w.grant_auditor();
+    let dir = w.dir().to_owned();
+    let planted = {
+        let db = raw_ledger(&dir);
+        let g = genesis_of(&db);
+        let sup = id_bytes(&user_id(&db, "supervisor"));
+        append_at_tail(&db, |seq| {
+            let mut sealed = forged_event(&g, seq, sup, [0x5bu8; 16], "supervisor", 9);
+            let last = sealed.len() - 1;
+            sealed[last] ^= 0x01; // the AEAD tag no longer matches
+            sealed
+        })
+    };
+    let mut a = w.login("auditor");
+    let readout = w
+        .vault
+        .ledger_readout(&mut a)
+        .expect("the ledger still reads");
+    assert_eq!(
+        readout.unreadable.iter().map(|u| u.seq).collect::<Vec<_>>(),
+        vec![planted]
+    );
+    let seqs: BTreeSet<u64> = readout.entries.iter().map(|e| e.body.seq).collect();
+    assert!(!seqs.contains(&planted));
+    assert!(
+        (1..planted).all(|s| seqs.contains(&s) || !is_event(&dir, s)),
+        "every event before the planted row is shown: {seqs:?}"
+    );
+    assert!(readout
+        .entries
+        .iter()
+        .any(|e| e.body.action == sealdesk_api::Action::Register));
+    // The plain read keeps its contract: it refuses, naming the entry.
+    let err = w.vault.ledger_entries(&mut a).expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::Integrity);
+    assert!(err.to_string().contains(&planted.to_string()), "{err}");
+}
+
+fn is_event(dir: &Path, seq: u64) -> bool {
+    let db = crate::raw(dir);
+    let sealed: Vec<u8> = db
+        .query_row(
+            "SELECT sealed FROM ledger WHERE seq = ?1",
+            [i64::try_from(seq).expect("seq")],
+            |r| r.get(0),
+        )
+        .expect("row");
+    ledger::header(&sealed).is_some_and(|h| h.kind == EntryKind::Event)
+}
+
 /// T10: the supervisor is logged in; an insider who can write the file
 /// slips an event into the supervisor's *open* session (same actor, same
 /// session id, read from the clear header of the supervisor's login entry)

@@ -259,11 +259,14 @@ test("a forged ledger entry is marked, and the name it claims is never shown as 
     detail: null,
   };
   invoke.mockImplementation(async (cmd: string) => {
-    if (cmd === "ledger_entries")
-      return [
-        { ...base, seq: 1, user: "handler", forged: null },
-        { ...base, seq: 2, user: "supervisor", forged: "entry written by handler names \"supervisor\" as its actor" },
-      ];
+    if (cmd === "ledger_readout")
+      return {
+        entries: [
+          { ...base, seq: 1, user: "handler", forged: null },
+          { ...base, seq: 2, user: "supervisor", forged: "entry written by handler names \"supervisor\" as its actor" },
+        ],
+        unreadable: [{ seq: 3, detail: "decryption failed" }],
+      };
     throw { kind: "internal", message: cmd };
   });
   component = mount(Ledger, { target });
@@ -276,6 +279,8 @@ test("a forged ledger entry is marked, and the name it claims is never shown as 
   assert.equal(forged?.querySelector("s")?.textContent, "supervisor");
   const honest = rows.find((r) => !r.classList.contains("forged"));
   assert.equal(honest?.querySelector(".badge-forged"), null);
+  // An entry that does not open is named apart; the others are still listed.
+  assert.match(target.querySelector("#ledger-unreadable")?.textContent ?? "", /無法解密.*第 3 筆/);
 });
 
 test("a revoke that waits on another desk's read says the old bytes are wiped later", async () => {

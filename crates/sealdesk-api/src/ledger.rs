@@ -122,6 +122,33 @@ pub struct LedgerEntry {
     pub forged: Option<String>,
 }
 
+impl From<Opened> for LedgerEntry {
+    fn from(o: Opened) -> Self {
+        LedgerEntry {
+            body: o.body,
+            forged: o.forged,
+        }
+    }
+}
+
+/// An entry in the verified chain whose sealed body does not open with the
+/// ledger key: altered, or planted by a writer of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Unreadable {
+    pub seq: u64,
+    pub detail: String,
+}
+
+/// The ledger as an auditor reads it: every entry that opens, and each one
+/// that does not.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LedgerReadout {
+    pub entries: Vec<LedgerEntry>,
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// What `ledger verify` found, and what it is anchored to.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -591,11 +618,28 @@ impl Vault {
         Ok(self
             .read_ledger(session, &actor, ev)?
             .into_iter()
-            .map(|o| LedgerEntry {
-                body: o.body,
-                forged: o.forged,
-            })
+            .map(LedgerEntry::from)
             .collect())
+    }
+
+    /// Auditor: every entry of the ledger, as [`Self::ledger_entries`], but
+    /// an entry whose row is in the verified chain and does not open is
+    /// listed as unreadable instead of hiding every other entry.
+    pub fn ledger_readout(&mut self, session: &mut Session) -> Result<LedgerReadout> {
+        let (actor, role) = self.begin_with_role(
+            session,
+            &[Role::Auditor],
+            Action::LedgerRead,
+            "reading the ledger",
+        )?;
+        let own = self.session_key_owned(session)?;
+        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
+        self.record(Event::new(Some(role), Action::LedgerRead))?;
+        let (opened, unreadable) = self.decrypt_each(&reader)?;
+        Ok(LedgerReadout {
+            entries: opened.into_iter().map(LedgerEntry::from).collect(),
+            unreadable,
+        })
     }
 
     /// Auditor: `ledger_verify`, and then every entry opened and checked
@@ -663,6 +707,20 @@ impl Vault {
     /// verified, re-linked as they are read), opened, each checked against
     /// the certified directory to name only its author.
     fn decrypt_all(&mut self, reader: &UserSecretKey) -> Result<Vec<Opened>> {
+        let (opened, unreadable) = self.decrypt_each(reader)?;
+        match unreadable.first() {
+            Some(u) => Err(ApiError::Integrity(format!(
+                "ledger entry {} does not decrypt; run `sealdesk ledger verify`",
+                u.seq
+            ))),
+            None => Ok(opened),
+        }
+    }
+
+    /// [`Self::decrypt_all`], with the entries whose rows link into the
+    /// verified chain but do not open listed one by one (a planted row
+    /// hides none of the others from the auditor).
+    fn decrypt_each(&mut self, reader: &UserSecretKey) -> Result<(Vec<Opened>, Vec<Unreadable>)> {
         self.refresh_directory()?;
         let (directory, head, head_hash) = {
             let f = self
@@ -672,6 +730,7 @@ impl Vault {
             (f.directory.clone(), f.seq, f.hash)
         };
         let mut out = Vec::new();
+        let mut unreadable = Vec::new();
         let mut bad = None;
         let mut expected = 1u64;
         let mut prev = [0u8; 32];
@@ -698,7 +757,10 @@ impl Vault {
                         nonce: o.nonce,
                     }),
                     Ok(None) => {}
-                    Err(_) => bad = Some(seq),
+                    Err(e) => unreadable.push(Unreadable {
+                        seq,
+                        detail: e.to_string(),
+                    }),
                 }
             })
         })?;
@@ -707,10 +769,10 @@ impl Vault {
         }
         if let Some(seq) = bad {
             return Err(ApiError::Integrity(format!(
-                "ledger entry {seq} is not what this desk verified, or does not decrypt; run `sealdesk ledger verify`"
+                "ledger entry {seq} is not what this desk verified; run `sealdesk ledger verify`"
             )));
         }
-        Ok(out)
+        Ok((out, unreadable))
     }
 
     /// Auditor: gives another auditor the ledger reader key.

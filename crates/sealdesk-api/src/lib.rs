@@ -51,7 +51,9 @@ pub use desk::{
 pub use error::{ApiError, ErrorKind, Result};
 pub use export::{verify_export, ExportAnchor, ExportSummary, ExportVerifyReport};
 pub use intake::{scan_file, Registered, ScanReport};
-pub use ledger::{Action, Anchor, LedgerEntry, LedgerReport, Outcome, CHECKPOINT_EVERY};
+pub use ledger::{
+    Action, Anchor, LedgerEntry, LedgerReadout, LedgerReport, Outcome, Unreadable, CHECKPOINT_EVERY,
+};
 pub use letters::{LetterContent, LetterSummary, NewTypedLetter, RecoveryReport};
 pub use records::{
     AddresseeType, Category, DrawnBox, PageImage, RegisterMeta, Review, Secrecy, LEVELS,

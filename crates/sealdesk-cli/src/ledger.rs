@@ -82,8 +82,9 @@ pub(crate) fn ledger_command(cli: &Cli, cmd: &LedgerCommand, ctx: &mut Ctx) -> C
         }
         LedgerCommand::Entries => {
             let (vault, s) = ctx.login(cli)?;
-            let entries = vault.ledger_entries(s)?;
-            let human = entries
+            let readout = vault.ledger_readout(s)?;
+            let entries = readout.entries;
+            let mut human = entries
                 .iter()
                 .map(|e| {
                     let b = &e.body;
@@ -100,7 +101,27 @@ pub(crate) fn ledger_command(cli: &Cli, cmd: &LedgerCommand, ctx: &mut Ctx) -> C
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            Ok((json!({"entries": to_json(&entries)}), human))
+            let mut value = json!({"entries": to_json(&entries)});
+            if readout.unreadable.is_empty() {
+                return Ok((value, human));
+            }
+            // Every entry that opens is still printed; the ones that do not
+            // are listed, and the command fails as an integrity failure.
+            for u in &readout.unreadable {
+                human.push_str(&format!("\n{:>6}  UNREADABLE: {}", u.seq, u.detail));
+            }
+            value["unreadable"] = to_json(&readout.unreadable);
+            let seqs: Vec<String> = readout
+                .unreadable
+                .iter()
+                .map(|u| u.seq.to_string())
+                .collect();
+            Err(Failure {
+                kind: ErrorKind::Integrity,
+                message: format!("ledger entries that do not open: {}", seqs.join(", ")),
+                code: ErrorKind::Integrity.exit_code(),
+                report: Some((value, human)),
+            })
         }
         LedgerCommand::Grant { name } => {
             let (vault, s) = ctx.login(cli)?;

@@ -88,6 +88,8 @@ fn generate() -> String {
         decl::<a::VerifyReport>(cfg),
         decl::<a::Anchor>(cfg),
         decl::<a::LedgerReport>(cfg),
+        decl::<a::Unreadable>(cfg),
+        decl::<a::LedgerReadout>(cfg),
         decl::<a::TraceReport>(cfg),
         decl::<a::TracedEntry>(cfg),
         decl::<a::TraceReading>(cfg),

@@ -365,6 +365,8 @@ facts: number,
  * given or it was refused.
  */
 anchor_signer: string | null, };
+export type Unreadable = { seq: number, detail: string, };
+export type LedgerReadout = { entries: Array<LedgerEntry>, unreadable: Array<Unreadable>, };
 export type TraceReport = { 
 /**
  * The code read from the image (when `certain`, the code the ledger
@@ -598,7 +600,7 @@ export type Commands = {
   reveal_show: { args: LetterArgs; result: IdentityView };
   copy_recorded: { args: CopyArgs; result: null };
   ledger_verify: { args: null; result: LedgerReport };
-  ledger_entries: { args: null; result: Array<LedgerEntry> };
+  ledger_readout: { args: null; result: LedgerReadout };
   ledger_export: { args: ExportArgs; result: LedgerExportResult };
   trace_image: { args: null; result: TraceReport };
   copy_request: { args: CopyRequestArgs; result: RequestInfo };
