@@ -8,6 +8,7 @@ mod copies;
 mod desk;
 mod desk_state;
 mod edges;
+mod house;
 mod key_model;
 mod ledger;
 mod ledger_attacks;
