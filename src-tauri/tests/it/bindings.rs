@@ -130,6 +130,12 @@ fn generate() -> String {
     ] {
         out.push_str(&d);
     }
+    // The 密等 a letter may carry, in order (the API refuses any other).
+    let levels: Vec<String> = a::LEVELS.iter().map(|l| format!("\"{l}\"")).collect();
+    out.push_str(&format!(
+        "\n/** The 密等 a letter may carry, lowest first (the API refuses any other). */\nexport const LEVELS = [{}] as const;\n",
+        levels.join(", ")
+    ));
     out.push_str("\n/** Every command the window may call: its `args` and its result. */\nexport type Commands = {\n");
     for (name, args, result) in commands(cfg) {
         out.push_str(&format!(

@@ -569,6 +569,9 @@ export type ResetArgs = { name: string, passphrase: string, };
 export type SetRolesArgs = { name: string, roles: Array<Role>, unit: string | null, };
 export type SettingsArgs = { idle_timeout_secs: number, max_access_days: number, };
 
+/** The 密等 a letter may carry, lowest first (the API refuses any other). */
+export const LEVELS = ["密", "機密", "極機密", "絕對機密"] as const;
+
 /** Every command the window may call: its `args` and its result. */
 export type Commands = {
   login: { args: LoginArgs; result: Me };
