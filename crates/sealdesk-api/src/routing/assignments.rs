@@ -13,7 +13,7 @@ use crate::ledger::{Action, Event};
 use crate::records::{KEY_IDENTITY, KEY_LETTER};
 use crate::{ApiError, Result, Session, Vault};
 
-use super::*;
+use super::{assignment_message, AssignmentInfo};
 
 impl Vault {
     /// Deletes the wraps of assignments whose time is up. Runs at the start

@@ -11,7 +11,7 @@ use crate::ledger::Action;
 use crate::records::{RegisterRecord, KEY_LETTER, REC_REGISTER, REC_WORKING};
 use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
-use super::*;
+use super::{procurement_summary, slip_purpose, InquiryInfo, RoutingSlip, SLIP_PURPOSE};
 
 impl Vault {
     // ------------------------------------------------------------ inquiries

@@ -13,7 +13,10 @@ use crate::ledger::{Action, Event};
 use crate::records::{KEY_IDENTITY, KEY_LETTER};
 use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
-use super::*;
+use super::{
+    assignment_message, grant_message, parse_until, request_purpose, AssignmentInfo, RequestInfo,
+    RequestRecord, DEFAULT_ACCESS_DAYS, GRANT_PURPOSE, REQUEST_PURPOSE,
+};
 
 impl Vault {
     /// What the signed facts say of a request, checked against its row: a

@@ -9,7 +9,7 @@ use crate::ledger::Action;
 use crate::records::{IdentityRecord, KEY_IDENTITY, REC_IDENTITY};
 use crate::{ApiError, Result, Session, Vault};
 
-use super::*;
+use super::{IdentityView, RequestInfo, RequestRecord, DAY_MS, DEFAULT_REVEAL_DAYS};
 
 impl Vault {
     // ------------------------------------------------------------ identity reveal
