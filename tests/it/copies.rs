@@ -3,7 +3,7 @@
 //! deleted from the register by a writer of the file, still found by the
 //! auditor through the ledger.
 
-use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind};
+use sealdesk_api::{ApiError, Category, CopyFormat, CopyKind, ErrorKind};
 
 use crate::World;
 
@@ -217,4 +217,54 @@ fn t10_a_copy_deleted_from_the_register_by_a_writer_is_integrity_and_stays_in_th
             .detail
             .as_deref()
             .is_some_and(|d| d.contains(&done.copy.code))));
+}
+
+#[test]
+fn a_copy_to_a_place_that_cannot_be_written_uses_nothing_up() {
+    let mut w = World::new();
+    let letter = routed(&mut w, &[]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut sup = w.login("supervisor");
+    let mut h = w.login("handler");
+    w.vault.open_letter(&mut h, &letter, "承辦").expect("open");
+    let r = w
+        .vault
+        .request_copy(&mut h, &letter, "handler", CopyKind::Export, "研議")
+        .expect("request");
+    w.vault
+        .approve_copy(&mut sup, &r.id, "同意")
+        .expect("approve");
+    // A mistyped folder, and a file that is already there: refused before
+    // anything is recorded, and nothing is left behind.
+    let typo = dir.path().join("no-such-folder").join("copy.pdf");
+    let err = w
+        .vault
+        .run_export(&mut h, &r.id, CopyFormat::Pdf, &typo)
+        .expect_err("a folder that does not exist");
+    assert_eq!(err.kind(), ErrorKind::BadInput, "{err}");
+    assert!(err.to_string().contains("nothing was recorded"), "{err}");
+    let taken = dir.path().join("taken.pdf");
+    std::fs::write(&taken, b"someone's file").expect("write");
+    assert_eq!(
+        w.vault
+            .run_export(&mut h, &r.id, CopyFormat::Pdf, &taken)
+            .expect_err("exists")
+            .kind(),
+        ErrorKind::BadInput
+    );
+    assert_eq!(std::fs::read(&taken).expect("read"), b"someone's file");
+    let mut sup = w.login("supervisor");
+    assert!(w
+        .vault
+        .copy_register(&mut sup, &letter)
+        .expect("register")
+        .is_empty());
+    // The approval is still good: the copy goes where it can be written.
+    let out = dir.path().join("copy.pdf");
+    let done = w
+        .vault
+        .run_export(&mut h, &r.id, CopyFormat::Pdf, &out)
+        .expect("the approval was not used up");
+    assert_eq!(done.copy.copy_no, 1);
+    assert!(std::fs::metadata(&out).expect("written").len() > 1000);
 }

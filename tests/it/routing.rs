@@ -468,6 +468,18 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
     w.vault
         .open_letter(&mut h, &id, "再辦理")
         .expect("affirmation is asked once");
+    // The prompt was a prompt: the ledger holds no refusal of the handler,
+    // so the refusals an auditor looks for are real ones.
+    w.grant_auditor();
+    let mut a = w.login("auditor");
+    let refused: Vec<_> = w
+        .vault
+        .ledger_entries(&mut a)
+        .expect("entries")
+        .into_iter()
+        .filter(|e| e.body.user == "handler" && e.body.outcome == sealdesk_api::Outcome::Denied)
+        .collect();
+    assert!(refused.is_empty(), "{refused:?}");
 }
 
 #[test]

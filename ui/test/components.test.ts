@@ -11,6 +11,7 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...
 const { default: ReasonForm } = await import("../src/components/ReasonForm.svelte");
 const { default: Decisions } = await import("../src/screens/Decisions.svelte");
 const { default: Ledger } = await import("../src/screens/Ledger.svelte");
+const { default: Intake } = await import("../src/screens/Intake.svelte");
 const { default: UnitAssignments } = await import("../src/screens/UnitAssignments.svelte");
 const { default: Login } = await import("../src/screens/Login.svelte");
 const { default: DateInput } = await import("../src/components/DateInput.svelte");
@@ -397,4 +398,52 @@ test("a table has translated headers, a row per item, and an actions column with
   assert.deepEqual(rows.map((r) => r.getAttribute("data-item")), ["a", "b"]);
   assert.equal(rows[0]?.querySelector('th[scope="row"]')?.textContent, "SD-115-00001");
   assert.equal(rows[1]?.querySelector("td.row-actions > button.open-button")?.textContent, "b");
+});
+
+test("a registered letter leaves an empty form for the next: no subject, date or party carries over", async () => {
+  const draft = (id: string) => ({
+    draft_id: id,
+    file_name: "pasted.txt",
+    source: "text",
+    pages: 1,
+    text: "陳情內容",
+    findings: [],
+    notices: [],
+    sha256: id,
+    duplicate_of: null,
+    ocr_confidence: null,
+    page_images: [],
+  });
+  const sent: Array<Record<string, unknown>> = [];
+  let n = 0;
+  invoke.mockImplementation(async (cmd: string, payload: { args?: Record<string, unknown> }) => {
+    if (cmd === "draft_text") return draft(`d${++n}`);
+    if (cmd === "register_draft") {
+      sent.push(payload.args ?? {});
+      return { letter_id: "l1", receipt_no: "SD-115-00001", level: "密", category: "petition", registered_at: 0,
+        source: "text", pages: 1, text_chars: 4, has_text_layer: true, original_sha256: "x", findings: [], notices: [] };
+    }
+    throw { kind: "internal", message: cmd };
+  });
+  component = mount(Intake, { target });
+  await settle();
+  const read = async () => {
+    typeInto(target.querySelector("#intake-text"), "陳情內容");
+    (target.querySelector("#intake-text-read") as HTMLButtonElement).click();
+    await settle();
+  };
+  await read();
+  typeInto(target.querySelector("#meta-subject"), "代號甲：道路坑洞");
+  typeInto(target.querySelector("#meta-parties"), "王大明");
+  typeInto(target.querySelector("#meta-secrecy"), "結案後");
+  (target.querySelector("#register-form") as HTMLFormElement).requestSubmit();
+  await settle();
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0]?.subject, "代號甲：道路坑洞");
+  assert.deepEqual(sent[0]?.parties, ["王大明"]);
+  await read();
+  assert.equal((target.querySelector("#meta-subject") as HTMLInputElement).value, "");
+  assert.equal((target.querySelector("#meta-parties") as HTMLInputElement).value, "");
+  assert.equal((target.querySelector("#meta-secrecy") as HTMLInputElement).value, "");
+  assert.equal((target.querySelector("#meta-level") as HTMLSelectElement).value, "密");
 });

@@ -83,7 +83,8 @@ test("a line without a register (no key) is found by receipt number only", () =>
 });
 
 test("secrecy shows the date or the condition", () => {
-  assert.equal(secrecyText({ until: "2030-12-31" }, "保密至", "解密條件："), "保密至 2030-12-31");
+  assert.equal(secrecyText({ until: "2030-12-31" }, "保密至", "解密條件：", "zh-TW"), "保密至 民國119年12月31日");
+  assert.equal(secrecyText({ until: "2030-12-31" }, "Secret until", "Condition:", "en"), "Secret until 2030-12-31");
   assert.equal(secrecyText({ condition: "結案後" }, "保密至", "解密條件："), "解密條件： 結案後");
   assert.equal(secrecyText(null, "a", "b"), "");
 });

@@ -287,7 +287,10 @@ impl Vault {
         if let Some(a) = &assignment {
             if !register.parties.is_empty() && a.affirmed_at.is_none() {
                 if !affirm_no_conflict {
-                    return self.deny(ev, ApiError::AffirmationRequired(register.parties.clone()));
+                    // A prompt, not a refusal: nothing was shown and the
+                    // handler is asked to affirm first, so no denial is
+                    // recorded (denials are what an auditor looks for).
+                    return Err(ApiError::AffirmationRequired(register.parties.clone()));
                 }
                 let now = self.now().unix_millis();
                 // The affirmation is the handler's signed fact (a time set

@@ -555,8 +555,9 @@ fn every_role_s_day_through_the_screens_commands() {
     invoke(&app, "lock", json!({})).expect("lock");
 
     log_in(&app, "auditor");
-    let entries = invoke(&app, "ledger_entries", json!({})).expect("entries");
-    let actions: Vec<&str> = entries
+    let readout = invoke(&app, "ledger_readout", json!({})).expect("entries");
+    assert_eq!(readout["unreadable"], json!([]), "{readout}");
+    let actions: Vec<&str> = readout["entries"]
         .as_array()
         .expect("list")
         .iter()

@@ -3,6 +3,8 @@
 // the lines (and, per line, only the fields) the caller may see.
 
 import type { LetterSummary, Secrecy } from "./bindings";
+import { isoDateInRoc } from "./format";
+import type { Lang } from "./i18n.svelte";
 
 export interface RegisterFilter {
   /** Free text: receipt number, subject, sender agency, document number, holder. */
@@ -50,9 +52,15 @@ export function filterLetters(letters: readonly LetterSummary[], f: RegisterFilt
 }
 
 /** 保密期限 (a date) or 解密條件 (a condition), as the register shows it. */
-export function secrecyText(s: Secrecy | null | undefined, untilLabel: string, conditionLabel: string): string {
+export function secrecyText(
+  s: Secrecy | null | undefined,
+  untilLabel: string,
+  conditionLabel: string,
+  lang?: Lang,
+): string {
   if (!s) return "";
-  if ("until" in s) return `${untilLabel} ${s.until}`;
+  // 民國 in zh-TW, as every date a person reads.
+  if ("until" in s) return `${untilLabel} ${isoDateInRoc(s.until, lang) || s.until}`;
   return `${conditionLabel} ${s.condition}`;
 }
 

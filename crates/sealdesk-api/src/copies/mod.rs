@@ -344,33 +344,41 @@ impl Vault {
         format: CopyFormat,
         out: &Path,
     ) -> Result<ExportDone> {
-        // Refuse a path that exists before anything is made or recorded.
-        if out.exists() {
-            return Err(ApiError::BadInput(format!(
-                "{} already exists; choose a new name",
-                out.display()
-            )));
-        }
-        let (copy, pages) = self.make_copy(session, request, CopyKind::Export, format.as_str())?;
-        // Assembled in memory, so that only the write itself can fail after
-        // the record.
-        let files: Vec<(PathBuf, Vec<u8>)> = match format {
-            CopyFormat::Pdf => vec![(out.to_owned(), sealdesk_mark::raster_pdf(&pages, PAGE_DPI))],
-            CopyFormat::Png => {
-                let mut v = Vec::with_capacity(pages.len());
-                for (i, p) in pages.iter().enumerate() {
-                    v.push((out.join(format!("page-{:02}.png", i + 1)), page_png(p)?));
-                }
-                v
+        // The destination is made, empty, before anything is made or
+        // recorded: a path that exists, a folder that does not, a folder
+        // this account may not write to is refused while the approval is
+        // still unused. After the record only the write itself can fail.
+        let mut target = Destination::prepare(out, format)?;
+        let made = self
+            .make_copy(session, request, CopyKind::Export, format.as_str())
+            .and_then(|(copy, pages)| {
+                // Assembled in memory before the record.
+                let files: Vec<(PathBuf, Vec<u8>)> = match format {
+                    CopyFormat::Pdf => {
+                        vec![(out.to_owned(), sealdesk_mark::raster_pdf(&pages, PAGE_DPI))]
+                    }
+                    CopyFormat::Png => {
+                        let mut v = Vec::with_capacity(pages.len());
+                        for (i, p) in pages.iter().enumerate() {
+                            v.push((out.join(format!("page-{:02}.png", i + 1)), page_png(p)?));
+                        }
+                        v
+                    }
+                };
+                Ok((self.commit_copy(copy)?, files))
+            });
+        let (copy, files) = match made {
+            Ok(m) => m,
+            Err(e) => {
+                target.abandon();
+                return Err(e);
             }
         };
-        let copy = self.commit_copy(copy)?;
-        if format == CopyFormat::Png {
-            std::fs::create_dir(out).map_err(|e| write_error(&copy, out, e))?;
-        }
         let mut written = Vec::with_capacity(files.len());
         for (path, bytes) in &files {
-            write_new(path, bytes).map_err(|e| write_error(&copy, path, e))?;
+            target
+                .write(path, bytes)
+                .map_err(|e| write_error(&copy, path, e))?;
             written.push(path.display().to_string());
         }
         Ok(ExportDone {
@@ -644,6 +652,81 @@ fn on_threads<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> Result<U> + Sync)
 }
 
 /// Creates `path`, refusing to overwrite anything.
+/// Where an export goes, made before the copy is recorded: the PDF file,
+/// created empty (never over an existing one), or the folder of PNG pages.
+struct Destination {
+    path: PathBuf,
+    /// The PDF, open for writing; `None` for a folder of pages.
+    file: Option<std::fs::File>,
+    done: bool,
+}
+
+impl Destination {
+    fn prepare(out: &Path, format: CopyFormat) -> Result<Self> {
+        let refuse = |e: std::io::Error| {
+            ApiError::BadInput(match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {
+                    format!("{} already exists; choose a new name", out.display())
+                }
+                std::io::ErrorKind::NotFound => format!(
+                    "{}: the folder does not exist; choose another place (nothing was recorded)",
+                    out.display()
+                ),
+                _ => format!(
+                    "{} cannot be written: {e}; choose another place (nothing was recorded)",
+                    out.display()
+                ),
+            })
+        };
+        let file = match format {
+            CopyFormat::Pdf => Some(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(out)
+                    .map_err(refuse)?,
+            ),
+            CopyFormat::Png => {
+                std::fs::create_dir(out).map_err(refuse)?;
+                None
+            }
+        };
+        Ok(Self {
+            path: out.to_owned(),
+            file,
+            done: false,
+        })
+    }
+
+    fn write(&mut self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        self.done = true;
+        match self.file.as_mut() {
+            Some(f) => {
+                f.write_all(bytes)?;
+                f.sync_all()
+            }
+            None => write_new(path, bytes),
+        }
+    }
+
+    /// Removes what `prepare` made (empty) when no copy was recorded.
+    fn abandon(&mut self) {
+        if self.done {
+            return;
+        }
+        self.file = None;
+        let removed = if self.path.is_dir() {
+            std::fs::remove_dir(&self.path)
+        } else {
+            std::fs::remove_file(&self.path)
+        };
+        if let Err(e) = removed {
+            tracing::warn!(error = %e, path = %self.path.display(), "could not remove an unused export destination");
+        }
+    }
+}
+
 fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut f = std::fs::OpenOptions::new()
