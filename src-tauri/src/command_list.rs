@@ -48,6 +48,7 @@ macro_rules! app_commands {
             copy_requests(()) -> Vec<sealdesk_api::RequestInfo>,
             run_export($crate::dto::RunExportArgs) -> sealdesk_api::ExportDone,
             run_print($crate::dto::RequestArgs) -> sealdesk_api::PrintJob,
+            choose_save_path($crate::dto::SaveAsArgs) -> Option<String>,
             copy_register($crate::dto::LetterArgs) -> Vec<sealdesk_api::CopyInfo>,
             users(()) -> Vec<sealdesk_api::UserInfo>,
             add_user($crate::dto::AddUserArgs) -> sealdesk_api::UserInfo,

@@ -393,6 +393,28 @@ pub async fn run_export(
     })
 }
 
+/// The platform's save dialog, opened by the app (not by the page): where
+/// to put a copy or a ledger export. `null` when the person cancels. The
+/// path it gives goes to `run_export` or `ledger_export`, which check it
+/// before anything is recorded.
+#[tauri::command]
+pub async fn choose_save_path(
+    state: State<'_, AppState>,
+    args: SaveAsArgs,
+) -> Result<Option<String>, CommandError> {
+    let kind = match args.kind.as_str() {
+        "pdf" | "folder" => args.kind.as_str(),
+        other => {
+            return Err(CommandError::bad_input(&format!(
+                "no save dialog for {other:?}"
+            )))
+        }
+    };
+    Ok(state
+        .pick_save_path(&args.suggested_name, kind)?
+        .map(|p| p.display().to_string()))
+}
+
 /// The requester: the marked pages of an approved print, recorded before
 /// they are returned to the print view.
 #[tauri::command]

@@ -279,3 +279,11 @@ redacted_debug!(
     ResetArgs,
     RegisterDraftArgs
 );
+
+/// What the save dialog suggests: a file name, and `pdf` (a file) or
+/// `folder` (a folder the app creates: PNG pages, a ledger export).
+#[derive(Debug, Deserialize, TS)]
+pub struct SaveAsArgs {
+    pub suggested_name: String,
+    pub kind: String,
+}

@@ -15,9 +15,17 @@ use sealdesk_api::{Clock, Session, SystemClock, Vault};
 
 pub use dto::CommandError;
 
+/// Asks the person where to save a file: the platform's save dialog in the
+/// real window (`None` when they cancel). Given a suggested name and the
+/// kind of file (`pdf`, or `folder` for a folder the app creates).
+pub type SavePicker = Box<dyn Fn(&str, &str) -> Option<PathBuf> + Send + Sync>;
+
 /// What the app holds between commands: the vault (opened on first login)
 /// and at most one session.
 pub struct AppState {
+    /// The save dialog; absent where there is no real window (tests drive
+    /// the commands with a path).
+    picker: Mutex<Option<SavePicker>>,
     vault_dir: PathBuf,
     /// Where this desk keeps its witness of the ledger.
     witness_dir: PathBuf,
@@ -58,12 +66,35 @@ impl AppState {
         }
     }
 
+    pub fn set_picker(&self, picker: SavePicker) {
+        if let Ok(mut p) = self.picker.lock() {
+            *p = Some(picker);
+        }
+    }
+
+    /// Opens the save dialog; `Ok(None)` when the person cancels.
+    pub(crate) fn pick_save_path(
+        &self,
+        name: &str,
+        kind: &str,
+    ) -> Result<Option<PathBuf>, CommandError> {
+        let picker = self
+            .picker
+            .lock()
+            .map_err(|_| CommandError::internal("the save dialog is unavailable"))?;
+        match picker.as_ref() {
+            Some(pick) => Ok(pick(name, kind)),
+            None => Err(CommandError::internal("no save dialog in this window")),
+        }
+    }
+
     pub fn new(vault_dir: PathBuf) -> Self {
         Self {
             vault_dir,
             witness_dir: sealdesk_api::default_witness_dir(),
             clock: Arc::new(SystemClock),
             inner: Mutex::new(Inner::default()),
+            picker: Mutex::new(None),
         }
     }
 
@@ -76,6 +107,7 @@ impl AppState {
             vault_dir,
             clock,
             inner: Mutex::new(Inner::default()),
+            picker: Mutex::new(None),
         }
     }
 }
@@ -106,8 +138,21 @@ pub fn run() {
     webview::prepare_environment();
     let dir = sealdesk_api::default_vault_dir();
     let app = setup(tauri::Builder::default(), AppState::new(dir))
+        // The save dialog, used from Rust only: the window's capability
+        // grants none of the plugin's own commands.
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             use tauri::Manager;
+            let handle = app.handle().clone();
+            app.state::<AppState>()
+                .set_picker(Box::new(move |name, kind| {
+                    use tauri_plugin_dialog::DialogExt;
+                    let mut dialog = handle.dialog().file().set_file_name(name);
+                    if kind == "pdf" {
+                        dialog = dialog.add_filter("PDF", &["pdf"]);
+                    }
+                    dialog.blocking_save_file()?.into_path().ok()
+                }));
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
             }
@@ -117,11 +162,20 @@ pub fn run() {
         .build(context());
     match app {
         Ok(app) => app.run(|handle, event| {
-            // The last window closed, or a signal asked the app to exit:
-            // the session attests before the process ends.
-            if let tauri::RunEvent::Exit = event {
-                use tauri::Manager;
-                handle.state::<AppState>().end_session();
+            // The window closing, the last window gone, or a signal asking
+            // the app to exit: the session locks and attests its entries
+            // before anything else ends (an ordinary day's close leaves no
+            // unsigned session for the auditor). Ending twice is harmless:
+            // the second finds no session.
+            use tauri::Manager;
+            match event {
+                tauri::RunEvent::WindowEvent {
+                    event: tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed,
+                    ..
+                }
+                | tauri::RunEvent::ExitRequested { .. }
+                | tauri::RunEvent::Exit => handle.state::<AppState>().end_session(),
+                _ => {}
             }
         }),
         Err(e) => {

@@ -127,6 +127,7 @@ fn generate() -> String {
         decl::<ResetArgs>(cfg),
         decl::<SetRolesArgs>(cfg),
         decl::<SettingsArgs>(cfg),
+        decl::<SaveAsArgs>(cfg),
     ] {
         out.push_str(&d);
     }

@@ -577,3 +577,34 @@ fn every_role_s_day_through_the_screens_commands() {
     let verdict = invoke(&app, "ledger_verify", json!({})).expect("verify");
     assert_eq!(verdict["intact"], true, "{verdict}");
 }
+
+#[test]
+fn the_save_dialog_is_the_apps_and_a_window_without_one_says_so() {
+    let app = app();
+    // The page asks the app for the dialog; it cannot name a kind of its own.
+    assert_eq!(
+        invoke(
+            &app,
+            "choose_save_path",
+            json!({"args": {"suggested_name": "x", "kind": "exe"}})
+        )
+        .expect_err("no such kind")["kind"],
+        "bad_input"
+    );
+    // Here (no real window) there is no dialog: a clear error, not a panic,
+    // and the path field stays the way to give a place.
+    let err = invoke(
+        &app,
+        "choose_save_path",
+        json!({"args": {"suggested_name": "copy.pdf", "kind": "pdf"}}),
+    )
+    .expect_err("no dialog");
+    assert_eq!(err["kind"], "internal", "{err}");
+    // The plugin's own commands are not the window's to call.
+    let err = invoke(&app, "plugin:dialog|save", json!({"options": {}})).expect_err("refused");
+    assert!(
+        err.as_str()
+            .is_some_and(|s| s.contains("not found") || s.contains("not allowed")),
+        "{err}"
+    );
+}

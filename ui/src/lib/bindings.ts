@@ -568,6 +568,7 @@ export type SetDisabledArgs = { name: string, disabled: boolean, };
 export type ResetArgs = { name: string, passphrase: string, };
 export type SetRolesArgs = { name: string, roles: Array<Role>, unit: string | null, };
 export type SettingsArgs = { idle_timeout_secs: number, max_access_days: number, };
+export type SaveAsArgs = { suggested_name: string, kind: string, };
 
 /** The 密等 a letter may carry, lowest first (the API refuses any other). */
 export const LEVELS = ["密", "機密", "極機密", "絕對機密"] as const;
@@ -611,6 +612,7 @@ export type Commands = {
   copy_requests: { args: null; result: Array<RequestInfo> };
   run_export: { args: RunExportArgs; result: ExportDone };
   run_print: { args: RequestArgs; result: PrintJob };
+  choose_save_path: { args: SaveAsArgs; result: string | null };
   copy_register: { args: LetterArgs; result: Array<CopyInfo> };
   users: { args: null; result: Array<UserInfo> };
   add_user: { args: AddUserArgs; result: UserInfo };
