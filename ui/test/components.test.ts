@@ -123,7 +123,7 @@ test("a refusal shows in plain zh-TW, and the passphrase field is cleared", asyn
   assert.deepEqual(invoke.mock.calls[0], ["login", { args: { name: "clerk", passphrase: "wrong" } }]);
   const error = target.querySelector("#login-error");
   assert.equal(error?.hasAttribute("hidden"), false);
-  assert.match(error?.textContent ?? "", /密碼錯誤次數過多.*請於 30 秒後再試/);
+  assert.match(error?.textContent ?? "", /密碼錯誤，請等 30 秒後再試/);
   assert.equal((target.querySelector("#login-passphrase") as HTMLInputElement).value, "");
 });
 

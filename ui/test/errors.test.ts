@@ -46,11 +46,16 @@ test("throttled appends the back-end wait in parentheses", () => {
   assert.equal(errorMessage(err("throttled", ""), "en"), "Too many attempts; please wait and try again");
 });
 
-test("throttled says the wait in the user's language when the back end gives it", () => {
-  const e = { kind: "throttled", message: "too many wrong passphrases; try again in 30 s", retry_after_secs: 30 };
-  assert.equal(errorMessage(e, "zh-TW"), "密碼錯誤次數過多，帳號暫時鎖住，請稍後再試（請於 30 秒後再試）");
-  assert.equal(errorMessage(e, "en"), "Too many attempts; please wait and try again (try again in 30 s)");
-  assert.doesNotMatch(errorMessage(e, "zh-TW"), /[a-z]{3}/, "no English in the zh-TW message");
+test("throttled says the wait as it is: seconds are a pause, minutes a locked account", () => {
+  const short = { kind: "throttled", message: "too many wrong passphrases; try again in 1 s", retry_after_secs: 1 };
+  assert.equal(errorMessage(short, "zh-TW"), "密碼錯誤，請等 1 秒後再試（連續錯誤時，每次等待會加長）");
+  assert.doesNotMatch(errorMessage(short, "zh-TW"), /鎖住/, "a 1-second wait is not a locked account");
+  assert.equal(errorMessage({ ...short, retry_after_secs: 30 }, "en"),
+    "Wrong passphrase; wait 30 s and try again (each wrong try in a row makes the wait longer)");
+  const long = { kind: "throttled", message: "try again in 900 s", retry_after_secs: 900 };
+  assert.equal(errorMessage(long, "zh-TW"), "密碼錯誤次數過多，帳號暫時鎖住，請稍後再試（約 15 分鐘後可再試）");
+  assert.equal(errorMessage(long, "en"), "Too many attempts; please wait and try again (try again in about 15 min)");
+  assert.doesNotMatch(errorMessage(short, "zh-TW"), /[a-z]{3}/, "no English in the zh-TW message");
 });
 
 test("locked and not_logged_in", () => {

@@ -3,7 +3,7 @@
 import { test } from "vitest";
 import assert from "node:assert/strict";
 import { SCREENS, homeScreen, screensFor } from "../src/lib/roles";
-import { filterLetters, fold, secrecyText, EMPTY_FILTER } from "../src/lib/register";
+import { filterLetters, fold, secrecyText, shortSubject, EMPTY_FILTER, SUBJECT_SHOWN } from "../src/lib/register";
 import { keptCounts, reviewResult, segments } from "../src/lib/review";
 import { filterEntries, EMPTY_LEDGER_FILTER } from "../src/lib/ledger";
 import type { DraftFinding, LedgerEntry, LetterSummary } from "../src/lib/bindings";
@@ -188,4 +188,16 @@ test("a drag on a scaled page becomes a box in the image's pixels, either way ro
   // A click, not a drag; a page not laid out yet.
   assert.equal(dragToBox({ x: 110, y: 60 }, { x: 111, y: 61 }, shown, 1240, 1754), null);
   assert.equal(dragToBox({ x: 110, y: 60 }, { x: 160, y: 70 }, { ...shown, width: 0 }, 1240, 1754), null);
+});
+
+test("a long subject is capped for the register row, counted in characters", () => {
+  assert.equal(shortSubject("代號甲：道路坑洞"), "代號甲：道路坑洞");
+  const long = "陳".repeat(4200);
+  const shown = shortSubject(long);
+  assert.equal([...shown].length, SUBJECT_SHOWN + 1);
+  assert.ok(shown.endsWith("…"));
+  // A character outside the BMP is one character, never cut in half.
+  const astral = "𠮷".repeat(SUBJECT_SHOWN + 5);
+  assert.equal([...shortSubject(astral)].length, SUBJECT_SHOWN + 1);
+  assert.equal(shortSubject("  a\n b  "), "a b");
 });

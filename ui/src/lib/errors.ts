@@ -98,8 +98,11 @@ export function errorMessage(err: unknown, lang: Lang = getLang()): string {
   const { kind, message, code, retry_after_secs } = normalizeError(err);
   let text = translate(lang, KIND_TO_KEY[kind]);
   // The wait after wrong passphrases, in the user's language.
+  // Said as it is: a short pause is a pause of seconds, not a locked account.
   if (kind === "throttled" && typeof retry_after_secs === "number") {
-    return text + translate(lang, "err.retryAfter", { n: Math.max(1, Math.ceil(retry_after_secs)) });
+    const secs = Math.max(1, Math.ceil(retry_after_secs));
+    if (secs < 60) return translate(lang, "err.throttledShort", { n: secs });
+    return text + translate(lang, "err.retryAfterMinutes", { n: Math.ceil(secs / 60) });
   }
   if (kind === "unknown") text += translate(lang, "err.kind", { kind: code ?? kind });
   if (DETAIL_KINDS.has(kind) && message.trim() !== "") {

@@ -68,3 +68,16 @@ export function secrecyText(
 export function distinct(letters: readonly LetterSummary[], pick: (l: LetterSummary) => string): string[] {
   return [...new Set(letters.map(pick).filter((v) => v !== ""))].sort();
 }
+
+/** The longest subject a register row shows; the whole one is its title. */
+export const SUBJECT_SHOWN = 60;
+
+/**
+ * A subject as a register row shows it: at most SUBJECT_SHOWN characters
+ * (counted as people count them, not UTF-16 units), then "…". A 4,000-
+ * character 主旨 must not push every other column off the screen.
+ */
+export function shortSubject(subject: string): string {
+  const chars = [...subject.replace(/\s+/g, " ").trim()];
+  return chars.length <= SUBJECT_SHOWN ? chars.join("") : `${chars.slice(0, SUBJECT_SHOWN).join("")}…`;
+}

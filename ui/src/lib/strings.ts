@@ -89,6 +89,8 @@ const BASE_ZH = {
   "err.other": "發生錯誤",
   "err.detail": "（{detail}）",
   "err.retryAfter": "（請於 {n} 秒後再試）",
+  "err.throttledShort": "密碼錯誤，請等 {n} 秒後再試（連續錯誤時，每次等待會加長）",
+  "err.retryAfterMinutes": "（約 {n} 分鐘後可再試）",
   "err.kind": " [{kind}]",
 
   "nav.label": "工作項目",
@@ -205,6 +207,8 @@ const BASE_EN: Record<keyof typeof BASE_ZH, string> = {
   "err.other": "Something went wrong",
   "err.detail": " ({detail})",
   "err.retryAfter": " (try again in {n} s)",
+  "err.throttledShort": "Wrong passphrase; wait {n} s and try again (each wrong try in a row makes the wait longer)",
+  "err.retryAfterMinutes": " (try again in about {n} min)",
   "err.kind": " [{kind}]",
 
   "nav.label": "Work",
