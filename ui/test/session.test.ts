@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 
 const invoke = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...a: unknown[]) => invoke(...a) }));
-const { session, begin, end, lockNow } = await import("../src/lib/session.svelte");
+const { session, begin, end, lockNow, poke, warnLeadSecs } = await import("../src/lib/session.svelte");
 
 const user = { name: "clerk", roles: ["clerk" as const], unit: null, idle_timeout_secs: 60, warnings: [] };
 
@@ -38,4 +38,27 @@ test("a second login restarts the idle time", async () => {
   begin({ ...user, name: "handler" });
   await vi.advanceTimersByTimeAsync(30_000);
   assert.equal(session.user?.name, "handler", "the first session's timer is gone");
+});
+
+test("the window warns before the idle lock, and activity ends the warning", async () => {
+  const u = { ...user, idle_timeout_secs: 600 };
+  assert.equal(warnLeadSecs(600), 60);
+  assert.equal(warnLeadSecs(60), 12);
+  begin(u);
+  await vi.advanceTimersByTimeAsync(539_000);
+  assert.equal(session.idleWarning, null, "no warning at 539 s");
+  await vi.advanceTimersByTimeAsync(2_000);
+  assert.equal(session.idleWarning, 60, "warned a minute before the lock");
+  assert.equal(session.user?.name, "clerk", "not locked yet");
+  poke();
+  assert.equal(session.idleWarning, null, "activity ends the warning");
+  // The idle time starts over from the activity: no lock at the old time.
+  await vi.advanceTimersByTimeAsync(100_000);
+  assert.equal(session.user?.name, "clerk");
+  // Left alone again, it warns again and then locks.
+  await vi.advanceTimersByTimeAsync(450_000);
+  assert.equal(session.idleWarning, 60);
+  await vi.advanceTimersByTimeAsync(61_000);
+  assert.equal(session.user, null);
+  assert.equal(session.idleWarning, null, "the warning goes with the session");
 });

@@ -26,9 +26,12 @@ export const session = $state<{
   /** Bumped on every session change; late results of an older epoch are dropped. */
   epoch: number;
   booted: boolean;
-}>({ user: null, screen: "account", notice: null, lastName: "", epoch: 0, booted: false });
+  /** Seconds left before the idle lock, while the warning shows; else null. */
+  idleWarning: number | null;
+}>({ user: null, screen: "account", notice: null, lastName: "", epoch: 0, booted: false, idleWarning: null });
 
 let idle: IdleTimer | null = null;
+let warn: IdleTimer | null = null;
 let idleSecs = 0;
 let pollHandle: ReturnType<typeof setInterval> | null = null;
 let polling = false;
@@ -38,20 +41,43 @@ export function idleSecsOf(user: Pick<Me, "idle_timeout_secs"> | null): number {
   return Number.isFinite(secs) && secs > 0 ? secs : FALLBACK_IDLE_SECS;
 }
 
+/**
+ * How long before the idle lock the window warns: a minute, or a fifth of
+ * a short limit (KeePassXC warns too). Whatever was typed and not saved
+ * (a draft under review, a reason) is lost at the lock; the warning is the
+ * chance to keep working.
+ */
+export function warnLeadSecs(idleSecs: number): number {
+  return Math.max(1, Math.min(60, Math.floor(idleSecs / 5)));
+}
+
 function startIdle(secs: number) {
   idle?.stop();
+  warn?.stop();
   idleSecs = secs;
+  session.idleWarning = null;
   idle = createIdleTimer({
     timeoutMs: secs * 1000,
     onIdle: () => void lockNow({ key: "login.idleLocked" }),
   });
+  const lead = warnLeadSecs(secs);
+  warn = createIdleTimer({
+    timeoutMs: Math.max(1, secs - lead) * 1000,
+    onIdle: () => {
+      session.idleWarning = lead;
+    },
+  });
   idle.start();
+  warn.start();
 }
 
 function endTimers() {
   session.epoch += 1;
   idle?.stop();
   idle = null;
+  warn?.stop();
+  warn = null;
+  session.idleWarning = null;
   if (pollHandle !== null) clearInterval(pollHandle);
   pollHandle = null;
 }
@@ -78,12 +104,20 @@ export function end(notice: Notice = null) {
 /** Activity in the window keeps the idle timer from firing. */
 export function poke() {
   idle?.poke();
+  if (warn && !warn.running) {
+    // The warning fired; activity ends it and arms it again.
+    session.idleWarning = null;
+    warn.start();
+  } else {
+    warn?.poke();
+  }
 }
 
 /** After sleep or a hidden window the timers may be late: check now. */
 export function wake() {
   if (!session.user) return;
   idle?.checkNow();
+  warn?.checkNow();
   void poll();
 }
 

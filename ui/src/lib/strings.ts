@@ -32,6 +32,8 @@ const BASE_ZH = {
   "login.submitting": "登入中…",
   "login.missing": "請輸入使用者名稱與密碼",
   "login.idleLocked": "閒置過久，已自動鎖定。請重新登入。",
+  "idle.warning": "閒置將於約 {n} 秒後自動鎖定；鎖定時，尚未登記的草稿與已輸入的欄位會清除。移動滑鼠、按任一鍵或按「繼續工作」即可繼續。",
+  "idle.continue": "繼續工作",
 
   "home.lock": "鎖定",
   "home.me.heading": "目前使用者",
@@ -150,6 +152,8 @@ const BASE_EN: Record<keyof typeof BASE_ZH, string> = {
   "login.submitting": "Logging in…",
   "login.missing": "Enter your user name and passphrase",
   "login.idleLocked": "Session locked after being idle; please log in again.",
+  "idle.warning": "The session locks in about {n} s for being idle; a draft not yet registered and the fields typed are cleared at the lock. Move the mouse, press a key or Continue to keep working.",
+  "idle.continue": "Continue",
 
   "home.lock": "Lock",
   "home.me.heading": "Signed in",
