@@ -487,6 +487,13 @@ fn expiry_removes_access_without_anyone_acting() {
     let mut w = world();
     let id = letter_in(&mut w, State::Approved);
     let mut h = w.login("handler");
+    // The handler's list says what each letter is: its subject (代號), from
+    // the register the handler's own key opens.
+    let listed = w.vault.assignments(&mut h).expect("assignments");
+    assert_eq!(listed[0].subject.as_deref(), Some("代號:甲案"));
+    let mut sup = w.login("supervisor");
+    let unit = w.vault.unit_assignments(&mut sup).expect("unit");
+    assert_eq!(unit[0].subject, None, "the supervisor holds no letter key");
     w.vault
         .open_letter(&mut h, &id, "辦理")
         .expect("open while assigned");
@@ -510,6 +517,10 @@ fn expiry_removes_access_without_anyone_acting() {
     ));
     let a = w.vault.assignments(&mut h).expect("assignments");
     assert_eq!(a[0].ended, Some(Ended::Expired));
+    assert_eq!(
+        a[0].subject, None,
+        "an ended access shows no register field"
+    );
 }
 
 #[test]

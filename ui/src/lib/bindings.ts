@@ -98,6 +98,11 @@ export type AssignmentInfo = { id: string, kind: RequestKind, letter_id: string,
  */
 handler: string, until: number, active: boolean, ended: Ended | null, affirmed: boolean, 
 /**
+ * 主旨 (its 代號) and 辦理期限, for the handler whose key opens the
+ * letter's register (absent for others, and once access has ended).
+ */
+subject?: string, deadline?: string, 
+/**
  * Something the person who acted should know (a revoke whose key wrap
  * waits for another desk's read to end before it is wiped from disk).
  */

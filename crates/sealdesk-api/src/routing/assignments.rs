@@ -174,6 +174,8 @@ impl Vault {
                 .or_else(|| (f.until <= now).then_some(Ended::Expired)),
             affirmed: f.affirmed_at.is_some(),
             notice: None,
+            subject: None,
+            deadline: None,
         })
     }
 
@@ -318,7 +320,22 @@ impl Vault {
                     "assignment {id} was approved and signed, but its row is gone from the file"
                 ))
             })?;
-            out.push(self.assignment_info(&row, now)?);
+            let mut info = self.assignment_info(&row, now)?;
+            if info.active {
+                // What the handler works from: the subject and the deadline,
+                // from the register their own key opens.
+                let own = self.session_key_owned(session)?;
+                match self.letter_key_for(&actor, &own, &info.letter_id, KEY_LETTER) {
+                    Ok((key_id, dk)) => {
+                        let register = self.open_register(&key_id, &dk)?;
+                        info.subject = Some(register.subject);
+                        info.deadline = register.deadline;
+                    }
+                    Err(e @ ApiError::Integrity(_)) => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            out.push(info);
         }
         Ok(out)
     }

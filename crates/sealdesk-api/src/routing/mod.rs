@@ -181,6 +181,14 @@ pub struct AssignmentInfo {
     pub active: bool,
     pub ended: Option<Ended>,
     pub affirmed: bool,
+    /// 主旨 (its 代號) and 辦理期限, for the handler whose key opens the
+    /// letter's register (absent for others, and once access has ended).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub deadline: Option<String>,
     /// Something the person who acted should know (a revoke whose key wrap
     /// waits for another desk's read to end before it is wiped from disk).
     #[serde(skip_serializing_if = "Option::is_none")]

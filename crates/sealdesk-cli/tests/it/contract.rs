@@ -236,9 +236,13 @@ fn wall_clock() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 
-/// A date `days` from today, as `--until` takes it.
+/// A date `days` from today in Taiwan, as `--until` takes it (the API ends
+/// access at the end of that day in Taiwan). Taken in Taiwan's time, not
+/// UTC's, so that an access given to that date never ends before one of
+/// `days` days from now: the transcript's order of assignments does not
+/// depend on the hour it runs.
 fn days_from_now(days: i64) -> String {
-    let t = wall_clock() + chrono::Duration::days(days);
+    let t = wall_clock() + chrono::Duration::hours(8) + chrono::Duration::days(days);
     t.format("%Y-%m-%d").to_string()
 }
 
