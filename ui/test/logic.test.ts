@@ -201,3 +201,15 @@ test("a long subject is capped for the register row, counted in characters", () 
   assert.equal([...shortSubject(astral)].length, SUBJECT_SHOWN + 1);
   assert.equal(shortSubject("  a\n b  "), "a b");
 });
+
+test("a ledger entry's detail reads in zh-TW; an unknown one is shown as written, in parentheses", async () => {
+  const { ledgerDetail } = await import("../src/lib/ledger");
+  assert.equal(ledgerDetail("on demand", "zh-TW"), "使用者自行鎖定");
+  assert.equal(ledgerDetail("approved request r1 (export)", "zh-TW"), "核准申請 r1（匯出）");
+  assert.equal(ledgerDetail("request q9: route to handler of 稅務管理科", "zh-TW"), "申請 q9：分派 稅務管理科 handler");
+  assert.equal(ledgerDetail("run request r2; mark ABCD-1234", "zh-TW"), "執行申請 r2；標記碼 ABCD-1234");
+  assert.equal(ledgerDetail("affirmed no relationship with the letter's 2 part(ies)", "zh-TW"), "聲明與本件 2 位當事人無利害關係");
+  assert.equal(ledgerDetail("something new", "zh-TW"), "（something new）");
+  assert.equal(ledgerDetail("on demand", "en"), "on demand");
+  assert.equal(ledgerDetail(null, "zh-TW"), "");
+});
