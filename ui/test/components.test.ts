@@ -447,3 +447,46 @@ test("a registered letter leaves an empty form for the next: no subject, date or
   assert.equal((target.querySelector("#meta-secrecy") as HTMLInputElement).value, "");
   assert.equal((target.querySelector("#meta-level") as HTMLSelectElement).value, "密");
 });
+
+test("a form's own checks speak zh-TW, never the browser's English", async () => {
+  const { formProblem } = await import("../src/lib/formcheck");
+  setLang("zh-TW");
+  const form = document.createElement("form");
+  form.noValidate = true;
+  form.innerHTML = `
+    <label><span>帳號名稱</span><input id="n" type="text" required /></label>
+    <label><span>首次密碼</span><input id="p" type="password" minlength="12" required /></label>
+    <label><span>閒置鎖定（分鐘）</span><input id="m" type="number" min="1" max="480" /></label>`;
+  target.append(form);
+  assert.equal(formProblem(form)?.message, "請填寫「帳號名稱」");
+  (form.querySelector("#n") as HTMLInputElement).value = "clerk2";
+  (form.querySelector("#p") as HTMLInputElement).value = "short";
+  assert.equal(formProblem(form)?.message, "「首次密碼」至少需要 12 個字元");
+  (form.querySelector("#p") as HTMLInputElement).value = "a-long-passphrase";
+  (form.querySelector("#m") as HTMLInputElement).value = "999";
+  assert.equal(formProblem(form)?.message, "「閒置鎖定（分鐘）」須介於 1 與 480 之間");
+  (form.querySelector("#m") as HTMLInputElement).value = "15";
+  assert.equal(formProblem(form), null);
+});
+
+test("an administrator is offered no 停用 on their own row, and units come from the directory", async () => {
+  const { default: Users } = await import("../src/screens/Users.svelte");
+  setLang("zh-TW");
+  session.user = { name: "admin", roles: ["admin"], unit: null, idle_timeout_secs: 900, warnings: [] };
+  const user = (name: string, unit: string | null) => ({
+    name, roles: ["handler"], unit, disabled: false, created_at: 0, failed_logins: 0,
+  });
+  invoke.mockImplementation(async (cmd: string) => {
+    if (cmd === "users") return [{ ...user("admin", null), roles: ["admin"] }, user("handler", "稅務管理科"), user("h2", "地方稅科")];
+    throw { kind: "internal", message: cmd };
+  });
+  component = mount(Users, { target });
+  await settle();
+  const row = (name: string) => target.querySelector(`tr[data-user="${name}"]`);
+  assert.equal(row("admin")?.querySelector(".disable-button"), null, "not on one's own row");
+  assert.ok(row("handler")?.querySelector(".disable-button"), "on another's row");
+  const units = [...target.querySelectorAll("#known-units option")].map((o) => (o as HTMLOptionElement).value);
+  assert.deepEqual(units, ["地方稅科", "稅務管理科"]);
+  assert.equal(target.querySelector("#add-unit")?.getAttribute("list"), "known-units");
+  session.user = null;
+});

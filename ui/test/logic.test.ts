@@ -11,13 +11,13 @@ import type { DraftFinding, LedgerEntry, LetterSummary } from "../src/lib/bindin
 test("each role gets its screens, and everyone the account screen", () => {
   const ids = (roles: string[]) => screensFor(roles).map((s) => s.id);
   assert.deepEqual(ids(["clerk"]), ["register", "intake", "routing", "account"]);
-  assert.deepEqual(ids(["supervisor"]), ["register", "decisions", "unit", "account"]);
+  assert.deepEqual(ids(["supervisor"]), ["decisions", "unit", "account"]);
   assert.deepEqual(ids(["handler"]), ["assignments", "account"]);
   assert.deepEqual(ids(["auditor"]), ["ledger", "account"]);
   assert.deepEqual(ids(["admin"]), ["users", "settings", "account"]);
   assert.deepEqual(ids([]), ["account"]);
   // Two roles: the union, in tab order, once each.
-  assert.deepEqual(ids(["handler", "supervisor"]), ["register", "decisions", "unit", "assignments", "account"]);
+  assert.deepEqual(ids(["handler", "supervisor"]), ["decisions", "unit", "assignments", "account"]);
   assert.equal(homeScreen(["auditor"]), "ledger");
   // A supervisor starts at what waits for a decision, not at the register.
   assert.equal(homeScreen(["supervisor"]), "decisions");

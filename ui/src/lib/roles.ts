@@ -27,7 +27,10 @@ export interface ScreenDef {
 
 /** In the order the tabs appear. */
 export const SCREENS: readonly ScreenDef[] = [
-  { id: "register", label: "screen.register", roles: ["clerk", "supervisor"] },
+  // The register is the clerk's: a supervisor holds no letter's key, so it
+  // would show them rows with every field sealed. Their letters are in
+  // 待核決 and 本單位分辦.
+  { id: "register", label: "screen.register", roles: ["clerk"] },
   { id: "intake", label: "screen.intake", roles: ["clerk"] },
   { id: "routing", label: "screen.routing", roles: ["clerk"] },
   { id: "decisions", label: "screen.decisions", roles: ["supervisor"] },
