@@ -159,6 +159,7 @@ pub async fn register_draft(
         add: args.add,
         boxes: args.boxes,
         release: args.release.unwrap_or_default(),
+        shown: args.shown,
     };
     with_session(&state, |v, s| {
         v.register_draft(s, &args.draft_id, &meta, &review)

@@ -105,6 +105,10 @@ pub struct RegisterDraftArgs {
     #[serde(default)]
     #[ts(optional)]
     pub release: Option<Vec<u32>>,
+    /// Values the clerk marks as another person's (shown to the handler);
+    /// absent, the suggestion stands.
+    #[ts(optional)]
+    pub shown: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, TS)]

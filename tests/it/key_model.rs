@@ -89,8 +89,8 @@ fn t1_user_not_on_the_list_cannot_decrypt_from_the_database_file() {
     w.register(BODY);
     assert_eq!(
         records_opened_with_own_keys(&w, "clerk"),
-        5,
-        "the registering clerk opens register, working copy, original, full text and identity"
+        6,
+        "the registering clerk opens register, working copy, handler copy, original, full text and identity"
     );
     for user in ["handler", "supervisor", "clerk2"] {
         assert_eq!(
@@ -136,8 +136,8 @@ fn recovery_code_opens_every_key_and_a_wrong_one_is_refused() {
     w.register("第二封");
     let code = RecoveryCode::parse(&w.recovery_code).expect("parses");
     let report = w.vault.recover_check(&code).expect("recovers");
-    // Per letter: letter, identity and original keys; five records.
-    assert_eq!((report.data_keys, report.records), (6, 10));
+    // Per letter: letter, identity and original keys; six records.
+    assert_eq!((report.data_keys, report.records), (6, 12));
     let other = RecoveryCode::from_secret_key(crypto::UserSecretKey::make(
         &mut sealdesk_api::seeded_rng(99),
     ));
@@ -163,7 +163,7 @@ fn tampered_record_is_an_integrity_error_not_content() {
             .expect("row");
         sealed[20] ^= 0x01;
         db.execute(
-            "UPDATE records SET sealed = ?1 WHERE purpose = 'working'",
+            "UPDATE records SET sealed = ?1 WHERE purpose = 'handler'",
             [sealed],
         )
         .expect("tamper");

@@ -254,11 +254,13 @@ fn t1_open_matrix_every_role_every_state_api_and_file() {
             // path a wrapped secret takes (key wraps and grant layers):
             // exactly what the API would show them, never more.
             let expected: Vec<&str> = match actor {
-                "clerk" => vec!["fulltext", "identity", "original", "register", "working"],
+                "clerk" => vec![
+                    "fulltext", "handler", "identity", "original", "register", "working",
+                ],
                 "handler" if state == State::RevealApproved => {
-                    vec!["identity", "register", "working"]
+                    vec!["handler", "identity", "register", "working"]
                 }
-                "handler" if state.approved() => vec!["register", "working"],
+                "handler" if state.approved() => vec!["handler", "register", "working"],
                 _ => vec![],
             };
             assert_eq!(
@@ -421,8 +423,13 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
     assert_eq!(mine[0].unit, "稅務管理科");
     // Typed in 民國, kept as ISO.
     assert_eq!(
-        mine[0].slip.as_ref().and_then(|s| s.deadline.as_deref()),
+        mine[0].slip.as_ref().and_then(|s| s.reply_by.as_deref()),
         Some("2026-12-05")
+    );
+    assert_eq!(
+        mine[0].slip.as_ref().and_then(|s| s.deadline.as_deref()),
+        None,
+        "the reply-by date is not the letter's 辦理期限"
     );
     let theirs = qs.iter().find(|q| q.unit == "地方稅科").expect("other");
     assert!(matches!(
@@ -438,8 +445,9 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
     assert!(back
         .iter()
         .any(|q| q.unit == "稅務管理科" && q.answer == Some(InquiryAnswer::Ours)));
-    // The handler reading the whole working copy sees no party either, but
-    // must affirm no relationship with the parties at first open.
+    // The handler must affirm no relationship with the parties at first
+    // open; then reads the objection with the objecting company named (the
+    // handler answers it) and its contact data masked.
     let req = w
         .vault
         .route(&mut clerk, &id, "稅務管理科", "handler", None, "貴科承辦")
@@ -461,7 +469,12 @@ fn t3_slips_and_inquiries_reveal_no_identity_and_no_party() {
         .open_letter_affirming(&mut h, &id, "辦理異議", true)
         .expect("opens after affirming");
     assert!(
-        !c.text.contains("立穩工程") && !c.text.contains("66617603"),
+        c.text.contains("立穩工程") && c.text.contains("66617603"),
+        "{}",
+        c.text
+    );
+    assert!(
+        !c.text.contains("tacgtm20") && !c.text.contains("1590-1092"),
         "{}",
         c.text
     );
@@ -499,7 +512,7 @@ fn expiry_removes_access_without_anyone_acting() {
         .expect("open while assigned");
     assert_eq!(
         records_opened_from_file(&w, "handler", &id),
-        vec!["register", "working"]
+        vec!["handler", "register", "working"]
     );
     w.clock.advance_secs(31 * 86_400);
     // Any call by anyone sweeps lapsed assignments first.
@@ -850,7 +863,7 @@ fn t1_an_approved_reveal_opens_the_identity_record_and_nothing_more() {
     w.vault.approve(&mut sup, &req.id, "同意").expect("approve");
     assert_eq!(
         records_opened_from_file(&w, "handler", &id),
-        vec!["register", "working"],
+        vec!["handler", "register", "working"],
         "access: the working copy and the register record"
     );
     let mut h = w.login("handler");
@@ -862,12 +875,81 @@ fn t1_an_approved_reveal_opens_the_identity_record_and_nothing_more() {
     w.vault.approve(&mut sup, &rr.id, "同意").expect("approve");
     assert_eq!(
         records_opened_from_file(&w, "handler", &id),
-        vec!["identity", "register", "working"],
+        vec!["handler", "identity", "register", "working"],
         "a reveal adds the identity record: never the original or its full text"
     );
     assert_eq!(
         records_opened_from_file(&w, "clerk", &id),
-        vec!["fulltext", "identity", "original", "register", "working"],
+        vec!["fulltext", "handler", "identity", "original", "register", "working"],
         "the registering clerk holds everything"
+    );
+}
+
+/// Who is protected, and from whom: the writer's identity is sealed and
+/// masked for the handler; the official the complaint is about is named to
+/// the assigned handler (who investigates them), and masked on the routing
+/// slip like everything else. The clerk can decide otherwise.
+#[test]
+fn t3_the_handler_sees_whom_a_complaint_is_about_but_not_who_wrote_it() {
+    let mut w = world();
+    let id = letter_in(&mut w, State::Approved);
+    let mut h = w.login("handler");
+    let c = w.vault.open_letter(&mut h, &id, "調查").expect("open");
+    assert!(
+        c.text.contains("廖雅君"),
+        "the official complained of: {}",
+        c.text
+    );
+    for writer in [
+        "許俊宏",
+        "C181590831",
+        "sdhu81@gmail.com",
+        "中央西路二段26號",
+    ] {
+        assert!(
+            !c.text.contains(writer),
+            "{writer} reached the handler: {}",
+            c.text
+        );
+    }
+    // The slip and the register show neither.
+    let mut clerk = w.login("clerk");
+    let slip = w.vault.routing_slip(&mut clerk, &id).expect("slip");
+    assert!(!slip.summary.contains("廖雅君") && !slip.summary.contains("許俊宏"));
+    // A clerk who judges the official must be protected too says so.
+    let mut meta = RegisterMeta::new(Category::Whistleblower, Secrecy::Condition("結案後".into()));
+    meta.subject = "代號:乙案".into();
+    let review = Review {
+        shown: Some(vec![]),
+        ..Review::default()
+    };
+    let sealed_all = w
+        .vault
+        .register_text(&mut clerk, PETITION, &meta, &review)
+        .expect("register")
+        .letter_id;
+    let req = w
+        .vault
+        .route(
+            &mut clerk,
+            &sealed_all,
+            "稅務管理科",
+            "handler",
+            None,
+            "請辦理",
+        )
+        .expect("route")
+        .id;
+    let mut sup = w.login("supervisor");
+    w.vault.approve(&mut sup, &req, "同意").expect("approve");
+    let mut h = w.login("handler");
+    let c = w
+        .vault
+        .open_letter(&mut h, &sealed_all, "調查")
+        .expect("open");
+    assert!(
+        !c.text.contains("廖雅君") && !c.text.contains("許俊宏"),
+        "{}",
+        c.text
     );
 }

@@ -176,8 +176,8 @@ test("the review's page shows a box per kept finding and turns a drag into a box
       { page: 2, png_base64: "iVBORw0KGgo=", width: 1000, height: 2000, read: false, boxes: [], standing: [] },
     ],
     findings: [
-      { kind: "person", value: "王大明", start: 0, end: 3, confidence: 1, placed: true },
-      { kind: "phone", value: "0912345678", start: 4, end: 14, confidence: 1, placed: true },
+      { kind: "person", value: "王大明", start: 0, end: 3, confidence: 1, placed: true, writer: true },
+      { kind: "phone", value: "0912345678", start: 4, end: 14, confidence: 1, placed: true, writer: true },
     ],
     dropped: new Set([1]),
     drawn: [{ page: 2, x0: 1, y0: 1, x1: 9, y1: 9, kind: "person" }],
@@ -489,4 +489,29 @@ test("an administrator is offered no 停用 on their own row, and units come fro
   assert.deepEqual(units, ["地方稅科", "稅務管理科"]);
   assert.equal(target.querySelector("#add-unit")?.getAttribute("list"), "known-units");
   session.user = null;
+});
+
+test("a common phrase is added to the reason, never replacing what was typed", async () => {
+  const submitted: string[] = [];
+  component = mount(ReasonForm, {
+    target,
+    props: {
+      label: "理由",
+      submitLabel: "核准",
+      idPrefix: "p",
+      phrases: ["同意", "於期限內辦理"],
+      onsubmit: async (r: string) => {
+        submitted.push(r);
+        return null;
+      },
+    },
+  });
+  await settle();
+  typeInto(target.querySelector("#p-reason"), "業務相關");
+  const buttons = [...target.querySelectorAll("button.phrase")] as HTMLButtonElement[];
+  assert.deepEqual(buttons.map((b) => b.textContent), ["同意", "於期限內辦理"]);
+  buttons[1]?.click();
+  buttons[1]?.click();
+  await settle();
+  assert.equal((target.querySelector("#p-reason") as HTMLTextAreaElement).value, "業務相關；於期限內辦理");
 });

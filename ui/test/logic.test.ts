@@ -96,6 +96,7 @@ const f = (kind: DraftFinding["kind"], value: string, start: number, end: number
   end,
   confidence: 1,
   placed: true,
+  writer: true,
 });
 
 test("segments cover the text exactly, findings marked, overlaps and bad spans ignored", () => {
@@ -212,4 +213,19 @@ test("a ledger entry's detail reads in zh-TW; an unknown one is shown as written
   assert.equal(ledgerDetail("something new", "zh-TW"), "（something new）");
   assert.equal(ledgerDetail("on demand", "en"), "on demand");
   assert.equal(ledgerDetail(null, "zh-TW"), "");
+});
+
+test("whose data: the clerk's choice, else the suggestion; an objector is the handler's; a value the writer owns stays masked", async () => {
+  const { isWriter, shownValues } = await import("../src/lib/review");
+  const mk = (kind: DraftFinding["kind"], value: string, writer: boolean): DraftFinding =>
+    ({ kind, value, start: 0, end: 1, confidence: 1, placed: true, writer });
+  const fs = [mk("person", "許俊宏", true), mk("person", "廖雅君", false), mk("organization", "立穩工程", true), mk("person", "許俊宏", false)];
+  const none = new Map<number, boolean>();
+  assert.equal(isWriter(fs[2]!, 2, "petition", none), true);
+  assert.equal(isWriter(fs[2]!, 2, "procurement_objection", none), false, "the objector is answered");
+  assert.equal(isWriter(fs[1]!, 1, "petition", new Map([[1, true]])), true, "the clerk decides");
+  // 許俊宏 is the writer's at index 0, so the unticked index 3 does not unmask it.
+  assert.deepEqual(shownValues(fs, new Set(), "petition", none), ["廖雅君"]);
+  assert.deepEqual(shownValues(fs, new Set([1]), "petition", none), [], "a dropped finding is not shown either");
+  assert.deepEqual(shownValues(fs, new Set(), "procurement_objection", none), ["廖雅君", "立穩工程"]);
 });

@@ -122,6 +122,11 @@ pub struct DraftFinding {
     /// Whether its place on the page images was found; when not, the page
     /// it is on is withheld from handlers.
     pub placed: bool,
+    /// Suggested as the writer's own (sealed, masked for handlers) rather
+    /// than another person's named in the letter (shown to the handler);
+    /// the clerk decides. For a procurement objection the UI shows the
+    /// objecting company as the handler's by default.
+    pub writer: bool,
 }
 
 /// A page image of a draft, for the registering clerk: the original page
@@ -535,7 +540,11 @@ impl Vault {
             findings: findings
                 .iter()
                 .enumerate()
-                .map(|(i, f)| DraftFinding {
+                .zip(sealdesk_core::pii::suggest_writers(
+                    &ex.text, &findings, false,
+                ))
+                .map(|((i, f), writer)| DraftFinding {
+                    writer,
                     placed: !placement.unplaced_findings.contains(&i),
                     kind: f.kind,
                     value: f.value.clone(),

@@ -23,9 +23,9 @@ use serde::Serialize;
 
 use crate::ledger::{Action, Event};
 use crate::records::{
-    rec_page, roc_year, DrawnBox, IdentityRecord, RegisterMeta, RegisterRecord, Review,
-    KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT, REC_IDENTITY, REC_ORIGINAL, REC_REGISTER,
-    REC_SCAN, REC_WORKING,
+    rec_page, roc_year, Category, DrawnBox, IdentityRecord, RegisterMeta, RegisterRecord, Review,
+    KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT, REC_HANDLER, REC_IDENTITY, REC_ORIGINAL,
+    REC_REGISTER, REC_SCAN, REC_WORKING,
 };
 use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
 
@@ -302,6 +302,32 @@ impl Vault {
         // the same `extract` here).
         let findings = apply_review(&ex.text, ex.findings.clone(), &review);
         let working = pii::mask(&ex.text, &findings);
+        // The handler's text: only the writer's data masked (see
+        // `Review::shown`). A value the writer owns anywhere is masked
+        // everywhere, even where the clerk showed it.
+        let shown: Vec<String> = match &review.shown {
+            Some(values) => values.clone(),
+            None => {
+                let objection = meta.category == Category::ProcurementObjection;
+                ex.findings
+                    .iter()
+                    .zip(pii::suggest_writers(&ex.text, &ex.findings, objection))
+                    .filter(|(_, writer)| !writer)
+                    .map(|(f, _)| f.value.clone())
+                    .collect()
+            }
+        };
+        let writers: Vec<&str> = findings
+            .iter()
+            .filter(|f| !shown.contains(&f.value))
+            .map(|f| f.value.as_str())
+            .collect();
+        let protected: Vec<pii::Finding> = findings
+            .iter()
+            .filter(|f| writers.contains(&f.value.as_str()))
+            .cloned()
+            .collect();
+        let for_handler = pii::mask(&ex.text, &protected);
         // The page images handlers see, with a box over every accepted
         // finding and every box the clerk drew. A finding that cannot be
         // placed withholds its page.
@@ -383,6 +409,7 @@ impl Vault {
                 .map(|p| p.page)
                 .collect(),
             parties: meta.parties.clone(),
+            handler_text: true,
         };
         let identity = IdentityRecord {
             findings: findings.clone(),
@@ -435,6 +462,13 @@ impl Vault {
             &letter_key_id,
             REC_WORKING,
             working.as_bytes(),
+        );
+        seal(
+            self,
+            &letter_key,
+            &letter_key_id,
+            REC_HANDLER,
+            for_handler.as_bytes(),
         );
         seal(
             self,

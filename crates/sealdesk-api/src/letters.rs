@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::ledger::{Action, Event};
 use crate::records::{
-    Category, PageImage, RegisterMeta, RegisterRecord, Review, Secrecy, KEY_LETTER, REC_REGISTER,
-    REC_WORKING,
+    Category, PageImage, RegisterMeta, RegisterRecord, Review, Secrecy, KEY_LETTER, REC_HANDLER,
+    REC_REGISTER, REC_WORKING,
 };
 use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
@@ -317,7 +317,16 @@ impl Vault {
                 })?;
             }
         }
-        let text = self.open_record_under(&data_key, &key_row.id, REC_WORKING)?;
+        // The handler's text (the writer's data masked, others named shown);
+        // a letter registered before it has only the working copy.
+        // Which one is the sealed register's to say, never the file's rows:
+        // a deleted or renamed handler's text is `integrity`.
+        let purpose = if register.handler_text {
+            REC_HANDLER
+        } else {
+            REC_WORKING
+        };
+        let text = self.open_record_under(&data_key, &key_row.id, purpose)?;
         // Every page shown carries the viewer's mark (name, unit, time, 密等
         // and a code that this view's ledger entry names); a page that
         // cannot be marked is not shown.

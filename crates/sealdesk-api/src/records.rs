@@ -21,6 +21,10 @@ pub(crate) const KEY_IDENTITY: &str = "identity";
 pub(crate) const KEY_ORIGINAL: &str = "original";
 pub(crate) const REC_REGISTER: &str = "register";
 pub(crate) const REC_WORKING: &str = "working";
+/// The text an assigned handler reads: the writer's data masked, other
+/// persons and companies named in the letter shown. Letters registered
+/// before it have none; their handlers read the working copy.
+pub(crate) const REC_HANDLER: &str = "handler";
 pub(crate) const REC_ORIGINAL: &str = "original";
 pub(crate) const REC_FULLTEXT: &str = "fulltext";
 pub(crate) const REC_IDENTITY: &str = "identity";
@@ -155,6 +159,13 @@ pub struct Review {
     /// them poorly or not at all (handwriting, a photo): shown with the
     /// clerk's boxes, its seals and signature blocks boxed; recorded.
     pub release: Vec<u32>,
+    /// Whose data is whose: the values the clerk marks as another person's
+    /// (the official complained of, a company objected to), shown to an
+    /// assigned handler; everything else found is the writer's, sealed in
+    /// the identity compartment and masked. `None`: the suggestion
+    /// (`pii::suggest_writers`) stands. A value the clerk added or boxed is
+    /// always the writer's.
+    pub shown: Option<Vec<String>>,
 }
 
 /// A box drawn on a page image, in that image's pixels.
@@ -228,6 +239,12 @@ pub(crate) struct RegisterRecord {
     /// 辦理期限 (YYYY-MM-DD).
     #[serde(default)]
     pub deadline: Option<String>,
+    /// The letter has a handler's text (`REC_HANDLER`). Sealed here, under
+    /// the letter key, so that a writer of the file who deletes or renames
+    /// that record makes opening it fail as `integrity` rather than fall
+    /// back to another text. False for letters registered before it.
+    #[serde(default)]
+    pub handler_text: bool,
 }
 
 /// The identity compartment.

@@ -72,7 +72,16 @@ register: RegisterLine | null,
  * Where the letter is in routing.
  */
 routing: RoutingState, };
-export type RoutingSlip = { receipt_no: string, level: string, subject: string, category: string, deadline: string | null, 
+export type RoutingSlip = { receipt_no: string, level: string, subject: string, category: string, 
+/**
+ * The letter's 辦理期限, from its register.
+ */
+deadline: string | null, 
+/**
+ * For an inquiry: the date the clerk asks the unit to answer by
+ * (回復期限), which is not the letter's deadline.
+ */
+reply_by?: string, 
 /**
  * The start of the working copy, with every finding masked; for
  * procurement letters also every number (no counts, no reserve price).
@@ -143,7 +152,14 @@ export type DraftFinding = { kind: PiiKind, value: string, start: number, end: n
  * Whether its place on the page images was found; when not, the page
  * it is on is withheld from handlers.
  */
-placed: boolean, };
+placed: boolean, 
+/**
+ * Suggested as the writer's own (sealed, masked for handlers) rather
+ * than another person's named in the letter (shown to the handler);
+ * the clerk decides. For a procurement objection the UI shows the
+ * objecting company as the handler's by default.
+ */
+writer: boolean, };
 export type DraftPage = { 
 /**
  * 1-based.
@@ -538,7 +554,12 @@ boxes: Array<DrawnBox>,
 /**
  * Pages read poorly that the clerk reviewed and releases.
  */
-release?: Array<number>, };
+release?: Array<number>, 
+/**
+ * Values the clerk marks as another person's (shown to the handler);
+ * absent, the suggestion stands.
+ */
+shown?: Array<string>, };
 export type DraftArgs = { draft_id: string, };
 export type TextUnderArgs = { draft_id: string, area: DrawnBox, };
 export type LetterArgs = { letter: string, };

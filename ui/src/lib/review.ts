@@ -82,3 +82,40 @@ export function keptCounts(findings: readonly DraftFinding[], dropped: ReadonlyS
   });
   return m;
 }
+
+/**
+ * Whether a finding is the writer's own (sealed, masked for the handler)
+ * rather than another person's named in the letter (shown to the assigned
+ * handler): the clerk's choice when made, else the back end's suggestion,
+ * except that a procurement objection's objecting company is the handler's
+ * to answer by default.
+ */
+export function isWriter(
+  f: Pick<DraftFinding, "kind" | "writer">,
+  i: number,
+  category: string,
+  chosen: ReadonlyMap<number, boolean>,
+): boolean {
+  const choice = chosen.get(i);
+  if (choice !== undefined) return choice;
+  if (category === "procurement_objection" && (f.kind === "organization" || f.kind === "company_tax_id")) return false;
+  return f.writer;
+}
+
+/**
+ * The values to show the handler (the review's `shown`): kept findings that
+ * are not the writer's, less any value that is the writer's elsewhere (one
+ * occurrence the clerk protects keeps every occurrence masked).
+ */
+export function shownValues(
+  findings: readonly DraftFinding[],
+  dropped: ReadonlySet<number>,
+  category: string,
+  chosen: ReadonlyMap<number, boolean>,
+): string[] {
+  const kept = findings.map((f, i) => ({ f, i })).filter(({ i }) => !dropped.has(i));
+  const own = new Set(kept.filter(({ f, i }) => isWriter(f, i, category, chosen)).map(({ f }) => f.value));
+  return [...new Set(kept.filter(({ f, i }) => !isWriter(f, i, category, chosen)).map(({ f }) => f.value))].filter(
+    (v) => !own.has(v),
+  );
+}

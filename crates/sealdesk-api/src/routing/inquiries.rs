@@ -153,7 +153,7 @@ impl Vault {
         row: &sealdesk_store::LetterRow,
         key_id: &str,
         dk: &DataKey,
-        deadline: Option<&str>,
+        reply_by: Option<&str>,
     ) -> Result<RoutingSlip> {
         let register = self.open_register(key_id, dk)?;
         let working = self.open_record_under(dk, key_id, REC_WORKING)?;
@@ -171,7 +171,8 @@ impl Vault {
             level: row.level.clone(),
             subject: register.subject.clone(),
             category: row.category.clone(),
-            deadline: deadline.map(str::to_owned).or(register.deadline.clone()),
+            deadline: register.deadline.clone(),
+            reply_by: reply_by.map(str::to_owned),
             summary,
         })
     }

@@ -129,7 +129,13 @@ pub struct RoutingSlip {
     pub level: String,
     pub subject: String,
     pub category: String,
+    /// The letter's 辦理期限, from its register.
     pub deadline: Option<String>,
+    /// For an inquiry: the date the clerk asks the unit to answer by
+    /// (回復期限), which is not the letter's deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub reply_by: Option<String>,
     /// The start of the working copy, with every finding masked; for
     /// procurement letters also every number (no counts, no reserve price).
     pub summary: String,

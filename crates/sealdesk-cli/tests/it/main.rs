@@ -302,8 +302,8 @@ fn register_open_recover_and_bad_files() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.json(),
-        serde_json::json!({"data_keys": 3, "records": 5}),
-        "letter, identity and original keys; register, working copy, identity, original, full text"
+        serde_json::json!({"data_keys": 3, "records": 6}),
+        "letter, identity and original keys; register, working copy, handler's text, identity, original, full text"
     );
     let r = cli.run(
         None,

@@ -40,6 +40,7 @@ mod organization;
 mod person;
 mod phone;
 mod text;
+mod whose;
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -50,6 +51,7 @@ use serde::{Deserialize, Serialize};
 pub use ids::{is_valid_company_tax_id, is_valid_national_id};
 pub use mask::{label_name, mask};
 pub use text::normalize as normalize_char;
+pub use whose::suggest_writers;
 
 use text::Text;
 

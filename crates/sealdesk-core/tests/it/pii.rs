@@ -707,3 +707,56 @@ fn pathological_inputs_neither_panic_nor_stall() {
         assert_eq!(findings.is_empty(), masked == *input);
     }
 }
+
+/// Whose data each finding is, on the sample complaints: the writer's own
+/// (on the 本人 line, the 陳情人 signature, and every contact detail) is
+/// suggested for sealing; the official complained of ("貴局稅務員…",
+/// after "據本人所知") is not. On the procurement objections the objecting
+/// company is the handler's to answer.
+#[test]
+fn the_writer_of_each_sample_is_protected_and_the_official_complained_of_is_not() {
+    for file in ["sample-01.txt", "sample-02.txt", "sample-03.txt"] {
+        let text = sample(file);
+        let found = detect(&text);
+        let writer = suggest_writers(&text, &found, false);
+        let persons: Vec<(&str, bool)> = found
+            .iter()
+            .zip(&writer)
+            .filter(|(f, _)| f.kind == PiiKind::Person)
+            .map(|(f, w)| (f.value.as_str(), *w))
+            .collect();
+        // The writer signs the letter; the official is named on line 二.
+        let signer = text
+            .lines()
+            .find_map(|l| l.strip_prefix("陳情人:"))
+            .and_then(|l| l.split_whitespace().next())
+            .expect("a signature");
+        assert!(
+            persons.iter().any(|(v, w)| *v == signer && *w),
+            "{file}: {persons:?}"
+        );
+        assert!(
+            persons.iter().any(|(v, w)| *v != signer && !*w),
+            "{file}: the official is shown to the handler: {persons:?}"
+        );
+        for (f, w) in found.iter().zip(&writer) {
+            if f.kind != PiiKind::Person && f.kind != PiiKind::Organization {
+                assert!(*w, "{file}: {:?} {} is the writer's", f.kind, f.value);
+            }
+        }
+    }
+    for file in ["sample-04.txt", "sample-05.txt"] {
+        let text = sample(file);
+        let found = detect(&text);
+        let writer = suggest_writers(&text, &found, true);
+        for (f, w) in found.iter().zip(&writer) {
+            if matches!(f.kind, PiiKind::Organization | PiiKind::CompanyTaxId) {
+                assert!(
+                    !*w,
+                    "{file}: the objector {} is the handler's to answer",
+                    f.value
+                );
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 const zhTW = {
   "routing.status.new": "待分文",
+  "slip.replyBy": "回復期限",
   "routing.status.inquiring": "詢問中",
   "routing.status.requested": "待主管核准",
   "routing.status.assigned": "承辦中",
@@ -53,6 +54,7 @@ const zhTW = {
 } satisfies Record<string, string>;
 
 const en: Record<keyof typeof zhTW, string> = {
+  "slip.replyBy": "Reply by",
   "routing.status.new": "Not routed",
   "routing.status.inquiring": "Inquiring",
   "routing.status.requested": "Awaiting approval",
