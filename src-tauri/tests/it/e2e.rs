@@ -239,6 +239,25 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 .expect("a receipt number")
                 .to_owned();
 
+            // The next letter starts from an empty form: nothing of this one's
+            // subject or parties carries over.
+            click(&c, "details.paste summary").await;
+            type_into(
+                &c,
+                "#intake-text",
+                "主旨:路燈故障請修復。\n陳情人:王小明 敬上",
+            )
+            .await;
+            click(&c, "#intake-text-read").await;
+            for field in ["#meta-subject", "#meta-parties"] {
+                let value = wait_for(&c, field)
+                    .await
+                    .prop("value")
+                    .await
+                    .expect("a value");
+                assert_eq!(value.as_deref(), Some(""), "{field} carried over");
+            }
+
             // Routing: the slip names no one; an inquiry and a route.
             click(&c, "#tab-routing").await;
             let letter_value = option_value(&c, "#routing-letter", &receipt).await;
@@ -281,6 +300,8 @@ fn real_window_login_wrong_passphrase_and_lock() {
             // The handler: affirms, reads the masked copy, asks for the identity.
             log_in(&c, "handler", "demo-handler-pass").await;
             wait_text(&c, "#assignments-table", &receipt).await;
+            // The list says what the letter is: its subject (代號).
+            wait_text(&c, "#assignments-table", "代號甲").await;
             click(
                 &c,
                 &format!("tr[data-receipt='{receipt}'][data-kind='access'] .open-button"),
@@ -294,6 +315,12 @@ fn real_window_login_wrong_passphrase_and_lock() {
             for secret in ["許俊宏", "C181590831", "sdhu81", "0901"] {
                 assert!(!text.contains(secret), "the working copy shows {secret}");
             }
+            // Whom the complaint is about is the investigating handler's to
+            // see; who wrote it is not.
+            assert!(
+                text.contains("廖雅君"),
+                "the official complained of is named to the handler: {text}"
+            );
             shot(&c, "handler-reading-room").await;
             click(&c, "#reveal-request").await;
             type_into(&c, "#reveal-reason", "需向檢舉人查證細節").await;
