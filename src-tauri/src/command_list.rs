@@ -20,6 +20,7 @@ macro_rules! app_commands {
             draft_text($crate::dto::DraftTextArgs) -> sealdesk_api::Draft,
             register_draft($crate::dto::RegisterDraftArgs) -> sealdesk_api::Registered,
             discard_draft($crate::dto::DraftArgs) -> (),
+            open_drafts(()) -> Vec<sealdesk_api::Draft>,
             draft_text_under($crate::dto::TextUnderArgs) -> String,
             directory(()) -> sealdesk_api::RoutingDirectory,
             routing_slip($crate::dto::LetterArgs) -> sealdesk_api::RoutingSlip,

@@ -166,6 +166,12 @@ pub async fn register_draft(
     })
 }
 
+/// The clerk's open drafts, those open before a lock included.
+#[tauri::command]
+pub async fn open_drafts(state: State<'_, AppState>) -> Result<Vec<Draft>, CommandError> {
+    with_session(&state, |v, s| v.open_drafts(s))
+}
+
 #[tauri::command]
 pub async fn discard_draft(
     state: State<'_, AppState>,

@@ -144,18 +144,38 @@ fn t3_a_draft_is_the_clerks_alone_and_the_review_decides_the_mask() {
             "{bad}"
         );
     }
-    // Locking forgets the clerk's drafts.
+    // A lock seals the clerk's drafts to the clerk's own key: while locked,
+    // and for anyone else, the draft is not there; the clerk's next login
+    // opens it again, and it registers.
     w.vault.lock(&mut clerk);
-    let mut clerk = w.login("clerk");
+    let mut clerk2 = w.login("clerk2");
     assert_eq!(
         kind(w.vault.register_draft(
-            &mut clerk,
+            &mut clerk2,
             &again.draft_id,
             &meta("代號乙", &[]),
             &Review::default()
         )),
         "not_found"
     );
+    assert!(w.vault.open_drafts(&mut clerk2).expect("drafts").is_empty());
+    let mut clerk = w.login("clerk");
+    let back = w.vault.open_drafts(&mut clerk).expect("drafts");
+    assert_eq!(
+        back.iter().map(|d| d.draft_id.as_str()).collect::<Vec<_>>(),
+        vec![again.draft_id.as_str()]
+    );
+    assert_eq!(back[0].text, again.text);
+    assert_eq!(back[0].findings.len(), again.findings.len());
+    w.vault
+        .register_draft(
+            &mut clerk,
+            &again.draft_id,
+            &meta("代號乙", &[]),
+            &Review::default(),
+        )
+        .expect("registers after the lock");
+    assert!(w.vault.open_drafts(&mut clerk).expect("drafts").is_empty());
 }
 
 #[test]

@@ -515,3 +515,17 @@ test("a common phrase is added to the reason, never replacing what was typed", a
   await settle();
   assert.equal((target.querySelector("#p-reason") as HTMLTextAreaElement).value, "業務相關；於期限內辦理");
 });
+
+test("a draft open before the lock comes back when the clerk returns", async () => {
+  setLang("zh-TW");
+  invoke.mockImplementation(async (cmd: string) => {
+    if (cmd === "open_drafts")
+      return [{ draft_id: "d9", file_name: "來函.pdf", source: "pdf", pages: 1, text: "陳情內容", findings: [],
+        notices: [], sha256: "x", duplicate_of: null, ocr_confidence: null, page_images: [] }];
+    throw { kind: "internal", message: cmd };
+  });
+  component = mount(Intake, { target });
+  await settle();
+  assert.match(target.querySelector("#intake-restored")?.textContent ?? "", /已恢復.*來函\.pdf/);
+  assert.ok(target.querySelector("#register-form"), "the review is open again");
+});

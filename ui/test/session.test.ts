@@ -62,3 +62,16 @@ test("the window warns before the idle lock, and activity ends the warning", asy
   assert.equal(session.user, null);
   assert.equal(session.idleWarning, null, "the warning goes with the session");
 });
+
+test("unlocking returns to the screen the work was on; another user starts at home", async () => {
+  const clerk = { ...user, roles: ["clerk" as const] };
+  begin(clerk);
+  session.screen = "intake";
+  await lockNow();
+  begin(clerk);
+  assert.equal(session.screen, "intake", "back where the draft waits");
+  session.screen = "routing";
+  await lockNow();
+  begin({ ...user, name: "auditor", roles: ["auditor" as const] });
+  assert.equal(session.screen, "ledger", "someone else starts at their home");
+});

@@ -6,7 +6,7 @@
 //! Same rules as everywhere in this crate: each method starts with
 //! [`Vault::begin`], checks the role, and records refusals.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sealdesk_core::crypto;
 use sealdesk_core::domain::Role;
@@ -17,6 +17,7 @@ use serde::Serialize;
 use zeroize::Zeroize;
 
 use crate::actor::Actor;
+use crate::drafts::DraftEntry;
 use crate::intake::Registered;
 use crate::ledger::Action;
 use crate::records::Secrecy;
@@ -194,31 +195,6 @@ impl std::fmt::Debug for Draft {
             .field("pages", &self.pages)
             .field("text", &"[redacted]")
             .finish_non_exhaustive()
-    }
-}
-
-/// What the vault keeps of a draft: the bytes and their extraction, wiped
-/// on drop.
-pub(crate) struct DraftEntry {
-    owner: String,
-    original: Vec<u8>,
-    ex: Extracted,
-}
-
-impl Drop for DraftEntry {
-    fn drop(&mut self) {
-        self.original.zeroize();
-        self.ex.text.zeroize();
-    }
-}
-
-/// The open drafts, by id. `Debug` names only how many.
-#[derive(Default)]
-pub(crate) struct Drafts(HashMap<String, DraftEntry>);
-
-impl std::fmt::Debug for Drafts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Drafts({})", self.0.len())
     }
 }
 
@@ -484,14 +460,82 @@ impl Vault {
         ex: Extracted,
         file_name: &str,
     ) -> Result<Draft> {
-        let findings = ex.findings.clone();
-        let sha256 = hex::encode(crypto::sha256(&original));
         let own = self.session_key_owned(session)?;
-        let duplicate_of = self.registered_with_hash(actor, &own, &sha256)?;
-        let owner = actor.id.as_str();
         let draft_id = self.make_id();
-        let placement = sealdesk_intake::redact::place(&ex, &findings);
-        let page_images = sealdesk_intake::redact::originals(&ex)
+        let draft = self.draft_view(actor, &own, &draft_id, &original, &ex, file_name)?;
+        let owner = actor.id.as_str();
+        // The oldest of this clerk's drafts goes first when too many are open.
+        let mine: Vec<String> = self
+            .drafts
+            .open
+            .iter()
+            .filter(|(_, d)| d.owner == owner)
+            .map(|(id, _)| id.clone())
+            .collect();
+        if mine.len() >= MAX_DRAFTS {
+            for id in mine.iter().take(mine.len() + 1 - MAX_DRAFTS) {
+                self.drafts.open.remove(id);
+            }
+        }
+        self.drafts.open.insert(
+            draft_id,
+            DraftEntry {
+                owner: owner.to_owned(),
+                original,
+                ex,
+                file_name: file_name.to_owned(),
+            },
+        );
+        Ok(draft)
+    }
+
+    /// Clerk: the drafts this clerk has open, newest first — after a lock,
+    /// those that were open before it (sealed to the clerk's own key while
+    /// locked, opened again at their login).
+    pub fn open_drafts(&mut self, session: &mut Session) -> Result<Vec<Draft>> {
+        let actor = self.begin_drafting(session)?;
+        let own = self.session_key_owned(session)?;
+        let mut mine: Vec<(String, Vec<u8>, Extracted, String)> = self
+            .drafts
+            .open
+            .iter()
+            .filter(|(_, d)| d.owner == actor.id)
+            .map(|(id, d)| {
+                (
+                    id.clone(),
+                    d.original.clone(),
+                    d.ex.clone(),
+                    d.file_name.clone(),
+                )
+            })
+            .collect();
+        mine.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut out = Vec::with_capacity(mine.len());
+        for (id, mut original, mut ex, file_name) in mine {
+            let view = self.draft_view(&actor, &own, &id, &original, &ex, &file_name);
+            original.zeroize();
+            ex.text.zeroize();
+            out.push(view?);
+        }
+        Ok(out)
+    }
+
+    /// What the review screen shows of a draft.
+    fn draft_view(
+        &mut self,
+        actor: &Actor,
+        own: &crypto::UserSecretKey,
+        draft_id: &str,
+        original: &[u8],
+        ex: &Extracted,
+        file_name: &str,
+    ) -> Result<Draft> {
+        let findings = ex.findings.clone();
+        let sha256 = hex::encode(crypto::sha256(original));
+        let duplicate_of = self.registered_with_hash(actor, own, &sha256)?;
+        let draft_id = draft_id.to_owned();
+        let placement = sealdesk_intake::redact::place(ex, &findings);
+        let page_images = sealdesk_intake::redact::originals(ex)
             .into_iter()
             .map(|(page, png)| {
                 let (width, height) = sealdesk_intake::redact::dimensions(png).unwrap_or((0, 0));
@@ -560,27 +604,6 @@ impl Vault {
                 .then(|| sealdesk_intake::ocr::mean_confidence(&ex.ocr_words)),
             page_images,
         };
-        // The oldest of this clerk's drafts goes first when too many are open.
-        let mine: Vec<String> = self
-            .drafts
-            .0
-            .iter()
-            .filter(|(_, d)| d.owner == owner)
-            .map(|(id, _)| id.clone())
-            .collect();
-        if mine.len() >= MAX_DRAFTS {
-            for id in mine.iter().take(mine.len() + 1 - MAX_DRAFTS) {
-                self.drafts.0.remove(id);
-            }
-        }
-        self.drafts.0.insert(
-            draft_id,
-            DraftEntry {
-                owner: owner.to_owned(),
-                original,
-                ex,
-            },
-        );
         Ok(draft)
     }
 
@@ -616,12 +639,12 @@ impl Vault {
     ) -> Result<Registered> {
         let (actor, meta) = self.begin_registering(session, meta)?;
         let meta = &meta;
-        match self.drafts.0.get(draft_id) {
+        match self.drafts.open.get(draft_id) {
             // A bad box is refused while the draft is still there.
             Some(d) if d.owner == actor.id => crate::intake::check_boxes(&d.ex, &review.boxes)?,
             _ => return Err(ApiError::NotFound(format!("draft {draft_id}"))),
         }
-        let Some(mut d) = self.drafts.0.remove(draft_id) else {
+        let Some(mut d) = self.drafts.open.remove(draft_id) else {
             return Err(ApiError::NotFound(format!("draft {draft_id}")));
         };
         let original = std::mem::take(&mut d.original);
@@ -646,7 +669,7 @@ impl Vault {
         area: &crate::DrawnBox,
     ) -> Result<String> {
         let actor = self.begin_drafting(session)?;
-        match self.drafts.0.get(draft_id) {
+        match self.drafts.open.get(draft_id) {
             Some(d) if d.owner == actor.id => {
                 crate::intake::check_boxes(&d.ex, std::slice::from_ref(area))?;
                 Ok(sealdesk_intake::redact::text_under(&d.ex, &area.area()))
@@ -660,17 +683,17 @@ impl Vault {
         let actor = self.begin(session, true)?;
         if self
             .drafts
-            .0
+            .open
             .get(draft_id)
             .is_some_and(|d| d.owner == actor.id)
         {
-            self.drafts.0.remove(draft_id);
+            self.drafts.open.remove(draft_id);
         }
         Ok(())
     }
 
-    /// Drops every draft of a user (at lock and logout).
+    /// Drops every open draft of a user.
     pub(crate) fn drop_drafts_of(&mut self, user_id: &str) {
-        self.drafts.0.retain(|_, d| d.owner != user_id);
+        self.drafts.open.retain(|_, d| d.owner != user_id);
     }
 }

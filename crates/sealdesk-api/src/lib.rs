@@ -17,6 +17,7 @@ mod copies;
 pub mod demo;
 mod desk;
 mod directory;
+mod drafts;
 mod error;
 mod export;
 mod intake;
@@ -106,7 +107,7 @@ pub struct Vault {
     /// Where this desk keeps its witness of the ledger.
     witness_dir: Option<std::path::PathBuf>,
     /// Letters read for registering, not sealed yet (memory only).
-    drafts: desk::Drafts,
+    drafts: drafts::Drafts,
 }
 
 /// What `init` hands back once: the open vault and the recovery code, which

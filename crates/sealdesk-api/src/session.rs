@@ -280,6 +280,8 @@ impl Vault {
         if let Err(e) = self.save_desk_state(&row.id, &key) {
             tracing::warn!(error = %e, "could not keep this desk's verified state");
         }
+        // What this clerk was drafting when they were locked out.
+        self.restore_drafts_of(&row.id, &key);
         Ok(Session {
             user_id: row.id,
             name: row.name,
@@ -403,7 +405,15 @@ impl Vault {
                 }
             }
             self.pending.remove(&session.session_id);
-            self.drop_drafts_of(&session.user_id);
+            // Drafts outlive the lock sealed to the clerk's own key: the
+            // next login of that clerk opens them; nobody else can.
+            match session.key.as_ref() {
+                Some(key) => {
+                    let key = key.clone();
+                    self.seal_drafts_of(&session.user_id, &key);
+                }
+                None => self.drop_drafts_of(&session.user_id),
+            }
             self.ctx = None;
             session.key = None;
         }

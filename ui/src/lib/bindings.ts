@@ -610,6 +610,7 @@ export type Commands = {
   draft_text: { args: DraftTextArgs; result: Draft };
   register_draft: { args: RegisterDraftArgs; result: Registered };
   discard_draft: { args: DraftArgs; result: null };
+  open_drafts: { args: null; result: Array<Draft> };
   draft_text_under: { args: TextUnderArgs; result: string };
   directory: { args: null; result: RoutingDirectory };
   routing_slip: { args: LetterArgs; result: RoutingSlip };

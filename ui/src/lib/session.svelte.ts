@@ -7,7 +7,7 @@ import type { Me } from "./bindings";
 import { call } from "./ipc";
 import { isSessionGone, normalizeError, type UiError } from "./errors";
 import { createIdleTimer, type IdleTimer } from "./idle";
-import { homeScreen, type ScreenId } from "./roles";
+import { homeScreen, screensFor, type ScreenId } from "./roles";
 import type { Key } from "./strings";
 
 const POLL_INTERVAL_MS = 30_000;
@@ -32,6 +32,8 @@ export const session = $state<{
 
 let idle: IdleTimer | null = null;
 let warn: IdleTimer | null = null;
+/** The screen a session ended on, to return to when the same user unlocks. */
+let lastScreen: ScreenId | null = null;
 let idleSecs = 0;
 let pollHandle: ReturnType<typeof setInterval> | null = null;
 let polling = false;
@@ -85,10 +87,14 @@ function endTimers() {
 /** Shows the workspace for a user who just logged in (or was already). */
 export function begin(user: Me) {
   endTimers();
+  const same = user.name === session.lastName && lastScreen !== null;
+  const back = same && screensFor(user.roles).some((x) => x.id === lastScreen);
   session.user = user;
   session.lastName = user.name;
   session.notice = null;
-  session.screen = homeScreen(user.roles);
+  // Unlocking goes back to where the work was (a restored draft waits
+  // there); anyone else starts at their own home screen.
+  session.screen = back && lastScreen ? lastScreen : homeScreen(user.roles);
   startIdle(idleSecsOf(user));
   pollHandle = setInterval(() => void poll(), POLL_INTERVAL_MS);
 }
@@ -96,7 +102,10 @@ export function begin(user: Me) {
 /** Back to the login screen; the page forgets the user and what was shown. */
 export function end(notice: Notice = null) {
   endTimers();
-  if (session.user) session.lastName = session.user.name;
+  if (session.user) {
+    session.lastName = session.user.name;
+    lastScreen = session.screen;
+  }
   session.user = null;
   session.notice = notice;
 }

@@ -25,7 +25,7 @@ const zhTW = {
   "copy.format.png": "PNG 圖檔（資料夾）",
   "copy.path": "存放位置（完整路徑，尚不存在）",
   "copy.choose": "選擇位置…",
-  "copy.pathHint": "例如 /home/name/copy-1.pdf",
+  "copy.pathHint": "例如 /home/使用者/複製物-1.pdf",
   "copy.save": "製作並儲存",
   "copy.print": "製作並列印",
   "copy.saved": "第{n}份複製物已登記並儲存：{file}",
