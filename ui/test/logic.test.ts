@@ -229,3 +229,12 @@ test("whose data: the clerk's choice, else the suggestion; an objector is the ha
   assert.deepEqual(shownValues(fs, new Set([1]), "petition", none), [], "a dropped finding is not shown either");
   assert.deepEqual(shownValues(fs, new Set(), "procurement_objection", none), ["廖雅君", "立穩工程"]);
 });
+
+test("what the clerk adds by hand is marked wherever it is written", async () => {
+  const { addedMarks, segments } = await import("../src/lib/review");
+  const text = "王大明說，王大明住中山路";
+  const marks = addedMarks(text, [["person", "王大明"], ["address", " "]]);
+  assert.deepEqual(marks.map((m) => [m.start, m.end]), [[0, 3], [5, 8]]);
+  const pieces = segments(text, marks);
+  assert.deepEqual(pieces.map((p) => p.finding), [0, null, 1, null]);
+});

@@ -44,6 +44,22 @@ export function segments(text: string, findings: readonly DraftFinding[]): Segme
   return out;
 }
 
+/**
+ * What the clerk added by hand, as findings to highlight in the text: every
+ * place the value is written (UTF-16 offsets, as the text is shown).
+ */
+export function addedMarks(text: string, added: ReadonlyArray<[PiiKind, string]>): DraftFinding[] {
+  const out: DraftFinding[] = [];
+  for (const [kind, raw] of added) {
+    const value = raw.trim();
+    if (value === "") continue;
+    for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length)) {
+      out.push({ kind, value, start: at, end: at + value.length, confidence: 1, placed: true, writer: true });
+    }
+  }
+  return out;
+}
+
 export interface ReviewState {
   /** Indexes of findings the clerk dropped (not personal data). */
   dropped: ReadonlySet<number>;

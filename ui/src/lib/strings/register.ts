@@ -18,6 +18,7 @@ const zhTW = {
   "secrecy.until": "保密至",
   "secrecy.condition": "解密條件：",
   "secrecy.conditionHint": "例：本案結案後解密",
+  "secrecy.conditionLabel": "解密條件",
 } satisfies Record<string, string>;
 
 const en: Record<keyof typeof zhTW, string> = {
@@ -36,6 +37,7 @@ const en: Record<keyof typeof zhTW, string> = {
   "secrecy.until": "Secret until",
   "secrecy.condition": "Declassify when:",
   "secrecy.conditionHint": "e.g. when the case is closed",
+  "secrecy.conditionLabel": "Declassification condition",
 };
 
 export const REGISTER_STRINGS = { "zh-TW": zhTW, en };
