@@ -151,6 +151,21 @@ impl Vault {
         }
     }
 
+    /// The opening of an auditor's use case that needs the ledger's reader
+    /// key: the auditor's role (a refusal recorded), then the key their own
+    /// key opens.
+    fn begin_with_ledger_key(
+        &mut self,
+        session: &mut Session,
+        action: Action,
+        what: &str,
+    ) -> Result<(Actor, Role, UserSecretKey)> {
+        let (actor, role) = self.begin_with_role(session, &[Role::Auditor], action, what)?;
+        let own = self.session_key_owned(session)?;
+        let reader = self.reader_key(&actor, &own, action)?;
+        Ok((actor, role, reader))
+    }
+
     /// Auditor: every event, decrypted. The reading itself is recorded first.
     pub fn ledger_entries(&mut self, session: &mut Session) -> Result<Vec<LedgerEntry>> {
         let (actor, role) = self.begin_with_role(
@@ -171,14 +186,8 @@ impl Vault {
     /// an entry whose row is in the verified chain and does not open is
     /// listed as unreadable instead of hiding every other entry.
     pub fn ledger_readout(&mut self, session: &mut Session) -> Result<LedgerReadout> {
-        let (actor, role) = self.begin_with_role(
-            session,
-            &[Role::Auditor],
-            Action::LedgerRead,
-            "reading the ledger",
-        )?;
-        let own = self.session_key_owned(session)?;
-        let reader = self.reader_key(&actor, &own, Action::LedgerRead)?;
+        let (_, role, reader) =
+            self.begin_with_ledger_key(session, Action::LedgerRead, "reading the ledger")?;
         self.record(Event::new(Some(role), Action::LedgerRead))?;
         let (opened, unreadable) = self.decrypt_each(&reader)?;
         Ok(LedgerReadout {
@@ -322,14 +331,9 @@ impl Vault {
 
     /// Auditor: gives another auditor the ledger reader key.
     pub fn ledger_grant(&mut self, session: &mut Session, auditor: &str) -> Result<()> {
-        let (actor, role) = self.begin_with_role(
-            session,
-            &[Role::Auditor],
-            Action::LedgerGrant,
-            "granting the ledger key",
-        )?;
+        let (actor, role, reader) =
+            self.begin_with_ledger_key(session, Action::LedgerGrant, "granting the ledger key")?;
         let own = self.session_key_owned(session)?;
-        let reader = self.reader_key(&actor, &own, Action::LedgerGrant)?;
         let wrap = self.reader_wrap_for(&reader, auditor)?;
         // The grant is a statement the granting auditor signs: whom the
         // reader key was given to is never only a row.
@@ -470,14 +474,8 @@ impl Vault {
         session: &mut Session,
         dir: &Path,
     ) -> Result<crate::export::ExportSummary> {
-        let (actor, role) = self.begin_with_role(
-            session,
-            &[Role::Auditor],
-            Action::LedgerExport,
-            "exporting the ledger",
-        )?;
-        let own = self.session_key_owned(session)?;
-        let reader = self.reader_key(&actor, &own, Action::LedgerExport)?;
+        let (_, role, reader) =
+            self.begin_with_ledger_key(session, Action::LedgerExport, "exporting the ledger")?;
         self.record(
             Event::new(Some(role), Action::LedgerExport).detail(format!("to {}", dir.display())),
         )?;
