@@ -169,11 +169,14 @@ pub fn run() {
             // the second finds no session.
             use tauri::Manager;
             match event {
+                // Only the main window's closing ends the session (a second
+                // window, should one ever open, does not lock the desk).
                 tauri::RunEvent::WindowEvent {
+                    label,
                     event: tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed,
                     ..
-                }
-                | tauri::RunEvent::ExitRequested { .. }
+                } if label == "main" => handle.state::<AppState>().end_session(),
+                tauri::RunEvent::ExitRequested { .. }
                 | tauri::RunEvent::Exit => handle.state::<AppState>().end_session(),
                 _ => {}
             }

@@ -15,6 +15,7 @@ use zeroize::Zeroize;
 use crate::Vault;
 
 const DRAFT_PURPOSE: &str = "draft";
+const ORIGINAL_PURPOSE: &str = "draft-original";
 
 /// What the vault keeps of a draft: the bytes and their extraction, wiped
 /// on drop.
@@ -56,11 +57,14 @@ pub(crate) struct SealedDraft {
     owner: String,
     wrapped: Vec<u8>,
     sealed: Vec<u8>,
+    original: Vec<u8>,
 }
 
+/// A draft's extraction and name, sealed as JSON; its original bytes are
+/// sealed apart, as they are (a JSON array of numbers would be four times
+/// the file).
 #[derive(Serialize, Deserialize)]
 struct Kept {
-    original: Vec<u8>,
     ex: Extracted,
     file_name: String,
 }
@@ -81,8 +85,8 @@ impl Vault {
             let Some(mut entry) = self.drafts.open.remove(&id) else {
                 continue;
             };
+            let mut original = std::mem::take(&mut entry.original);
             let kept = Kept {
-                original: std::mem::take(&mut entry.original),
                 ex: std::mem::replace(
                     &mut entry.ex,
                     Extracted::empty(sealdesk_intake::SourceKind::Text, ""),
@@ -94,6 +98,7 @@ impl Vault {
                 Err(e) => {
                     tracing::warn!(error = %e, "a draft could not be kept across the lock");
                     wipe(kept);
+                    original.zeroize();
                     continue;
                 }
             };
@@ -109,6 +114,16 @@ impl Vault {
                 &mut self.rng,
             );
             json.zeroize();
+            let sealed_original = crypto::seal_record(
+                &key,
+                &RecordBinding {
+                    record_id: &id,
+                    purpose: ORIGINAL_PURPOSE,
+                },
+                &original,
+                &mut self.rng,
+            );
+            original.zeroize();
             let wrapped = crypto::wrap_data_key(
                 &public,
                 &WrapBinding {
@@ -123,6 +138,7 @@ impl Vault {
                 owner: user_id.to_owned(),
                 wrapped,
                 sealed,
+                original: sealed_original,
             });
         }
     }
@@ -145,25 +161,33 @@ impl Vault {
                 &d.wrapped,
             )
             .and_then(|key| {
-                crypto::open_record(
-                    &key,
-                    &RecordBinding {
-                        record_id: &d.id,
-                        purpose: DRAFT_PURPOSE,
-                    },
-                    &d.sealed,
-                )
+                let open = |purpose: &str, sealed: &[u8]| {
+                    crypto::open_record(
+                        &key,
+                        &RecordBinding {
+                            record_id: &d.id,
+                            purpose,
+                        },
+                        sealed,
+                    )
+                };
+                Ok((
+                    open(DRAFT_PURPOSE, &d.sealed)?,
+                    open(ORIGINAL_PURPOSE, &d.original)?,
+                ))
             });
-            let kept: Option<Kept> = opened
-                .ok()
-                .and_then(|pt| serde_json::from_slice(pt.expose()).ok());
+            let kept: Option<(Kept, Vec<u8>)> = opened.ok().and_then(|(json, original)| {
+                serde_json::from_slice(json.expose())
+                    .ok()
+                    .map(|k| (k, original.expose().to_vec()))
+            });
             match kept {
-                Some(k) => {
+                Some((k, original)) => {
                     self.drafts.open.insert(
                         d.id,
                         DraftEntry {
                             owner: d.owner,
-                            original: k.original,
+                            original,
                             ex: k.ex,
                             file_name: k.file_name,
                         },
@@ -176,6 +200,5 @@ impl Vault {
 }
 
 fn wipe(mut kept: Kept) {
-    kept.original.zeroize();
     kept.ex.text.zeroize();
 }
