@@ -29,6 +29,14 @@ fn a_print_is_approved_recorded_as_print_and_marked_for_its_recipient() {
     w.grant_auditor();
     let letter = routed(&mut w, &[]);
     let mut h = w.login("handler");
+    // Someone without an account is told so in a sentence.
+    match w
+        .vault
+        .request_copy(&mut h, &letter, "某廠商", CopyKind::Print, "會議使用")
+    {
+        Err(ApiError::NotFound(m)) => assert!(m.contains("「某廠商」不是本系統的帳號"), "{m}"),
+        other => panic!("expected not_found, got {other:?}"),
+    }
     let req = w
         .vault
         .request_copy(&mut h, &letter, "handler", CopyKind::Print, "會議使用")

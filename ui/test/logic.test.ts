@@ -191,6 +191,34 @@ test("a drag on a scaled page becomes a box in the image's pixels, either way ro
   assert.equal(dragToBox({ x: 110, y: 60 }, { x: 160, y: 70 }, { ...shown, width: 0 }, 1240, 1754), null);
 });
 
+test("a box drawn by keyboard: arrows move it, Shift+arrows size it, it stays on the page", async () => {
+  const { keyBox, startBox, MIN_BOX_PX } = await import("../src/lib/pagebox");
+  const start = startBox(1240, 1754);
+  assert.deepEqual(start, { x0: 310, y0: 439, x1: 434, y1: 527 });
+  // A step is a hundredth of the page; ten with Ctrl.
+  assert.deepEqual(keyBox(start, "ArrowRight", {}, 1240, 1754), { x0: 322, y0: 439, x1: 446, y1: 527 });
+  assert.deepEqual(keyBox(start, "ArrowDown", { big: true }, 1240, 1754), { x0: 310, y0: 619, x1: 434, y1: 707 });
+  // Shift grows from the right and bottom edges, and shrinks no smaller than the minimum.
+  assert.deepEqual(keyBox(start, "ArrowRight", { shift: true }, 1240, 1754), { x0: 310, y0: 439, x1: 446, y1: 527 });
+  const thin = keyBox(start, "ArrowUp", { shift: true, big: true }, 1240, 1754);
+  assert.equal(thin?.y1, 439 + MIN_BOX_PX);
+  // Moved past the edge: it stops at the edge, its size kept.
+  let b = start;
+  for (let i = 0; i < 20; i++) b = keyBox(b, "ArrowLeft", { big: true }, 1240, 1754) ?? b;
+  assert.deepEqual(b, { x0: 0, y0: 439, x1: 124, y1: 527 });
+  // Another key does nothing.
+  assert.equal(keyBox(start, "Enter", {}, 1240, 1754), null);
+});
+
+test("the review's zoom: the column, the whole page in the view's height, or larger", async () => {
+  const { zoomWidth, ZOOMS } = await import("../src/lib/pagebox");
+  assert.deepEqual([...ZOOMS], ["fit", "page", "150", "200"]);
+  assert.equal(zoomWidth("fit", 1240, 1754), "100%");
+  assert.equal(zoomWidth("page", 1240, 1754), "calc(80vh * 0.7070)");
+  assert.equal(zoomWidth("200", 1240, 1754), "200%");
+  assert.equal(zoomWidth("page", 1240, 0), "100%");
+});
+
 test("a long subject is capped for the register row, counted in characters", () => {
   assert.equal(shortSubject("代號甲：道路坑洞"), "代號甲：道路坑洞");
   const long = "陳".repeat(4200);

@@ -13,7 +13,9 @@ const { setLang } = await import("../src/lib/i18n.svelte");
 const { session } = await import("../src/lib/session.svelte");
 
 /** Words allowed in the zh-TW window: names of things, not sentences. */
-const ALLOWED = new Set(["Sealdesk", "PDF", "PNG", "OCR", "CSV", "LINE", "JPEG", "TIFF", "ODF", "Word", "docx", "odt", "eml", "txt", "pdf", "png", "jpg", "jpeg", "tif", "tiff", "ods", "odp", "home"]);
+const ALLOWED = new Set(["Sealdesk", "PDF", "PNG", "OCR", "CSV", "LINE", "JPEG", "TIFF", "ODF", "Word", "docx", "odt", "eml", "txt", "pdf", "png", "jpg", "jpeg", "tif", "tiff", "ods", "odp", "home",
+  // Key caps, as printed on the keyboard.
+  "Tab", "Shift", "Ctrl", "Enter", "Esc"]);
 
 const T = 1_795_741_200_000; // 民國115年11月27日 09:00
 const register = {

@@ -23,9 +23,9 @@ use serde::Serialize;
 
 use crate::ledger::{Action, Event};
 use crate::records::{
-    rec_page, roc_year, Category, DrawnBox, IdentityRecord, RegisterMeta, RegisterRecord, Review,
-    KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT, REC_HANDLER, REC_IDENTITY, REC_ORIGINAL,
-    REC_REGISTER, REC_SCAN, REC_WORKING,
+    rec_handler_page, rec_page, roc_year, Category, DrawnBox, IdentityRecord, RegisterMeta,
+    RegisterRecord, Review, KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT, REC_HANDLER,
+    REC_IDENTITY, REC_ORIGINAL, REC_REGISTER, REC_SCAN, REC_WORKING,
 };
 use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
 
@@ -335,6 +335,18 @@ impl Vault {
         let redaction =
             sealdesk_intake::redact::redact_released(&ex, &findings, &drawn, &review.release)
                 .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?;
+        // The handler's pages: boxed over the writer's data, the clerk's
+        // drawn boxes and seals only, as the handler's text masks only the
+        // writer's data. A page withheld from the full redaction for a
+        // finding that is not the writer's may be shown here.
+        let for_handler_pages = if protected.len() == findings.len() {
+            None
+        } else {
+            Some(
+                sealdesk_intake::redact::redact_released(&ex, &protected, &drawn, &review.release)
+                    .map_err(|e| ApiError::BadFile(IntakeError::Malformed(e)))?,
+            )
+        };
         let mut notices = ex.notices.clone();
         let released: Vec<u32> = redaction
             .unplaced
@@ -410,6 +422,15 @@ impl Vault {
                 .collect(),
             parties: meta.parties.clone(),
             handler_text: true,
+            // `None` when they would be the same as `page_images` (every
+            // finding is the writer's): the handler reads those.
+            handler_pages: for_handler_pages.as_ref().map(|r| {
+                r.pages
+                    .iter()
+                    .filter(|p| p.png.is_some())
+                    .map(|p| p.page)
+                    .collect()
+            }),
         };
         let identity = IdentityRecord {
             findings: findings.clone(),
@@ -497,6 +518,17 @@ impl Vault {
         for page in &redaction.pages {
             if let Some(png) = &page.png {
                 seal(self, &letter_key, &letter_key_id, &rec_page(page.page), png);
+            }
+        }
+        for page in for_handler_pages.iter().flat_map(|r| &r.pages) {
+            if let Some(png) = &page.png {
+                seal(
+                    self,
+                    &letter_key,
+                    &letter_key_id,
+                    &rec_handler_page(page.page),
+                    png,
+                );
             }
         }
         let mut wraps = Vec::new();

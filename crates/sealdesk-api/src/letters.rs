@@ -339,11 +339,16 @@ impl Vault {
             sealdesk_mark::MarkKind::Screen,
             code,
         );
-        let mut pages = Vec::with_capacity(register.page_images.len());
+        // The handler's pages (boxed over the writer's data only), or for a
+        // letter registered before them, the pages boxed over every finding.
+        let (numbers, page_record): (&[u32], fn(u32) -> String) = match &register.handler_pages {
+            Some(pages) => (pages, crate::records::rec_handler_page),
+            None => (&register.page_images, crate::records::rec_page),
+        };
+        let mut pages = Vec::with_capacity(numbers.len());
         let mut pages_withheld = None;
-        for &n in &register.page_images {
-            let png =
-                self.open_record_under(&data_key, &key_row.id, &crate::records::rec_page(n))?;
+        for &n in numbers {
+            let png = self.open_record_under(&data_key, &key_row.id, &page_record(n))?;
             match marker.mark_png(png.expose()) {
                 Ok(marked) => pages.push(PageImage {
                     page: n,

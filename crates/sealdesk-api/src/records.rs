@@ -33,6 +33,12 @@ pub(crate) const REC_SCAN: &str = "scan";
 pub(crate) fn rec_page(n: u32) -> String {
     format!("page-{n}")
 }
+/// A handler's page image, under the letter key: boxed over the writer's
+/// data only (see [`REC_HANDLER`]), `handler-page-1`, …. Copies leaving the
+/// agency use [`rec_page`], boxed over every finding.
+pub(crate) fn rec_handler_page(n: u32) -> String {
+    format!("handler-page-{n}")
+}
 
 /// Who the letter is addressed to (it decides who may open it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -245,6 +251,12 @@ pub(crate) struct RegisterRecord {
     /// back to another text. False for letters registered before it.
     #[serde(default)]
     pub handler_text: bool,
+    /// The handler's page images (`handler-page-N` records), boxed over the
+    /// writer's data only. `None` for letters registered before them, whose
+    /// handlers see `page_images`. Sealed here for the reason `handler_text`
+    /// is.
+    #[serde(default)]
+    pub handler_pages: Option<Vec<u32>>,
 }
 
 /// The identity compartment.

@@ -129,6 +129,16 @@ impl Vault {
                     ApiError::BadInput(format!("{recipient} is a disabled account")),
                 )
             }
+            // A person without an account (someone outside, a typo) is told
+            // as a sentence, not as a missing row (still `not_found`).
+            Err(ApiError::NotFound(_)) => {
+                return self.deny(
+                    ev,
+                    ApiError::NotFound(format!(
+                        "「{recipient}」不是本系統的帳號：副本只交給有帳號的同仁，請確認帳號名稱。 {recipient} is not an account here: a copy goes only to a colleague with an account; check the account name."
+                    )),
+                )
+            }
             Err(e) => return self.deny(ev, e),
         };
         let mut readers = self.certified_supervisors(&unit, &actor.id)?;
