@@ -147,7 +147,7 @@ pub async fn register_draft(
 ) -> Result<Registered, CommandError> {
     let mut meta = RegisterMeta::new(args.category, args.secrecy);
     meta.subject = args.subject;
-    meta.level = args.level;
+    meta.set_level(&args.level)?;
     meta.sender_agency = args.sender_agency;
     meta.sender = args.sender;
     meta.sender_doc_no = args.sender_doc_no;

@@ -12,6 +12,7 @@ mod house;
 mod key_model;
 mod ledger;
 mod ledger_attacks;
+mod life;
 mod pages;
 mod plaintext_scan;
 mod routing;

@@ -225,7 +225,8 @@ impl Vault {
             Action::Register,
             "registering a letter",
         )?;
-        Ok((actor, meta.normalized()?))
+        let today = sealdesk_core::date::taiwan_date(self.now().unix_millis());
+        Ok((actor, meta.normalized(today)?))
     }
 
     /// Clerk: registers a letter from a file (PDF, scan, e-mail or text).
@@ -561,7 +562,7 @@ impl Vault {
         .unwrap_or_else(|_| "SD".into());
         let series = format!("{prefix}-{}-", roc_year(now));
         let category = meta.category.as_str().to_owned();
-        let level = meta.level.clone();
+        let level = meta.level.as_str().to_owned();
         let mut ev = Event::new(Some(Role::Clerk), Action::Register).detail(format!(
             "{category} from {}, {} finding(s) sealed{}",
             ex.source.as_str(),

@@ -57,7 +57,7 @@ pub use ledger::{
 };
 pub use letters::{LetterContent, LetterSummary, NewTypedLetter, RecoveryReport};
 pub use records::{
-    AddresseeType, Category, DrawnBox, PageImage, RegisterMeta, Review, Secrecy, LEVELS,
+    AddresseeType, Category, DrawnBox, Level, PageImage, RegisterMeta, Review, Secrecy, LEVELS,
 };
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,

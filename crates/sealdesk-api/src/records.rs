@@ -4,8 +4,10 @@
 //! The vocabulary every use case that registers, reads, routes or copies a
 //! letter shares; it depends on no use case.
 
-use chrono::{Datelike, FixedOffset, TimeZone};
+use chrono::{Datelike, FixedOffset, NaiveDate, TimeZone};
 use sealdesk_core::date;
+pub use sealdesk_core::life::Level;
+use sealdesk_core::life::{self, Period};
 use sealdesk_core::pii::{Finding, PiiKind};
 use sealdesk_core::Timestamp;
 use sealdesk_intake::EmailHeaders;
@@ -54,7 +56,7 @@ pub enum AddresseeType {
 }
 
 /// The 密等 a letter may carry: 一般公務機密 (密) and the three levels of
-/// 國家機密.
+/// 國家機密 (`Level`'s names, for the UI's choice).
 pub const LEVELS: [&str; 4] = ["密", "機密", "極機密", "絕對機密"];
 
 /// The register fields a clerk fills in (密件登記).
@@ -65,7 +67,7 @@ pub struct RegisterMeta {
     /// 案由; may be a code name.
     pub subject: String,
     /// 密等; 「密」 unless stated.
-    pub level: String,
+    pub level: Level,
     /// A sending agency: shown in the register.
     pub sender_agency: Option<String>,
     /// A sending person or company: identity (a legal person's identity is
@@ -92,31 +94,35 @@ pub struct RegisterMeta {
 
 impl RegisterMeta {
     /// The one check every registration makes, whatever the source (a file
-    /// from the CLI, the app's reviewed draft, typed text): a known 密等, a
-    /// 保密期限 or 解密條件, a subject, and a real 辦理期限 date.
-    pub(crate) fn validate(&self) -> Result<()> {
-        self.secrecy.check()?;
-        if !LEVELS.contains(&self.level.as_str()) {
-            return Err(ApiError::BadInput(format!(
-                "密等 {:?} is none of {}",
-                self.level,
-                LEVELS.join("、")
-            )));
-        }
+    /// from the CLI, the app's reviewed draft, typed text): a 密等 with a
+    /// 保密期限 after `today` (within a 國家機密 level's cap) or a 解密條件
+    /// (`life::check_secrecy`), a subject, and a real 辦理期限 date.
+    pub(crate) fn validate(&self, today: NaiveDate) -> Result<()> {
+        let period = match &self.secrecy {
+            Secrecy::Until(d) => Period::Until(
+                date::parse_date(d)
+                    .map_err(|e| ApiError::BadInput(format!("保密期限 (secrecy date): {e}")))?,
+            ),
+            Secrecy::Condition(c) => Period::Condition(c),
+        };
+        life::check_secrecy(Some(self.level), Some(period), today, today)
+            .map_err(|e| ApiError::BadInput(e.to_string()))?;
         if self.subject.trim().is_empty() {
-            return Err(ApiError::BadInput("the subject (案由) is empty".into()));
+            return Err(ApiError::BadInput(
+                "未填主旨（案由）。 The subject (案由) is empty.".into(),
+            ));
         }
         if let Some(d) = &self.deadline {
             date::parse_date(d)
-                .map_err(|e| ApiError::BadInput(format!("deadline (辦理期限): {e}")))?;
+                .map_err(|e| ApiError::BadInput(format!("辦理期限 (deadline): {e}")))?;
         }
         Ok(())
     }
 
     /// The fields as stored: dates in their ISO form, whichever calendar
-    /// they were typed in.
-    pub(crate) fn normalized(&self) -> Result<RegisterMeta> {
-        self.validate()?;
+    /// they were typed in. Checked against Taiwan's `today`.
+    pub(crate) fn normalized(&self, today: NaiveDate) -> Result<RegisterMeta> {
+        self.validate(today)?;
         let mut meta = self.clone();
         if let Some(d) = &meta.deadline {
             meta.deadline =
@@ -129,12 +135,19 @@ impl RegisterMeta {
         Ok(meta)
     }
 
+    /// Sets the 密等 from its name as typed or chosen; an empty or unknown
+    /// one is `bad_input` with the sentence a clerk reads.
+    pub fn set_level(&mut self, text: &str) -> Result<()> {
+        self.level = life::parse_level(text).map_err(|e| ApiError::BadInput(e.to_string()))?;
+        Ok(())
+    }
+
     pub fn new(category: Category, secrecy: Secrecy) -> Self {
         Self {
             category,
             secrecy,
             subject: String::new(),
-            level: "密".into(),
+            level: Level::Mi,
             sender_agency: None,
             sender: None,
             sender_doc_no: None,

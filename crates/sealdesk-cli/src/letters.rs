@@ -20,7 +20,7 @@ pub(crate) fn register(cli: &Cli, ctx: &mut Ctx, args: &RegisterArgs) -> CliResu
     };
     let mut meta = RegisterMeta::new(Category::parse(&args.category)?, secrecy);
     meta.subject = args.subject.clone().unwrap_or_default();
-    meta.level = args.level.clone();
+    meta.set_level(&args.level)?;
     meta.sender = args.sender.clone();
     meta.sender_agency = args.sender_agency.clone();
     meta.sender_doc_no = args.sender_doc_no.clone();

@@ -58,6 +58,13 @@ pub fn roc(date: NaiveDate) -> String {
     )
 }
 
+/// The date in Taiwan at UTC milliseconds `unix_ms`.
+pub fn taiwan_date(unix_ms: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(unix_ms.saturating_add(TAIPEI_OFFSET_MS))
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
 /// The last second of `date` in Taiwan (23:59:59 +08:00), as UTC milliseconds.
 pub fn end_of_day_in_taiwan(date: NaiveDate) -> i64 {
     date.and_hms_opt(23, 59, 59)

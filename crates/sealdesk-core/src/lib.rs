@@ -36,6 +36,7 @@ pub mod directory;
 pub mod domain;
 pub mod facts;
 pub mod ledger;
+pub mod life;
 pub mod pii;
 pub mod secret;
 pub mod time;

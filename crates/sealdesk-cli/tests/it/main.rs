@@ -265,7 +265,7 @@ fn register_open_recover_and_bad_files() {
             "--category",
             "whistleblower",
             "--until",
-            "2027-06-30",
+            "2035-06-30",
             "--subject",
             "代號甲",
         ],
@@ -800,7 +800,7 @@ fn routing_inquiry_approval_open_and_reveal_through_the_cli() {
             "--category",
             "procurement_objection",
             "--until",
-            "2027-12-31",
+            "2035-12-31",
             "--subject",
             "代號乙",
             "--party",
@@ -1099,7 +1099,7 @@ fn decisions_and_account_commands_through_the_binary() {
         Some(("wang", "wang-passphrase")),
     );
     let chief = Some(("chief", "admin-passphrase"));
-    let r = cli.register(lin, "sample-01.txt", "procurement_objection", "2027-12-31");
+    let r = cli.register(lin, "sample-01.txt", "procurement_objection", "2035-12-31");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let letter = r.json()["letter_id"].as_str().expect("id").to_owned();
     let route = |why: &str| -> String {

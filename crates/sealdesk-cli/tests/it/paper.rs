@@ -37,7 +37,7 @@ fn a_handwritten_page_is_withheld_until_the_clerk_releases_it() {
             "--category",
             "whistleblower",
             "--until",
-            "2027-12-31",
+            "2035-12-31",
         ];
         args.extend_from_slice(extra);
         let r = cli.run(clerk, &[], &args);
@@ -187,7 +187,7 @@ fn an_odf_and_a_word_letter_reach_the_handler_masked() {
                 "--category",
                 "whistleblower",
                 "--until",
-                "2027-12-31",
+                "2035-12-31",
             ],
         );
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
