@@ -13,6 +13,7 @@ mod key_model;
 mod ledger;
 mod ledger_attacks;
 mod life;
+mod misuse;
 mod pages;
 mod plaintext_scan;
 mod routing;

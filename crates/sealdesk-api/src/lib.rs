@@ -25,6 +25,7 @@ mod ledger;
 mod letters;
 mod marks;
 mod records;
+mod report;
 mod routing;
 mod session;
 mod trace;
@@ -59,10 +60,15 @@ pub use letters::{LetterContent, LetterSummary, NewTypedLetter, RecoveryReport};
 pub use records::{
     AddresseeType, Category, DrawnBox, Level, PageImage, RegisterMeta, Review, Secrecy, LEVELS,
 };
+pub use report::{
+    charts as report_charts, parse_holidays, parse_leave, parse_roster, write_report, AccountLine,
+    AuditReport, Charts, LongAccess, ReportRequest, ReviewedAct, REPORT_FILES,
+};
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,
     DEFAULT_REVEAL_DAYS, MAX_ACCESS_DAYS,
 };
+pub use sealdesk_core::audit::{Calendar as AuditCalendar, Settings as AuditSettings};
 pub use sealdesk_core::domain::Role;
 pub use sealdesk_core::facts::{EndKind, Ended, InquiryAnswer, RequestKind, RequestStatus};
 pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, Unattested, VerifyReport, Witness};

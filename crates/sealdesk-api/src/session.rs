@@ -374,6 +374,13 @@ impl Vault {
         })
     }
 
+    /// The person is at the desk (typing, reading, scrolling): counts as
+    /// activity for the idle lock, like any other call, without recording
+    /// anything. A locked session stays locked.
+    pub fn keep_alive(&mut self, session: &mut Session) -> Result<()> {
+        self.begin(session, true).map(|_| ())
+    }
+
     /// Locks on demand: records the lock, signs a checkpoint at the ledger's
     /// head, and drops the private key. Locking itself never fails.
     pub fn lock(&mut self, session: &mut Session) {

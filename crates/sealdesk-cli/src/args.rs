@@ -50,6 +50,9 @@ pub(crate) enum Command {
     /// The ledger: verify, checkpoint, read, export.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// 政風 reports over the ledger (auditor).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Marked copies of a letter: request, run, list (the copy register).
     #[command(subcommand)]
     Export(crate::copies::ExportCommand),
@@ -157,6 +160,53 @@ pub(crate) enum Command {
         #[arg(long)]
         max_access_days: Option<i64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// The misuse report over a period: lookups per user against their own
+    /// and their peers' medians, off-hours and on-leave lookups, lookups not
+    /// tied to an assignment, reasons used mechanically, a reproducible
+    /// random sample, dormant accounts, reveals and copies, role changes.
+    /// Writes CSV files and report.html into --out; recorded in the ledger.
+    Report(Box<ReportArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// First day (民國 115/11/01 or 2026-11-01), Taiwan time.
+    #[arg(long)]
+    pub(crate) from: String,
+    /// Last day, included.
+    #[arg(long)]
+    pub(crate) to: String,
+    /// The folder the report's files are written to (created if missing).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// The random sample's seed (printed and recorded); drawn when absent.
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Office hours, HH:MM-HH:MM (Taiwan time) on workdays.
+    #[arg(long, default_value = "08:00-18:00")]
+    pub(crate) office_hours: String,
+    /// Duty roster CSV: 帳號,日期,開始,結束 (user,date,start,end).
+    #[arg(long)]
+    pub(crate) roster: Option<PathBuf>,
+    /// Leave calendar CSV: 帳號,起日,迄日 (user,first day,last day).
+    #[arg(long)]
+    pub(crate) leave: Option<PathBuf>,
+    /// Holidays CSV: 日期 (one weekday off a line).
+    #[arg(long)]
+    pub(crate) holidays: Option<PathBuf>,
+    /// Flag a count above this many times the median it is compared with.
+    #[arg(long, default_value_t = 3.0)]
+    pub(crate) multiple: f64,
+    /// A count below this never flags for volume.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) min_lookups: u64,
+    /// One user's same reason on this many letters is flagged.
+    #[arg(long, default_value_t = 15)]
+    pub(crate) reason_letters: usize,
 }
 
 #[derive(Debug, Subcommand)]

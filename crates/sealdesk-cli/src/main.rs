@@ -6,6 +6,7 @@
 
 mod account;
 mod args;
+mod audit;
 mod context;
 mod copies;
 mod failure;
@@ -97,6 +98,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
         Command::Whoami => account::whoami(&cli, ctx),
         Command::Recover { grant_ledger } => account::recover(&cli, ctx, grant_ledger.as_deref()),
         Command::Ledger(cmd) => ledger_command(&cli, cmd, ctx),
+        Command::Audit(cmd) => audit::audit(&cli, ctx, cmd),
         Command::Export(cmd) => copies::export_command(&cli, cmd, ctx),
         Command::Register(args) => letters::register(&cli, ctx, args),
         Command::Trace { image } => copies::trace(&cli, ctx, image),

@@ -30,6 +30,7 @@ macro_rules! str_forms {
     )*};
 }
 
+pub mod audit;
 pub mod crypto;
 pub mod date;
 pub mod directory;

@@ -154,7 +154,7 @@ impl Vault {
     /// The opening of an auditor's use case that needs the ledger's reader
     /// key: the auditor's role (a refusal recorded), then the key their own
     /// key opens.
-    fn begin_with_ledger_key(
+    pub(crate) fn begin_with_ledger_key(
         &mut self,
         session: &mut Session,
         action: Action,
@@ -260,7 +260,7 @@ impl Vault {
     /// Every event of the verified ledger (entries 1 to the head this desk
     /// verified, re-linked as they are read), opened, each checked against
     /// the certified directory to name only its author.
-    fn decrypt_all(&mut self, reader: &UserSecretKey) -> Result<Vec<Opened>> {
+    pub(crate) fn decrypt_all(&mut self, reader: &UserSecretKey) -> Result<Vec<Opened>> {
         let (opened, unreadable) = self.decrypt_each(reader)?;
         match unreadable.first() {
             Some(u) => Err(ApiError::Integrity(format!(

@@ -1008,6 +1008,36 @@ fn the_cli_contract_transcript() {
         ],
         ..Case::default()
     });
+    let report = st.dir.path().join("report");
+    let report_args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "audit", "report", "--from", "109/01/01", "--to", "2020-01-31", "--seed", "1", "--out",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        v.push(report.display().to_string());
+        v.extend(extra.iter().map(|s| (*s).to_owned()));
+        v
+    };
+    st.run(Case {
+        title: "audit report over a month before the vault (auditor): nothing to flag; files written",
+        user: as_user("auditor"),
+        args: report_args(&[]),
+        ..Case::default()
+    });
+    st.run(Case {
+        title: "audit report with bad office hours: usage, exit 1",
+        user: as_user("auditor"),
+        args: report_args(&["--office-hours", "18:00-08:00"]),
+        ..Case::default()
+    });
+    st.run(Case {
+        title: "audit report by a clerk: denied, exit 2",
+        user: as_user("clerk"),
+        args: report_args(&[]),
+        ..Case::default()
+    });
     st.run(Case {
         title: "verify-export against the kept checkpoint",
         args: vec![

@@ -148,6 +148,10 @@ pub enum Action {
     LedgerGrant,
     /// A desk found the ledger shorter than, or forked from, what it saw last.
     IntegrityWarning,
+    /// An auditor ran the 政風 report over a period.
+    AuditReport,
+    /// A letter closed (結案).
+    Close,
 }
 
 impl Action {
@@ -172,6 +176,8 @@ impl Action {
             Action::LedgerExport => "ledger_export",
             Action::LedgerGrant => "ledger_grant",
             Action::IntegrityWarning => "integrity_warning",
+            Action::AuditReport => "audit_report",
+            Action::Close => "close",
         }
     }
 

@@ -78,6 +78,8 @@ const zhTW = {
   "action.ledger_export": "匯出稽核紀錄",
   "action.ledger_grant": "授予稽核金鑰",
   "action.integrity_warning": "完整性警告",
+  "action.audit_report": "政風稽核報表",
+  "action.close": "結案",
 } satisfies Record<string, string>;
 
 const en: Record<keyof typeof zhTW, string> = {
@@ -155,6 +157,8 @@ const en: Record<keyof typeof zhTW, string> = {
   "action.ledger_export": "Ledger export",
   "action.ledger_grant": "Ledger key grant",
   "action.integrity_warning": "Integrity warning",
+  "action.audit_report": "Audit report",
+  "action.close": "Close",
 };
 
 export const LEDGER_STRINGS = { "zh-TW": zhTW, en };

@@ -1,0 +1,882 @@
+//! 政風 reports: the patterns the agency guide's misuse left in lookup logs,
+//! found in a period's ledger entries. Pure: the caller gives the entries
+//! (already opened and tied to the facts), the accounts, the duty roster
+//! and leave, the settings and the sample's seed.
+//!
+//! What each check looks for (classes, not examples):
+//! - **volume**: a day or an ISO week whose lookups exceed a multiple of
+//!   that user's own median (over the days or weeks they looked anything
+//!   up), and a user whose period total exceeds a multiple of their peers'
+//!   median (same unit and role; the role across the agency when the unit
+//!   has fewer than three such users). Small counts never flag
+//!   (`min_lookups`).
+//! - **off hours**: a lookup outside office hours on a workday, or on a day
+//!   that is not one, unless the roster has the user on duty then.
+//! - **on leave**: any lookup on a day the user was on leave.
+//! - **untied**: an allowed lookup tied to no live assignment of the user
+//!   (nor their own registration): a defect if it ever happens. Denied
+//!   attempts are listed as their own class.
+//! - **mechanical reasons**: one user giving the same reason for many
+//!   letters (at least `reason_letters`, and half of the letters they
+//!   looked up or twice that many), or a sentence-long reason
+//!   (`reason_min_chars`) shared by `reason_users` users or more.
+//! - **dormant** accounts: no login in 90 days (suspend) or 180 (revoke).
+//!
+//! A reproducible monthly sample picks 1–3 users and at least 1 % of the
+//! lookups (at least one) from the seed, for each to be matched by hand
+//! against the case it served.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, Timelike, Weekday};
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+/// Taiwan's offset from UTC, in milliseconds.
+const TAIPEI_MS: i64 = 8 * 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+/// What kind of access a lookup was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum LookupKind {
+    /// A letter opened (or the attempt).
+    View,
+    /// A writer's identity shown.
+    Reveal,
+}
+
+/// What a lookup rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Tie {
+    /// A live assignment of the user to the letter, at that time.
+    Assignment,
+    /// The user registered the letter.
+    Registrar,
+    /// Nothing.
+    Untied,
+}
+
+/// One lookup or attempt, as the ledger recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    pub seq: u64,
+    /// UTC milliseconds.
+    pub at: i64,
+    pub user: String,
+    pub kind: LookupKind,
+    pub letter: Option<String>,
+    pub receipt_no: Option<String>,
+    pub reason: Option<String>,
+    pub assignment: Option<String>,
+    pub allowed: bool,
+    pub tie: Tie,
+}
+
+/// An account as the report sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub name: String,
+    pub unit: Option<String>,
+    pub roles: Vec<String>,
+    pub disabled: bool,
+    /// UTC milliseconds.
+    pub created_at: i64,
+    /// The last successful login the ledger holds, UTC milliseconds.
+    pub last_login: Option<i64>,
+}
+
+/// The duty roster and the leave calendar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    /// (user, date, start, end) in minutes after Taiwan midnight: on duty
+    /// (a night or weekend shift), `end` may pass 24:00 (up to 48:00).
+    pub duty: Vec<(String, NaiveDate, u32, u32)>,
+    /// (user, first day, last day) of leave.
+    pub leave: Vec<(String, NaiveDate, NaiveDate)>,
+    /// Days that are not workdays although on a workday of the week.
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
+/// The thresholds, as settings give them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Office hours, minutes after Taiwan midnight: `[start, end)`.
+    pub office_start: u32,
+    pub office_end: u32,
+    /// Workdays of the week (Monday first).
+    pub workdays: [bool; 7],
+    /// How many times a median a count must exceed.
+    pub multiple: f64,
+    /// A count below this never flags for volume.
+    pub min_lookups: u64,
+    pub reason_letters: usize,
+    pub reason_users: usize,
+    pub reason_min_chars: usize,
+    pub dormant_suspend_days: i64,
+    pub dormant_revoke_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            office_start: 8 * 60,
+            office_end: 18 * 60,
+            workdays: [true, true, true, true, true, false, false],
+            multiple: 3.0,
+            min_lookups: 10,
+            reason_letters: 15,
+            reason_users: 5,
+            reason_min_chars: 12,
+            dormant_suspend_days: 90,
+            dormant_revoke_days: 180,
+        }
+    }
+}
+
+/// What a flag is about. The stored and CSV forms are the snake-case names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    DailyVolume,
+    WeeklyVolume,
+    PeerVolume,
+    OffHours,
+    OnLeave,
+    Untied,
+    Denied,
+    MechanicalReason,
+    DormantSuspend,
+    DormantRevoke,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DailyVolume => "daily_volume",
+            Self::WeeklyVolume => "weekly_volume",
+            Self::PeerVolume => "peer_volume",
+            Self::OffHours => "off_hours",
+            Self::OnLeave => "on_leave",
+            Self::Untied => "untied",
+            Self::Denied => "denied",
+            Self::MechanicalReason => "mechanical_reason",
+            Self::DormantSuspend => "dormant_suspend",
+            Self::DormantRevoke => "dormant_revoke",
+        }
+    }
+
+    /// The zh-TW name the report shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DailyVolume => "單日查閱量異常",
+            Self::WeeklyVolume => "單週查閱量異常",
+            Self::PeerVolume => "查閱量遠高於同單位同仁",
+            Self::OffHours => "非上班時間查閱",
+            Self::OnLeave => "休假日查閱",
+            Self::Untied => "無有效分派而獲准查閱（系統缺陷）",
+            Self::Denied => "遭拒絕的查閱嘗試",
+            Self::MechanicalReason => "查閱事由重複使用",
+            Self::DormantSuspend => "逾 3 個月未登入（建議停權）",
+            Self::DormantRevoke => "逾 6 個月未登入（建議註銷）",
+        }
+    }
+}
+
+/// One finding of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Flag {
+    pub kind: FlagKind,
+    /// The account, or the users sharing a reason, comma-separated.
+    pub user: String,
+    /// The Taiwan day (or the week's Monday) it is about, ISO.
+    pub day: Option<String>,
+    pub count: u64,
+    /// What was compared, in zh-TW.
+    pub detail: String,
+    /// The ledger entries behind it.
+    #[cfg_attr(feature = "ts", ts(type = "Array<number>"))]
+    pub seqs: Vec<u64>,
+}
+
+/// One lookup drawn for the monthly sample.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Sampled {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub at: i64,
+    pub user: String,
+    pub receipt_no: Option<String>,
+    pub reason: Option<String>,
+    pub assignment: Option<String>,
+    pub tie: Tie,
+    /// Drawn as one of a sampled user's lookups (else among all).
+    pub by_user: bool,
+}
+
+/// The sample and how to draw it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Sample {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    #[serde(with = "seed_string")]
+    pub seed: u64,
+    pub users: Vec<String>,
+    pub lookups: Vec<Sampled>,
+}
+
+/// A seed as a decimal string in JSON (it does not fit a JS number).
+mod seed_string {
+    pub fn serialize<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&seed.to_string())
+    }
+}
+
+/// Lookups per user per Taiwan day, and per hour of the week.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Counts {
+    /// (user, ISO day, lookups), sorted.
+    pub per_user_day: Vec<(String, String, u32)>,
+    /// `[weekday][hour]`, Monday first, Taiwan time.
+    pub hour_of_week: Vec<Vec<u32>>,
+}
+
+/// The whole finding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Findings {
+    pub flags: Vec<Flag>,
+    pub sample: Sample,
+    pub counts: Counts,
+}
+
+/// The Taiwan date and minute of day of UTC milliseconds.
+pub fn taiwan_day_minute(at: i64) -> (NaiveDate, u32, Weekday) {
+    let local = chrono::DateTime::from_timestamp_millis(at.saturating_add(TAIPEI_MS))
+        .unwrap_or_default()
+        .naive_utc();
+    (
+        local.date(),
+        local.hour() * 60 + local.minute(),
+        local.weekday(),
+    )
+}
+
+fn median(values: &mut [u64]) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2] as f64
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0
+    }
+}
+
+/// Runs every check over `lookups` (the period's, any order).
+pub fn examine(
+    lookups: &[Lookup],
+    accounts: &[Account],
+    calendar: &Calendar,
+    settings: &Settings,
+    report_end: i64,
+    seed: u64,
+) -> Findings {
+    let mut flags = Vec::new();
+    volume(lookups, accounts, settings, &mut flags);
+    hours(lookups, calendar, settings, &mut flags);
+    untied(lookups, &mut flags);
+    reasons(lookups, settings, &mut flags);
+    dormant(accounts, settings, report_end, &mut flags);
+    flags.sort_by(|a, b| (a.kind, &a.user, &a.day).cmp(&(b.kind, &b.user, &b.day)));
+    Findings {
+        flags,
+        sample: sample(lookups, seed),
+        counts: counts(lookups),
+    }
+}
+
+fn volume(lookups: &[Lookup], accounts: &[Account], s: &Settings, flags: &mut Vec<Flag>) {
+    // user → day → seqs; user → week → seqs.
+    let mut days: BTreeMap<&str, BTreeMap<NaiveDate, Vec<u64>>> = BTreeMap::new();
+    let mut weeks: BTreeMap<&str, BTreeMap<NaiveDate, Vec<u64>>> = BTreeMap::new();
+    for l in lookups {
+        let (day, _, wd) = taiwan_day_minute(l.at);
+        let monday = day - chrono::Days::new(u64::from(wd.num_days_from_monday()));
+        days.entry(&l.user)
+            .or_default()
+            .entry(day)
+            .or_default()
+            .push(l.seq);
+        weeks
+            .entry(&l.user)
+            .or_default()
+            .entry(monday)
+            .or_default()
+            .push(l.seq);
+    }
+    for (kind, table, unit) in [
+        (FlagKind::DailyVolume, &days, "日"),
+        (FlagKind::WeeklyVolume, &weeks, "週"),
+    ] {
+        for (user, per) in table {
+            let mut n: Vec<u64> = per.values().map(|v| v.len() as u64).collect();
+            let med = median(&mut n);
+            for (day, seqs) in per {
+                let c = seqs.len() as u64;
+                if c >= s.min_lookups && c as f64 > s.multiple * med {
+                    flags.push(Flag {
+                        kind,
+                        user: (*user).to_owned(),
+                        day: Some(day.to_string()),
+                        count: c,
+                        detail: format!(
+                            "該{unit}查閱 {c} 次，本人每{unit}中位數 {med}，超過 {} 倍",
+                            s.multiple
+                        ),
+                        seqs: seqs.clone(),
+                    });
+                }
+            }
+        }
+    }
+    // Peers: the same unit and the same (first) role.
+    let group = |user: &str| -> (Option<String>, String) {
+        accounts
+            .iter()
+            .find(|a| a.name == user)
+            .map(|a| (a.unit.clone(), a.roles.first().cloned().unwrap_or_default()))
+            .unwrap_or_default()
+    };
+    let totals: BTreeMap<&str, Vec<u64>> = days
+        .iter()
+        .map(|(u, per)| (*u, per.values().flatten().copied().collect()))
+        .collect();
+    for (user, seqs) in &totals {
+        let (unit, role) = group(user);
+        let peers = |same_unit: bool| -> Vec<u64> {
+            accounts
+                .iter()
+                .filter(|a| !a.disabled && a.roles.first() == Some(&role))
+                .filter(|a| !same_unit || a.unit == unit)
+                .map(|a| totals.get(a.name.as_str()).map_or(0, |v| v.len() as u64))
+                .collect()
+        };
+        let mut peer = peers(true);
+        let mut scope = "同單位同角色";
+        if peer.len() < 3 {
+            peer = peers(false);
+            scope = "全機關同角色";
+        }
+        if peer.len() < 3 {
+            continue;
+        }
+        let med = median(&mut peer);
+        let c = seqs.len() as u64;
+        if c >= s.min_lookups && c as f64 > s.multiple * med.max(1.0) {
+            flags.push(Flag {
+                kind: FlagKind::PeerVolume,
+                user: (*user).to_owned(),
+                day: None,
+                count: c,
+                detail: format!(
+                    "期間查閱 {c} 次，{scope}（{} 人）中位數 {med}，超過 {} 倍",
+                    peer.len(),
+                    s.multiple
+                ),
+                seqs: seqs.clone(),
+            });
+        }
+    }
+}
+
+fn hours(lookups: &[Lookup], cal: &Calendar, s: &Settings, flags: &mut Vec<Flag>) {
+    let mut off: BTreeMap<(&str, NaiveDate), Vec<u64>> = BTreeMap::new();
+    let mut leave: BTreeMap<(&str, NaiveDate), Vec<u64>> = BTreeMap::new();
+    for l in lookups {
+        let (day, minute, wd) = taiwan_day_minute(l.at);
+        let workday =
+            s.workdays[wd.num_days_from_monday() as usize] && !cal.holidays.contains(&day);
+        let in_office = workday && minute >= s.office_start && minute < s.office_end;
+        let on_duty = cal.duty.iter().any(|(u, d, start, end)| {
+            u == &l.user
+                && ((*d == day && minute >= *start && minute < *end)
+                    // A shift past midnight covers the small hours after.
+                    || (d.succ_opt() == Some(day) && minute + 24 * 60 < *end))
+        });
+        if !in_office && !on_duty {
+            off.entry((&l.user, day)).or_default().push(l.seq);
+        }
+        if cal
+            .leave
+            .iter()
+            .any(|(u, from, to)| u == &l.user && *from <= day && day <= *to)
+        {
+            leave.entry((&l.user, day)).or_default().push(l.seq);
+        }
+    }
+    for (kind, table, what) in [
+        (FlagKind::OffHours, off, "上班時間及值勤表以外"),
+        (FlagKind::OnLeave, leave, "休假當日"),
+    ] {
+        for ((user, day), seqs) in table {
+            flags.push(Flag {
+                kind,
+                user: user.to_owned(),
+                day: Some(day.to_string()),
+                count: seqs.len() as u64,
+                detail: format!("{what}查閱 {} 次", seqs.len()),
+                seqs,
+            });
+        }
+    }
+}
+
+fn untied(lookups: &[Lookup], flags: &mut Vec<Flag>) {
+    let mut untied: BTreeMap<(&str, NaiveDate), Vec<u64>> = BTreeMap::new();
+    let mut denied: BTreeMap<(&str, NaiveDate), Vec<u64>> = BTreeMap::new();
+    for l in lookups {
+        let (day, _, _) = taiwan_day_minute(l.at);
+        if !l.allowed {
+            denied.entry((&l.user, day)).or_default().push(l.seq);
+        } else if l.tie == Tie::Untied {
+            untied.entry((&l.user, day)).or_default().push(l.seq);
+        }
+    }
+    for (kind, table, what) in [
+        (FlagKind::Untied, untied, "無有效分派而獲准"),
+        (FlagKind::Denied, denied, "遭拒絕的查閱"),
+    ] {
+        for ((user, day), seqs) in table {
+            flags.push(Flag {
+                kind,
+                user: user.to_owned(),
+                day: Some(day.to_string()),
+                count: seqs.len() as u64,
+                detail: format!("{what} {} 次", seqs.len()),
+                seqs,
+            });
+        }
+    }
+}
+
+/// A reason as compared: whitespace collapsed, full-width spaces too.
+fn reason_key(r: &str) -> String {
+    r.split(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The letters a reason was given for, and the entries.
+#[derive(Default)]
+struct Uses<'a> {
+    users: BTreeSet<&'a str>,
+    letters: BTreeSet<&'a str>,
+    seqs: Vec<u64>,
+}
+
+fn reasons(lookups: &[Lookup], s: &Settings, flags: &mut Vec<Flag>) {
+    // user → letters looked up; (user, reason) → letters, seqs;
+    // reason → users, letters, seqs.
+    let mut letters_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut by_user: BTreeMap<(&str, String), Uses> = BTreeMap::new();
+    let mut shared: BTreeMap<String, Uses> = BTreeMap::new();
+    for l in lookups {
+        let (Some(letter), Some(reason)) = (l.letter.as_deref(), l.reason.as_deref()) else {
+            continue;
+        };
+        let key = reason_key(reason);
+        if key.is_empty() {
+            continue;
+        }
+        letters_of.entry(&l.user).or_default().insert(letter);
+        let e = by_user.entry((&l.user, key.clone())).or_default();
+        e.letters.insert(letter);
+        e.seqs.push(l.seq);
+        let e = shared.entry(key).or_default();
+        e.users.insert(&l.user);
+        e.letters.insert(letter);
+        e.seqs.push(l.seq);
+    }
+    let mut flagged: BTreeSet<String> = BTreeSet::new();
+    for ((user, reason), uses) in &by_user {
+        let all = letters_of.get(user).map_or(0, BTreeSet::len);
+        let n = uses.letters.len();
+        if n >= s.reason_letters && (2 * n >= all || n >= 2 * s.reason_letters) {
+            flagged.insert(reason.clone());
+            flags.push(Flag {
+                kind: FlagKind::MechanicalReason,
+                user: (*user).to_owned(),
+                day: None,
+                count: n as u64,
+                detail: format!("同一事由「{reason}」用於 {n} 件來文（本人共查閱 {all} 件）"),
+                seqs: uses.seqs.clone(),
+            });
+        }
+    }
+    for (
+        reason,
+        Uses {
+            users,
+            letters,
+            seqs,
+        },
+    ) in shared
+    {
+        if users.len() >= s.reason_users
+            && letters.len() >= s.reason_letters
+            && reason.chars().count() >= s.reason_min_chars
+            && !flagged.contains(&reason)
+        {
+            flags.push(Flag {
+                kind: FlagKind::MechanicalReason,
+                user: users.iter().copied().collect::<Vec<_>>().join(","),
+                day: None,
+                count: letters.len() as u64,
+                detail: format!(
+                    "同一事由「{reason}」由 {} 人用於 {} 件來文",
+                    users.len(),
+                    letters.len()
+                ),
+                seqs,
+            });
+        }
+    }
+}
+
+fn dormant(accounts: &[Account], s: &Settings, end: i64, flags: &mut Vec<Flag>) {
+    for a in accounts.iter().filter(|a| !a.disabled) {
+        let last = a.last_login.unwrap_or(a.created_at);
+        let days = (end - last).div_euclid(DAY_MS);
+        let kind = if days >= s.dormant_revoke_days {
+            FlagKind::DormantRevoke
+        } else if days >= s.dormant_suspend_days {
+            FlagKind::DormantSuspend
+        } else {
+            continue;
+        };
+        let (since, _, _) = taiwan_day_minute(last);
+        flags.push(Flag {
+            kind,
+            user: a.name.clone(),
+            day: Some(since.to_string()),
+            count: u64::try_from(days).unwrap_or(0),
+            detail: match a.last_login {
+                Some(_) => format!("最後登入 {since}，已 {days} 日未登入"),
+                None => format!("帳號建立於 {since} 後從未登入，已 {days} 日"),
+            },
+            seqs: Vec::new(),
+        });
+    }
+}
+
+/// 1–3 users and at least 1 % of the lookups (at least one), drawn from
+/// `seed` with ChaCha20: the same seed over the same lookups draws the same
+/// sample.
+pub fn sample(lookups: &[Lookup], seed: u64) -> Sample {
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
+    let mut pick = |n: usize| -> usize {
+        // Below `n` without modulo bias worth naming (n ≪ 2^64).
+        (rng.next_u64() % n as u64) as usize
+    };
+    let mut sorted: Vec<&Lookup> = lookups.iter().collect();
+    sorted.sort_by_key(|l| l.seq);
+    let mut users: Vec<String> = sorted
+        .iter()
+        .map(|l| l.user.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut chosen_users = Vec::new();
+    if !users.is_empty() {
+        let want = (1 + pick(3)).min(users.len());
+        for _ in 0..want {
+            let i = pick(users.len());
+            chosen_users.push(users.remove(i));
+        }
+    }
+    chosen_users.sort();
+    let mut out: Vec<Sampled> = Vec::new();
+    let entry = |l: &Lookup, by_user: bool| Sampled {
+        seq: l.seq,
+        at: l.at,
+        user: l.user.clone(),
+        receipt_no: l.receipt_no.clone(),
+        reason: l.reason.clone(),
+        assignment: l.assignment.clone(),
+        tie: l.tie,
+        by_user,
+    };
+    for l in sorted.iter().filter(|l| chosen_users.contains(&l.user)) {
+        out.push(entry(l, true));
+    }
+    if !sorted.is_empty() {
+        let want = sorted.len().div_ceil(100).max(1);
+        let mut pool: Vec<&Lookup> = sorted.clone();
+        for _ in 0..want {
+            let i = pick(pool.len());
+            let l = pool.remove(i);
+            if !out.iter().any(|s| s.seq == l.seq) {
+                out.push(entry(l, false));
+            }
+        }
+    }
+    out.sort_by_key(|s| s.seq);
+    Sample {
+        seed,
+        users: chosen_users,
+        lookups: out,
+    }
+}
+
+fn counts(lookups: &[Lookup]) -> Counts {
+    let mut per: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut how = vec![vec![0u32; 24]; 7];
+    for l in lookups {
+        let (day, minute, wd) = taiwan_day_minute(l.at);
+        *per.entry((l.user.clone(), day.to_string())).or_default() += 1;
+        how[wd.num_days_from_monday() as usize][(minute / 60) as usize] += 1;
+    }
+    Counts {
+        per_user_day: per.into_iter().map(|((u, d), n)| (u, d, n)).collect(),
+        hour_of_week: how,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-02 (a Monday) 00:00 in Taiwan, as UTC milliseconds.
+    const MONDAY: i64 = 1_793_577_600_000 - TAIPEI_MS;
+
+    fn at(day: i64, hour: i64, minute: i64) -> i64 {
+        MONDAY + day * DAY_MS + hour * 3_600_000 + minute * 60_000
+    }
+
+    fn look(seq: u64, at: i64, user: &str, letter: &str, reason: &str) -> Lookup {
+        Lookup {
+            seq,
+            at,
+            user: user.into(),
+            kind: LookupKind::View,
+            letter: Some(letter.into()),
+            receipt_no: Some(format!("R-{letter}")),
+            reason: Some(reason.into()),
+            assignment: Some(format!("a-{user}-{letter}")),
+            allowed: true,
+            tie: Tie::Assignment,
+        }
+    }
+
+    fn handler(name: &str) -> Account {
+        Account {
+            name: name.into(),
+            unit: Some("稅務管理科".into()),
+            roles: vec!["handler".into()],
+            disabled: false,
+            created_at: MONDAY - 30 * DAY_MS,
+            last_login: Some(MONDAY + 25 * DAY_MS),
+        }
+    }
+
+    #[test]
+    fn the_monday_constant_is_a_taiwan_monday_at_midnight() {
+        let (day, minute, wd) = taiwan_day_minute(MONDAY);
+        assert_eq!(
+            (day.to_string(), minute, wd),
+            ("2026-11-02".into(), 0, Weekday::Mon)
+        );
+    }
+
+    #[test]
+    fn a_clean_office_month_flags_nothing_and_each_class_flags_its_own() {
+        let users = ["甲", "乙", "丙", "丁"];
+        let accounts: Vec<Account> = users.iter().map(|u| handler(u)).collect();
+        let mut lookups = Vec::new();
+        let mut seq = 0;
+        // Four weeks of weekdays, 4–7 lookups a day at office hours, each
+        // user on their own letters with varied reasons.
+        for week in 0..4 {
+            for wd in 0..5 {
+                for (k, u) in users.iter().enumerate() {
+                    for n in 0..(4 + (week + wd + k as i64) % 4) {
+                        seq += 1;
+                        let letter = format!("{u}{}", (seq % 9));
+                        lookups.push(look(
+                            seq,
+                            at(week * 7 + wd, 9 + n, 10 * k as i64),
+                            u,
+                            &letter,
+                            &format!("辦理第{seq}號"),
+                        ));
+                    }
+                }
+            }
+        }
+        let cal = Calendar::default();
+        let s = Settings::default();
+        let end = at(28, 0, 0);
+        let clean = examine(&lookups, &accounts, &cal, &s, end, 7);
+        assert_eq!(clean.flags, Vec::<Flag>::new());
+
+        // Plant one case of each class on separate users' records.
+        let mut planted = lookups.clone();
+        let mut add = |l: Lookup| planted.push(l);
+        // 甲: an off-hours burst on a Wednesday night.
+        for n in 0..30 {
+            seq += 1;
+            add(look(
+                seq,
+                at(9, 22, n),
+                "甲",
+                &format!("x{n}"),
+                &format!("查詢{n}"),
+            ));
+        }
+        // 乙: a day on leave.
+        seq += 1;
+        add(look(seq, at(15, 10, 0), "乙", "乙1", "辦理"));
+        // 丙: one pasted reason across 40 letters, over the month.
+        for n in 0..40 {
+            seq += 1;
+            add(look(
+                seq,
+                at((n % 20) / 5 * 7 + n % 5, 11, 30),
+                "丙",
+                &format!("p{n}"),
+                "依職權調閱相關資料以利業務推動",
+            ));
+        }
+        // 丁: an allowed view tied to nothing, and a denied attempt.
+        seq += 1;
+        let mut l = look(seq, at(3, 10, 0), "丁", "z", "看看");
+        l.tie = Tie::Untied;
+        add(l);
+        seq += 1;
+        let mut l = look(seq, at(4, 10, 0), "丁", "y", "看看");
+        l.allowed = false;
+        add(l);
+        let cal = Calendar {
+            leave: vec![(
+                "乙".into(),
+                at(15, 0, 0).pipe_date(),
+                at(15, 0, 0).pipe_date(),
+            )],
+            ..Calendar::default()
+        };
+        // 戊: dormant since before the month.
+        let mut accounts = accounts;
+        let mut dormant = handler("戊");
+        dormant.last_login = Some(MONDAY - 100 * DAY_MS);
+        accounts.push(dormant);
+        let found = examine(&planted, &accounts, &cal, &s, end, 7);
+        let got: BTreeSet<(FlagKind, &str)> = found
+            .flags
+            .iter()
+            .map(|f| (f.kind, f.user.as_str()))
+            .collect();
+        for want in [
+            (FlagKind::OffHours, "甲"),
+            (FlagKind::DailyVolume, "甲"),
+            (FlagKind::OnLeave, "乙"),
+            (FlagKind::MechanicalReason, "丙"),
+            (FlagKind::Untied, "丁"),
+            (FlagKind::Denied, "丁"),
+            (FlagKind::DormantSuspend, "戊"),
+        ] {
+            assert!(got.contains(&want), "{want:?} not flagged: {got:?}");
+        }
+        // Nobody else.
+        for (kind, user) in &got {
+            let expected = match *user {
+                "甲" => matches!(
+                    kind,
+                    FlagKind::OffHours
+                        | FlagKind::DailyVolume
+                        | FlagKind::WeeklyVolume
+                        | FlagKind::PeerVolume
+                ),
+                "乙" => *kind == FlagKind::OnLeave,
+                "丙" => matches!(
+                    kind,
+                    FlagKind::MechanicalReason
+                        | FlagKind::PeerVolume
+                        | FlagKind::WeeklyVolume
+                        | FlagKind::DailyVolume
+                ),
+                "丁" => matches!(kind, FlagKind::Untied | FlagKind::Denied),
+                "戊" => *kind == FlagKind::DormantSuspend,
+                _ => false,
+            };
+            assert!(expected, "unexpected {kind:?} for {user}");
+        }
+    }
+
+    #[test]
+    fn a_shift_on_the_roster_covers_its_hours_and_no_others() {
+        let cal = Calendar {
+            duty: vec![("甲".into(), at(5, 0, 0).pipe_date(), 20 * 60, 26 * 60)],
+            ..Calendar::default()
+        };
+        let s = Settings::default();
+        let covered = [
+            look(1, at(5, 21, 0), "甲", "a", "r"),
+            look(2, at(6, 1, 30), "甲", "a", "r"),
+        ];
+        let mut flags = Vec::new();
+        hours(&covered, &cal, &s, &mut flags);
+        assert!(flags.is_empty(), "{flags:?}");
+        let outside = [
+            look(3, at(6, 3, 0), "甲", "a", "r"),
+            look(4, at(5, 21, 0), "乙", "a", "r"),
+        ];
+        hours(&outside, &cal, &s, &mut flags);
+        assert_eq!(flags.len(), 2, "{flags:?}");
+    }
+
+    #[test]
+    fn the_sample_is_drawn_again_from_its_seed() {
+        let lookups: Vec<Lookup> = (1..=250)
+            .map(|n| {
+                look(
+                    n,
+                    at(0, 9, 0),
+                    ["甲", "乙", "丙", "丁", "戊"][n as usize % 5],
+                    "a",
+                    "r",
+                )
+            })
+            .collect();
+        let a = sample(&lookups, 42);
+        assert_eq!(a, sample(&lookups, 42));
+        assert!((1..=3).contains(&a.users.len()));
+        // At least 1 % (3 of 250) drawn among all, besides the users' own.
+        assert!(a.lookups.iter().filter(|s| s.by_user).count() >= 50);
+        let others: Vec<u64> = (0..20)
+            .map(|s| sample(&lookups, s).lookups.len() as u64)
+            .collect();
+        assert!(others.iter().any(|n| *n != others[0]) || sample(&lookups, 1).users != a.users);
+        assert_eq!(sample(&[], 3).lookups, Vec::new());
+    }
+
+    trait PipeDate {
+        fn pipe_date(self) -> NaiveDate;
+    }
+    impl PipeDate for i64 {
+        fn pipe_date(self) -> NaiveDate {
+            taiwan_day_minute(self).0
+        }
+    }
+}
