@@ -92,6 +92,14 @@ impl Vault {
         };
         let now = self.now().unix_millis();
         let facts = self.facts()?;
+        // A destroyed letter's keys (its identity's, when destroyed with it)
+        // are held by no one.
+        if facts.letter(letter_id).is_some_and(|l| {
+            l.state == sealdesk_core::life::LetterState::Destroyed
+                && (kind == RequestKind::Access || l.identity_destroyed)
+        }) {
+            return Ok(false);
+        }
         Ok(facts
             .letter(letter_id)
             .is_some_and(|l| l.registered_by == user)

@@ -591,6 +591,8 @@ impl Vault {
                 receipt_no: String::new(),
                 level: level.clone(),
                 category: category.clone(),
+                secret_until: secret_until(meta, now.unix_millis()),
+                retain_until: retain_until(register.received_at, meta.retention_years),
             },
         )?;
         // The next number follows the highest given, in the file and in the
@@ -660,6 +662,34 @@ impl Vault {
             notices,
         })
     }
+}
+
+/// The day a letter's secrecy ends by itself (its 保密期限, or a 國家機密
+/// condition's cap counted from registration), ISO.
+fn secret_until(meta: &RegisterMeta, now_ms: i64) -> Option<String> {
+    let today = sealdesk_core::date::taiwan_date(now_ms);
+    let period = match &meta.secrecy {
+        crate::Secrecy::Until(d) => {
+            sealdesk_core::life::Period::Until(sealdesk_core::date::parse_date(d).ok()?)
+        }
+        crate::Secrecy::Condition(c) => sealdesk_core::life::Period::Condition(c),
+    };
+    sealdesk_core::life::secrecy_ends(meta.level, period, today).map(|d| d.to_string())
+}
+
+/// The first day a letter received at `received_ms` may be destroyed: its
+/// 保存年限 after the day it came, ISO. None for a retention of 0 (kept
+/// for good).
+fn retain_until(received_ms: i64, years: u32) -> Option<String> {
+    use chrono::Datelike;
+    if years == 0 {
+        return None;
+    }
+    let on = sealdesk_core::date::taiwan_date(received_ms);
+    let year = on.year() + i32::try_from(years).ok()?;
+    chrono::NaiveDate::from_ymd_opt(year, on.month(), on.day())
+        .or_else(|| chrono::NaiveDate::from_ymd_opt(year, on.month(), 28))
+        .map(|d| d.to_string())
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::ledger::{Action, Event};
 use crate::records::{
-    Category, PageImage, RegisterMeta, RegisterRecord, Review, Secrecy, KEY_LETTER, REC_HANDLER,
-    REC_REGISTER, REC_WORKING,
+    Category, PageImage, RegisterMeta, RegisterRecord, Review, Secrecy, KEY_IDENTITY, KEY_LETTER,
+    REC_HANDLER, REC_REGISTER, REC_WORKING,
 };
 use crate::{ApiError, Result, Session, Vault, RECOVERY_RECIPIENT};
 
@@ -39,6 +39,10 @@ pub struct LetterSummary {
     pub register: Option<crate::desk::RegisterLine>,
     /// Where the letter is in routing.
     pub routing: crate::desk::RoutingState,
+    /// Where it is in its life, as the signed facts say.
+    pub state: sealdesk_core::life::LetterState,
+    /// 現持有人: handlers with live access to it now.
+    pub holders: Vec<String>,
 }
 
 /// A letter's content, returned only to a holder of its key. `text` is the
@@ -100,6 +104,8 @@ impl Vault {
                 deadline: None,
             }),
             routing,
+            state: sealdesk_core::life::LetterState::Registered,
+            holders: Vec::new(),
         })
     }
 
@@ -161,7 +167,30 @@ impl Vault {
                 None
             };
             let routing = self.routing_state(&l.id, now)?;
+            let (state, holders) = {
+                let facts = self.facts()?;
+                let state = facts
+                    .letter(&l.id)
+                    .map_or(sealdesk_core::life::LetterState::Registered, |f| f.state);
+                let ids: Vec<String> = facts
+                    .assignments()
+                    .filter(|(_, a)| {
+                        a.letter == l.id
+                            && a.kind == sealdesk_core::facts::RequestKind::Access
+                            && a.live(now)
+                    })
+                    .map(|(_, a)| a.handler.clone())
+                    .collect();
+                (state, ids)
+            };
+            let directory = self.directory()?;
+            let holders = holders
+                .iter()
+                .filter_map(|id| directory.user(id).map(|c| c.name.clone()))
+                .collect();
             out.push(LetterSummary {
+                state,
+                holders,
                 id: l.id,
                 receipt_no: l.receipt_no,
                 level: l.level,
@@ -241,6 +270,7 @@ impl Vault {
         ev.letter_id = Some(row.id.clone());
         ev.receipt_no = Some(row.receipt_no.clone());
         ev.level = Some(row.level.clone());
+        self.require_state(&ev, &row.id, sealdesk_core::life::Act::Open)?;
         let Some(wrapped) = wrapped else {
             return self.deny(
                 ev,
@@ -396,7 +426,16 @@ impl Vault {
     }
 
     fn recover_check_inner(&mut self, code: &RecoveryCode) -> Result<RecoveryReport> {
-        let keys = self.store.read(|db| db.list_data_keys())?;
+        let mut keys = self.store.read(|db| db.list_data_keys())?;
+        // A destroyed letter's keys were shredded on purpose (a signed
+        // destruction): they have no wraps left, the recovery's included.
+        let facts = self.facts()?;
+        keys.retain(|k| {
+            !facts.letter(&k.letter_id).is_some_and(|l| {
+                l.state == sealdesk_core::life::LetterState::Destroyed
+                    && (k.purpose != KEY_IDENTITY || l.identity_destroyed)
+            })
+        });
         let mut records = 0;
         for k in &keys {
             let wrapped = self

@@ -23,6 +23,7 @@ mod export;
 mod intake;
 mod ledger;
 mod letters;
+mod life;
 mod marks;
 mod records;
 mod report;
@@ -57,6 +58,7 @@ pub use ledger::{
     Action, Anchor, LedgerEntry, LedgerReadout, LedgerReport, Outcome, Unreadable, CHECKPOINT_EVERY,
 };
 pub use letters::{LetterContent, LetterSummary, NewTypedLetter, RecoveryReport};
+pub use life::{DeclassifyRecord, LifeStep, Shredded};
 pub use records::{
     AddresseeType, Category, DrawnBox, Level, PageImage, RegisterMeta, Review, Secrecy, LEVELS,
 };
@@ -70,8 +72,10 @@ pub use routing::{
 };
 pub use sealdesk_core::audit::{Calendar as AuditCalendar, Settings as AuditSettings};
 pub use sealdesk_core::domain::Role;
+pub use sealdesk_core::facts::DeclassifyBasis;
 pub use sealdesk_core::facts::{EndKind, Ended, InquiryAnswer, RequestKind, RequestStatus};
 pub use sealdesk_core::ledger::{Checkpoint, Damage, Finding, Unattested, VerifyReport, Witness};
+pub use sealdesk_core::life::LetterState;
 pub use sealdesk_core::pii::{Finding as PiiFinding, PiiKind};
 pub use sealdesk_intake::{
     worker_main as parse_worker_main, IntakeError, WorkerCommand, WORKER_ARG,

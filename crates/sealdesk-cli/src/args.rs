@@ -368,4 +368,45 @@ pub(crate) enum LettersCommand {
     List,
     /// One register line.
     Show { id: String },
+    /// Close a letter (結案): a supervisor of a unit it was routed to.
+    Close {
+        /// Its id or receipt number.
+        letter: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Declassify a letter: `period_ended` (註銷, the handling unit, once its
+    /// 保密期限 has come) or `condition_met` (解密, the supervisor who
+    /// approved its level).
+    Declassify {
+        letter: String,
+        #[arg(long)]
+        basis: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Clerk: put a declassified letter past its retention on a destruction list (銷毀目錄).
+    DestroyList {
+        letter: String,
+        /// The destruction list's document number.
+        #[arg(long)]
+        list_no: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Supervisor: approve a listed letter's destruction.
+    DestroyApprove {
+        letter: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Auditor (監銷): witness and carry out an approved destruction (crypto-shredding).
+    Destroy {
+        letter: String,
+        /// Destroy the identity compartment too (its own decision).
+        #[arg(long)]
+        identity: bool,
+        #[arg(long)]
+        reason: String,
+    },
 }

@@ -105,6 +105,76 @@ pub(crate) fn scan(_cli: &Cli, _ctx: &mut Ctx, file: &Path) -> CliResult {
 }
 
 pub(crate) fn letters(cli: &Cli, ctx: &mut Ctx, cmd: &LettersCommand) -> CliResult {
+    match cmd {
+        LettersCommand::List | LettersCommand::Show { .. } => register_lines(cli, ctx, cmd),
+        _ => life(cli, ctx, cmd),
+    }
+}
+
+/// `letters close | declassify | destroy-list | destroy-approve | destroy`.
+fn life(cli: &Cli, ctx: &mut Ctx, cmd: &LettersCommand) -> CliResult {
+    let (vault, s) = ctx.login(cli)?;
+    let step = match cmd {
+        LettersCommand::Close { letter, reason } => Some(vault.close_letter(s, letter, reason)?),
+        LettersCommand::Declassify {
+            letter,
+            basis,
+            reason,
+        } => {
+            let basis = sealdesk_api::DeclassifyBasis::parse(basis).ok_or_else(|| {
+                usage(format!("--basis {basis:?}: period_ended or condition_met"))
+            })?;
+            Some(vault.declassify(s, letter, basis, reason)?)
+        }
+        LettersCommand::DestroyList {
+            letter,
+            list_no,
+            reason,
+        } => Some(vault.destroy_propose(s, letter, list_no, reason)?),
+        LettersCommand::DestroyApprove { letter, reason } => {
+            Some(vault.destroy_approve(s, letter, reason)?)
+        }
+        LettersCommand::Destroy {
+            letter,
+            identity,
+            reason,
+        } => Some(vault.destroy(s, letter, *identity, reason)?),
+        LettersCommand::List | LettersCommand::Show { .. } => None,
+    };
+    if let Some(step) = step {
+        let mut human = format!("{}: {}", step.receipt_no, step.state.label());
+        if let Some(d) = &step.declassified {
+            human.push_str(&format!(
+                "\n{} → {}\n{}",
+                d.old_marking,
+                d.new_marking,
+                if d.notify.is_empty() {
+                    "no earlier copy to notify".to_owned()
+                } else {
+                    format!("notify: {}", d.notify.join("；"))
+                }
+            ));
+        }
+        if let Some(x) = &step.shredded {
+            human.push_str(&format!(
+                "\nshredded: {} key wrap(s), {} record(s), {} grant layer(s){}",
+                x.wraps,
+                x.records,
+                x.grant_layers,
+                if x.wal_emptied {
+                    ""
+                } else {
+                    "; the WAL is emptied at the next write"
+                }
+            ));
+        }
+        return Ok((to_json(&step), human));
+    }
+    Err(usage("not a life command"))
+}
+
+/// `letters list | show`: the register as the caller may see it.
+fn register_lines(cli: &Cli, ctx: &mut Ctx, cmd: &LettersCommand) -> CliResult {
     let (vault, s) = ctx.login(cli)?;
     let letters = vault.list_letters(s)?;
     match cmd {
@@ -129,9 +199,21 @@ pub(crate) fn letters(cli: &Cli, ctx: &mut Ctx, cmd: &LettersCommand) -> CliResu
                 .into_iter()
                 .find(|l| &l.id == id || &l.receipt_no == id)
                 .ok_or_else(|| Failure::from(ApiError::NotFound(format!("letter {id}"))))?;
-            let human = format!("{}  {}  {}", l.receipt_no, l.level, l.category);
+            let human = format!(
+                "{}  {}  {}  {}{}",
+                l.receipt_no,
+                l.level,
+                l.category,
+                l.state.label(),
+                if l.holders.is_empty() {
+                    String::new()
+                } else {
+                    format!("  現持有人 {}", l.holders.join("、"))
+                }
+            );
             Ok((to_json(&l), human))
         }
+        _ => Err(usage("not a register command")),
     }
 }
 

@@ -309,6 +309,45 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Crypto-shredding of a letter: every wrap of its data keys of the
+    /// given purposes (the recovery key's included), every record sealed
+    /// under them and every grant layer of its requests. The key rows stay
+    /// (they name what was there and hold nothing). With `secure_delete`,
+    /// the freed pages are zeroed; the caller empties the WAL after.
+    /// Returns (wraps, records, grant layers) removed.
+    pub fn shred_letter_keys(
+        &self,
+        letter_id: &str,
+        purposes: &[&str],
+    ) -> Result<(usize, usize, usize)> {
+        let mut wraps = 0;
+        let mut records = 0;
+        for purpose in purposes {
+            let Some(key_id) = self
+                .0
+                .query_row(
+                    "SELECT id FROM data_keys WHERE letter_id = ?1 AND purpose = ?2",
+                    [letter_id, purpose],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+            else {
+                continue;
+            };
+            wraps += self
+                .0
+                .execute("DELETE FROM key_wraps WHERE key_id = ?1", [&key_id])?;
+            records += self
+                .0
+                .execute("DELETE FROM records WHERE key_id = ?1", [&key_id])?;
+        }
+        let layers = self.0.execute(
+            "DELETE FROM grant_layers WHERE request_id IN (SELECT id FROM requests WHERE letter_id = ?1)",
+            [letter_id],
+        )?;
+        Ok((wraps, records, layers))
+    }
+
     pub fn delete_wrap(&self, key_id: &str, recipient: &str) -> Result<usize> {
         Ok(self.0.execute(
             "DELETE FROM key_wraps WHERE key_id = ?1 AND recipient = ?2",

@@ -117,6 +117,7 @@ impl Vault {
         if reason.trim().is_empty() {
             return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
         }
+        self.require_state(&ev, &l.id, sealdesk_core::life::Act::Copy)?;
         let unit = match self.copy_standing(&actor, &l)? {
             Ok(standing) => standing.unit,
             Err(why) => return self.deny(ev, ApiError::Denied(why)),
@@ -274,6 +275,10 @@ impl Vault {
                 .detail(format!("request {}", r.id));
             return self.deny(ev, ApiError::Denied("the request has lapsed".into()));
         }
+        let ev = self
+            .event_for(Role::Supervisor, Action::RouteDecision, &l)
+            .detail(format!("request {}", r.id));
+        self.require_state(&ev, &l.id, sealdesk_core::life::Act::Copy)?;
         let own = self.session_key_owned(session)?;
         let decision = self.reseal_request(&r, &own, &actor.id, reason)?;
         let signature = own
@@ -435,6 +440,7 @@ impl Vault {
             .event_for(role, kind.action(), &l)
             .detail(format!("run request {}", r.id));
         ev.assignment = Some(r.id.clone());
+        self.require_state(&ev, &l.id, sealdesk_core::life::Act::Copy)?;
         if CopyKind::parse(&r.kind) != Some(kind) {
             return self.deny(
                 ev,

@@ -98,6 +98,7 @@ impl Vault {
             let ev = self
                 .event_for(Role::Clerk, Action::RouteRequest, &row)
                 .detail(format!("routing inquiry {id} to {unit}"));
+            self.require_state(&ev, &row.id, sealdesk_core::life::Act::Route)?;
             let signed = self.fact(
                 &actor.id,
                 now,

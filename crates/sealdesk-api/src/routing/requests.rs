@@ -320,6 +320,7 @@ impl Vault {
         if reason.trim().is_empty() {
             return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
         }
+        self.require_state(&ev, &row.id, sealdesk_core::life::Act::Route)?;
         let own = self.session_key_owned(session)?;
         let (key_id, dk) = match self.letter_key_for(&actor, &own, &row.id, KEY_LETTER) {
             Ok(k) => k,
@@ -519,6 +520,13 @@ impl Vault {
             "approving a request",
         )?;
         let (r, l) = self.pending_request(&actor, request, Action::RouteDecision)?;
+        let act = if r.kind == "reveal" {
+            sealdesk_core::life::Act::Reveal
+        } else {
+            sealdesk_core::life::Act::Route
+        };
+        let ev = self.event_for(Role::Supervisor, Action::RouteDecision, &l);
+        self.require_state(&ev, &l.id, act)?;
         let own = self.session_key_owned(session)?;
         let layer = self.store.read(|db| db.grant_layer(&r.id, &actor.id))?;
         let Some(layer) = layer else {

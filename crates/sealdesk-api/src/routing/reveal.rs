@@ -29,6 +29,7 @@ impl Vault {
         )?;
         let l = self.letter_row(letter)?;
         let ev = self.event_for(Role::Handler, Action::IdentityReveal, &l);
+        self.require_state(&ev, &l.id, sealdesk_core::life::Act::Reveal)?;
         if reason.trim().is_empty() {
             return self.deny(ev, ApiError::BadInput("state why (--reason)".into()));
         }
@@ -193,6 +194,9 @@ impl Vault {
             Role::Handler
         };
         let mut ev = self.event_for(granted, Action::IdentityReveal, &l);
+        if !is_holder {
+            self.require_state(&ev, &l.id, sealdesk_core::life::Act::Reveal)?;
+        }
         if !is_holder {
             match self.active_assignment(&actor.id, &l.id, "reveal")? {
                 Some(a) => ev.assignment = Some(a.id),

@@ -1011,7 +1011,15 @@ fn the_cli_contract_transcript() {
     let report = st.dir.path().join("report");
     let report_args = |extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = [
-            "audit", "report", "--from", "109/01/01", "--to", "2020-01-31", "--seed", "1", "--out",
+            "audit",
+            "report",
+            "--from",
+            "109/01/01",
+            "--to",
+            "2020-01-31",
+            "--seed",
+            "1",
+            "--out",
         ]
         .iter()
         .map(|s| (*s).to_owned())
@@ -1021,7 +1029,8 @@ fn the_cli_contract_transcript() {
         v
     };
     st.run(Case {
-        title: "audit report over a month before the vault (auditor): nothing to flag; files written",
+        title:
+            "audit report over a month before the vault (auditor): nothing to flag; files written",
         user: as_user("auditor"),
         args: report_args(&[]),
         ..Case::default()

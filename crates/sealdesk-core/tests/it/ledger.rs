@@ -928,6 +928,8 @@ fn routed(seed: u64) -> (Book, Desk) {
             receipt_no: "SD-115-00001".into(),
             level: "密".into(),
             category: "petition".into(),
+            secret_until: None,
+            retain_until: None,
         },
     );
     b.fact(&d.clerk, request("r1", RequestKind::Access, &d.handler));
@@ -1208,6 +1210,8 @@ fn t10_a_fact_by_someone_not_entitled_is_forged_where_it_stands() {
                     receipt_no: "x".into(),
                     level: "密".into(),
                     category: "petition".into(),
+                    secret_until: None,
+                    retain_until: None,
                 },
             )
         }),
@@ -1219,6 +1223,8 @@ fn t10_a_fact_by_someone_not_entitled_is_forged_where_it_stands() {
                     receipt_no: "x".into(),
                     level: "機密".into(),
                     category: "procurement_objection".into(),
+                    secret_until: None,
+                    retain_until: None,
                 },
             )
         }),
@@ -1397,6 +1403,8 @@ fn t10_inquiries_answers_and_receipt_numbers_are_entitled_facts() {
                 receipt_no: "SD-115-00001".into(),
                 level: "密".into(),
                 category: "petition".into(),
+                secret_until: None,
+                retain_until: None,
             },
             "a receipt number given twice",
         ),

@@ -23,6 +23,7 @@
 //! | `end` | revoked: a supervisor of the unit; declined: the handler | a live assignment |
 //! | `affirm` | the assignment's handler | a live assignment |
 //! | `copy` | the requester | an approved, unused copy request, before it lapses; copy numbers follow on |
+//! | `close`, `declassify`, `destroy_propose`, `destroy_approve`, `destroy` | see [`life`] | the letter's state allows it (`crate::life::allows`) |
 //!
 //! Facts hold ids, kinds, units, times and the 密等 and category of a
 //! letter — never its text, its parties or a reason (those stay sealed).
@@ -31,9 +32,13 @@
 //! field order; the signature covers `"sealdesk.fact.v1\0" ‖ seq ‖
 //! prev_hash ‖ json`, binding it to its one place in the ledger.
 
+mod life;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use life::{DeclassifyBasis, Destruction};
 
 use crate::crypto::{self, SigningKey, SIGNATURE_LEN};
 use crate::directory::{id_bytes, placed_message, sign_placed, Directory};
@@ -163,6 +168,16 @@ pub enum Fact {
         receipt_no: String,
         level: String,
         category: String,
+        /// The day (ISO, Taiwan) its secrecy ends by itself: the 保密期限,
+        /// or a 國家機密 condition's cap. Absent for a 「密」 condition and
+        /// in letters registered before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        secret_until: Option<String>,
+        /// The first day (ISO) it may be destroyed: received plus its
+        /// 保存年限. Absent in letters registered before it (never
+        /// destroyed then).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retain_until: Option<String>,
     },
     /// A request: route to a handler, reveal an identity, make a copy for
     /// a recipient (`handler`).
@@ -206,6 +221,21 @@ pub enum Fact {
     },
     /// A supervisor of the unit asked answered (once).
     Answer { inquiry: String, ours: bool },
+    /// 結案.
+    Close { letter: String },
+    /// 解密 (a condition met) or 註銷 (the period ended).
+    Declassify {
+        letter: String,
+        basis: DeclassifyBasis,
+    },
+    /// The registering clerk puts a declassified letter past its retention
+    /// on a destruction list (銷毀目錄) under that list's document number.
+    DestroyPropose { letter: String, list_no: String },
+    /// A supervisor of a unit that handled it approves the destruction.
+    DestroyApprove { letter: String },
+    /// The ethics unit witnesses (監銷) and carries out the destruction;
+    /// `identity`: the identity compartment too (its own decision).
+    Destroy { letter: String, identity: bool },
 }
 
 /// A signed fact's content. Field order is part of the format.
@@ -269,6 +299,25 @@ pub struct LetterFacts {
     pub registered_at: i64,
     /// Copies made so far.
     pub copies: u32,
+    #[serde(default = "registered")]
+    pub state: crate::life::LetterState,
+    /// The supervisor who approved its first routing, and with it the
+    /// level: who decides its condition is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_approved_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destruction: Option<Destruction>,
+    /// Whether the identity compartment was destroyed with it.
+    #[serde(default)]
+    pub identity_destroyed: bool,
+}
+
+fn registered() -> crate::life::LetterState {
+    crate::life::LetterState::Registered
 }
 
 /// Where a request stands.
@@ -364,6 +413,15 @@ pub struct Facts {
     inquiries: BTreeMap<String, InquiryFacts>,
 }
 
+/// What a request of a kind does to its letter, as the state table names it.
+fn kind_act(kind: RequestKind) -> crate::life::Act {
+    match kind {
+        RequestKind::Access => crate::life::Act::Route,
+        RequestKind::Reveal => crate::life::Act::Reveal,
+        RequestKind::Export | RequestKind::Print => crate::life::Act::Copy,
+    }
+}
+
 fn refuse<T>(why: impl Into<String>) -> Result<T, FactError> {
     Err(FactError::NotEntitled(why.into()))
 }
@@ -451,6 +509,7 @@ impl Facts {
                 if *until <= at {
                     return refuse("a request must end after it is made");
                 }
+                self.require_state(letter, kind_act(*kind))?;
                 match kind {
                     RequestKind::Access => {
                         if !author.has_role(Role::Clerk) {
@@ -527,6 +586,7 @@ impl Facts {
                     if r.until <= at {
                         return refuse("the request has lapsed");
                     }
+                    self.require_state(&r.letter, kind_act(r.kind))?;
                     if r.kind == RequestKind::Reveal {
                         self.require_access(&r.handler, &r.letter, at)?;
                     }
@@ -561,7 +621,9 @@ impl Facts {
                 }
             }
             Fact::Affirm { assignment } => match self.assignments.get(assignment) {
-                Some(a) if a.handler == by && a.live(at) => {}
+                Some(a) if a.handler == by && a.live(at) => {
+                    self.require_state(&a.letter, crate::life::Act::Open)?;
+                }
                 _ => return refuse("only the handler of a live assignment affirms"),
             },
             Fact::Copy { request, copy_no } => {
@@ -578,6 +640,7 @@ impl Facts {
                         r.status.as_str()
                     ));
                 }
+                self.require_state(&r.letter, crate::life::Act::Copy)?;
                 let next = self.letters.get(&r.letter).map_or(1, |l| l.copies + 1);
                 if *copy_no != next {
                     return refuse(format!("the next copy of this letter is number {next}"));
@@ -590,11 +653,18 @@ impl Facts {
                     return refuse(format!("inquiry {inquiry} already exists"));
                 }
                 match self.letters.get(letter) {
-                    Some(l) if l.registered_by == by => {}
+                    Some(l) if l.registered_by == by => {
+                        self.require_state(letter, crate::life::Act::Route)?
+                    }
                     Some(_) => return refuse("only the registering clerk sends an inquiry"),
                     None => return refuse(format!("letter {letter} has no signed registration")),
                 }
             }
+            Fact::Close { .. }
+            | Fact::Declassify { .. }
+            | Fact::DestroyPropose { .. }
+            | Fact::DestroyApprove { .. }
+            | Fact::Destroy { .. } => self.check_life(directory, author, st)?,
             Fact::Answer { inquiry, .. } => {
                 let Some(q) = self.inquiries.get(inquiry) else {
                     return refuse(format!("inquiry {inquiry} was never sent"));
@@ -637,6 +707,8 @@ impl Facts {
                 receipt_no,
                 level,
                 category,
+                secret_until,
+                retain_until,
             } => {
                 self.letters.insert(
                     letter.clone(),
@@ -647,6 +719,12 @@ impl Facts {
                         registered_by: st.author.clone(),
                         registered_at: at,
                         copies: 0,
+                        state: crate::life::LetterState::Registered,
+                        level_approved_by: None,
+                        secret_until: secret_until.clone(),
+                        retain_until: retain_until.clone(),
+                        destruction: None,
+                        identity_destroyed: false,
                     },
                 );
             }
@@ -702,6 +780,14 @@ impl Facts {
                 };
                 r.decided_by = Some(st.author.clone());
                 r.decided_at = Some(at);
+                if *approve && r.kind == RequestKind::Access {
+                    if let Some(l) = self.letters.get_mut(&r.letter) {
+                        l.level_approved_by.get_or_insert_with(|| st.author.clone());
+                        if l.state == crate::life::LetterState::Registered {
+                            l.state = crate::life::LetterState::Handling;
+                        }
+                    }
+                }
                 if let Some(a) = assignment {
                     let made = AssignmentFacts {
                         kind: r.kind,
@@ -751,6 +837,11 @@ impl Facts {
                     q.answer = Some((*ours, st.author.clone(), at));
                 }
             }
+            Fact::Close { .. }
+            | Fact::Declassify { .. }
+            | Fact::DestroyPropose { .. }
+            | Fact::DestroyApprove { .. }
+            | Fact::Destroy { .. } => self.commit_life(st),
             Fact::Copy { request, copy_no } => {
                 if let Some(r) = self.requests.get_mut(request) {
                     r.status = RequestStatus::Done;
