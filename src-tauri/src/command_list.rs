@@ -58,6 +58,12 @@ macro_rules! app_commands {
             set_user_roles($crate::dto::SetRolesArgs) -> sealdesk_api::UserInfo,
             settings(()) -> sealdesk_api::Settings,
             set_settings($crate::dto::SettingsArgs) -> sealdesk_api::Settings,
+            close_letter($crate::dto::LifeArgs) -> sealdesk_api::LifeStep,
+            declassify($crate::dto::DeclassifyArgs) -> sealdesk_api::LifeStep,
+            destroy_propose($crate::dto::DestroyListArgs) -> sealdesk_api::LifeStep,
+            destroy_approve($crate::dto::LifeArgs) -> sealdesk_api::LifeStep,
+            destroy($crate::dto::DestroyArgs) -> sealdesk_api::LifeStep,
+            audit_report($crate::dto::AuditReportArgs) -> $crate::dto::AuditReportView,
         }
     };
 }

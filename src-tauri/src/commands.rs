@@ -551,3 +551,126 @@ pub async fn set_settings(
         v.settings(s)
     })
 }
+
+/// Closes a letter (結案).
+#[tauri::command]
+pub async fn close_letter(
+    state: State<'_, AppState>,
+    args: LifeArgs,
+) -> Result<sealdesk_api::LifeStep, CommandError> {
+    with_session(&state, |v, s| v.close_letter(s, &args.letter, &args.reason))
+}
+
+/// Declassifies (解密) or cancels (註銷) a letter's classification.
+#[tauri::command]
+pub async fn declassify(
+    state: State<'_, AppState>,
+    args: DeclassifyArgs,
+) -> Result<sealdesk_api::LifeStep, CommandError> {
+    with_session(&state, |v, s| {
+        v.declassify(s, &args.letter, args.basis, &args.reason)
+    })
+}
+
+/// Clerk: puts a letter on a destruction list.
+#[tauri::command]
+pub async fn destroy_propose(
+    state: State<'_, AppState>,
+    args: DestroyListArgs,
+) -> Result<sealdesk_api::LifeStep, CommandError> {
+    with_session(&state, |v, s| {
+        v.destroy_propose(s, &args.letter, &args.list_no, &args.reason)
+    })
+}
+
+/// Supervisor: approves a listed letter's destruction.
+#[tauri::command]
+pub async fn destroy_approve(
+    state: State<'_, AppState>,
+    args: LifeArgs,
+) -> Result<sealdesk_api::LifeStep, CommandError> {
+    with_session(&state, |v, s| {
+        v.destroy_approve(s, &args.letter, &args.reason)
+    })
+}
+
+/// Auditor (監銷): witnesses and carries out a destruction.
+#[tauri::command]
+pub async fn destroy(
+    state: State<'_, AppState>,
+    args: DestroyArgs,
+) -> Result<sealdesk_api::LifeStep, CommandError> {
+    with_session(&state, |v, s| {
+        v.destroy(s, &args.letter, args.identity, &args.reason)
+    })
+}
+
+/// `HH:MM-HH:MM` as minutes after midnight.
+fn office_hours(text: &str) -> Result<(u32, u32), CommandError> {
+    let bad = || CommandError::bad_input("上班時間請寫成 HH:MM-HH:MM，例如 08:00-18:00");
+    let minute = |s: &str| -> Option<u32> {
+        let (h, m) = s.trim().split_once(':')?;
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (h <= 24 && m < 60).then_some(h * 60 + m)
+    };
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    match (minute(a), minute(b)) {
+        (Some(a), Some(b)) if a < b => Ok((a, b)),
+        _ => Err(bad()),
+    }
+}
+
+/// Auditor: the 政風 report over a period (recorded), its charts, and its
+/// files when a folder is given.
+#[tauri::command]
+pub async fn audit_report(
+    state: State<'_, AppState>,
+    args: AuditReportArgs,
+) -> Result<AuditReportView, CommandError> {
+    let mut settings = sealdesk_api::AuditSettings::default();
+    if let Some(h) = args
+        .office_hours
+        .as_deref()
+        .filter(|h| !h.trim().is_empty())
+    {
+        (settings.office_start, settings.office_end) = office_hours(h)?;
+    }
+    let mut calendar = sealdesk_api::AuditCalendar::default();
+    let some = |s: &Option<String>| s.clone().filter(|t| !t.trim().is_empty());
+    if let Some(t) = some(&args.roster_csv) {
+        calendar.duty = sealdesk_api::parse_roster(&t)?;
+    }
+    if let Some(t) = some(&args.leave_csv) {
+        calendar.leave = sealdesk_api::parse_leave(&t)?;
+    }
+    if let Some(t) = some(&args.holidays_csv) {
+        calendar.holidays = sealdesk_api::parse_holidays(&t)?.into_iter().collect();
+    }
+    let seed = match some(&args.seed) {
+        Some(s) => Some(
+            s.trim()
+                .parse::<u64>()
+                .map_err(|_| CommandError::bad_input("抽樣種子須為非負整數"))?,
+        ),
+        None => None,
+    };
+    let req = sealdesk_api::ReportRequest {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        seed,
+        settings,
+        calendar,
+    };
+    let out = some(&args.out).map(PathBuf::from);
+    if out.as_ref().is_some_and(|p| !p.is_absolute()) {
+        return Err(CommandError::bad_input(
+            "請以資料夾選擇視窗選擇報表資料夾（完整路徑）",
+        ));
+    }
+    let report = with_session(&state, |v, s| v.audit_report(s, &req))?;
+    let files = match &out {
+        Some(dir) => sealdesk_api::write_report(dir, &report)?,
+        None => Vec::new(),
+    };
+    Ok(AuditReportView { report, files })
+}

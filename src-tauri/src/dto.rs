@@ -291,3 +291,60 @@ pub struct SaveAsArgs {
     pub suggested_name: String,
     pub kind: String,
 }
+
+/// A move in a letter's life, with its reason.
+#[derive(Debug, Deserialize, TS)]
+pub struct LifeArgs {
+    /// Its id or receipt number.
+    pub letter: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct DeclassifyArgs {
+    pub letter: String,
+    pub basis: sealdesk_api::DeclassifyBasis,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct DestroyListArgs {
+    pub letter: String,
+    /// The destruction list's (銷毀目錄) document number.
+    pub list_no: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct DestroyArgs {
+    pub letter: String,
+    /// The identity compartment too (its own decision).
+    pub identity: bool,
+    pub reason: String,
+}
+
+/// The 政風 report's period and settings; the CSV files' text as read from
+/// the files the auditor chose.
+#[derive(Debug, Deserialize, TS)]
+pub struct AuditReportArgs {
+    /// 民國 or Gregorian dates.
+    pub from: String,
+    pub to: String,
+    /// The sample's seed (decimal); drawn when empty.
+    pub seed: Option<String>,
+    /// `HH:MM-HH:MM`; 08:00-18:00 when empty.
+    pub office_hours: Option<String>,
+    pub roster_csv: Option<String>,
+    pub leave_csv: Option<String>,
+    pub holidays_csv: Option<String>,
+    /// A folder to write the report's files into (from the folder dialog).
+    pub out: Option<String>,
+}
+
+/// The report and the files written (the screen draws the report's charts
+/// from its counts, as the HTML file does).
+#[derive(Debug, Serialize, TS)]
+pub struct AuditReportView {
+    pub report: sealdesk_api::AuditReport,
+    pub files: Vec<String>,
+}

@@ -13,7 +13,7 @@ test("each role gets its screens, and everyone the account screen", () => {
   assert.deepEqual(ids(["clerk"]), ["register", "intake", "routing", "account"]);
   assert.deepEqual(ids(["supervisor"]), ["decisions", "unit", "account"]);
   assert.deepEqual(ids(["handler"]), ["assignments", "account"]);
-  assert.deepEqual(ids(["auditor"]), ["ledger", "account"]);
+  assert.deepEqual(ids(["auditor"]), ["ledger", "report", "account"]);
   assert.deepEqual(ids(["admin"]), ["users", "settings", "account"]);
   assert.deepEqual(ids([]), ["account"]);
   // Two roles: the union, in tab order, once each.
@@ -47,8 +47,15 @@ function letter(over: Partial<LetterSummary> & { subject?: string; sender?: stri
       source: "pdf",
       pages: 1,
       deadline: null,
+      addressee: "agency",
+      opened_by: "clerk",
+      seal_intact: true,
+      attachments: [],
+      retention_years: 10,
     },
     routing: over.routing ?? { status: "new", holder: null, unit: null, until: null },
+    state: over.state ?? "registered",
+    holders: over.holders ?? [],
   };
 }
 
@@ -265,4 +272,34 @@ test("what the clerk adds by hand is marked wherever it is written", async () =>
   assert.deepEqual(marks.map((m) => [m.start, m.end]), [[0, 3], [5, 8]]);
   const pieces = segments(text, marks);
   assert.deepEqual(pieces.map((p) => p.finding), [0, null, 1, null]);
+});
+
+test("the report's charts: a user-by-day grid with flagged days outlined, and the hours of the week", async () => {
+  const { perUserDayGrid, hourOfWeekGrid, shade, daysBetween } = await import("../src/lib/report");
+  assert.deepEqual(daysBetween("2026-11-29", "2026-12-02"), ["2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02"]);
+  assert.deepEqual(daysBetween("x", "2026-12-02"), []);
+  const how = Array.from({ length: 7 }, (_, d) => Array.from({ length: 24 }, (_, h) => (d === 2 && h === 22 ? 15 : 0)));
+  const report = {
+    from: "2026-11-30",
+    to: "2026-12-02",
+    findings: {
+      counts: { per_user_day: [["乙", "2026-12-01", 3], ["甲", "2026-12-02", 15], ["甲", "2026-11-30", 2]], hour_of_week: how },
+      flags: [
+        { kind: "off_hours", user: "甲", day: "2026-12-02", count: 15, detail: "", seqs: [] },
+        { kind: "peer_volume", user: "乙", day: null, count: 3, detail: "", seqs: [] },
+      ],
+      sample: { seed: "1", users: [], lookups: [] },
+    },
+  } as unknown as import("../src/lib/bindings").AuditReport;
+  const g = perUserDayGrid(report);
+  assert.deepEqual(g.rows, ["乙", "甲"]);
+  assert.deepEqual(g.values, [[0, 3, 0], [2, 0, 15]]);
+  // Only a flag with a day outlines a cell.
+  assert.deepEqual([...g.outlined], ["1:2"]);
+  const h = hourOfWeekGrid(report);
+  assert.equal(h.rows.length, 7);
+  assert.equal(h.values[2]?.[22], 15);
+  assert.equal(shade(0, 15), "#f4f6f8");
+  assert.equal(shade(15, 15), "#08306b");
+  assert.notEqual(shade(3, 15), shade(12, 15));
 });

@@ -27,10 +27,16 @@ const register = {
   source: "pdf",
   pages: 2,
   deadline: "2026-12-31",
+  addressee: "agency",
+  opened_by: "分文甲",
+  seal_intact: true,
+  attachments: ["附件1.pdf (2048 B)"],
+  retention_years: 10,
 };
 const letter = {
   id: "l1", receipt_no: "SD-115-00001", level: "密", category: "whistleblower", registered_at: T, can_read: true,
   register, routing: { status: "assigned", holder: "承辦甲", unit: "稅務管理科", until: T + 30 * 86_400_000 },
+  state: "handling", holders: ["承辦甲"],
 };
 const slip = { receipt_no: "SD-115-00001", level: "密", subject: "代號甲", category: "whistleblower", deadline: "2026-12-31", reply_by: "2026-12-10", summary: "主旨：檢舉〔姓名1〕收受招待" };
 const request = {
@@ -102,7 +108,7 @@ function englishWords(root: HTMLElement): string[] {
   return [...new Set(words)].filter((w) => !ALLOWED.has(w));
 }
 
-const SCREENS = ["Register", "Intake", "Routing", "Decisions", "UnitAssignments", "MyAssignments", "Ledger", "Users", "Settings", "Account"];
+const SCREENS = ["Register", "Intake", "Routing", "Decisions", "UnitAssignments", "MyAssignments", "Ledger", "Report", "Users", "Settings", "Account"];
 
 for (const name of SCREENS) {
   test(`${name} speaks zh-TW only`, async () => {

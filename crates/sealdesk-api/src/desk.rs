@@ -47,11 +47,26 @@ pub struct RegisterLine {
     pub pages: u32,
     /// 辦理期限 (YYYY-MM-DD).
     pub deadline: Option<String>,
+    /// 受文者: the agency, its head, or a named person.
+    pub addressee: crate::records::AddresseeType,
+    /// 拆封人 (an account name).
+    pub opened_by: Option<String>,
+    /// 封口完整 on arrival.
+    pub seal_intact: bool,
+    /// 附件, names masked.
+    pub attachments: Vec<String>,
+    /// 保存年限, in years.
+    pub retention_years: u32,
 }
 
 impl RegisterLine {
     pub(crate) fn from_record(r: &RegisterRecord) -> Self {
         Self {
+            addressee: r.addressee,
+            opened_by: r.opened_by.clone(),
+            seal_intact: r.seal_intact,
+            attachments: r.attachments.clone(),
+            retention_years: r.retention_years,
             subject: r.subject.clone(),
             sender_agency: r.sender_agency.clone(),
             sender_doc_no: r.sender_doc_no.clone(),

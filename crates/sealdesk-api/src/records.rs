@@ -44,6 +44,7 @@ pub(crate) fn rec_handler_page(n: u32) -> String {
 
 /// Who the letter is addressed to (it decides who may open it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AddresseeType {
     /// The agency: opened by the head or the head's designee.

@@ -451,6 +451,44 @@ fn real_window_login_wrong_passphrase_and_lock() {
                 "the approver is named: {traced}"
             );
             shot(&c, "auditor-trace").await;
+            // The 政風 report over today: the story's lookups counted, the
+            // handler's day drawn, and running it recorded.
+            click(&c, "#tab-report").await;
+            let today = taiwan_today();
+            type_into(&c, "#report-from", &today).await;
+            type_into(&c, "#report-to", &today).await;
+            type_into(&c, "#report-seed", "7").await;
+            click(&c, "#report-run").await;
+            let summary = wait_text(&c, "#report-summary", "抽樣種子 7").await;
+            assert!(
+                !summary.contains("查閱及嘗試 0 次"),
+                "the story's lookups count: {summary}"
+            );
+            wait_text(&c, "#report-sample", "handler").await;
+            let cells = c
+                .find_all(Locator::Css("#report-chart-days rect"))
+                .await
+                .expect("chart cells");
+            assert!(!cells.is_empty(), "the per-day chart is drawn");
+            shot(&c, "auditor-report").await;
+            lock(&c).await;
+
+            // The supervisor who approved the level finds its condition
+            // met and declassifies the letter; the earlier copy's
+            // recipient is listed for notice.
+            log_in(&c, "supervisor", "demo-supervisor-pass").await;
+            click(&c, "#tab-unit").await;
+            let letter_id = option_value(&c, "#unit-life-letter", &receipt).await;
+            select(&c, "#unit-life-letter", &letter_id).await;
+            select(&c, "#unit-life-action", "condition_met").await;
+            type_into(&c, "#unit-life-reason", "已函復，解密條件成就").await;
+            click(&c, "#unit-life-submit").await;
+            let done = wait_text(&c, "#unit-life-result", "已解密").await;
+            assert!(
+                done.contains("第1份"),
+                "the copy's recipient is listed: {done}"
+            );
+            shot(&c, "supervisor-declassify").await;
             lock(&c).await;
 
             // The admin changes a user's roles.
@@ -611,6 +649,15 @@ fn real_window_login_wrong_passphrase_and_lock() {
         before.1 + 2 + cli_logins_ok,
         "the clerk's logins (window and CLI)"
     );
+}
+
+/// Today in Taiwan, as the date fields take it: the story's acts happen on
+/// the wall clock, so the report's period must be today's.
+#[allow(clippy::disallowed_methods)]
+fn taiwan_today() -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The app the WebDriver started (the newest `sealdesk-app` process).

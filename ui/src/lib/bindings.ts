@@ -2,7 +2,7 @@
 // (scripts/gen-bindings.sh). Do not edit: change the Rust type.
 
 export type Role = "admin" | "clerk" | "supervisor" | "handler" | "auditor";
-export type Action = "login" | "login_failed" | "lock" | "register" | "view" | "copy" | "export" | "print" | "identity_reveal" | "route_request" | "route_decision" | "declassify" | "destroy" | "user_admin" | "recover" | "ledger_read" | "ledger_export" | "ledger_grant" | "integrity_warning";
+export type Action = "login" | "login_failed" | "lock" | "register" | "view" | "copy" | "export" | "print" | "identity_reveal" | "route_request" | "route_decision" | "declassify" | "destroy" | "user_admin" | "recover" | "ledger_read" | "ledger_export" | "ledger_grant" | "integrity_warning" | "audit_report" | "close";
 export type Outcome = "allowed" | "denied";
 export type PiiKind = "national_id" | "company_tax_id" | "phone" | "email" | "address" | "person" | "organization" | "bank_account" | "passport" | "line_id" | "birth_date";
 export type Category = "petition" | "whistleblower" | "procurement_objection" | "other";
@@ -12,6 +12,7 @@ export type Me = { name: string, roles: Array<Role>, unit: string | null, idle_t
  * Integrity warnings found at login (see [`Session::warnings`]).
  */
 warnings: Array<string>, };
+export type AddresseeType = "agency" | "head" | "person";
 export type RegisterLine = { 
 /**
  * 案由 (may be a code name).
@@ -32,7 +33,27 @@ source: string, pages: number,
 /**
  * 辦理期限 (YYYY-MM-DD).
  */
-deadline: string | null, };
+deadline: string | null, 
+/**
+ * 受文者: the agency, its head, or a named person.
+ */
+addressee: AddresseeType, 
+/**
+ * 拆封人 (an account name).
+ */
+opened_by: string | null, 
+/**
+ * 封口完整 on arrival.
+ */
+seal_intact: boolean, 
+/**
+ * 附件, names masked.
+ */
+attachments: Array<string>, 
+/**
+ * 保存年限, in years.
+ */
+retention_years: number, };
 export type RoutingStatus = "new" | "inquiring" | "requested" | "assigned" | "ended";
 export type RoutingState = { 
 /**
@@ -71,7 +92,15 @@ register: RegisterLine | null,
 /**
  * Where the letter is in routing.
  */
-routing: RoutingState, };
+routing: RoutingState, 
+/**
+ * Where it is in its life, as the signed facts say.
+ */
+state: LetterState, 
+/**
+ * 現持有人: handlers with live access to it now.
+ */
+holders: Array<string>, };
 export type RoutingSlip = { receipt_no: string, level: string, subject: string, category: string, 
 /**
  * The letter's 辦理期限, from its register.
@@ -595,6 +624,144 @@ export type ResetArgs = { name: string, passphrase: string, };
 export type SetRolesArgs = { name: string, roles: Array<Role>, unit: string | null, };
 export type SettingsArgs = { idle_timeout_secs: number, max_access_days: number, };
 export type SaveAsArgs = { suggested_name: string, kind: string, };
+export type LetterState = "registered" | "handling" | "closed" | "declassified" | "destroyed";
+export type DeclassifyBasis = "period_ended" | "condition_met";
+export type LifeStep = { letter_id: string, receipt_no: string, state: LetterState, 
+/**
+ * The ledger entry that records it.
+ */
+recorded_as: number, 
+/**
+ * 機密等級變更或註銷紀錄 of a declassification.
+ */
+declassified: DeclassifyRecord | null, 
+/**
+ * What a destruction removed.
+ */
+shredded: Shredded | null, };
+export type DeclassifyRecord = { by: string, 
+/**
+ * UTC milliseconds.
+ */
+at: number, basis: DeclassifyBasis, reason: string, 
+/**
+ * The marking struck through on copies made from now on.
+ */
+old_marking: string, new_marking: string, 
+/**
+ * 第N份 and recipient of each earlier copy.
+ */
+notify: Array<string>, };
+export type Shredded = { wraps: number, records: number, grant_layers: number, identity_destroyed: boolean, 
+/**
+ * Whether the WAL was emptied (another desk reading keeps it).
+ */
+wal_emptied: boolean, };
+export type LifeArgs = { 
+/**
+ * Its id or receipt number.
+ */
+letter: string, reason: string, };
+export type DeclassifyArgs = { letter: string, basis: DeclassifyBasis, reason: string, };
+export type DestroyListArgs = { letter: string, 
+/**
+ * The destruction list's (銷毀目錄) document number.
+ */
+list_no: string, reason: string, };
+export type DestroyArgs = { letter: string, 
+/**
+ * The identity compartment too (its own decision).
+ */
+identity: boolean, reason: string, };
+export type AuditReportArgs = { 
+/**
+ * 民國 or Gregorian dates.
+ */
+from: string, to: string, 
+/**
+ * The sample's seed (decimal); drawn when empty.
+ */
+seed: string | null, 
+/**
+ * `HH:MM-HH:MM`; 08:00-18:00 when empty.
+ */
+office_hours: string | null, roster_csv: string | null, leave_csv: string | null, holidays_csv: string | null, 
+/**
+ * A folder to write the report's files into (from the folder dialog).
+ */
+out: string | null, };
+export type AuditReportView = { report: AuditReport, files: Array<string>, };
+export type AuditReport = { 
+/**
+ * ISO days, Taiwan.
+ */
+from: string, to: string, generated_at: number, generated_by: string, 
+/**
+ * Lookups and attempts in the period.
+ */
+lookups: number, findings: Findings, reviewed: Array<ReviewedAct>, role_changes: Array<ReviewedAct>, accounts: Array<AccountLine>, long_access: Array<LongAccess>, 
+/**
+ * The ledger's verdict, in words.
+ */
+integrity: string, 
+/**
+ * Set when no checkpoint is kept or the newest is older than 30 days.
+ */
+keep_checkpoint: string | null, 
+/**
+ * The ledger entry that records this report.
+ */
+recorded_as: number, };
+export type ReviewedAct = { seq: number, 
+/**
+ * UTC milliseconds.
+ */
+at: number, user: string, action: Action, receipt_no: string | null, reason: string | null, 
+/**
+ * Who approved it (the supervisor whose decision it rests on).
+ */
+approver: string | null, detail: string | null, };
+export type AccountLine = { name: string, roles: Array<Role>, unit: string | null, disabled: boolean, 
+/**
+ * UTC milliseconds.
+ */
+certified_at: number | null, last_login: number | null, };
+export type LongAccess = { assignment: string, handler: string, receipt_no: string, starts_at: number, until: number, days: number, };
+export type Findings = { flags: Array<Flag>, sample: Sample, counts: Counts, };
+export type Flag = { kind: FlagKind, 
+/**
+ * The account, or the users sharing a reason, comma-separated.
+ */
+user: string, 
+/**
+ * The Taiwan day (or the week's Monday) it is about, ISO.
+ */
+day: string | null, count: number, 
+/**
+ * What was compared, in zh-TW.
+ */
+detail: string, 
+/**
+ * The ledger entries behind it.
+ */
+seqs: Array<number>, };
+export type FlagKind = "daily_volume" | "weekly_volume" | "peer_volume" | "off_hours" | "on_leave" | "untied" | "denied" | "mechanical_reason" | "dormant_suspend" | "dormant_revoke";
+export type Sample = { seed: string, users: Array<string>, lookups: Array<Sampled>, };
+export type Sampled = { seq: number, at: number, user: string, receipt_no: string | null, reason: string | null, assignment: string | null, tie: Tie, 
+/**
+ * Drawn as one of a sampled user's lookups (else among all).
+ */
+by_user: boolean, };
+export type Tie = "assignment" | "registrar" | "untied";
+export type Counts = { 
+/**
+ * (user, ISO day, lookups), sorted.
+ */
+per_user_day: Array<[string, string, number]>, 
+/**
+ * `[weekday][hour]`, Monday first, Taiwan time.
+ */
+hour_of_week: Array<Array<number>>, };
 
 /** The 密等 a letter may carry, lowest first (the API refuses any other). */
 export const LEVELS = ["密", "機密", "極機密", "絕對機密"] as const;
@@ -648,4 +815,10 @@ export type Commands = {
   set_user_roles: { args: SetRolesArgs; result: UserInfo };
   settings: { args: null; result: Settings };
   set_settings: { args: SettingsArgs; result: Settings };
+  close_letter: { args: LifeArgs; result: LifeStep };
+  declassify: { args: DeclassifyArgs; result: LifeStep };
+  destroy_propose: { args: DestroyListArgs; result: LifeStep };
+  destroy_approve: { args: LifeArgs; result: LifeStep };
+  destroy: { args: DestroyArgs; result: LifeStep };
+  audit_report: { args: AuditReportArgs; result: AuditReportView };
 };

@@ -14,6 +14,7 @@ export type ScreenId =
   | "unit"
   | "assignments"
   | "ledger"
+  | "report"
   | "users"
   | "settings"
   | "account";
@@ -37,6 +38,7 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: "unit", label: "screen.unit", roles: ["supervisor"] },
   { id: "assignments", label: "screen.assignments", roles: ["handler"] },
   { id: "ledger", label: "screen.ledger", roles: ["auditor"] },
+  { id: "report", label: "screen.report", roles: ["auditor"] },
   { id: "users", label: "screen.users", roles: ["admin"] },
   { id: "settings", label: "screen.settings", roles: ["admin"] },
   { id: "account", label: "screen.account", roles: "everyone" },

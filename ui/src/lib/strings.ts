@@ -11,6 +11,7 @@ import { ADMIN_STRINGS } from "./strings/admin";
 import { COPY_STRINGS } from "./strings/copies";
 import { INTAKE_STRINGS } from "./strings/intake";
 import { LEDGER_STRINGS } from "./strings/ledger";
+import { LIFE_STRINGS } from "./strings/life";
 import { READING_STRINGS } from "./strings/reading";
 import { REGISTER_STRINGS } from "./strings/register";
 import { ROUTING_STRINGS } from "./strings/routing";
@@ -291,6 +292,7 @@ export const STRING_PARTS = {
   copies: COPY_STRINGS,
   intake: INTAKE_STRINGS,
   ledger: LEDGER_STRINGS,
+  life: LIFE_STRINGS,
   reading: READING_STRINGS,
   register: REGISTER_STRINGS,
   routing: ROUTING_STRINGS,
@@ -303,6 +305,7 @@ const zhTW = {
   ...COPY_STRINGS["zh-TW"],
   ...INTAKE_STRINGS["zh-TW"],
   ...LEDGER_STRINGS["zh-TW"],
+  ...LIFE_STRINGS["zh-TW"],
   ...READING_STRINGS["zh-TW"],
   ...REGISTER_STRINGS["zh-TW"],
   ...ROUTING_STRINGS["zh-TW"],
@@ -318,6 +321,7 @@ const en: Record<Key, string> = {
   ...COPY_STRINGS.en,
   ...INTAKE_STRINGS.en,
   ...LEDGER_STRINGS.en,
+  ...LIFE_STRINGS.en,
   ...READING_STRINGS.en,
   ...REGISTER_STRINGS.en,
   ...ROUTING_STRINGS.en,
