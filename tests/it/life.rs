@@ -213,6 +213,31 @@ fn a_letter_is_closed_declassified_and_destroyed_by_those_entitled_and_nothing_e
     w.clock.advance_secs(70 * DAY);
     let mut sup = w.login("supervisor");
     let mut clerk = w.login("clerk");
+    // The auditor's yearly review list shows it, due (its date has come).
+    w.grant_auditor();
+    let mut auditor = w.login("auditor");
+    let review = w
+        .vault
+        .audit_report(
+            &mut auditor,
+            &sealdesk_api::ReportRequest {
+                from: "2027-02-01".into(),
+                to: "2027-02-05".into(),
+                seed: Some(1),
+                settings: sealdesk_api::AuditSettings::default(),
+                calendar: sealdesk_api::AuditCalendar::default(),
+            },
+        )
+        .expect("report");
+    let line = review
+        .classified
+        .iter()
+        .find(|c| c.state == LetterState::Closed)
+        .expect("the closed letter is on the review list");
+    assert!(
+        line.due && line.secret_until.as_deref() == Some("2027-01-31"),
+        "{line:?}"
+    );
     let step = w
         .vault
         .declassify(&mut sup, &id, DeclassifyBasis::PeriodEnded, "保密期限屆滿")

@@ -366,6 +366,7 @@ impl Vault {
         // and a code that this view's ledger entry names); a page that
         // cannot be marked is not shown.
         let code = self.make_mark_code();
+        let struck = self.new_marking(&row.id)?;
         let marker = crate::marks::PageMarker::new(
             &actor,
             &row.level,
@@ -373,7 +374,8 @@ impl Vault {
             self.now(),
             sealdesk_mark::MarkKind::Screen,
             code,
-        );
+        )
+        .struck(struck);
         // The handler's pages (boxed over the writer's data only), or for a
         // letter registered before them, the pages boxed over every finding.
         let (numbers, page_record): (&[u32], fn(u32) -> String) = match &register.handler_pages {

@@ -71,6 +71,17 @@ impl Vault {
             .map_or(LetterState::Registered, |l| l.state))
     }
 
+    /// A declassified letter's new marking (已解密／已註銷 and the day), as
+    /// every page shown or copied after it carries beside the old one
+    /// struck through; `None` while it is classified.
+    pub(crate) fn new_marking(&mut self, letter_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .facts()?
+            .letter(letter_id)
+            .and_then(|l| l.declassified)
+            .map(|(basis, at)| marking(basis, at)))
+    }
+
     /// Refuses, recorded, what the letter's state does not allow.
     pub(crate) fn require_state(&mut self, ev: &Event, letter_id: &str, act: Act) -> Result<()> {
         let state = self.letter_state(letter_id)?;
@@ -212,11 +223,7 @@ impl Vault {
             None => format!("{}（依解密條件）", l.level),
         };
         let now = self.now().unix_millis();
-        let today = sealdesk_core::date::roc(sealdesk_core::date::taiwan_date(now));
-        let new_marking = match basis {
-            DeclassifyBasis::PeriodEnded => format!("已註銷（保密期限屆滿，{today}）"),
-            DeclassifyBasis::ConditionMet => format!("已解密（解密條件成就，{today}）"),
-        };
+        let new_marking = marking(basis, now);
         let notify: Vec<String> = self
             .store
             .read(|db| db.copies_of_letter(&l.id))?
@@ -374,5 +381,14 @@ impl Vault {
             wal_emptied,
         });
         Ok(step)
+    }
+}
+
+/// The new marking of a letter declassified on `basis` at `at`.
+fn marking(basis: DeclassifyBasis, at: i64) -> String {
+    let day = sealdesk_core::date::roc(sealdesk_core::date::taiwan_date(at));
+    match basis {
+        DeclassifyBasis::PeriodEnded => format!("已註銷（保密期限屆滿，{day}）"),
+        DeclassifyBasis::ConditionMet => format!("已解密（解密條件成就，{day}）"),
     }
 }

@@ -119,8 +119,16 @@ impl PageMarker {
                 secrecy: secrecy_text(secrecy),
                 kind,
                 code,
+                struck: None,
             },
         }
+    }
+
+    /// For a declassified letter: the old marking struck through and
+    /// `new_marking` after it.
+    pub(crate) fn struck(mut self, new_marking: Option<String>) -> Self {
+        self.spec.struck = new_marking;
+        self
     }
 
     /// A page image (PNG bytes) with its mark.

@@ -182,6 +182,7 @@ fn main() {
                     secrecy: "保密期限：2031-12-31".into(),
                     kind: MarkKind::Export { copy: i as u32 + 1 },
                     code: *c,
+                    struck: None,
                 };
                 mark_page(letter, &spec, &fonts).expect("mark")
             })

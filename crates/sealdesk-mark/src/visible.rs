@@ -42,6 +42,10 @@ pub struct MarkSpec {
     pub secrecy: String,
     pub kind: MarkKind,
     pub code: ExportCode,
+    /// A letter declassified (or its period cancelled): the new marking.
+    /// The footer then shows the old 密等 and period struck through with a
+    /// double line, the new marking after it.
+    pub struck: Option<String>,
 }
 
 /// The tiled mark's ink: a dark red, at this opacity where the glyph is
@@ -316,11 +320,19 @@ fn footer(
         MarkKind::Print { copy } => format!("列印複製物　第{copy}份"),
         MarkKind::Screen => "螢幕檢視，不得翻拍、複製".to_owned(),
     };
+    let old_marking = format!("密等：{}　{}", spec.level, spec.secrecy);
+    let first = match &spec.struck {
+        Some(new) => format!("{old_marking}　{new}　{copy}"),
+        None => format!("{old_marking}　{copy}"),
+    };
+    // The old marking struck through with a double line, as the rules
+    // have it; the new marking follows, unstruck.
+    let strike = spec
+        .struck
+        .is_some()
+        .then(|| text_size(PxScale::from(30.0), &fonts.face, &old_marking).0);
     let lines = [
-        (
-            format!("密等：{}　{}　{copy}", spec.level, spec.secrecy),
-            30.0,
-        ),
+        (first, 30.0),
         (
             format!("{}　{}　{}", spec.recipient, spec.unit, spec.time),
             26.0,
@@ -331,6 +343,15 @@ fn footer(
     for (text, size) in &lines {
         draw_text_mut(out, ink, 40, y, PxScale::from(*size), &fonts.face, text);
         y += 46;
+    }
+    if let Some(w_old) = strike {
+        for dy in [11, 19] {
+            draw_filled_rect_mut(
+                out,
+                Rect::at(38, page_h as i32 + 22 + dy).of_size(w_old + 4, 2),
+                ink,
+            );
+        }
     }
     let qr = qr_image(spec.code)?;
     let (qw, qh) = qr.dimensions();

@@ -144,6 +144,7 @@ fn generate() -> String {
         decl::<a::ReviewedAct>(cfg),
         decl::<a::AccountLine>(cfg),
         decl::<a::LongAccess>(cfg),
+        decl::<a::ClassifiedLetter>(cfg),
         decl::<sealdesk_core::audit::Findings>(cfg),
         decl::<sealdesk_core::audit::Flag>(cfg),
         decl::<sealdesk_core::audit::FlagKind>(cfg),

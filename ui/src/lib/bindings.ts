@@ -701,6 +701,11 @@ from: string, to: string, generated_at: number, generated_by: string,
  */
 lookups: number, findings: Findings, reviewed: Array<ReviewedAct>, role_changes: Array<ReviewedAct>, accounts: Array<AccountLine>, long_access: Array<LongAccess>, 
 /**
+ * The yearly review list: every letter still classified, with those
+ * due for declassification within 30 days of the period's end marked.
+ */
+classified: Array<ClassifiedLetter>, 
+/**
  * The ledger's verdict, in words.
  */
 integrity: string, 
@@ -727,6 +732,15 @@ export type AccountLine = { name: string, roles: Array<Role>, unit: string | nul
  */
 certified_at: number | null, last_login: number | null, };
 export type LongAccess = { assignment: string, handler: string, receipt_no: string, starts_at: number, until: number, days: number, };
+export type ClassifiedLetter = { receipt_no: string, level: string, state: LetterState, registered_at: number, 
+/**
+ * The day its secrecy ends by itself (ISO), if it has one.
+ */
+secret_until: string | null, 
+/**
+ * It ends within 30 days of the period's end, or has ended.
+ */
+due: boolean, };
 export type Findings = { flags: Array<Flag>, sample: Sample, counts: Counts, };
 export type Flag = { kind: FlagKind, 
 /**

@@ -520,6 +520,7 @@ impl Vault {
                 copy: copy_no as u32,
             },
         };
+        let struck = self.new_marking(&l.id)?;
         let marker = PageMarker::for_recipient(
             &recipient.name,
             recipient.unit.as_deref().unwrap_or_default(),
@@ -528,7 +529,8 @@ impl Vault {
             self.now(),
             mark_kind,
             code,
-        );
+        )
+        .struck(struck);
         let pages = match self.copy_pages(&register, &key_id, &dk, &marker) {
             Ok(p) => p,
             Err(e) => return self.deny(ev, e),

@@ -83,6 +83,20 @@ pub struct LongAccess {
     pub days: i64,
 }
 
+/// A letter still classified, as the yearly review lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClassifiedLetter {
+    pub receipt_no: String,
+    pub level: String,
+    pub state: sealdesk_core::life::LetterState,
+    pub registered_at: i64,
+    /// The day its secrecy ends by itself (ISO), if it has one.
+    pub secret_until: Option<String>,
+    /// It ends within 30 days of the period's end, or has ended.
+    pub due: bool,
+}
+
 /// The report.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -99,6 +113,9 @@ pub struct AuditReport {
     pub role_changes: Vec<ReviewedAct>,
     pub accounts: Vec<AccountLine>,
     pub long_access: Vec<LongAccess>,
+    /// The yearly review list: every letter still classified, with those
+    /// due for declassification within 30 days of the period's end marked.
+    pub classified: Vec<ClassifiedLetter>,
     /// The ledger's verdict, in words.
     pub integrity: String,
     /// Set when no checkpoint is kept or the newest is older than 30 days.
@@ -212,7 +229,7 @@ impl Vault {
             .collect();
         let findings: Findings =
             audit::examine(&lookups, &accounts, &req.calendar, &req.settings, end, seed);
-        let lines = directory
+        let mut lines: Vec<AccountLine> = directory
             .users()
             .map(|c| AccountLine {
                 name: c.name.clone(),
@@ -223,8 +240,10 @@ impl Vault {
                 last_login: last_login.get(c.name.as_str()).copied(),
             })
             .collect();
+        // By name: the directory's order follows random account ids.
+        lines.sort_by(|a, b| a.name.cmp(&b.name));
         let limit = self.max_access_days()?;
-        let long_access = facts
+        let mut long_access: Vec<LongAccess> = facts
             .assignments()
             .filter(|(_, a)| live_at(a, end - 1))
             .filter(|(_, a)| (end - a.starts_at) / DAY_MS > limit)
@@ -240,6 +259,32 @@ impl Vault {
                 days: (end - a.starts_at) / DAY_MS,
             })
             .collect();
+        long_access.sort_by(|a, b| (a.starts_at, &a.handler).cmp(&(b.starts_at, &b.handler)));
+        // Classified letters: each one's review line, and those whose
+        // secrecy ends within 30 days of the period's end (or has ended).
+        let soon = date::taiwan_date(end - 1 + 30 * DAY_MS).to_string();
+        let mut classified: Vec<ClassifiedLetter> = facts
+            .letters()
+            .filter(|(_, l)| {
+                !matches!(
+                    l.state,
+                    sealdesk_core::life::LetterState::Declassified
+                        | sealdesk_core::life::LetterState::Destroyed
+                )
+            })
+            .map(|(_, l)| ClassifiedLetter {
+                receipt_no: l.receipt_no.clone(),
+                level: l.level.clone(),
+                state: l.state,
+                registered_at: l.registered_at,
+                secret_until: l.secret_until.clone(),
+                due: l
+                    .secret_until
+                    .as_deref()
+                    .is_some_and(|d| d <= soon.as_str()),
+            })
+            .collect();
+        classified.sort_by(|a, b| a.receipt_no.cmp(&b.receipt_no));
         let keep_checkpoint = match &verdict.anchor {
             Some(a) if self.now().unix_millis() - a.at <= 30 * DAY_MS => None,
             Some(a) => Some(format!(
@@ -268,6 +313,7 @@ impl Vault {
             role_changes,
             accounts: lines,
             long_access,
+            classified,
             integrity: verdict.summary.clone(),
             keep_checkpoint,
             recorded_as,

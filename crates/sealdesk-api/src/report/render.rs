@@ -17,7 +17,7 @@ use super::AuditReport;
 use crate::{ApiError, Result};
 
 /// The files a report folder holds, in order.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     "report.html",
     "flags.csv",
     "lookups_per_user_day.csv",
@@ -27,6 +27,7 @@ pub const FILES: [&str; 9] = [
     "role_changes.csv",
     "accounts.csv",
     "long_access.csv",
+    "classified.csv",
 ];
 
 /// The two charts, as SVG.
@@ -258,6 +259,31 @@ pub fn write_report(dir: &Path, r: &AuditReport) -> Result<Vec<String>> {
                     tw(a.starts_at),
                     tw(a.until),
                     a.days.to_string(),
+                ]
+            })
+            .collect(),
+    )?;
+    csv_file(
+        dir,
+        "classified.csv",
+        &[
+            "收文號",
+            "密等",
+            "狀態",
+            "登記時間",
+            "保密期限",
+            "30日內屆滿",
+        ],
+        r.classified
+            .iter()
+            .map(|c| {
+                vec![
+                    c.receipt_no.clone(),
+                    c.level.clone(),
+                    c.state.label().into(),
+                    tw(c.registered_at),
+                    o(&c.secret_until),
+                    if c.due { "是" } else { "" }.into(),
                 ]
             })
             .collect(),
@@ -553,6 +579,20 @@ th{{background:#eef2f6}}.flag{{color:#b71c1c}}.warn{{background:#fff4e5;padding:
         })
         .collect();
     table(&mut h, &["承辦人", "收文號", "起", "已持有日數"], &rows);
+    h.push_str("<h2>機密檔案年度檢視清單（★ 為 30 日內屆滿保密期限）</h2>");
+    let rows: Vec<Vec<String>> = r
+        .classified
+        .iter()
+        .map(|c| {
+            vec![
+                format!("{}{}", if c.due { "★ " } else { "" }, c.receipt_no),
+                c.level.clone(),
+                c.state.label().into(),
+                o(&c.secret_until),
+            ]
+        })
+        .collect();
+    table(&mut h, &["收文號", "密等", "狀態", "保密期限"], &rows);
     h.push_str("<h2>權限定期檢視清單（每半年）</h2>");
     let rows: Vec<Vec<String>> = r
         .accounts

@@ -441,6 +441,7 @@ fn composites_name_no_innocent(
         secrecy: "保密期限：2030-12-31".into(),
         kind: sealdesk_mark::MarkKind::Export { copy: 1 },
         code: sealdesk_mark::ExportCode(0x5eed_5eed_5eed_5eed),
+        struck: None,
     };
     let blank = image::RgbImage::from_pixel(1240, 1754, image::Rgb([255, 255, 255]));
     let stranger = sealdesk_mark::mark_image(&blank, &spec, &fonts).expect("mark");

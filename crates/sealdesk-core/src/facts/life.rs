@@ -220,9 +220,10 @@ impl Facts {
                     l.state = LetterState::Closed;
                 }
             }
-            Fact::Declassify { letter, .. } => {
+            Fact::Declassify { letter, basis } => {
                 if let Some(l) = self.letters.get_mut(letter) {
                     l.state = LetterState::Declassified;
+                    l.declassified = Some((*basis, st.at));
                 }
             }
             Fact::DestroyPropose { letter, list_no } => {

@@ -314,6 +314,9 @@ pub struct LetterFacts {
     /// Whether the identity compartment was destroyed with it.
     #[serde(default)]
     pub identity_destroyed: bool,
+    /// On what basis and when it was declassified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declassified: Option<(DeclassifyBasis, i64)>,
 }
 
 fn registered() -> crate::life::LetterState {
@@ -725,6 +728,7 @@ impl Facts {
                         retain_until: retain_until.clone(),
                         destruction: None,
                         identity_destroyed: false,
+                        declassified: None,
                     },
                 );
             }

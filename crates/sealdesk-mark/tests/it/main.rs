@@ -27,6 +27,7 @@ fn spec(code: u64, recipient: &str) -> MarkSpec {
         secrecy: "解密條件：本案結案後解密".into(),
         kind: MarkKind::Export { copy: 2 },
         code: ExportCode(code),
+        struck: None,
     }
 }
 
@@ -448,4 +449,35 @@ fn an_exported_pdf_is_images_only_one_page_each() {
             "{r}"
         );
     }
+}
+
+/// A declassified letter's copy: the old 密等 and period struck through
+/// with a double line (two dark rows across the words), the new marking
+/// after them, and the code still traced.
+#[test]
+fn a_declassified_copy_strikes_its_old_marking_through_and_still_traces() {
+    let fonts = Fonts::system().expect("a Traditional Chinese face");
+    let blank = RgbImage::from_pixel(1240, 1754, Rgb([255, 255, 255]));
+    let plain = sealdesk_mark::mark_image(&blank, &spec(77, "handler"), &fonts).expect("mark");
+    let mut s = spec(77, "handler");
+    s.struck = Some("已解密（解密條件成就，民國116年2月5日）".into());
+    let struck = sealdesk_mark::mark_image(&blank, &s, &fonts).expect("mark");
+    // A row is "ruled" when most of its first 300 px of the footer line is dark.
+    let ruled = |img: &RgbImage| -> Vec<u32> {
+        (1754 + 22..1754 + 22 + 36)
+            .filter(|&y| (40..340).filter(|&x| img.get_pixel(x, y).0[0] < 80).count() > 240)
+            .collect()
+    };
+    assert!(
+        ruled(&plain).is_empty(),
+        "no rule without a declassification"
+    );
+    let rows = ruled(&struck);
+    assert!(rows.len() >= 4, "two lines of two pixels: {rows:?}");
+    let first = rows[0];
+    assert!(
+        rows.iter().any(|&y| y >= first + 6),
+        "two separate lines: {rows:?}"
+    );
+    assert_eq!(traced(&png(&struck)), Some(ExportCode(77)));
 }
