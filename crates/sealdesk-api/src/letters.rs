@@ -175,8 +175,8 @@ impl Vault {
             let (state, holders) = {
                 let facts = self.facts()?;
                 let state = facts
-                    .letter(&l.id)
-                    .map_or(sealdesk_core::life::LetterState::Registered, |f| f.state);
+                    .state_of(&l.id)
+                    .unwrap_or(sealdesk_core::life::LetterState::Registered);
                 let ids: Vec<String> = facts
                     .assignments()
                     .filter(|(_, a)| {

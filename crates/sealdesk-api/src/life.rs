@@ -62,13 +62,20 @@ pub struct Shredded {
     pub wal_emptied: bool,
 }
 
+/// Who may make a move, as what, for the refusal's words.
+struct Move {
+    roles: &'static [Role],
+    action: Action,
+    what: &'static str,
+}
+
 impl Vault {
     /// The letter's state, as the signed facts say.
     pub(crate) fn letter_state(&mut self, letter_id: &str) -> Result<LetterState> {
         Ok(self
             .facts()?
-            .letter(letter_id)
-            .map_or(LetterState::Registered, |l| l.state))
+            .state_of(letter_id)
+            .unwrap_or(LetterState::Registered))
     }
 
     /// A declassified letter's new marking (已解密／已註銷 and the day), as
@@ -164,22 +171,36 @@ impl Vault {
         letter: &str,
         reason: &str,
     ) -> Result<LifeStep> {
-        let (actor, ev, l) = self.life_begin(
+        let how = Move {
+            roles: &[Role::Supervisor, Role::Clerk],
+            action: Action::Close,
+            what: "closing a letter",
+        };
+        self.plain_move(
             session,
-            &[Role::Supervisor, Role::Clerk],
-            Action::Close,
-            "closing a letter",
+            how,
             letter,
             reason,
-        )?;
-        let signed = self.life_fact(
-            &actor,
-            &ev,
-            Fact::Close {
-                letter: l.id.clone(),
-            },
-        )?;
-        let ev = ev.detail("closed");
+            |letter| Fact::Close { letter },
+            "closed",
+        )
+    }
+
+    /// One move of a letter's life that is its signed fact and its entry
+    /// and nothing else, in one transaction.
+    fn plain_move(
+        &mut self,
+        session: &mut Session,
+        how: Move,
+        letter: &str,
+        reason: &str,
+        fact: impl FnOnce(String) -> Fact,
+        detail: &str,
+    ) -> Result<LifeStep> {
+        let (actor, ev, l) =
+            self.life_begin(session, how.roles, how.action, how.what, letter, reason)?;
+        let signed = self.life_fact(&actor, &ev, fact(l.id.clone()))?;
+        let ev = ev.detail(detail);
         let seq = self.commit_recorded(|db, ap| {
             ap.fact(db, &signed)?;
             ap.event(db, &ev)
@@ -268,28 +289,21 @@ impl Vault {
         list_no: &str,
         reason: &str,
     ) -> Result<LifeStep> {
-        let (actor, ev, l) = self.life_begin(
+        let how = Move {
+            roles: &[Role::Clerk],
+            action: Action::Destroy,
+            what: "listing a letter for destruction",
+        };
+        let list_no = list_no.trim().to_owned();
+        let detail = format!("listed for destruction on list {list_no}");
+        self.plain_move(
             session,
-            &[Role::Clerk],
-            Action::Destroy,
-            "listing a letter for destruction",
+            how,
             letter,
             reason,
-        )?;
-        let signed = self.life_fact(
-            &actor,
-            &ev,
-            Fact::DestroyPropose {
-                letter: l.id.clone(),
-                list_no: list_no.trim().to_owned(),
-            },
-        )?;
-        let ev = ev.detail(format!("listed for destruction on list {}", list_no.trim()));
-        let seq = self.commit_recorded(|db, ap| {
-            ap.fact(db, &signed)?;
-            ap.event(db, &ev)
-        })?;
-        self.step(&l, seq)
+            |letter| Fact::DestroyPropose { letter, list_no },
+            &detail,
+        )
     }
 
     /// Supervisor of a unit that handled it: approves its destruction.
@@ -299,27 +313,19 @@ impl Vault {
         letter: &str,
         reason: &str,
     ) -> Result<LifeStep> {
-        let (actor, ev, l) = self.life_begin(
+        let how = Move {
+            roles: &[Role::Supervisor],
+            action: Action::Destroy,
+            what: "approving a destruction",
+        };
+        self.plain_move(
             session,
-            &[Role::Supervisor],
-            Action::Destroy,
-            "approving a destruction",
+            how,
             letter,
             reason,
-        )?;
-        let signed = self.life_fact(
-            &actor,
-            &ev,
-            Fact::DestroyApprove {
-                letter: l.id.clone(),
-            },
-        )?;
-        let ev = ev.detail("destruction approved");
-        let seq = self.commit_recorded(|db, ap| {
-            ap.fact(db, &signed)?;
-            ap.event(db, &ev)
-        })?;
-        self.step(&l, seq)
+            |letter| Fact::DestroyApprove { letter },
+            "destruction approved",
+        )
     }
 
     /// Auditor (監銷): witnesses and carries out an approved destruction.

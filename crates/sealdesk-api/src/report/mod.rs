@@ -263,19 +263,24 @@ impl Vault {
         // Classified letters: each one's review line, and those whose
         // secrecy ends within 30 days of the period's end (or has ended).
         let soon = date::taiwan_date(end - 1 + 30 * DAY_MS).to_string();
+        let state_of = |id: &str| {
+            facts
+                .state_of(id)
+                .unwrap_or(sealdesk_core::life::LetterState::Registered)
+        };
         let mut classified: Vec<ClassifiedLetter> = facts
             .letters()
-            .filter(|(_, l)| {
+            .filter(|(id, _)| {
                 !matches!(
-                    l.state,
+                    state_of(id),
                     sealdesk_core::life::LetterState::Declassified
                         | sealdesk_core::life::LetterState::Destroyed
                 )
             })
-            .map(|(_, l)| ClassifiedLetter {
+            .map(|(id, l)| ClassifiedLetter {
                 receipt_no: l.receipt_no.clone(),
                 level: l.level.clone(),
-                state: l.state,
+                state: state_of(id),
                 registered_at: l.registered_at,
                 secret_until: l.secret_until.clone(),
                 due: l

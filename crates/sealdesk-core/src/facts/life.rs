@@ -55,12 +55,36 @@ pub struct Destruction {
 }
 
 impl Facts {
+    /// Where a letter is in its life. A letter still marked registered
+    /// that has an approved routing is handled: routed before states were
+    /// kept (a desk's state from then resumes without them).
+    pub fn state_of(&self, letter: &str) -> Option<LetterState> {
+        let l = self.letters.get(letter)?;
+        if l.state == LetterState::Registered && !self.handling_units(letter).is_empty() {
+            return Some(LetterState::Handling);
+        }
+        Some(l.state)
+    }
+
+    /// Who approved the letter's level: the supervisor of its first
+    /// approved routing.
+    pub fn level_approver(&self, letter: &str) -> Option<String> {
+        let l = self.letters.get(letter)?;
+        l.level_approved_by.clone().or_else(|| {
+            self.assignments
+                .values()
+                .filter(|a| a.letter == letter && a.kind == RequestKind::Access)
+                .min_by_key(|a| a.starts_at)
+                .map(|a| a.approved_by.clone())
+        })
+    }
+
     /// The letter's state allows `act` (what every request and decision on
     /// a letter asks too).
     pub(super) fn require_state(&self, letter: &str, act: Act) -> Result<(), FactError> {
-        match self.letters.get(letter) {
-            Some(l) if life::allows(l.state, act) => Ok(()),
-            Some(l) => refuse(life::refusal(l.state, act)),
+        match self.state_of(letter) {
+            Some(state) if life::allows(state, act) => Ok(()),
+            Some(state) => refuse(life::refusal(state, act)),
             None => refuse(format!("letter {letter} has no signed registration")),
         }
     }
@@ -136,7 +160,7 @@ impl Facts {
                             }
                         }
                     }
-                    DeclassifyBasis::ConditionMet => match &l.level_approved_by {
+                    DeclassifyBasis::ConditionMet => match &self.level_approver(letter) {
                         Some(by) if *by == author.id => {}
                         Some(_) => {
                             return refuse(

@@ -299,7 +299,10 @@ pub struct LetterFacts {
     pub registered_at: i64,
     /// Copies made so far.
     pub copies: u32,
-    #[serde(default = "registered")]
+    /// As the life facts moved it. Read it through `Facts::state_of`,
+    /// which also counts a letter routed before states were kept (a desk's
+    /// state from then) as handled.
+    #[serde(default = "registered", skip_serializing_if = "is_registered")]
     pub state: crate::life::LetterState,
     /// The supervisor who approved its first routing, and with it the
     /// level: who decides its condition is met.
@@ -312,7 +315,7 @@ pub struct LetterFacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destruction: Option<Destruction>,
     /// Whether the identity compartment was destroyed with it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub identity_destroyed: bool,
     /// On what basis and when it was declassified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -321,6 +324,10 @@ pub struct LetterFacts {
 
 fn registered() -> crate::life::LetterState {
     crate::life::LetterState::Registered
+}
+
+fn is_registered(s: &crate::life::LetterState) -> bool {
+    *s == crate::life::LetterState::Registered
 }
 
 /// Where a request stands.

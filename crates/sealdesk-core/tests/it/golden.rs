@@ -406,6 +406,16 @@ fn desk_state_format_v1_is_frozen() {
     let state: VerifiedState = serde_json::from_str(JSON).expect("the v1 state parses");
     assert_eq!(state.seq, 8);
     assert_eq!(state.facts.count(), 5);
+    // A state from before letters' states were kept: a routed letter is
+    // handled, and its routing's approver approved its level.
+    assert_eq!(
+        state.facts.state_of("l1"),
+        Some(sealdesk_core::life::LetterState::Handling)
+    );
+    assert_eq!(
+        state.facts.level_approver("l1").as_deref(),
+        Some("7dcf70cf36f1b1db073eea927d09df0e")
+    );
     assert_eq!(
         serde_json::to_string(&state).expect("json"),
         JSON,
