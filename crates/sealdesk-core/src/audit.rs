@@ -470,88 +470,100 @@ fn untied(lookups: &[Lookup], flags: &mut Vec<Flag>) {
     }
 }
 
-/// A reason as compared: whitespace collapsed, full-width spaces too.
-fn reason_key(r: &str) -> String {
-    r.split(|c: char| c.is_whitespace() || c == '\u{3000}')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A reason as compared: whitespace collapsed, full-width spaces too
+/// (borrowed when it is already so).
+fn reason_key(r: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !r.contains('\u{3000}')
+        && !r.contains("  ")
+        && r.trim() == r
+        && !r.chars().any(|c| c.is_whitespace() && c != ' ');
+    if plain {
+        return std::borrow::Cow::Borrowed(r);
+    }
+    std::borrow::Cow::Owned(
+        r.split(|c: char| c.is_whitespace() || c == '\u{3000}')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
-/// The letters a reason was given for, and the entries.
-#[derive(Default)]
-struct Uses<'a> {
-    users: BTreeSet<&'a str>,
-    letters: BTreeSet<&'a str>,
-    seqs: Vec<u64>,
-}
-
+/// Reasons used mechanically, found by sorting the lookups by reason,
+/// user and letter and counting each run (a million lookups fit in
+/// memory this way; a map of sets per reason would not).
 fn reasons(lookups: &[Lookup], s: &Settings, flags: &mut Vec<Flag>) {
-    // user → letters looked up; (user, reason) → letters, seqs;
-    // reason → users, letters, seqs.
-    let mut letters_of: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut by_user: BTreeMap<(&str, String), Uses> = BTreeMap::new();
-    let mut shared: BTreeMap<String, Uses> = BTreeMap::new();
-    for l in lookups {
-        let (Some(letter), Some(reason)) = (l.letter.as_deref(), l.reason.as_deref()) else {
-            continue;
-        };
-        let key = reason_key(reason);
-        if key.is_empty() {
-            continue;
-        }
-        letters_of.entry(&l.user).or_default().insert(letter);
-        let e = by_user.entry((&l.user, key.clone())).or_default();
-        e.letters.insert(letter);
-        e.seqs.push(l.seq);
-        let e = shared.entry(key).or_default();
-        e.users.insert(&l.user);
-        e.letters.insert(letter);
-        e.seqs.push(l.seq);
+    let mut rows: Vec<(std::borrow::Cow<'_, str>, &str, &str, u64)> = lookups
+        .iter()
+        .filter_map(|l| {
+            let key = reason_key(l.reason.as_deref()?);
+            (!key.is_empty()).then_some((key, l.user.as_str(), l.letter.as_deref()?, l.seq))
+        })
+        .collect();
+    rows.sort_unstable();
+    // Distinct letters each user looked up, with any reason.
+    let mut pairs: Vec<(&str, &str)> = rows.iter().map(|r| (r.1, r.2)).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut letters_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (u, _) in &pairs {
+        *letters_of.entry(u).or_default() += 1;
     }
-    let mut flagged: BTreeSet<String> = BTreeSet::new();
-    for ((user, reason), uses) in &by_user {
-        let all = letters_of.get(user).map_or(0, BTreeSet::len);
-        let n = uses.letters.len();
-        if n >= s.reason_letters && (2 * n >= all || n >= 2 * s.reason_letters) {
-            flagged.insert(reason.clone());
-            flags.push(Flag {
-                kind: FlagKind::MechanicalReason,
-                user: (*user).to_owned(),
-                day: None,
-                count: n as u64,
-                detail: format!("同一事由「{reason}」用於 {n} 件來文（本人共查閱 {all} 件）"),
-                seqs: uses.seqs.clone(),
-            });
+    let mut flagged: BTreeSet<&str> = BTreeSet::new();
+    let mut i = 0;
+    while i < rows.len() {
+        // One reason: rows[i..j]; within it, one user at a time.
+        let j = i + rows[i..].iter().take_while(|r| r.0 == rows[i].0).count();
+        let reason: &str = &rows[i].0;
+        let mut users = 0usize;
+        let mut letters: BTreeSet<&str> = BTreeSet::new();
+        let mut k = i;
+        while k < j {
+            let m = k + rows[k..j].iter().take_while(|r| r.1 == rows[k].1).count();
+            users += 1;
+            let mut n = 0usize;
+            let mut last = "";
+            for r in &rows[k..m] {
+                if r.2 != last {
+                    n += 1;
+                    last = r.2;
+                }
+                letters.insert(r.2);
+            }
+            let user = rows[k].1;
+            let all = letters_of.get(user).copied().unwrap_or(0);
+            if n >= s.reason_letters && (2 * n >= all || n >= 2 * s.reason_letters) {
+                flagged.insert(reason);
+                flags.push(Flag {
+                    kind: FlagKind::MechanicalReason,
+                    user: user.to_owned(),
+                    day: None,
+                    count: n as u64,
+                    detail: format!("同一事由「{reason}」用於 {n} 件來文（本人共查閱 {all} 件）"),
+                    seqs: rows[k..m].iter().map(|r| r.3).collect(),
+                });
+            }
+            k = m;
         }
-    }
-    for (
-        reason,
-        Uses {
-            users,
-            letters,
-            seqs,
-        },
-    ) in shared
-    {
-        if users.len() >= s.reason_users
+        if users >= s.reason_users
             && letters.len() >= s.reason_letters
             && reason.chars().count() >= s.reason_min_chars
-            && !flagged.contains(&reason)
+            && !flagged.contains(reason)
         {
+            let mut names: Vec<&str> = rows[i..j].iter().map(|r| r.1).collect();
+            names.dedup();
             flags.push(Flag {
                 kind: FlagKind::MechanicalReason,
-                user: users.iter().copied().collect::<Vec<_>>().join(","),
+                user: names.join(","),
                 day: None,
                 count: letters.len() as u64,
                 detail: format!(
-                    "同一事由「{reason}」由 {} 人用於 {} 件來文",
-                    users.len(),
+                    "同一事由「{reason}」由 {users} 人用於 {} 件來文",
                     letters.len()
                 ),
-                seqs,
+                seqs: rows[i..j].iter().map(|r| r.3).collect(),
             });
         }
+        i = j;
     }
 }
 
@@ -622,14 +634,20 @@ pub fn sample(lookups: &[Lookup], seed: u64) -> Sample {
         out.push(entry(l, true));
     }
     if !sorted.is_empty() {
+        // At least 1 % of all the period's lookups, drawn among those the
+        // sampled users' list does not hold already. A partial Fisher–Yates
+        // shuffle: each draw is O(1), so a million lookups draw their ten
+        // thousand at once.
         let want = sorted.len().div_ceil(100).max(1);
-        let mut pool: Vec<&Lookup> = sorted.clone();
-        for _ in 0..want {
-            let i = pick(pool.len());
-            let l = pool.remove(i);
-            if !out.iter().any(|s| s.seq == l.seq) {
-                out.push(entry(l, false));
-            }
+        let mut pool: Vec<&Lookup> = sorted
+            .iter()
+            .copied()
+            .filter(|l| !chosen_users.contains(&l.user))
+            .collect();
+        for k in 0..want.min(pool.len()) {
+            let i = k + pick(pool.len() - k);
+            pool.swap(k, i);
+            out.push(entry(pool[k], false));
         }
     }
     out.sort_by_key(|s| s.seq);

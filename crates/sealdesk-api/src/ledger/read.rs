@@ -275,6 +275,20 @@ impl Vault {
     /// verified chain but do not open listed one by one (a planted row
     /// hides none of the others from the auditor).
     fn decrypt_each(&mut self, reader: &UserSecretKey) -> Result<(Vec<Opened>, Vec<Unreadable>)> {
+        let mut out = Vec::new();
+        let unreadable = self.for_each_opened(reader, |o| out.push(o))?;
+        Ok((out, unreadable))
+    }
+
+    /// [`Self::decrypt_each`], each entry handed to `f` as it is opened
+    /// instead of kept (the report over a million entries holds what it
+    /// makes of them, not them). An entry that breaks the chain is found
+    /// after `f` has seen those before it: the caller returns nothing then.
+    pub(crate) fn for_each_opened(
+        &mut self,
+        reader: &UserSecretKey,
+        mut f: impl FnMut(Opened),
+    ) -> Result<Vec<Unreadable>> {
         self.refresh_directory()?;
         let (directory, head, head_hash) = {
             let f = self
@@ -283,7 +297,6 @@ impl Vault {
                 .ok_or_else(|| ApiError::Integrity("fold".into()))?;
             (f.directory.clone(), f.seq, f.hash)
         };
-        let mut out = Vec::new();
         let mut unreadable = Vec::new();
         let mut bad = None;
         let mut expected = 1u64;
@@ -305,7 +318,7 @@ impl Vault {
                 prev = hash;
                 expected += 1;
                 match ledger::open_entry(reader, &r.sealed) {
-                    Ok(Some(o)) => out.push(Opened {
+                    Ok(Some(o)) => f(Opened {
                         forged: ledger::body_names_actor(&directory, &o.header, &o.body).err(),
                         body: o.body,
                         nonce: o.nonce,
@@ -326,7 +339,7 @@ impl Vault {
                 "ledger entry {seq} is not what this desk verified; run `sealdesk ledger verify`"
             )));
         }
-        Ok((out, unreadable))
+        Ok(unreadable)
     }
 
     /// Auditor: gives another auditor the ledger reader key.
