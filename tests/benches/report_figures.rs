@@ -291,7 +291,7 @@ fn append_lookups(vdir: &Path, db: &rusqlite::Connection, desks: &[Desk], n: u64
             seq += 1;
             written += 1;
             // Spread over the span, within office hours (09:00–17:00).
-            let day = (written as i64 * span / n as i64) / DAY_MS;
+            let day = ((written - 1) as i64 * span / n as i64) / DAY_MS;
             let within = (written as i64 * 7919) % (8 * 3_600_000);
             let at = start + day * DAY_MS + within;
             let body = EntryBody {
