@@ -367,3 +367,30 @@ fn a_condition_is_found_met_only_by_who_approved_the_level() {
         .new_marking
         .contains("已解密"));
 }
+
+/// The addressee rule: a letter addressed to a named person is opened by
+/// that person (named as 拆封人, an account here); one addressed to the
+/// agency or its head by the head's designee, a 密件分文人員.
+#[test]
+fn the_addressee_decides_who_may_be_its_opener() {
+    let mut w = World::new();
+    let mut m = meta(Level::Mi, Secrecy::Condition("結案後".into()));
+    m.addressee = sealdesk_api::AddresseeType::Person;
+    let msg = refused(&mut w, &m);
+    assert!(msg.contains("應由其本人拆封"), "{msg}");
+    m.opened_by = Some("某甲".into());
+    assert!(refused(&mut w, &m).contains("不是本系統的帳號"));
+    m.opened_by = Some("handler".into());
+    let mut clerk = w.login("clerk");
+    w.vault
+        .register_text(&mut clerk, PETITION, &m, &Review::default())
+        .expect("opened by its addressee");
+    // Addressed to the agency: a clerk opens it, not a handler.
+    m.addressee = sealdesk_api::AddresseeType::Agency;
+    let msg = refused(&mut w, &m);
+    assert!(msg.contains("不是分文人員"), "{msg}");
+    m.opened_by = Some("clerk2".into());
+    w.vault
+        .register_text(&mut clerk, PETITION, &m, &Review::default())
+        .expect("opened by another clerk (the head's designee)");
+}

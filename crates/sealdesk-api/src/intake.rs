@@ -23,9 +23,9 @@ use serde::Serialize;
 
 use crate::ledger::{Action, Event};
 use crate::records::{
-    rec_handler_page, rec_page, roc_year, Category, DrawnBox, IdentityRecord, RegisterMeta,
-    RegisterRecord, Review, KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT, REC_HANDLER,
-    REC_IDENTITY, REC_ORIGINAL, REC_REGISTER, REC_SCAN, REC_WORKING,
+    rec_handler_page, rec_page, roc_year, AddresseeType, Category, DrawnBox, IdentityRecord,
+    RegisterMeta, RegisterRecord, Review, KEY_IDENTITY, KEY_LETTER, KEY_ORIGINAL, REC_FULLTEXT,
+    REC_HANDLER, REC_IDENTITY, REC_ORIGINAL, REC_REGISTER, REC_SCAN, REC_WORKING,
 };
 use crate::{ApiError, Result, Session, Vault, META_RECEIPT_PREFIX, RECOVERY_RECIPIENT};
 
@@ -226,7 +226,42 @@ impl Vault {
             "registering a letter",
         )?;
         let today = sealdesk_core::date::taiwan_date(self.now().unix_millis());
-        Ok((actor, meta.normalized(today)?))
+        let meta = meta.normalized(today)?;
+        self.check_addressee(&meta)?;
+        Ok((actor, meta))
+    }
+
+    /// The addressee rule: a letter addressed to the agency or its head is
+    /// opened by the head's designee — a 密件分文人員 (a clerk); one
+    /// addressed to a named person is opened by that person, whom the
+    /// register names as 拆封人 (an account of this vault). The clerk who
+    /// registers it records who opened it; they cannot open someone
+    /// else's letter in their stead.
+    fn check_addressee(&mut self, meta: &RegisterMeta) -> Result<()> {
+        let account = |v: &mut Self, name: &str| match v.cert_by_name(name) {
+            Ok(c) => Ok(c),
+            Err(ApiError::NotFound(_)) => Err(ApiError::BadInput(format!(
+                "拆封人「{name}」不是本系統的帳號。 The opener {name:?} is not an account here."
+            ))),
+            Err(e) => Err(e),
+        };
+        match (meta.addressee, meta.opened_by.as_deref().map(str::trim)) {
+            (AddresseeType::Person, None | Some("")) => Err(ApiError::BadInput(
+                "受文者為指定人員者，應由其本人拆封：請填拆封人（受文者本人的帳號）。 A letter addressed to a named person is opened by that person: give them as the opener (--opened-by).".into(),
+            )),
+            (AddresseeType::Person, Some(name)) => account(self, name).map(|_| ()),
+            (AddresseeType::Agency | AddresseeType::Head, Some(name)) if !name.is_empty() => {
+                let c = account(self, name)?;
+                if c.has_role(Role::Clerk) {
+                    Ok(())
+                } else {
+                    Err(ApiError::BadInput(format!(
+                        "受文者為本機關或首長者，應由首長指定之密件分文人員拆封；「{name}」不是分文人員。 A letter addressed to the agency or its head is opened by the head's designee (a clerk); {name:?} is not one."
+                    )))
+                }
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Clerk: registers a letter from a file (PDF, scan, e-mail or text).
