@@ -258,6 +258,58 @@ fn t10_forged_entry_in_another_users_name_is_listed_unattested() {
     assert_eq!(u.entries, 1);
 }
 
+/// T10: the same forgery, then the supervisor works and attests again. The
+/// 政風 report lists the forged session as never attested by a user who
+/// attested later ones (a crash is not followed by the same desk's
+/// attestations over it; a forgery is): the line an auditor looks at.
+#[test]
+fn t10_the_report_marks_a_session_never_attested_by_a_user_who_attested_later() {
+    let mut w = World::new();
+    w.grant_auditor();
+    let mut s = w.login("supervisor");
+    w.vault.lock(&mut s);
+    let dir = w.dir().to_owned();
+    let forged_seq = {
+        let db = raw_ledger(&dir);
+        let g = genesis_of(&db);
+        let sup = id_bytes(&user_id(&db, "supervisor"));
+        append_at_tail(&db, |seq| {
+            forged_event(&g, seq, sup, [0x5au8; 16], "supervisor", 7)
+        })
+    };
+    let mut s = w.login("supervisor");
+    w.vault.requests(&mut s).expect("the supervisor's queue");
+    w.vault.lock(&mut s);
+    let mut auditor = w.login("auditor");
+    let day = sealdesk_core::date::taiwan_date(crate::T0.unix_millis()).to_string();
+    let report = w
+        .vault
+        .audit_report(
+            &mut auditor,
+            &sealdesk_api::ReportRequest {
+                from: day.clone(),
+                to: day,
+                seed: Some(1),
+                settings: sealdesk_api::AuditSettings::default(),
+                calendar: sealdesk_api::AuditCalendar::default(),
+            },
+        )
+        .expect("report");
+    let forged = report
+        .unattested
+        .iter()
+        .find(|u| u.first_seq == forged_seq)
+        .unwrap_or_else(|| panic!("listed: {:?}", report.unattested));
+    assert_eq!(forged.user, "supervisor");
+    assert!(forged.attested_later, "{forged:?}");
+    // The auditor's own session, still open, is not marked.
+    assert!(report
+        .unattested
+        .iter()
+        .filter(|u| u.user == "auditor")
+        .all(|u| !u.attested_later));
+}
+
 /// T10: a writer of the file appends, with a correct chain hash, an entry
 /// whose clear header is well formed but whose sealed body does not open
 /// (a forgery gone wrong, or a row planted to blind the auditor). Reading

@@ -64,7 +64,8 @@ pub use records::{
 };
 pub use report::{
     charts as report_charts, parse_holidays, parse_leave, parse_roster, write_report, AccountLine,
-    AuditReport, Charts, ClassifiedLetter, LongAccess, ReportRequest, ReviewedAct, REPORT_FILES,
+    AuditReport, Charts, ClassifiedLetter, LongAccess, ReportRequest, ReviewedAct,
+    UnattestedSession, REPORT_FILES,
 };
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,

@@ -145,6 +145,7 @@ fn generate() -> String {
         decl::<a::AccountLine>(cfg),
         decl::<a::LongAccess>(cfg),
         decl::<a::ClassifiedLetter>(cfg),
+        decl::<a::UnattestedSession>(cfg),
         decl::<sealdesk_core::audit::Findings>(cfg),
         decl::<sealdesk_core::audit::Flag>(cfg),
         decl::<sealdesk_core::audit::FlagKind>(cfg),

@@ -710,6 +710,11 @@ classified: Array<ClassifiedLetter>,
  */
 integrity: string, 
 /**
+ * Sessions never attested, those whose user attested later ones
+ * marked.
+ */
+unattested: Array<UnattestedSession>, 
+/**
  * Set when no checkpoint is kept or the newest is older than 30 days.
  */
 keep_checkpoint: string | null, 
@@ -741,6 +746,11 @@ secret_until: string | null,
  * It ends within 30 days of the period's end, or has ended.
  */
 due: boolean, };
+export type UnattestedSession = { user: string, session: string, first_seq: number, entries: number, 
+/**
+ * The same user has attested entries after it.
+ */
+attested_later: boolean, };
 export type Findings = { flags: Array<Flag>, sample: Sample, counts: Counts, };
 export type Flag = { kind: FlagKind, 
 /**

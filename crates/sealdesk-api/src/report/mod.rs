@@ -83,6 +83,20 @@ pub struct LongAccess {
     pub days: i64,
 }
 
+/// A session whose entries no attestation covers: a crash, or entries
+/// written into the file under someone's name. One whose user attested
+/// entries after it is the one to look at: the desk did not crash for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnattestedSession {
+    pub user: String,
+    pub session: String,
+    pub first_seq: u64,
+    pub entries: u64,
+    /// The same user has attested entries after it.
+    pub attested_later: bool,
+}
+
 /// A letter still classified, as the yearly review lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -118,6 +132,9 @@ pub struct AuditReport {
     pub classified: Vec<ClassifiedLetter>,
     /// The ledger's verdict, in words.
     pub integrity: String,
+    /// Sessions never attested, those whose user attested later ones
+    /// marked.
+    pub unattested: Vec<UnattestedSession>,
     /// Set when no checkpoint is kept or the newest is older than 30 days.
     pub keep_checkpoint: Option<String>,
     /// The ledger entry that records this report.
@@ -176,6 +193,9 @@ impl Vault {
         // lookups are held once, not twice.
         let mut last_login: BTreeMap<String, i64> = BTreeMap::new();
         let mut lookups: Vec<Lookup> = Vec::new();
+        // Every entry's sequence number by its user, for the sessions never
+        // attested.
+        let mut seqs_of: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         let mut reviewed: Vec<ReviewedAct> = Vec::new();
         let mut role_changes: Vec<ReviewedAct> = Vec::new();
         let unreadable = self.for_each_opened(&reader, |o| {
@@ -185,6 +205,12 @@ impl Vault {
                 return;
             }
             let e = o.body;
+            match seqs_of.get_mut(&e.user) {
+                Some(v) => v.push(e.seq),
+                None => {
+                    seqs_of.insert(e.user.clone(), vec![e.seq]);
+                }
+            }
             let allowed = e.outcome == Outcome::Allowed;
             if e.action == Action::Login && allowed && e.at < end {
                 match last_login.get_mut(&e.user) {
@@ -317,6 +343,31 @@ impl Vault {
                     .into(),
             ),
         };
+        let mut unattested: Vec<UnattestedSession> = verdict
+            .unattested
+            .iter()
+            .map(|u| {
+                // Entries of the user after this session began that no
+                // unattested session of theirs from then on holds: attested.
+                let after = seqs_of.get(&u.user).map_or(0, |v| {
+                    v.iter().filter(|s| **s >= u.first_seq).count() as u64
+                });
+                let unattested_after: u64 = verdict
+                    .unattested
+                    .iter()
+                    .filter(|w| w.user == u.user && w.first_seq >= u.first_seq)
+                    .map(|w| w.entries)
+                    .sum();
+                UnattestedSession {
+                    user: u.user.clone(),
+                    session: u.session.clone(),
+                    first_seq: u.first_seq,
+                    entries: u.entries,
+                    attested_later: after > unattested_after,
+                }
+            })
+            .collect();
+        unattested.sort_by_key(|u| u.first_seq);
         let n = lookups.len() as u64;
         let recorded_as =
             self.record(Event::new(Some(role), Action::AuditReport).detail(format!(
@@ -336,6 +387,7 @@ impl Vault {
             long_access,
             classified,
             integrity: verdict.summary.clone(),
+            unattested,
             keep_checkpoint,
             recorded_as,
         })

@@ -593,6 +593,19 @@ th{{background:#eef2f6}}.flag{{color:#b71c1c}}.warn{{background:#fff4e5;padding:
         })
         .collect();
     table(&mut h, &["收文號", "密等", "狀態", "保密期限"], &rows);
+    h.push_str("<h2>未經簽署的工作階段（★ 為該使用者其後仍有已簽署紀錄者，應查明）</h2>");
+    let rows: Vec<Vec<String>> = r
+        .unattested
+        .iter()
+        .map(|u| {
+            vec![
+                format!("{}{}", if u.attested_later { "★ " } else { "" }, u.user),
+                u.first_seq.to_string(),
+                u.entries.to_string(),
+            ]
+        })
+        .collect();
+    table(&mut h, &["帳號", "起始序號", "筆數"], &rows);
     h.push_str("<h2>權限定期檢視清單（每半年）</h2>");
     let rows: Vec<Vec<String>> = r
         .accounts
