@@ -153,31 +153,13 @@ fn a_letter_is_closed_declassified_and_destroyed_by_those_entitled_and_nothing_e
         .register_text(&mut clerk, PETITION, &m, &Review::default())
         .expect("register")
         .letter_id;
-    let req = w
-        .vault
-        .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
-        .expect("route")
-        .id;
+    w.route_to_handler(&id);
     let mut sup = w.login("supervisor");
-    w.vault.approve(&mut sup, &req, "同意").expect("approve");
     let mut h = w.login("handler");
     w.vault
         .open_letter(&mut h, &id, "調查")
         .expect("open while handling");
-    let copy = w
-        .vault
-        .request_copy(
-            &mut h,
-            &id,
-            "handler",
-            sealdesk_api::CopyKind::Print,
-            "陳報",
-        )
-        .expect("copy request");
-    w.vault
-        .approve_copy(&mut sup, &copy.id, "同意")
-        .expect("approve copy");
-    w.vault.run_print(&mut h, &copy.id).expect("print");
+    w.print_for_handler(&id);
 
     // Nothing is destroyed before it is declassified; a period not yet
     // ended is not cancelled; a handler closes nothing.

@@ -140,6 +140,40 @@ impl World {
 }
 
 impl World {
+    /// The clerk routes `letter` to `handler` of 稅務管理科 and its
+    /// supervisor approves: the handler holds it for 30 days.
+    pub fn route_to_handler(&mut self, letter: &str) {
+        let mut clerk = self.login("clerk");
+        let req = self
+            .vault
+            .route(&mut clerk, letter, "稅務管理科", "handler", None, "請辦理")
+            .expect("route")
+            .id;
+        let mut sup = self.login("supervisor");
+        self.vault.approve(&mut sup, &req, "同意").expect("approve");
+    }
+
+    /// The handler asks for a print of `letter` for themself, the
+    /// supervisor approves, and the handler prints it.
+    pub fn print_for_handler(&mut self, letter: &str) -> sealdesk_api::PrintJob {
+        let mut h = self.login("handler");
+        let r = self
+            .vault
+            .request_copy(
+                &mut h,
+                letter,
+                "handler",
+                sealdesk_api::CopyKind::Print,
+                "陳報",
+            )
+            .expect("request a print");
+        let mut sup = self.login("supervisor");
+        self.vault
+            .approve_copy(&mut sup, &r.id, "同意")
+            .expect("approve the print");
+        self.vault.run_print(&mut h, &r.id).expect("print")
+    }
+
     /// The ledger's reader key granted to `auditor` with the recovery code
     /// (as an agency does for its first auditor).
     pub fn grant_auditor(&mut self) {

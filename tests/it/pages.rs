@@ -123,13 +123,7 @@ fn t3_the_handlers_page_shows_the_official_and_boxes_the_writer() {
         .register_draft(&mut clerk, &draft.draft_id, &meta, &review)
         .expect("register")
         .letter_id;
-    let req = w
-        .vault
-        .route(&mut clerk, &id, "稅務管理科", "handler", None, "請辦理")
-        .expect("route")
-        .id;
-    let mut sup = w.login("supervisor");
-    w.vault.approve(&mut sup, &req, "同意").expect("approve");
+    w.route_to_handler(&id);
     let mut h = w.login("handler");
     let c = w.vault.open_letter(&mut h, &id, "調查").expect("open");
     assert!(c.text.contains("廖雅君") && !c.text.contains("許俊宏"));
@@ -145,22 +139,7 @@ fn t3_the_handlers_page_shows_the_official_and_boxes_the_writer() {
         "the official's name is not boxed for the handler: {official}"
     );
     // A copy (leaving the desk) boxes every finding.
-    let job = {
-        let r = w
-            .vault
-            .request_copy(
-                &mut h,
-                &id,
-                "handler",
-                sealdesk_api::CopyKind::Print,
-                "陳報",
-            )
-            .expect("request a print");
-        w.vault
-            .approve_copy(&mut sup, &r.id, "同意")
-            .expect("approve");
-        w.vault.run_print(&mut h, &r.id).expect("print")
-    };
+    let job = w.print_for_handler(&id);
     let png = data_encoding::BASE64
         .decode(job.pages[0].png_base64.as_bytes())
         .expect("base64");

@@ -71,6 +71,25 @@ fn tie_label(t: Tie) -> &'static str {
     }
 }
 
+/// A sampled lookup's cells, as the CSV file and the page list them.
+fn sample_row(s: &sealdesk_core::audit::Sampled) -> Vec<String> {
+    vec![
+        s.seq.to_string(),
+        tw(s.at),
+        s.user.clone(),
+        o(&s.receipt_no),
+        o(&s.reason),
+        o(&s.assignment),
+        tie_label(s.tie).into(),
+        if s.by_user {
+            "抽中人員"
+        } else {
+            "隨機抽查"
+        }
+        .into(),
+    ]
+}
+
 fn o(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
 }
@@ -169,22 +188,9 @@ pub fn write_report(dir: &Path, r: &AuditReport) -> Result<Vec<String>> {
             .lookups
             .iter()
             .map(|s| {
-                vec![
-                    s.seq.to_string(),
-                    tw(s.at),
-                    s.user.clone(),
-                    o(&s.receipt_no),
-                    o(&s.reason),
-                    o(&s.assignment),
-                    tie_label(s.tie).into(),
-                    if s.by_user {
-                        "抽中人員"
-                    } else {
-                        "隨機抽查"
-                    }
-                    .into(),
-                    f.sample.seed.to_string(),
-                ]
+                let mut row = sample_row(s);
+                row.push(f.sample.seed.to_string());
+                row
             })
             .collect(),
     )?;
@@ -520,30 +526,19 @@ th{{background:#eef2f6}}.flag{{color:#b71c1c}}.warn{{background:#fff4e5;padding:
         "<h2>每月隨機抽查</h2><p>抽中人員：{}；另隨機抽查至少 1% 的查閱。請逐筆核對其所辦案件。</p>",
         esc(&f.sample.users.join("、"))
     );
-    let rows: Vec<Vec<String>> = f
-        .sample
-        .lookups
-        .iter()
-        .map(|s| {
-            vec![
-                s.seq.to_string(),
-                tw(s.at),
-                s.user.clone(),
-                o(&s.receipt_no),
-                o(&s.reason),
-                tie_label(s.tie).into(),
-                if s.by_user {
-                    "抽中人員"
-                } else {
-                    "隨機抽查"
-                }
-                .into(),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = f.sample.lookups.iter().map(sample_row).collect();
     table(
         &mut h,
-        &["序號", "時間", "帳號", "收文號", "事由", "依據", "抽樣方式"],
+        &[
+            "序號",
+            "時間",
+            "帳號",
+            "收文號",
+            "事由",
+            "分派",
+            "依據",
+            "抽樣方式",
+        ],
         &rows,
     );
     let act_rows = |acts: &[super::ReviewedAct]| -> Vec<Vec<String>> {
