@@ -605,21 +605,6 @@ pub async fn destroy(
     })
 }
 
-/// `HH:MM-HH:MM` as minutes after midnight.
-fn office_hours(text: &str) -> Result<(u32, u32), CommandError> {
-    let bad = || CommandError::bad_input("上班時間請寫成 HH:MM-HH:MM，例如 08:00-18:00");
-    let minute = |s: &str| -> Option<u32> {
-        let (h, m) = s.trim().split_once(':')?;
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-        (h <= 24 && m < 60).then_some(h * 60 + m)
-    };
-    let (a, b) = text.split_once('-').ok_or_else(bad)?;
-    match (minute(a), minute(b)) {
-        (Some(a), Some(b)) if a < b => Ok((a, b)),
-        _ => Err(bad()),
-    }
-}
-
 /// Auditor: the 政風 report over a period (recorded), its charts, and its
 /// files when a folder is given.
 #[tauri::command]
@@ -633,7 +618,7 @@ pub async fn audit_report(
         .as_deref()
         .filter(|h| !h.trim().is_empty())
     {
-        (settings.office_start, settings.office_end) = office_hours(h)?;
+        (settings.office_start, settings.office_end) = sealdesk_api::parse_office_hours(h)?;
     }
     let mut calendar = sealdesk_api::AuditCalendar::default();
     let some = |s: &Option<String>| s.clone().filter(|t| !t.trim().is_empty());

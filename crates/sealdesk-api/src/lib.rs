@@ -63,9 +63,9 @@ pub use records::{
     AddresseeType, Category, DrawnBox, Level, PageImage, RegisterMeta, Review, Secrecy, LEVELS,
 };
 pub use report::{
-    charts as report_charts, parse_holidays, parse_leave, parse_roster, write_report, AccountLine,
-    AuditReport, Charts, ClassifiedLetter, LongAccess, ReportRequest, ReviewedAct,
-    UnattestedSession, REPORT_FILES,
+    parse_holidays, parse_leave, parse_office_hours, parse_roster, write_report, AccountLine,
+    AuditReport, ClassifiedLetter, LongAccess, ReportRequest, ReviewedAct, UnattestedSession,
+    REPORT_FILES,
 };
 pub use routing::{
     AssignmentInfo, IdentityView, InquiryInfo, RequestInfo, RoutingSlip, DEFAULT_ACCESS_DAYS,

@@ -245,17 +245,23 @@ impl Vault {
         };
         let now = self.now().unix_millis();
         let new_marking = marking(basis, now);
-        let notify: Vec<String> = self
-            .store
-            .read(|db| db.copies_of_letter(&l.id))?
+        // Earlier copies as the signed facts hold them (number and
+        // recipient), never a copy row a writer of the file could add.
+        let mut copies: Vec<(u32, String)> = {
+            let facts = self.facts()?;
+            facts
+                .requests()
+                .filter(|(_, r)| r.letter == l.id)
+                .filter_map(|(_, r)| r.copy_no.map(|n| (n, r.handler.clone())))
+                .collect()
+        };
+        copies.sort();
+        let directory = self.directory()?;
+        let notify: Vec<String> = copies
             .into_iter()
-            .map(|c| {
-                let name = self
-                    .directory()
-                    .ok()
-                    .and_then(|d| d.user(&c.recipient).map(|u| u.name.clone()))
-                    .unwrap_or(c.recipient.clone());
-                format!("第{}份：{name}", c.copy_no)
+            .map(|(n, id)| {
+                let name = directory.user(&id).map_or(id.clone(), |u| u.name.clone());
+                format!("第{n}份：{name}")
             })
             .collect();
         let ev = ev.detail(format!(

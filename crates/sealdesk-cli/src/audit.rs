@@ -20,27 +20,9 @@ fn read_text(path: &std::path::Path) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| bad_file(format!("{}: {e}", path.display())))
 }
 
-/// `HH:MM-HH:MM` as minutes after midnight.
-fn office_hours(text: &str) -> Result<(u32, u32), Failure> {
-    let bad = || {
-        usage(format!(
-            "--office-hours {text:?}: write HH:MM-HH:MM, e.g. 08:00-18:00"
-        ))
-    };
-    let minute = |s: &str| -> Option<u32> {
-        let (h, m) = s.trim().split_once(':')?;
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-        (h <= 24 && m < 60).then_some(h * 60 + m)
-    };
-    let (a, b) = text.split_once('-').ok_or_else(bad)?;
-    match (minute(a), minute(b)) {
-        (Some(a), Some(b)) if a < b => Ok((a, b)),
-        _ => Err(bad()),
-    }
-}
-
 fn report(cli: &Cli, ctx: &mut Ctx, args: &ReportArgs) -> CliResult {
-    let (office_start, office_end) = office_hours(&args.office_hours)?;
+    let (office_start, office_end) =
+        sealdesk_api::parse_office_hours(&args.office_hours).map_err(|e| usage(e.to_string()))?;
     if !args.multiple.is_finite() || args.multiple <= 1.0 {
         return Err(usage("--multiple must be above 1"));
     }

@@ -98,6 +98,20 @@ pub fn parse_leave(text: &str) -> Result<Vec<(String, NaiveDate, NaiveDate)>> {
     Ok(out)
 }
 
+/// Office hours, `HH:MM-HH:MM` (Taiwan time), as minutes after midnight.
+pub fn parse_office_hours(text: &str) -> Result<(u32, u32)> {
+    let bad = || {
+        ApiError::BadInput(format!(
+            "上班時間請寫成 HH:MM-HH:MM，例如 08:00-18:00。 Office hours {text:?}: write HH:MM-HH:MM, e.g. 08:00-18:00"
+        ))
+    };
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    match (minute(0, a.trim()), minute(0, b.trim())) {
+        (Ok(a), Ok(b)) if a < b => Ok((a, b)),
+        _ => Err(bad()),
+    }
+}
+
 /// Holidays: one date a line.
 pub fn parse_holidays(text: &str) -> Result<Vec<NaiveDate>> {
     body(rows(text)?, 0)

@@ -20,8 +20,8 @@ use sealdesk_core::facts::Facts;
 use sealdesk_core::ledger::{Action, EntryBody, Outcome};
 use serde::Serialize;
 
-pub use calendar::{parse_holidays, parse_leave, parse_roster};
-pub use render::{charts, write_report, Charts, FILES as REPORT_FILES};
+pub use calendar::{parse_holidays, parse_leave, parse_office_hours, parse_roster};
+pub use render::{write_report, FILES as REPORT_FILES};
 
 use crate::ledger::Event;
 use crate::session::Session;
