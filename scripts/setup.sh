@@ -19,6 +19,10 @@ if [ "$want_test" = 1 ]; then
   # poppler-utils: the end-to-end test reads the exported PDF back with pdftoppm.
   # procps: it finds the app's process to send it SIGTERM.
   pkgs+=(xvfb xauth webkit2gtk-driver poppler-utils procps)
+  # PostgreSQL 15 and pg_virtualenv (postgresql-common): the suite starts a
+  # throwaway server of its own for the server store; ssl-cert gives it a
+  # certificate, which the tests verify (sslmode=verify-full).
+  pkgs+=(postgresql-15 postgresql-client-15 postgresql-common ssl-cert openssl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -30,7 +30,11 @@ fn dependencies(manifest: &Path) -> BTreeSet<String> {
             continue;
         }
         let name = line.split(['.', ' ', '=']).next().unwrap_or_default();
-        if name.starts_with("sealdesk-") || name == "rusqlite" || name == "tauri" {
+        if name.starts_with("sealdesk-")
+            || name == "rusqlite"
+            || name == "postgres"
+            || name == "tauri"
+        {
             out.insert(name.to_owned());
         }
     }
@@ -89,6 +93,11 @@ fn crates_stand_on_floors_and_only_the_store_and_the_app_name_their_engines() {
             "{name}: only the store names rusqlite"
         );
         assert_eq!(
+            deps.contains("postgres"),
+            *name == "sealdesk-store",
+            "{name}: only the store names postgres"
+        );
+        assert_eq!(
             deps.contains("tauri"),
             *name == "sealdesk-app",
             "{name}: only the app names tauri"
@@ -101,6 +110,11 @@ fn crates_stand_on_floors_and_only_the_store_and_the_app_name_their_engines() {
                 assert!(
                     !code.contains("rusqlite::"),
                     "{} names rusqlite",
+                    f.display()
+                );
+                assert!(
+                    !code.contains("postgres::"),
+                    "{} names postgres",
                     f.display()
                 );
             }

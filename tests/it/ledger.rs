@@ -601,13 +601,15 @@ fn t5_sigkill_during_appends_loses_no_acknowledged_entry() {
         );
         entries_before = r.entries;
         // Not one acknowledged entry lost or changed, in this round or any before.
-        let db = rusqlite::Connection::open(dir.join(sealdesk_store::DB_FILE)).expect("raw");
+        // Read from the store itself (the SQLite file or the server), not
+        // through the API.
+        let db = sealdesk_store::Store::open(&dir).expect("store");
         for (seq, hash) in &all_acked {
             let stored: Vec<u8> = db
-                .query_row("SELECT hash FROM ledger WHERE seq = ?1", [seq], |r| {
-                    r.get(0)
-                })
-                .unwrap_or_else(|e| panic!("kill {kill}: acknowledged entry {seq} is gone: {e}"));
+                .read(|db| db.ledger_hash_at(*seq))
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("kill {kill}: acknowledged entry {seq} is gone"));
             assert_eq!(
                 &stored, hash,
                 "kill {kill}: acknowledged entry {seq} changed"

@@ -17,6 +17,7 @@ mod misuse;
 mod pages;
 mod plaintext_scan;
 mod routing;
+mod server;
 mod sessions;
 mod signed_facts;
 mod whole_class;
@@ -69,8 +70,21 @@ impl World {
 
     /// A world whose keys come from another seed (another agency's vault).
     pub fn with_seed(seed: u64) -> World {
+        Self::made(seed, sealdesk_tests::pg::wanted())
+    }
+
+    /// A world on a new database of the throwaway PostgreSQL server, in any
+    /// run (the server tests).
+    pub fn on_server(seed: u64) -> World {
+        Self::made(seed, true)
+    }
+
+    fn made(seed: u64, on_server: bool) -> World {
         let dir = tempfile::tempdir().expect("tempdir");
         let clock = ManualClock::at(T0);
+        if on_server {
+            sealdesk_tests::pg::server_vault_dir(&dir.path().join("vault"));
+        }
         let init = Vault::init(
             &dir.path().join("vault"),
             "admin",

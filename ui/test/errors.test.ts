@@ -11,7 +11,8 @@ const KINDS: ErrorKind[] = [
   "usage", "no_vault", "vault_exists", "bad_credentials", "throttled", "user_disabled", "locked",
   "not_logged_in", "denied", "separation_of_duties", "invalid", "bad_input", "exists", "not_found",
   "affirmation_required", "bad_recovery_code", "bad_file", "worker_unavailable", "integrity",
-  "ledger_unavailable", "schema_too_new", "busy", "vault", "internal",
+  "ledger_unavailable", "schema_too_new", "busy", "vault", "internal", "server_unreachable",
+  "server_refused",
 ];
 
 test("every kind has its own plain message in both languages, never the bare fallback", () => {

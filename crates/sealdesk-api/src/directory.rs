@@ -50,6 +50,7 @@ impl Vault {
             let g = SignedGenesis::parse(&json, &sig).map_err(|_| {
                 ApiError::Integrity("the vault's genesis statement is not validly signed".into())
             })?;
+            self.check_pinned_root(&g)?;
             self.genesis = Some(g);
         }
         self.genesis

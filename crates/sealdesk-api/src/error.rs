@@ -72,10 +72,16 @@ pub enum ErrorKind {
     Vault,
     /// A fault of the shell itself (the app only).
     Internal,
+    /// The vault's server cannot be reached (stopped, network down):
+    /// nothing was written; try again when it is back.
+    ServerUnreachable,
+    /// The vault's server refused this desk: its credentials, the server's
+    /// certificate, a privilege, or a store URL that would not verify it.
+    ServerRefused,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 24] = [
+    pub const ALL: [ErrorKind; 26] = [
         ErrorKind::Usage,
         ErrorKind::NoVault,
         ErrorKind::VaultExists,
@@ -100,6 +106,8 @@ impl ErrorKind {
         ErrorKind::Busy,
         ErrorKind::Vault,
         ErrorKind::Internal,
+        ErrorKind::ServerUnreachable,
+        ErrorKind::ServerRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +135,8 @@ impl ErrorKind {
             ErrorKind::SchemaTooNew => "schema_too_new",
             ErrorKind::Busy => "busy",
             ErrorKind::Vault => "vault",
+            ErrorKind::ServerUnreachable => "server_unreachable",
+            ErrorKind::ServerRefused => "server_refused",
             ErrorKind::Internal => "internal",
         }
     }
@@ -142,7 +152,8 @@ impl ErrorKind {
             Integrity | SchemaTooNew | LedgerUnavailable => 3,
             BadFile => 4,
             Usage | NoVault | VaultExists | Invalid | BadInput | Exists | NotFound
-            | WorkerUnavailable | Busy | Vault | Internal => 1,
+            | WorkerUnavailable | Busy | Vault | Internal | ServerUnreachable => 1,
+            ServerRefused => 2,
         }
     }
 
@@ -195,6 +206,9 @@ impl ApiError {
             ApiError::Store(StoreError::SchemaTooNew { .. }) => K::SchemaTooNew,
             ApiError::Store(StoreError::Corrupt(_)) => K::Integrity,
             ApiError::Store(StoreError::Busy) => K::Busy,
+            ApiError::Store(StoreError::Unreachable(_)) => K::ServerUnreachable,
+            ApiError::Store(StoreError::Refused(_)) => K::ServerRefused,
+            ApiError::Store(StoreError::BadStoreUrl(_)) => K::BadInput,
             ApiError::Store(StoreError::Duplicate(_)) => K::Exists,
             ApiError::Store(_) => K::Vault,
         }

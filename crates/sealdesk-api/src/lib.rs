@@ -28,6 +28,7 @@ mod marks;
 mod records;
 mod report;
 mod routing;
+mod server;
 mod session;
 mod trace;
 mod witness;
@@ -81,6 +82,7 @@ pub use sealdesk_core::pii::{Finding as PiiFinding, PiiKind};
 pub use sealdesk_intake::{
     worker_main as parse_worker_main, IntakeError, WorkerCommand, WORKER_ARG,
 };
+pub use server::{migrate_vault, name_server, root_fingerprint, Migration, StoreInfo};
 pub use session::{Me, Session};
 pub use trace::{TraceCandidate, TraceReading, TraceReport, TracedEntry};
 
@@ -179,6 +181,7 @@ impl Vault {
             )?;
             Ok::<_, ApiError>(())
         })?;
+        store.pin_root(&server::root_fingerprint(&genesis))?;
         let mut vault = Vault {
             store,
             clock,

@@ -258,6 +258,18 @@ impl Vault {
         let roles = cert
             .role_set()
             .ok_or_else(|| ApiError::Integrity(format!("roles of {name}")))?;
+        // A desk that saw a longer ledger than the server now holds refuses
+        // a server vault outright (a restored backup or a forked log: every
+        // desk would otherwise go on writing on the cut-back history); a
+        // SQLite file is one desk's own, and is only warned about.
+        let witness_warning = self.check_witness(&row.id)?;
+        if let Some(w) = &witness_warning {
+            if self.store.backend() == sealdesk_store::Backend::Postgres {
+                return Err(ApiError::Integrity(format!(
+                    "{w}: the server's ledger no longer extends what this desk verified (a restored backup or a forked log). This desk refuses the server and wrote nothing; tell the auditor (政風). This desk's record is kept as evidence."
+                )));
+            }
+        }
         let mut session_id = [0u8; 16];
         rand_core::RngCore::fill_bytes(&mut self.rng, &mut session_id);
         self.ctx = Some(Ctx {
@@ -267,7 +279,7 @@ impl Vault {
             signing: key.user_signing_key(),
         });
         let mut warnings = Vec::new();
-        if let Some(w) = self.check_witness(&row.id)? {
+        if let Some(w) = witness_warning {
             self.record(
                 Event::new(roles.iter().next(), Action::IntegrityWarning).detail(w.clone()),
             )?;

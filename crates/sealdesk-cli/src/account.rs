@@ -1,6 +1,7 @@
 //! Accounts and the vault itself: init, demo, users, passphrases, recovery,
 //! settings and the routing directory.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use sealdesk_api::{os_seeded_rng, ApiError, NewUser, SystemClock, Vault};
@@ -8,14 +9,17 @@ use sealdesk_core::crypto::RecoveryCode;
 use sealdesk_core::domain::RoleSet;
 use serde_json::json;
 
-use crate::args::{Cli, UserCommand};
+use crate::args::{Cli, UserCommand, VaultCommand};
 use crate::context::{
     new_passphrase, open_vault, secret_from_env_or_prompt, to_json, vault_dir, Ctx,
 };
 use crate::failure::{usage, CliResult};
 
-pub(crate) fn init(cli: &Cli, _ctx: &mut Ctx, admin: &str) -> CliResult {
+pub(crate) fn init(cli: &Cli, _ctx: &mut Ctx, admin: &str, store: Option<&str>) -> CliResult {
     let dir = vault_dir(cli)?;
+    if let Some(url) = store {
+        sealdesk_api::name_server(&dir, url)?;
+    }
     let pass = new_passphrase(&format!("New passphrase for {admin}: "))?;
     let init = Vault::init(&dir, admin, &pass, Arc::new(SystemClock), os_seeded_rng())?;
     let code = init.recovery_code.to_printable();
@@ -29,6 +33,65 @@ pub(crate) fn init(cli: &Cli, _ctx: &mut Ctx, admin: &str) -> CliResult {
         json!({"vault": dir.display().to_string(), "admin": to_json(&init.admin), "recovery_code": code.as_str()}),
         human,
     ))
+}
+
+pub(crate) fn vault_command(cli: &Cli, cmd: &VaultCommand) -> CliResult {
+    match cmd {
+        VaultCommand::Info => {
+            let mut vault = open_vault(cli)?;
+            let info = vault.store_info()?;
+            let join = vault.join_config().ok();
+            let mut human = format!(
+                "store: {}\nlocation: {}\nroot: {}",
+                info.backend, info.location, info.root
+            );
+            if let Some(j) = &join {
+                human.push_str(&format!(
+                    "\n\nA new desk joins with this file (`sealdesk vault join FILE`; its password comes from PGPASSWORD):\n\n{j}"
+                ));
+            }
+            Ok((json!({"store": info, "join_config": join}), human))
+        }
+        VaultCommand::Join { file } => {
+            let dir = vault_dir(cli)?;
+            let mut vault = Vault::join(file, &dir, Arc::new(SystemClock), os_seeded_rng())?;
+            let info = vault.store_info()?;
+            let human = format!(
+                "This desk now uses the vault at {} (root {}), through {}",
+                info.location,
+                info.root,
+                dir.display()
+            );
+            Ok((
+                json!({"vault": dir.display().to_string(), "store": info}),
+                human,
+            ))
+        }
+        VaultCommand::Migrate { to, into } => {
+            let from = vault_dir(cli)?;
+            let target = if to.starts_with("postgresql://") || to.starts_with("postgres://") {
+                let dir = into.clone().ok_or_else(|| {
+                    usage("--to postgresql://… needs --into DIR, the new desk folder that names the server")
+                })?;
+                sealdesk_api::name_server(&dir, to)?;
+                dir
+            } else {
+                PathBuf::from(to)
+            };
+            let m = sealdesk_api::migrate_vault(&from, &target)?;
+            let mut human = format!("Copied {} to {}\n", m.from, m.to);
+            for (t, n) in &m.tables {
+                human.push_str(&format!("  {t:<15} {n}\n"));
+            }
+            human.push_str(&format!(
+                "ledger: {} entries, head {} on both; the copy verifies. The new desk folder is {}.",
+                m.ledger_entries,
+                m.ledger_head,
+                target.display()
+            ));
+            Ok((to_json(&m), human))
+        }
+    }
 }
 
 pub(crate) fn demo(cli: &Cli, _ctx: &mut Ctx) -> CliResult {

@@ -31,7 +31,16 @@ pub(crate) enum Command {
     Init {
         #[arg(long)]
         admin: String,
+        /// Make the vault on an agency's PostgreSQL server instead of a SQLite
+        /// file: `postgresql://OWNER@HOST/DB?sslrootcert=CA.crt` (TLS with the
+        /// server's certificate verified is the default; `sslmode=disable` only
+        /// over a local socket). The --vault folder then holds `vault.toml`.
+        #[arg(long)]
+        store: Option<String>,
     },
+    /// Where this desk's vault is kept; join a vault on a server; move one.
+    #[command(subcommand)]
+    Vault(VaultCommand),
     /// Create a demo vault with one user per role and two invented letters.
     Demo,
     /// Manage accounts (admin).
@@ -408,5 +417,26 @@ pub(crate) enum LettersCommand {
         identity: bool,
         #[arg(long)]
         reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VaultCommand {
+    /// The store this desk uses (sqlite or postgresql), where, and the vault
+    /// root's fingerprint; on a server vault, also the file other desks join with.
+    Info,
+    /// Set up this desk on a vault on a server, from the `vault.toml` an
+    /// administrator gave (its store URL and the root it pins). Refused,
+    /// keeping nothing, when the server holds another vault.
+    Join { file: PathBuf },
+    /// Copy this vault into a new store: `--to postgresql://…` (an empty
+    /// database; `--into DIR` is the new desk folder naming it) or `--to DIR`
+    /// (a new SQLite folder). Verified by a count of every table and the
+    /// ledger head on both sides.
+    Migrate {
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        into: Option<PathBuf>,
     },
 }

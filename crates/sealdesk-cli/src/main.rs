@@ -91,7 +91,8 @@ fn main() -> ExitCode {
 /// Dispatches to the command group's module; each command is one function there.
 fn run(cli: Cli, ctx: &mut Ctx) -> CliResult {
     match &cli.command {
-        Command::Init { admin } => account::init(&cli, ctx, admin),
+        Command::Init { admin, store } => account::init(&cli, ctx, admin, store.as_deref()),
+        Command::Vault(cmd) => account::vault_command(&cli, cmd),
         Command::Demo => account::demo(&cli, ctx),
         Command::User(cmd) => account::user(&cli, ctx, cmd),
         Command::Passwd => account::passwd(&cli, ctx),

@@ -1,7 +1,7 @@
 //! Rows of the copy register: each marked export or print made of a letter,
 //! and the signed approval of the request it was made under.
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::sql::{p, Row};
 
 use crate::{Db, Result};
 
@@ -29,7 +29,7 @@ pub struct CopyRow {
 }
 
 impl CopyRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row) -> Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             letter_id: r.get(1)?,
@@ -52,11 +52,11 @@ const COPY: &str = "id, letter_id, request_id, copy_no, kind, format, recipient,
 
 impl Db<'_> {
     pub fn insert_copy(&self, c: &CopyRow) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             &format!(
                 "INSERT INTO copies ({COPY}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
             ),
-            params![
+            p![
                 c.id,
                 c.letter_id,
                 c.request_id,
@@ -76,30 +76,27 @@ impl Db<'_> {
     }
 
     pub fn copies_of_letter(&self, letter_id: &str) -> Result<Vec<CopyRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {COPY} FROM copies WHERE letter_id = ?1 ORDER BY copy_no"
-        ))?;
-        let rows = st.query_map([letter_id], CopyRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            &format!("SELECT {COPY} FROM copies WHERE letter_id = ?1 ORDER BY copy_no"),
+            p![letter_id],
+            CopyRow::from_row,
+        )
     }
 
     pub fn copy_of_request(&self, request_id: &str) -> Result<Option<CopyRow>> {
-        Ok(self
-            .0
-            .query_row(
-                &format!("SELECT {COPY} FROM copies WHERE request_id = ?1"),
-                [request_id],
-                CopyRow::from_row,
-            )
-            .optional()?)
+        self.0.one(
+            &format!("SELECT {COPY} FROM copies WHERE request_id = ?1"),
+            p![request_id],
+            CopyRow::from_row,
+        )
     }
 
     /// Stores the deciding supervisor's signature over an export request's
     /// approval.
     pub fn set_request_approval(&self, request_id: &str, signature: &[u8]) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "UPDATE requests SET approval = ?2 WHERE id = ?1",
-            params![request_id, signature],
+            p![request_id, signature],
         )?;
         Ok(())
     }
@@ -107,12 +104,11 @@ impl Db<'_> {
     pub fn request_approval(&self, request_id: &str) -> Result<Vec<u8>> {
         Ok(self
             .0
-            .query_row(
+            .one(
                 "SELECT approval FROM requests WHERE id = ?1",
-                [request_id],
+                p![request_id],
                 |r| r.get(0),
-            )
-            .optional()?
+            )?
             .unwrap_or_default())
     }
 }

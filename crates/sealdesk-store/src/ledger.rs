@@ -1,6 +1,6 @@
 //! Ledger rows and vault-wide secret wraps.
 
-use rusqlite::{params, OptionalExtension};
+use crate::sql::p;
 
 use crate::{Db, Result, StoreError, MAX_LEDGER_ENTRY};
 
@@ -16,14 +16,11 @@ pub struct LedgerRow {
 impl Db<'_> {
     /// The last entry's sequence number and hash.
     pub fn ledger_head(&self) -> Result<Option<(i64, Vec<u8>)>> {
-        Ok(self
-            .0
-            .query_row(
-                "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+        self.0.one(
+            "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1",
+            p![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     pub fn append_ledger(&self, row: &LedgerRow) -> Result<()> {
@@ -35,18 +32,11 @@ impl Db<'_> {
             )));
         }
         self.0
-            .execute(
+            .exec(
                 "INSERT INTO ledger (seq, prev_hash, sealed, hash) VALUES (?1, ?2, ?3, ?4)",
-                params![row.seq, row.prev_hash, row.sealed, row.hash],
+                p![row.seq, row.prev_hash, row.sealed, row.hash],
             )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
-                {
-                    StoreError::Duplicate("ledger sequence number")
-                }
-                other => other.into(),
-            })?;
+            .map_err(|e| crate::rows::unique_as(e, "ledger sequence number"))?;
         Ok(())
     }
 
@@ -58,75 +48,83 @@ impl Db<'_> {
     /// Streams the rows after `seq`, in order. A row over
     /// [`MAX_LEDGER_ENTRY`] is `Corrupt`, found from its length alone.
     pub fn for_each_ledger_row_after(&self, seq: i64, mut f: impl FnMut(LedgerRow)) -> Result<()> {
-        let mut st = self.0.prepare(
+        let max = i64::try_from(MAX_LEDGER_ENTRY).unwrap_or(i64::MAX);
+        self.0.each(
             "SELECT seq, CASE WHEN length(prev_hash) <= 64 THEN prev_hash END,
                     CASE WHEN length(sealed) <= ?2 THEN sealed END,
                     CASE WHEN length(hash) <= 64 THEN hash END,
                     length(prev_hash) + length(sealed) + length(hash)
              FROM ledger WHERE seq > ?1 ORDER BY seq",
-        )?;
-        let max = i64::try_from(MAX_LEDGER_ENTRY).unwrap_or(i64::MAX);
-        let mut rows = st.query(params![seq, max])?;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let (Some(prev_hash), Some(sealed), Some(hash)) = (
-                r.get::<_, Option<Vec<u8>>>(1)?,
-                r.get::<_, Option<Vec<u8>>>(2)?,
-                r.get::<_, Option<Vec<u8>>>(3)?,
-            ) else {
-                let len: Option<i64> = r.get(4)?;
-                return Err(StoreError::Corrupt(format!(
-                    "ledger entry {seq} is {} bytes, over the {} KiB any entry can be: the row was altered",
-                    len.unwrap_or(0),
-                    MAX_LEDGER_ENTRY >> 10
-                )));
-            };
-            f(LedgerRow {
-                seq,
-                prev_hash,
-                sealed,
-                hash,
-            });
-        }
-        Ok(())
+            p![seq, max],
+            |r| {
+                let seq: i64 = r.get(0)?;
+                let (Some(prev_hash), Some(sealed), Some(hash)) = (
+                    r.get::<Option<Vec<u8>>>(1)?,
+                    r.get::<Option<Vec<u8>>>(2)?,
+                    r.get::<Option<Vec<u8>>>(3)?,
+                ) else {
+                    let len: Option<i64> = r.get(4)?;
+                    return Err(StoreError::Corrupt(format!(
+                        "ledger entry {seq} is {} bytes, over the {} KiB any entry can be: the row was altered",
+                        len.unwrap_or(0),
+                        MAX_LEDGER_ENTRY >> 10
+                    )));
+                };
+                f(LedgerRow {
+                    seq,
+                    prev_hash,
+                    sealed,
+                    hash,
+                });
+                Ok(())
+            },
+        )
+    }
+
+    /// How many entries there are, and the highest sequence number (equal
+    /// when none is missing).
+    pub fn ledger_count(&self) -> Result<(i64, i64)> {
+        Ok(self
+            .0
+            .one(
+                "SELECT count(*), coalesce(max(seq), 0) FROM ledger",
+                p![],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .unwrap_or((0, 0)))
     }
 
     /// The stored hash of one entry.
     pub fn ledger_hash_at(&self, seq: i64) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .0
-            .query_row("SELECT hash FROM ledger WHERE seq = ?1", [seq], |r| {
+        self.0
+            .one("SELECT hash FROM ledger WHERE seq = ?1", p![seq], |r| {
                 r.get(0)
             })
-            .optional()?)
     }
 
     pub fn secret_wrap(&self, secret: &str, recipient: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .0
-            .query_row(
-                "SELECT wrapped FROM secret_wraps WHERE secret = ?1 AND recipient = ?2",
-                [secret, recipient],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.0.one(
+            "SELECT wrapped FROM secret_wraps WHERE secret = ?1 AND recipient = ?2",
+            p![secret, recipient],
+            |r| r.get(0),
+        )
     }
 
     pub fn put_secret_wrap(&self, secret: &str, recipient: &str, wrapped: &[u8]) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "INSERT INTO secret_wraps (secret, recipient, wrapped) VALUES (?1, ?2, ?3)
              ON CONFLICT(secret, recipient) DO UPDATE SET wrapped = excluded.wrapped",
-            params![secret, recipient, wrapped],
+            p![secret, recipient, wrapped],
         )?;
         Ok(())
     }
 
     pub fn secret_recipients(&self, secret: &str) -> Result<Vec<String>> {
-        let mut st = self
-            .0
-            .prepare("SELECT recipient FROM secret_wraps WHERE secret = ?1 ORDER BY recipient")?;
-        let rows = st.query_map([secret], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            "SELECT recipient FROM secret_wraps WHERE secret = ?1 ORDER BY recipient",
+            p![secret],
+            |r| r.get(0),
+        )
     }
 }
 
@@ -134,8 +132,9 @@ impl Db<'_> {
     /// Drops every vault-wide secret wrapped to a recipient (their key pair
     /// was replaced).
     pub fn delete_secret_wraps_to(&self, recipient: &str) -> Result<usize> {
-        Ok(self
-            .0
-            .execute("DELETE FROM secret_wraps WHERE recipient = ?1", [recipient])?)
+        self.0.exec(
+            "DELETE FROM secret_wraps WHERE recipient = ?1",
+            p![recipient],
+        )
     }
 }

@@ -1,25 +1,39 @@
-//! The vault's storage: one SQLite file (`vault.sqlite`) in the vault folder.
+//! The vault's storage: one SQLite file (`vault.sqlite`) in the vault
+//! folder, the embedded default; or, for an agency, one PostgreSQL database
+//! named by the folder's `vault.toml` (see [`config`]).
 //!
-//! Architecture Invariant: this is the only crate that names `rusqlite`. It
-//! stores bytes it cannot read: every secret column holds a sealed blob made
-//! by `sealdesk-core`, and no function here takes a key. It decides nothing
-//! about who may do what; `sealdesk-api` does.
+//! Architecture Invariant: this is the only crate that names `rusqlite` or
+//! `postgres`. It stores bytes it cannot read: every secret column holds a
+//! sealed blob made by `sealdesk-core`, and no function here takes a key. It
+//! decides nothing about who may do what; `sealdesk-api` does. Both stores
+//! run the same queries (`sql`): [`Store`] is an enum over the two
+//! connections, and [`Db`] one statement runner over either, so the API,
+//! the CLI and the app never learn which one they talk to.
 
+pub mod config;
 mod copies;
+mod copy;
 mod ledger;
 mod migrations;
+mod pg;
 mod routing;
 mod rows;
+mod sql;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
+pub use config::{VaultConfig, CONFIG_FILE};
 pub use copies::*;
+pub use copy::{copy_vault, table_counts};
 pub use ledger::*;
 pub use migrations::SCHEMA_VERSION;
+pub use pg::{redact_url, DESK_ROLE};
 pub use routing::*;
 pub use rows::*;
+
+use sql::{p, Conn};
 
 /// The database file's name inside a vault folder.
 pub const DB_FILE: &str = "vault.sqlite";
@@ -45,6 +59,15 @@ pub enum StoreError {
     Sqlite(String),
     #[error("a row with this {0} already exists")]
     Duplicate(&'static str),
+    #[error("{0}")]
+    BadStoreUrl(String),
+    /// The server cannot be reached (stopped, network down): nothing of the
+    /// act was written; try again when it is back.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The server said no: credentials, its certificate, a privilege.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -66,6 +89,12 @@ impl From<rusqlite::Error> for StoreError {
                     return StoreError::Corrupt(msg.clone().unwrap_or_else(|| f.to_string()))
                 }
                 C::DatabaseBusy | C::DatabaseLocked => return StoreError::Busy,
+                C::ConstraintViolation
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                        || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+                {
+                    return StoreError::Duplicate("row")
+                }
                 C::TooBig => {
                     return StoreError::Corrupt(format!(
                         "a stored value is larger than Sealdesk ever writes (over {} MiB): the vault file was altered",
@@ -104,19 +133,64 @@ pub struct Protections {
     pub temp_store: String,
 }
 
+/// Which store a vault is kept in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One SQLite file in the vault folder.
+    Sqlite,
+    /// An agency's PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Inner {
+    Sqlite(Connection),
+    Postgres(Box<pg::PgStore>),
+}
+
 /// An open vault database.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    inner: Inner,
     dir: PathBuf,
+    /// The server vault's config (`None` for a SQLite folder).
+    config: Option<VaultConfig>,
     /// A purge of the WAL was asked for and could not finish (another
     /// connection was reading): retried after each write and at close.
     purge_pending: std::cell::Cell<bool>,
 }
 
 impl Store {
-    /// Creates a new vault folder and database, migrated to the current schema.
+    /// Creates a new vault: a folder and SQLite file, or, when the folder
+    /// holds a `vault.toml` naming a server (and no root yet), the vault's
+    /// schema on that server's empty database.
     pub fn create(dir: &Path) -> Result<Store> {
+        if let Some(config) = VaultConfig::read(dir)? {
+            if !config.root.is_empty() {
+                return Err(StoreError::AlreadyExists(dir.to_owned()));
+            }
+            let target = pg::parse_target(&config.store)?;
+            let store = pg::PgStore::open(target)?;
+            {
+                let mut client = store.client()?;
+                pg::create_schema(&mut client, SCHEMA_VERSION)?;
+            }
+            return Ok(Store {
+                inner: Inner::Postgres(Box::new(store)),
+                dir: dir.to_owned(),
+                config: Some(config),
+                purge_pending: std::cell::Cell::new(false),
+            });
+        }
         let db = dir.join(DB_FILE);
         if db.exists() {
             return Err(StoreError::AlreadyExists(dir.to_owned()));
@@ -133,8 +207,28 @@ impl Store {
         Self::finish_open(conn, dir)
     }
 
-    /// Opens an existing vault, migrating an older schema forward.
+    /// Opens an existing vault, migrating an older SQLite schema forward.
     pub fn open(dir: &Path) -> Result<Store> {
+        if let Some(config) = VaultConfig::read(dir)? {
+            let target = pg::parse_target(&config.store)?;
+            let store = pg::PgStore::open(target)?;
+            let found = pg::schema_version(&mut *store.client()?)?;
+            if found == 0 {
+                return Err(StoreError::NotAVault(dir.to_owned()));
+            }
+            if found > SCHEMA_VERSION {
+                return Err(StoreError::SchemaTooNew {
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            return Ok(Store {
+                inner: Inner::Postgres(Box::new(store)),
+                dir: dir.to_owned(),
+                config: Some(config),
+                purge_pending: std::cell::Cell::new(false),
+            });
+        }
         let db = dir.join(DB_FILE);
         if !db.is_file() {
             return Err(StoreError::NotAVault(dir.to_owned()));
@@ -162,8 +256,9 @@ impl Store {
         )?;
         migrations::migrate(&mut conn)?;
         Ok(Store {
-            conn,
+            inner: Inner::Sqlite(conn),
             dir: dir.to_owned(),
+            config: None,
             purge_pending: std::cell::Cell::new(false),
         })
     }
@@ -172,11 +267,49 @@ impl Store {
         &self.dir
     }
 
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Where the vault is, for people: the folder, or the server's URL
+    /// without its password.
+    pub fn location(&self) -> String {
+        match &self.inner {
+            Inner::Sqlite(_) => self.dir.display().to_string(),
+            Inner::Postgres(p) => p.shown().to_owned(),
+        }
+    }
+
+    /// The vault root this desk pins (a server vault's `vault.toml`).
+    pub fn pinned_root(&self) -> Option<&str> {
+        self.config
+            .as_ref()
+            .map(|c| c.root.as_str())
+            .filter(|r| !r.is_empty())
+    }
+
+    /// Pins the vault root in the folder's `vault.toml` (at creation).
+    pub fn pin_root(&mut self, root: &str) -> Result<()> {
+        if let Some(c) = &mut self.config {
+            c.root = root.to_owned();
+            c.write(&self.dir)?;
+        }
+        Ok(())
+    }
+
     /// The connection's protective settings as SQLite reports them (a test
     /// asserts each one: no temp files, overwritten deletes, WAL, full sync).
     pub fn protections(&self) -> Result<Protections> {
+        let Inner::Sqlite(conn) = &self.inner else {
+            return Err(StoreError::Sqlite(
+                "a server vault has no file settings".into(),
+            ));
+        };
         let get = |pragma: &str| -> Result<String> {
-            Ok(self.conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+            Ok(conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
                 r.get::<_, rusqlite::types::Value>(0).map(|v| match v {
                     rusqlite::types::Value::Integer(i) => i.to_string(),
                     rusqlite::types::Value::Text(t) => t,
@@ -193,52 +326,115 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        match &self.inner {
+            Inner::Sqlite(conn) => Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            Inner::Postgres(p) => pg::schema_version(&mut *p.client()?),
+        }
     }
 
     /// Reads in one consistent snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
-        f(&Db(&self.conn))
+        match &self.inner {
+            Inner::Sqlite(conn) => f(&Db(Conn::Lite(conn))),
+            Inner::Postgres(p) => {
+                let out = (|| {
+                    let mut client = p.client()?;
+                    let tx = client
+                        .build_transaction()
+                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start()
+                        .map_err(pg::error)?;
+                    let db = Db(Conn::Pg {
+                        tx: std::cell::RefCell::new(tx),
+                        cache: &p.cache,
+                    });
+                    let out = f(&db)?;
+                    if let Some(tx) = db.into_pg() {
+                        tx.commit().map_err(pg::error)?;
+                    }
+                    Ok(out)
+                })();
+                p.drop_if_closed();
+                out
+            }
+        }
     }
 
-    /// Runs `f` in one IMMEDIATE transaction, committed (durably) only if it
-    /// returns `Ok`.
+    /// Runs `f` in one write transaction, committed (durably) only if it
+    /// returns `Ok`. On SQLite an IMMEDIATE transaction; on PostgreSQL one
+    /// that first takes the vault's write lock, so writes from every desk
+    /// are serialized alike.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(&Db<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let out = f(&Db(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
-        if self.purge_pending.get() {
-            // Best effort, without waiting: the next write or the close
-            // tries again.
-            let _ = self.purge_wal(std::time::Duration::ZERO);
+        match &mut self.inner {
+            Inner::Sqlite(conn) => {
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(StoreError::from)?;
+                let out = f(&Db(Conn::Lite(&tx)))?;
+                tx.commit().map_err(StoreError::from)?;
+                if self.purge_pending.get() {
+                    // Best effort, without waiting: the next write or the
+                    // close tries again.
+                    let _ = self.purge_wal(std::time::Duration::ZERO);
+                }
+                Ok(out)
+            }
+            Inner::Postgres(p) => {
+                let out = (|| {
+                    let mut client = p.client()?;
+                    let mut tx = client.transaction().map_err(pg::error)?;
+                    // Its own statement: under READ COMMITTED each later
+                    // statement then sees every write committed before the
+                    // lock was granted.
+                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&pg::WRITE_LOCK])
+                        .map_err(pg::error)?;
+                    let db = Db(Conn::Pg {
+                        tx: std::cell::RefCell::new(tx),
+                        cache: &p.cache,
+                    });
+                    let out = f(&db)?;
+                    if let Some(tx) = db.into_pg() {
+                        tx.commit().map_err(pg::error)?;
+                    }
+                    Ok(out)
+                })();
+                p.drop_if_closed();
+                out
+            }
         }
-        Ok(out)
     }
 
-    /// Moves every committed page into the database file and truncates the
-    /// WAL to zero bytes, so that rows just deleted (with `secure_delete`
-    /// zeroing them in the file) leave no older copy in the WAL. Waits at
-    /// most `within` for readers on other connections; returns whether the
-    /// WAL was emptied. When it was not, the store tries again after each
-    /// write and when it closes.
+    /// Leaves no older copy of rows just deleted where this store can
+    /// reach it. SQLite: moves every committed page into the file and
+    /// truncates the WAL to zero bytes (`secure_delete` zeroed the rows in
+    /// the file); waits at most `within` for readers on other connections
+    /// and returns whether the WAL was emptied (when not, the store tries
+    /// again after each write and when it closes). PostgreSQL: `VACUUM` of
+    /// the tables that hold wraps and sealed records, so the dead row
+    /// versions are freed in the table files; the server's WAL, replicas and
+    /// base backups keep them until they age out, which no desk can reach
+    /// (ARCHITECTURE.md, "Erasure on each store"). Returns whether the
+    /// vacuum ran (it needs the tables' owner or a vacuum privilege).
     pub fn purge_wal(&self, within: std::time::Duration) -> Result<bool> {
+        let conn = match &self.inner {
+            Inner::Sqlite(conn) => conn,
+            Inner::Postgres(p) => {
+                let mut client = p.client()?;
+                return Ok(client
+                    .batch_execute("VACUUM key_wraps, secret_wraps, grant_layers, records, users")
+                    .is_ok());
+            }
+        };
         let deadline = std::time::Instant::now() + within;
-        self.conn
-            .busy_timeout(std::time::Duration::from_millis(20))?;
+        conn.busy_timeout(std::time::Duration::from_millis(20))?;
         let done = loop {
-            let step = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                    r.get::<_, i64>(0)
-                });
+            let step = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
             match step.map_err(StoreError::from) {
                 Ok(0) => break Ok(true),
                 Ok(_) | Err(StoreError::Busy) => {}
@@ -249,21 +445,34 @@ impl Store {
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
         };
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let done = done?;
         self.purge_pending.set(!done);
         Ok(done)
     }
 
-    /// `PRAGMA integrity_check`: `Ok(())` or the first problem reported.
+    /// The store's own consistency check: SQLite's `PRAGMA
+    /// integrity_check`; on a server, the ledger's chain as the server
+    /// itself checks it (every row's predecessor present, no gap).
     pub fn integrity_check(&self) -> Result<()> {
-        let msg: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if msg == "ok" {
-            Ok(())
-        } else {
-            Err(StoreError::Corrupt(msg))
+        match &self.inner {
+            Inner::Sqlite(conn) => {
+                let msg: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+                if msg == "ok" {
+                    Ok(())
+                } else {
+                    Err(StoreError::Corrupt(msg))
+                }
+            }
+            Inner::Postgres(_) => self.read(|db| {
+                let (n, max) = db.ledger_count()?;
+                if n != max {
+                    return Err(StoreError::Corrupt(format!(
+                        "the server's ledger holds {n} entries numbered up to {max}: rows are missing"
+                    )));
+                }
+                Ok(())
+            }),
         }
     }
 }
@@ -277,7 +486,7 @@ impl Drop for Store {
 }
 
 #[cfg(unix)]
-fn restrict_permissions(dir: &Path) {
+pub(crate) fn restrict_permissions(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     // Best effort: the vault is sealed anyway, but no other local user needs
     // to list it.
@@ -285,25 +494,34 @@ fn restrict_permissions(dir: &Path) {
 }
 
 #[cfg(not(unix))]
-fn restrict_permissions(_dir: &Path) {}
+pub(crate) fn restrict_permissions(_dir: &Path) {}
 
 /// A connection inside a read or a write; every query lives on it.
 #[derive(Debug)]
-pub struct Db<'c>(&'c Connection);
+pub struct Db<'c>(Conn<'c>);
 
-impl Db<'_> {
+impl<'c> Db<'c> {
+    /// The server transaction to commit (`None` for SQLite's, which its
+    /// caller commits).
+    fn into_pg(self) -> Option<postgres::Transaction<'c>> {
+        match self.0 {
+            Conn::Pg { tx, .. } => Some(tx.into_inner()),
+            Conn::Lite(_) => None,
+        }
+    }
+
     pub fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .0
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        self.0
+            .one("SELECT value FROM meta WHERE key = ?1", p![key], |r| {
+                r.get(0)
+            })
     }
 
     pub fn meta_set(&self, key: &str, value: &[u8]) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            rusqlite::params![key, value],
+            p![key, value],
         )?;
         Ok(())
     }

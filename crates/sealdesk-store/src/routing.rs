@@ -1,7 +1,7 @@
 //! Rows of need-to-know routing: inquiries, requests, grant layers and
 //! assignments.
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::sql::{p, Row};
 
 use crate::{Db, Result};
 
@@ -18,7 +18,7 @@ pub struct InquiryRow {
 }
 
 impl InquiryRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row) -> Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             letter_id: r.get(1)?,
@@ -52,7 +52,7 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row) -> Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             kind: r.get(1)?,
@@ -91,7 +91,7 @@ pub struct AssignmentRow {
 }
 
 impl AssignmentRow {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    fn from_row(r: &Row) -> Result<Self> {
         Ok(Self {
             id: r.get(0)?,
             kind: r.get(1)?,
@@ -114,9 +114,9 @@ const ASG: &str = "id, kind, letter_id, key_id, handler, unit, request_id, start
 
 impl Db<'_> {
     pub fn insert_inquiry(&self, q: &InquiryRow, sealed_slip: &[u8]) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             &format!("INSERT INTO inquiries ({INQ}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-            params![
+            p![
                 q.id,
                 q.letter_id,
                 q.unit,
@@ -127,71 +127,65 @@ impl Db<'_> {
                 q.answered_at
             ],
         )?;
-        self.0.execute(
+        self.0.exec(
             "INSERT INTO inquiry_slips (inquiry_id, sealed) VALUES (?1, ?2)",
-            params![q.id, sealed_slip],
+            p![q.id, sealed_slip],
         )?;
         Ok(())
     }
 
     pub fn inquiry(&self, id: &str) -> Result<Option<InquiryRow>> {
-        Ok(self
-            .0
-            .query_row(
-                &format!("SELECT {INQ} FROM inquiries WHERE id = ?1"),
-                [id],
-                InquiryRow::from_row,
-            )
-            .optional()?)
+        self.0.one(
+            &format!("SELECT {INQ} FROM inquiries WHERE id = ?1"),
+            p![id],
+            InquiryRow::from_row,
+        )
     }
 
     pub fn inquiry_slip(&self, id: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .0
-            .query_row(
-                "SELECT sealed FROM inquiry_slips WHERE inquiry_id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.0.one(
+            "SELECT sealed FROM inquiry_slips WHERE inquiry_id = ?1",
+            p![id],
+            |r| r.get(0),
+        )
     }
 
     pub fn inquiries_for_unit(&self, unit: &str) -> Result<Vec<InquiryRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {INQ} FROM inquiries WHERE unit = ?1 ORDER BY asked_at, id"
-        ))?;
-        let rows = st.query_map([unit], InquiryRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            &format!("SELECT {INQ} FROM inquiries WHERE unit = ?1 ORDER BY asked_at, id"),
+            p![unit],
+            InquiryRow::from_row,
+        )
     }
 
     pub fn inquiries_asked_by(&self, user: &str) -> Result<Vec<InquiryRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {INQ} FROM inquiries WHERE asked_by = ?1 ORDER BY asked_at, id"
-        ))?;
-        let rows = st.query_map([user], InquiryRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            &format!("SELECT {INQ} FROM inquiries WHERE asked_by = ?1 ORDER BY asked_at, id"),
+            p![user],
+            InquiryRow::from_row,
+        )
     }
 
     pub fn inquiries_of_letter(&self, letter_id: &str) -> Result<Vec<InquiryRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {INQ} FROM inquiries WHERE letter_id = ?1 ORDER BY asked_at, id"
-        ))?;
-        let rows = st.query_map([letter_id], InquiryRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            &format!("SELECT {INQ} FROM inquiries WHERE letter_id = ?1 ORDER BY asked_at, id"),
+            p![letter_id],
+            InquiryRow::from_row,
+        )
     }
 
     pub fn answer_inquiry(&self, id: &str, answer: &str, by: &str, at: i64) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "UPDATE inquiries SET answer = ?2, answered_by = ?3, answered_at = ?4 WHERE id = ?1",
-            params![id, answer, by, at],
+            p![id, answer, by, at],
         )?;
         Ok(())
     }
 
     pub fn insert_request(&self, q: &RequestRow) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             &format!("INSERT INTO requests ({REQ}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
-            params![
+            p![
                 q.id, q.kind, q.letter_id, q.unit, q.handler, q.requested_by, q.requested_at, q.until, q.status,
                 q.decided_by, q.decided_at, q.sealed
             ],
@@ -200,22 +194,21 @@ impl Db<'_> {
     }
 
     pub fn request(&self, id: &str) -> Result<Option<RequestRow>> {
-        Ok(self
-            .0
-            .query_row(
-                &format!("SELECT {REQ} FROM requests WHERE id = ?1"),
-                [id],
-                RequestRow::from_row,
-            )
-            .optional()?)
+        self.0.one(
+            &format!("SELECT {REQ} FROM requests WHERE id = ?1"),
+            p![id],
+            RequestRow::from_row,
+        )
     }
 
     pub fn requests_by(&self, user: &str) -> Result<Vec<RequestRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {REQ} FROM requests WHERE requested_by = ?1 ORDER BY requested_at, id"
-        ))?;
-        let rows = st.query_map([user], RequestRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            &format!(
+                "SELECT {REQ} FROM requests WHERE requested_by = ?1 ORDER BY requested_at, id"
+            ),
+            p![user],
+            RequestRow::from_row,
+        )
     }
 
     pub fn set_request_status(
@@ -226,9 +219,9 @@ impl Db<'_> {
         at: Option<i64>,
         sealed: Option<&[u8]>,
     ) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "UPDATE requests SET status = ?2, decided_by = coalesce(?3, decided_by), decided_at = coalesce(?4, decided_at), sealed = coalesce(?5, sealed) WHERE id = ?1",
-            params![id, status, by, at, sealed],
+            p![id, status, by, at, sealed],
         )?;
         Ok(())
     }
@@ -239,72 +232,66 @@ impl Db<'_> {
         supervisor: &str,
         wrapped: &[u8],
     ) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "INSERT INTO grant_layers (request_id, supervisor, wrapped) VALUES (?1, ?2, ?3)
              ON CONFLICT(request_id, supervisor) DO UPDATE SET wrapped = excluded.wrapped",
-            params![request_id, supervisor, wrapped],
+            p![request_id, supervisor, wrapped],
         )?;
         Ok(())
     }
 
     pub fn grant_layer(&self, request_id: &str, supervisor: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .0
-            .query_row(
-                "SELECT wrapped FROM grant_layers WHERE request_id = ?1 AND supervisor = ?2",
-                [request_id, supervisor],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.0.one(
+            "SELECT wrapped FROM grant_layers WHERE request_id = ?1 AND supervisor = ?2",
+            p![request_id, supervisor],
+            |r| r.get(0),
+        )
     }
 
     /// Destroys every outer layer of a request (decided either way).
     pub fn delete_grant_layers(&self, request_id: &str) -> Result<usize> {
-        Ok(self.0.execute(
+        self.0.exec(
             "DELETE FROM grant_layers WHERE request_id = ?1",
-            [request_id],
-        )?)
+            p![request_id],
+        )
     }
 
     pub fn insert_assignment(&self, a: &AssignmentRow) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             &format!("INSERT INTO assignments ({ASG}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
-            params![a.id, a.kind, a.letter_id, a.key_id, a.handler, a.unit, a.request_id, a.starts_at, a.until, a.ended_at, a.end_reason, a.affirmed_at, a.signature],
+            p![a.id, a.kind, a.letter_id, a.key_id, a.handler, a.unit, a.request_id, a.starts_at, a.until, a.ended_at, a.end_reason, a.affirmed_at, a.signature],
         )?;
         Ok(())
     }
 
     pub fn assignment(&self, id: &str) -> Result<Option<AssignmentRow>> {
-        Ok(self
-            .0
-            .query_row(
-                &format!("SELECT {ASG} FROM assignments WHERE id = ?1"),
-                [id],
-                AssignmentRow::from_row,
-            )
-            .optional()?)
+        self.0.one(
+            &format!("SELECT {ASG} FROM assignments WHERE id = ?1"),
+            p![id],
+            AssignmentRow::from_row,
+        )
     }
 
     pub fn assignments_of(&self, handler: &str) -> Result<Vec<AssignmentRow>> {
-        let mut st = self.0.prepare(&format!(
-            "SELECT {ASG} FROM assignments WHERE handler = ?1 ORDER BY starts_at, id"
-        ))?;
-        let rows = st.query_map([handler], AssignmentRow::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.0.all(
+            &format!("SELECT {ASG} FROM assignments WHERE handler = ?1 ORDER BY starts_at, id"),
+            p![handler],
+            AssignmentRow::from_row,
+        )
     }
 
     pub fn end_assignment(&self, id: &str, at: i64, reason: &str) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "UPDATE assignments SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
-            params![id, at, reason],
+            p![id, at, reason],
         )?;
         Ok(())
     }
 
     pub fn affirm_assignment(&self, id: &str, at: i64) -> Result<()> {
-        self.0.execute(
+        self.0.exec(
             "UPDATE assignments SET affirmed_at = ?2 WHERE id = ?1",
-            params![id, at],
+            p![id, at],
         )?;
         Ok(())
     }
@@ -323,35 +310,32 @@ impl Db<'_> {
         let mut wraps = 0;
         let mut records = 0;
         for purpose in purposes {
-            let Some(key_id) = self
-                .0
-                .query_row(
-                    "SELECT id FROM data_keys WHERE letter_id = ?1 AND purpose = ?2",
-                    [letter_id, purpose],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?
+            let Some(key_id) = self.0.one(
+                "SELECT id FROM data_keys WHERE letter_id = ?1 AND purpose = ?2",
+                p![letter_id, purpose],
+                |r| r.get::<String>(0),
+            )?
             else {
                 continue;
             };
             wraps += self
                 .0
-                .execute("DELETE FROM key_wraps WHERE key_id = ?1", [&key_id])?;
+                .exec("DELETE FROM key_wraps WHERE key_id = ?1", p![&key_id])?;
             records += self
                 .0
-                .execute("DELETE FROM records WHERE key_id = ?1", [&key_id])?;
+                .exec("DELETE FROM records WHERE key_id = ?1", p![&key_id])?;
         }
-        let layers = self.0.execute(
+        let layers = self.0.exec(
             "DELETE FROM grant_layers WHERE request_id IN (SELECT id FROM requests WHERE letter_id = ?1)",
-            [letter_id],
+            p![letter_id],
         )?;
         Ok((wraps, records, layers))
     }
 
     pub fn delete_wrap(&self, key_id: &str, recipient: &str) -> Result<usize> {
-        Ok(self.0.execute(
+        self.0.exec(
             "DELETE FROM key_wraps WHERE key_id = ?1 AND recipient = ?2",
-            [key_id, recipient],
-        )?)
+            p![key_id, recipient],
+        )
     }
 }

@@ -549,7 +549,7 @@ export type LedgerExportResult = { dir: string, entries: number,
  * checkpoint.
  */
 verified: boolean, summary: string, };
-export type ErrorKind = "usage" | "no_vault" | "vault_exists" | "bad_credentials" | "throttled" | "user_disabled" | "locked" | "not_logged_in" | "denied" | "separation_of_duties" | "invalid" | "bad_input" | "exists" | "not_found" | "affirmation_required" | "bad_recovery_code" | "bad_file" | "worker_unavailable" | "integrity" | "ledger_unavailable" | "schema_too_new" | "busy" | "vault" | "internal";
+export type ErrorKind = "usage" | "no_vault" | "vault_exists" | "bad_credentials" | "throttled" | "user_disabled" | "locked" | "not_logged_in" | "denied" | "separation_of_duties" | "invalid" | "bad_input" | "exists" | "not_found" | "affirmation_required" | "bad_recovery_code" | "bad_file" | "worker_unavailable" | "integrity" | "ledger_unavailable" | "schema_too_new" | "busy" | "vault" | "internal" | "server_unreachable" | "server_refused";
 export type CommandError = { kind: ErrorKind, message: string, 
 /**
  * For `throttled`: how many seconds until the next try is allowed (so

@@ -46,6 +46,8 @@ const KIND_TO_KEY: Record<ErrorKind | "unknown", Key> = {
   busy: "err.busy",
   vault: "err.vault",
   internal: "err.internal",
+  server_unreachable: "err.server_unreachable",
+  server_refused: "err.server_refused",
   unknown: "err.other",
 };
 

@@ -11,7 +11,20 @@ export interface Resource<T> {
   reload(): Promise<void>;
 }
 
-export function resource<T>(fetch: () => Promise<T>): Resource<T> {
+/**
+ * How often a queue is read again while its screen is open: a request or
+ * decision made at another desk (a vault on a server) shows within this.
+ * Each read is one call; the back end verifies only the ledger entries
+ * appended since its last read.
+ */
+export const LIVE_QUEUE_MS = 10_000;
+
+/**
+ * A resource; with `liveMs`, read again every `liveMs` while the screen that
+ * made it is shown, quietly (no loading state, and a failed re-read keeps
+ * what is shown unless the session is gone).
+ */
+export function resource<T>(fetch: () => Promise<T>, liveMs?: number): Resource<T> {
   const r = $state<{ loading: boolean; value: T | null; error: UiError | null }>({
     loading: true,
     value: null,
@@ -34,7 +47,25 @@ export function resource<T>(fetch: () => Promise<T>): Resource<T> {
       if (mine === generation) r.loading = false;
     }
   }
+  async function refresh() {
+    if (r.loading) return;
+    const mine = ++generation;
+    try {
+      const value = await fetch();
+      if (mine !== generation) return;
+      r.value = value;
+      r.error = null;
+    } catch (err) {
+      if (mine === generation) onCallError(err);
+    }
+  }
   void reload();
+  if (liveMs) {
+    $effect(() => {
+      const handle = setInterval(() => void refresh(), liveMs);
+      return () => clearInterval(handle);
+    });
+  }
   return {
     get loading() {
       return r.loading;

@@ -247,7 +247,9 @@ fn append_row(db: &Db<'_>, seq: u64, prev: [u8; 32], sealed: Vec<u8>) -> Result<
         hash: hash.to_vec(),
     })
     .map_err(|e| match e {
-        sealdesk_store::StoreError::Busy => ApiError::Store(e),
+        sealdesk_store::StoreError::Busy | sealdesk_store::StoreError::Unreachable(_) => {
+            ApiError::Store(e)
+        }
         e => ledger_unavailable(ApiError::Store(e)),
     })
 }
