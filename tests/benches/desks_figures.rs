@@ -297,6 +297,74 @@ fn twenty_desks(dir: &Path, secs: u64) -> (Times, i64, f64) {
     (t, after - before, took)
 }
 
+/// The store's own append path with nothing of the API around it: 20
+/// threads, each its own connection (TLS), appending chained rows through
+/// `Store::write` (the advisory lock, the head read, the insert the server
+/// checks) to a database of its own, for `secs`. The figure to set beside
+/// the bare table the issue measured (1,330–1,500 appends/s for 20 desks).
+fn store_appends(dir: &Path, secs: u64) {
+    let mut store = sealdesk_store::Store::create(dir).expect("schema");
+    store
+        .write(|db| {
+            db.append_ledger(&sealdesk_store::LedgerRow {
+                seq: 1,
+                prev_hash: vec![0; 32],
+                sealed: vec![1; 300],
+                hash: sealdesk_core::ledger::chain_hash(1, &[0; 32], &[1; 300]).to_vec(),
+            })
+        })
+        .expect("first row");
+    drop(store);
+    let start = Instant::now() + Duration::from_millis(500);
+    let end = start + Duration::from_secs(secs);
+    let threads: Vec<_> = (0..20)
+        .map(|_| {
+            let dir = dir.to_owned();
+            std::thread::spawn(move || {
+                let mut s = sealdesk_store::Store::open(&dir).expect("open");
+                let mut t = Vec::new();
+                while Instant::now() < start {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                while Instant::now() < end {
+                    let began = Instant::now();
+                    s.write(|db| {
+                        let (seq, prev) = db.ledger_head()?.expect("a head");
+                        let prev: [u8; 32] = prev.try_into().expect("32 bytes");
+                        let seq = seq + 1;
+                        let sealed = vec![2u8; 300];
+                        let hash =
+                            sealdesk_core::ledger::chain_hash(seq as u64, &prev, &sealed).to_vec();
+                        db.append_ledger(&sealdesk_store::LedgerRow {
+                            seq,
+                            prev_hash: prev.to_vec(),
+                            sealed,
+                            hash,
+                        })
+                    })
+                    .expect("append");
+                    t.push(began.elapsed());
+                }
+                t
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for th in threads {
+        all.extend(th.join().expect("thread"));
+    }
+    let s = sealdesk_store::Store::open(dir).expect("open");
+    let (n, max) = s.read(|db| db.ledger_count()).expect("count");
+    println!(
+        "PostgreSQL, the store's append alone, 20 connections: {} appends in {secs} s = {:.0}/s; p50 {:.1} ms, p99 {:.1} ms; {n} rows numbered to {max} ({})",
+        all.len(),
+        all.len() as f64 / secs as f64,
+        pct(&all, 0.5),
+        pct(&all, 0.99),
+        if n == max { "none lost or twice" } else { "GAP OR DUPLICATE" }
+    );
+}
+
 fn report(label: &str, t: &Times, appends: i64, secs: f64) {
     let all = t.all();
     println!(
@@ -352,6 +420,10 @@ fn main() {
         "open p50: PostgreSQL {pg_open:.2} ms / SQLite {lite_open:.2} ms = {:.2}x (goal <= 5x)",
         pg_open / lite_open
     );
+
+    let bare = tmp.path().join("appends");
+    sealdesk_tests::pg::server_vault_dir(&bare);
+    store_appends(&bare, (secs / 3).max(5));
 
     let (t, n, took) = twenty_desks(&server, secs);
     report("PostgreSQL, 20 desks", &t, n, took);

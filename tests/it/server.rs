@@ -556,3 +556,90 @@ fn t5_two_desk_processes_appending_at_once_make_one_chain() {
         }
     }
 }
+
+/// T1 on a server: a revoked wrap's bytes are gone from the table's file
+/// on the server (the store rewrites the wrap tables after a revoke), so a
+/// copy of the live data directory taken later holds no wrap to the revoked
+/// handler. (The server's WAL keeps it until it is recycled: ARCHITECTURE.md
+/// says so, and this test does not claim otherwise.)
+#[test]
+fn t1_a_revoked_wrap_is_gone_from_the_servers_table_file() {
+    let mut w = World::on_server(7);
+    let letter = w.register("檢舉內容：撤銷測試");
+    w.route_to_handler(&letter);
+    let dir = w.dir().to_owned();
+    let store = sealdesk_store::Store::open(&dir).expect("store");
+    let (key, handler, wrap) = store
+        .read(|db| {
+            let key = db.data_key_of(&letter, "letter")?.expect("key").id;
+            let h = db.user_by_name("handler")?.expect("handler").id;
+            let wrap = db.wrap_for(&key, &h)?.expect("the handler's wrap");
+            Ok((key, h, wrap))
+        })
+        .expect("wrap");
+    drop(store);
+    let db = db_of(&w);
+    let file_of = |table: &str| -> PathBuf {
+        let mut a = pg::admin();
+        let mut c = sql_as_admin(&db);
+        a.batch_execute("CHECKPOINT").expect("checkpoint");
+        let data: String = c
+            .query_one("SELECT current_setting('data_directory')", &[])
+            .expect("data dir")
+            .get(0);
+        let rel: String = c
+            .query_one(
+                &format!("SELECT pg_relation_filepath('sealdesk.{table}')"),
+                &[],
+            )
+            .expect("relation file")
+            .get(0);
+        Path::new(&data).join(rel)
+    };
+    let holds = |p: &Path| {
+        let bytes = std::fs::read(p).expect("read the table's file");
+        bytes.windows(wrap.len()).any(|x| x == wrap.as_slice())
+    };
+    assert!(
+        holds(&file_of("key_wraps")),
+        "the wrap is in the table's file before"
+    );
+    let mut sup = w.login("supervisor");
+    let a = w
+        .vault
+        .unit_assignments(&mut sup)
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.letter_id == letter)
+        .expect("the assignment");
+    let info = w.vault.revoke(&mut sup, &a.id, "改派").expect("revoke");
+    assert!(
+        info.notice.is_none(),
+        "the wrap tables were rewritten: {:?}",
+        info.notice
+    );
+    let store = sealdesk_store::Store::open(&dir).expect("store");
+    assert!(store
+        .read(|db| db.wrap_for(&key, &handler))
+        .expect("read")
+        .is_none());
+    assert!(
+        !holds(&file_of("key_wraps")),
+        "no byte of the revoked wrap in the table's file"
+    );
+}
+
+fn sql_as_admin(db: &str) -> postgres::Client {
+    let port: u16 = std::env::var("PGPORT")
+        .expect("PGPORT")
+        .parse()
+        .expect("port");
+    postgres::Config::new()
+        .host("localhost")
+        .port(port)
+        .user(&std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into()))
+        .password(std::env::var("PGPASSWORD").unwrap_or_default())
+        .dbname(db)
+        .connect(postgres::NoTls)
+        .expect("connect")
+}

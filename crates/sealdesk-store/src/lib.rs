@@ -336,28 +336,7 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&Db<'_>) -> Result<T>) -> Result<T> {
         match &self.inner {
             Inner::Sqlite(conn) => f(&Db(Conn::Lite(conn))),
-            Inner::Postgres(p) => {
-                let out = (|| {
-                    let mut client = p.client()?;
-                    let tx = client
-                        .build_transaction()
-                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                        .read_only(true)
-                        .start()
-                        .map_err(pg::error)?;
-                    let db = Db(Conn::Pg {
-                        tx: std::cell::RefCell::new(tx),
-                        cache: &p.cache,
-                    });
-                    let out = f(&db)?;
-                    if let Some(tx) = db.into_pg() {
-                        tx.commit().map_err(pg::error)?;
-                    }
-                    Ok(out)
-                })();
-                p.drop_if_closed();
-                out
-            }
+            Inner::Postgres(p) => in_server_transaction(p, false, f),
         }
     }
 
@@ -383,28 +362,7 @@ impl Store {
                 }
                 Ok(out)
             }
-            Inner::Postgres(p) => {
-                let out = (|| {
-                    let mut client = p.client()?;
-                    let mut tx = client.transaction().map_err(pg::error)?;
-                    // Its own statement: under READ COMMITTED each later
-                    // statement then sees every write committed before the
-                    // lock was granted.
-                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&pg::WRITE_LOCK])
-                        .map_err(pg::error)?;
-                    let db = Db(Conn::Pg {
-                        tx: std::cell::RefCell::new(tx),
-                        cache: &p.cache,
-                    });
-                    let out = f(&db)?;
-                    if let Some(tx) = db.into_pg() {
-                        tx.commit().map_err(pg::error)?;
-                    }
-                    Ok(out)
-                })();
-                p.drop_if_closed();
-                out
-            }
+            Inner::Postgres(p) => in_server_transaction(p, true, f),
         }
     }
 
@@ -413,19 +371,22 @@ impl Store {
     /// truncates the WAL to zero bytes (`secure_delete` zeroed the rows in
     /// the file); waits at most `within` for readers on other connections
     /// and returns whether the WAL was emptied (when not, the store tries
-    /// again after each write and when it closes). PostgreSQL: `VACUUM` of
-    /// the tables that hold wraps and sealed records, so the dead row
-    /// versions are freed in the table files; the server's WAL, replicas and
-    /// base backups keep them until they age out, which no desk can reach
-    /// (ARCHITECTURE.md, "Erasure on each store"). Returns whether the
-    /// vacuum ran (it needs the tables' owner or a vacuum privilege).
+    /// again after each write and when it closes). PostgreSQL: `VACUUM FULL`
+    /// of the tables that hold key wraps and sealed private keys, which
+    /// rewrites them into new files (a plain VACUUM frees a dead row's slot
+    /// but leaves its bytes in the page: measured); the old files are
+    /// unlinked. The server's WAL, replicas and base backups keep the old row
+    /// versions until they age out, which no desk can reach (ARCHITECTURE.md,
+    /// "Erasure on each store"). Returns whether it ran: it needs the tables'
+    /// owner, and their lock within the desk's `lock_timeout`. Sealed
+    /// records are not rewritten: without a wrap their key is gone.
     pub fn purge_wal(&self, within: std::time::Duration) -> Result<bool> {
         let conn = match &self.inner {
             Inner::Sqlite(conn) => conn,
             Inner::Postgres(p) => {
                 let mut client = p.client()?;
                 return Ok(client
-                    .batch_execute("VACUUM key_wraps, secret_wraps, grant_layers, records, users")
+                    .batch_execute("VACUUM FULL key_wraps, secret_wraps, grant_layers, users")
                     .is_ok());
             }
         };
@@ -475,6 +436,46 @@ impl Store {
             }),
         }
     }
+}
+
+/// Runs `f` in one server transaction, committed only if it returns `Ok`.
+/// A read is one REPEATABLE READ, READ ONLY snapshot; a write first takes
+/// the vault's write lock in its own statement, so that under READ
+/// COMMITTED each later statement sees every write committed before the
+/// lock was granted. A connection the server ended is dropped, to be made
+/// again at the next call.
+fn in_server_transaction<T, E: From<StoreError>>(
+    p: &pg::PgStore,
+    write: bool,
+    f: impl FnOnce(&Db<'_>) -> Result<T, E>,
+) -> Result<T, E> {
+    let out = (|| {
+        let mut client = p.client()?;
+        let tx = if write {
+            let mut tx = client.transaction().map_err(pg::error)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&pg::WRITE_LOCK])
+                .map_err(pg::error)?;
+            tx
+        } else {
+            client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(pg::error)?
+        };
+        let db = Db(Conn::Pg {
+            tx: std::cell::RefCell::new(tx),
+            cache: &p.cache,
+        });
+        let out = f(&db)?;
+        if let Some(tx) = db.into_pg() {
+            tx.commit().map_err(pg::error)?;
+        }
+        Ok(out)
+    })();
+    p.drop_if_closed();
+    out
 }
 
 impl Drop for Store {

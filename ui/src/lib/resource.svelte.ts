@@ -31,9 +31,11 @@ export function resource<T>(fetch: () => Promise<T>, liveMs?: number): Resource<
     error: null,
   });
   let generation = 0;
-  async function reload() {
+  /** Reads again; `quiet` keeps what is shown while it reads, and on a failure. */
+  async function load(quiet: boolean) {
+    if (quiet && r.loading) return;
     const mine = ++generation;
-    r.loading = true;
+    if (!quiet) r.loading = true;
     try {
       const value = await fetch();
       if (mine !== generation) return;
@@ -41,24 +43,17 @@ export function resource<T>(fetch: () => Promise<T>, liveMs?: number): Resource<
       r.error = null;
     } catch (err) {
       if (mine !== generation) return;
-      r.value = null;
-      r.error = onCallError(err);
+      const e = onCallError(err);
+      if (!quiet) {
+        r.value = null;
+        r.error = e;
+      }
     } finally {
-      if (mine === generation) r.loading = false;
+      if (mine === generation && !quiet) r.loading = false;
     }
   }
-  async function refresh() {
-    if (r.loading) return;
-    const mine = ++generation;
-    try {
-      const value = await fetch();
-      if (mine !== generation) return;
-      r.value = value;
-      r.error = null;
-    } catch (err) {
-      if (mine === generation) onCallError(err);
-    }
-  }
+  const reload = () => load(false);
+  const refresh = () => load(true);
   void reload();
   if (liveMs) {
     $effect(() => {

@@ -280,10 +280,16 @@ impl Vault {
         let wiped = self.store.purge_wal(crate::WAL_PURGE_WAIT)?;
         let mut info = self.assignment_info(a, now)?;
         if !wiped {
-            info.notice = Some(format!(
-                "the key wrap is gone from the vault's tables; another desk is reading the vault, so its old bytes stay in the write-ahead log until the next checkpoint (this desk runs one at its next write and when it closes; waited {} s)",
-                crate::WAL_PURGE_WAIT.as_secs()
-            ));
+            info.notice = Some(
+                if self.store.backend() == sealdesk_store::Backend::Postgres {
+                    "the key wrap is gone from the server's tables; its dead row version stays in the table's file until the server's next VACUUM (this desk's role may not run one), and in the server's write-ahead log and backups until they age out".to_owned()
+                } else {
+                    format!(
+                    "the key wrap is gone from the vault's tables; another desk is reading the vault, so its old bytes stay in the write-ahead log until the next checkpoint (this desk runs one at its next write and when it closes; waited {} s)",
+                    crate::WAL_PURGE_WAIT.as_secs()
+                )
+                },
+            );
         }
         Ok(info)
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 mod boxes;
 mod contract;
+mod desks;
 mod exports;
 mod paper;
 
