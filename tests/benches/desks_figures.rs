@@ -413,7 +413,29 @@ fn main() {
     let server = tmp.path().join("server");
     sealdesk_tests::pg::server_vault_dir(&server);
     make_vault(&server);
-    let (t, n, took) = one_desk(&server, single_secs);
+    // The desks connect as desks do: a role that is a member of
+    // sealdesk_desk, not the owner (so no desk rewrites the wrap tables
+    // after an approval; the owner's scheduled VACUUM FULL does).
+    let mut a = sealdesk_tests::pg::admin();
+    a.batch_execute(
+        "DO $$ BEGIN CREATE ROLE bench_desk LOGIN PASSWORD 'bench-desk-pw' IN ROLE sealdesk_desk;
+         EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+    )
+    .expect("desk role");
+    let owner = sealdesk_store::VaultConfig::read(&server)
+        .expect("config")
+        .expect("a server vault");
+    let user = std::env::var("PGUSER").unwrap_or_else(|_| "postgres".into());
+    let desk_dir = tmp.path().join("desk");
+    sealdesk_store::VaultConfig {
+        store: owner
+            .store
+            .replacen(&format!("{user}@"), "bench_desk:bench-desk-pw@", 1),
+        root: owner.root.clone(),
+    }
+    .write(&desk_dir)
+    .expect("desk config");
+    let (t, n, took) = one_desk(&desk_dir, single_secs);
     report("PostgreSQL, 1 desk", &t, n, took);
     let pg_open = pct(&t.open, 0.5);
     println!(
@@ -425,10 +447,10 @@ fn main() {
     sealdesk_tests::pg::server_vault_dir(&bare);
     store_appends(&bare, (secs / 3).max(5));
 
-    let (t, n, took) = twenty_desks(&server, secs);
+    let (t, n, took) = twenty_desks(&desk_dir, secs);
     report("PostgreSQL, 20 desks", &t, n, took);
-    let (count, max) = head(&server);
-    let mut v = open(&server, 999);
+    let (count, max) = head(&desk_dir);
+    let mut v = open(&desk_dir, 999);
     let r = v.ledger_verify(None).expect("verify");
     println!(
         "chain after the run: {count} entries, highest number {max} ({}), verifies: {}",

@@ -378,16 +378,31 @@ impl Store {
     /// unlinked. The server's WAL, replicas and base backups keep the old row
     /// versions until they age out, which no desk can reach (ARCHITECTURE.md,
     /// "Erasure on each store"). Returns whether it ran: it needs the tables'
-    /// owner, and their lock within the desk's `lock_timeout`. Sealed
-    /// records are not rewritten: without a wrap their key is gone.
+    /// owner (a desk's role is not: the owner's scheduled `VACUUM FULL` then
+    /// does it), and their lock within the desk's `lock_timeout`; its cost
+    /// grows with the tables. Sealed records are not rewritten: without a
+    /// wrap their key is gone.
     pub fn purge_wal(&self, within: std::time::Duration) -> Result<bool> {
         let conn = match &self.inner {
             Inner::Sqlite(conn) => conn,
             Inner::Postgres(p) => {
                 let mut client = p.client()?;
-                return Ok(client
-                    .batch_execute("VACUUM FULL key_wraps, secret_wraps, grant_layers, users")
-                    .is_ok());
+                // VACUUM skips, with only a warning, a table whose owner the
+                // caller is not: ask first (a desk's role is not the owner).
+                let owns = client
+                    .query_one(
+                        "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()
+                           AND tablename IN ('key_wraps', 'secret_wraps', 'grant_layers', 'users')
+                           AND pg_has_role(current_user, tableowner, 'USAGE')",
+                        &[],
+                    )
+                    .map_err(pg::error)?
+                    .get::<_, i64>(0)
+                    == 4;
+                return Ok(owns
+                    && client
+                        .batch_execute("VACUUM FULL key_wraps, secret_wraps, grant_layers, users")
+                        .is_ok());
             }
         };
         let deadline = std::time::Instant::now() + within;
@@ -438,8 +453,8 @@ impl Store {
     }
 }
 
-/// Runs `f` in one server transaction, committed only if it returns `Ok`.
-/// A read is one REPEATABLE READ, READ ONLY snapshot; a write first takes
+/// Runs `f` on the server. A write is one transaction, committed only if it
+/// returns `Ok`, that first takes
 /// the vault's write lock in its own statement, so that under READ
 /// COMMITTED each later statement sees every write committed before the
 /// lock was granted. A connection the server ended is dropped, to be made
@@ -451,21 +466,16 @@ fn in_server_transaction<T, E: From<StoreError>>(
 ) -> Result<T, E> {
     let out = (|| {
         let mut client = p.client()?;
-        let tx = if write {
+        let conn = if write {
             let mut tx = client.transaction().map_err(pg::error)?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&pg::WRITE_LOCK])
                 .map_err(pg::error)?;
-            tx
+            sql::PgConn::Tx(tx)
         } else {
-            client
-                .build_transaction()
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .map_err(pg::error)?
+            sql::PgConn::Client(&mut client)
         };
         let db = Db(Conn::Pg {
-            tx: std::cell::RefCell::new(tx),
+            tx: std::cell::RefCell::new(conn),
             cache: &p.cache,
         });
         let out = f(&db)?;
@@ -506,7 +516,10 @@ impl<'c> Db<'c> {
     /// caller commits).
     fn into_pg(self) -> Option<postgres::Transaction<'c>> {
         match self.0 {
-            Conn::Pg { tx, .. } => Some(tx.into_inner()),
+            Conn::Pg { tx, .. } => match tx.into_inner() {
+                sql::PgConn::Tx(t) => Some(t),
+                sql::PgConn::Client(_) => None,
+            },
             Conn::Lite(_) => None,
         }
     }

@@ -162,9 +162,49 @@ impl<T: FromVal> FromVal for Option<T> {
 pub(crate) enum Conn<'c> {
     Lite(&'c rusqlite::Connection),
     Pg {
-        tx: RefCell<postgres::Transaction<'c>>,
+        tx: RefCell<PgConn<'c>>,
         cache: &'c RefCell<HashMap<String, postgres::Statement>>,
     },
+}
+
+/// A server connection inside a write transaction, or outside any for a
+/// read (each statement then reads what is committed when it runs, as
+/// SQLite's reads here do; a transaction would cost two more round trips
+/// per read).
+pub(crate) enum PgConn<'c> {
+    Tx(postgres::Transaction<'c>),
+    Client(&'c mut postgres::Client),
+}
+
+impl PgConn<'_> {
+    fn prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
+        match self {
+            PgConn::Tx(t) => t.prepare(sql),
+            PgConn::Client(c) => c.prepare(sql),
+        }
+    }
+
+    fn execute(
+        &mut self,
+        st: &postgres::Statement,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> std::result::Result<u64, postgres::Error> {
+        match self {
+            PgConn::Tx(t) => t.execute(st, params),
+            PgConn::Client(c) => c.execute(st, params),
+        }
+    }
+
+    fn query_raw<'a>(
+        &'a mut self,
+        st: &postgres::Statement,
+        params: Vec<&'a (dyn postgres::types::ToSql + Sync)>,
+    ) -> std::result::Result<postgres::RowIter<'a>, postgres::Error> {
+        match self {
+            PgConn::Tx(t) => t.query_raw(st, params),
+            PgConn::Client(c) => c.query_raw(st, params),
+        }
+    }
 }
 
 impl std::fmt::Debug for Conn<'_> {
@@ -236,9 +276,7 @@ impl Conn<'_> {
                 let mut tx = tx.borrow_mut();
                 let st = pg_statement(&mut tx, cache, sql)?;
                 let refs = pg_params(params);
-                let it = tx
-                    .query_raw(&st, refs.iter().copied())
-                    .map_err(crate::pg::error)?;
+                let it = tx.query_raw(&st, refs).map_err(crate::pg::error)?;
                 use postgres::fallible_iterator::FallibleIterator;
                 let mut it = it;
                 while let Some(r) = it.next().map_err(crate::pg::error)? {
@@ -310,7 +348,7 @@ pub(crate) fn pg_sql(sql: &str) -> String {
 }
 
 fn pg_statement(
-    tx: &mut postgres::Transaction<'_>,
+    tx: &mut PgConn<'_>,
     cache: &RefCell<HashMap<String, postgres::Statement>>,
     sql: &str,
 ) -> Result<postgres::Statement> {
