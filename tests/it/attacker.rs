@@ -54,6 +54,74 @@ pub fn own_key_from_file(
     (id, own)
 }
 
+/// The vault's store opened below the API — the SQLite file, or the
+/// server's database when the folder names one — as a reader of it reads
+/// it: with the store's own queries, no key and no permission check. The
+/// readers below work on either store, so the tests that use them run on
+/// both (scripts/test.sh).
+pub fn store_of(dir: &Path) -> sealdesk_store::Store {
+    sealdesk_store::Store::open(dir).expect("the store opens")
+}
+
+/// [`own_key_from_file`], from whichever store the vault is on.
+pub fn own_key_in_store(dir: &Path, user: &str) -> (String, sealdesk_core::crypto::UserSecretKey) {
+    let row = store_of(dir)
+        .read(|db| db.user_by_name(user))
+        .expect("read")
+        .expect("user row");
+    let own =
+        sealdesk_core::crypto::open_user_secret_key(&row.sealed_secret_key, &pass(user), &row.id)
+            .expect("own key opens with own passphrase")
+            .key;
+    (row.id, own)
+}
+
+/// Every wrapped data key in the store (of one letter, if named), as
+/// `(key id, purpose, wrap)`.
+pub fn key_wraps_in_store(dir: &Path, letter: Option<&str>) -> Vec<(String, String, Vec<u8>)> {
+    store_of(dir)
+        .read(|db| {
+            let mut out = Vec::new();
+            for k in db.list_data_keys()? {
+                if letter.is_some_and(|l| l != k.letter_id) {
+                    continue;
+                }
+                for r in db.recipients_of(&k.id)? {
+                    if let Some(w) = db.wrap_for(&k.id, &r)? {
+                        out.push((k.id.clone(), k.purpose.clone(), w));
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .expect("wraps")
+}
+
+/// The purposes of the records under `key_id` that open with `dk`.
+pub fn records_opening_in_store(
+    dir: &Path,
+    dk: &sealdesk_core::crypto::DataKey,
+    key_id: &str,
+) -> Vec<String> {
+    store_of(dir)
+        .read(|db| db.records_under(key_id))
+        .expect("records")
+        .into_iter()
+        .filter(|r| {
+            sealdesk_core::crypto::open_record(
+                dk,
+                &sealdesk_core::crypto::RecordBinding {
+                    record_id: &r.id,
+                    purpose: &r.purpose,
+                },
+                &r.sealed,
+            )
+            .is_ok()
+        })
+        .map(|r| r.purpose)
+        .collect()
+}
+
 /// Every wrapped data key in the file, as `(key id, purpose, wrap)`.
 pub fn all_key_wraps(db: &rusqlite::Connection) -> Vec<(String, String, Vec<u8>)> {
     let mut st = db

@@ -4,7 +4,7 @@
 
 use sealdesk_api::ApiError;
 use sealdesk_api::ErrorKind;
-use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
+use sealdesk_core::crypto::{self, RecoveryCode, WrapBinding};
 
 use crate::{pass, World};
 
@@ -15,9 +15,8 @@ const BODY: &str = "檢舉人王小明 A123456789 住花蓮市中山路1號";
 /// then every record with any key so obtained. Returns how many records
 /// opened.
 fn records_opened_with_own_keys(w: &World, user: &str) -> usize {
-    let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw open");
-    let (_, own) = crate::own_key_from_file(&db, user);
-    let wraps = crate::all_key_wraps(&db);
+    let (_, own) = crate::attacker::own_key_in_store(w.dir(), user);
+    let wraps = crate::attacker::key_wraps_in_store(w.dir(), None);
     assert!(!wraps.is_empty());
     let mut opened = 0;
     for (key_id, purpose, wrapped) in &wraps {
@@ -31,28 +30,7 @@ fn records_opened_with_own_keys(w: &World, user: &str) -> usize {
         ) else {
             continue;
         };
-        let mut st = db
-            .prepare("SELECT id, purpose, sealed FROM records WHERE key_id = ?1")
-            .expect("prepare");
-        let recs: Vec<(String, String, Vec<u8>)> = st
-            .query_map([key_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("q")
-            .collect::<Result<_, _>>()
-            .expect("rows");
-        for (rid, rp, sealed) in recs {
-            if crypto::open_record(
-                &dk,
-                &RecordBinding {
-                    record_id: &rid,
-                    purpose: &rp,
-                },
-                &sealed,
-            )
-            .is_ok()
-            {
-                opened += 1;
-            }
-        }
+        opened += crate::attacker::records_opening_in_store(w.dir(), &dk, key_id).len();
     }
     opened
 }

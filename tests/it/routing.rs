@@ -6,7 +6,7 @@ use sealdesk_api::{
     ApiError, Category, Ended, ErrorKind, InquiryAnswer, NewUser, RegisterMeta, Review, Role,
     Secrecy,
 };
-use sealdesk_core::crypto::{self, RecordBinding, RecoveryCode, WrapBinding};
+use sealdesk_core::crypto::{self, RecoveryCode, WrapBinding};
 use sealdesk_core::domain::RoleSet;
 
 use crate::{pass, World};
@@ -151,26 +151,20 @@ fn letter_in(w: &mut World, state: State) -> String {
 /// grant layers of its requests (outer layer to a supervisor, inner wrap to
 /// the handler).
 fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<String> {
-    let db = rusqlite::Connection::open(w.dir().join(sealdesk_store::DB_FILE)).expect("raw");
-    let (_, own) = crate::own_key_from_file(&db, user);
-    let rows = |sql: &str| -> Vec<(String, String, Vec<u8>)> {
-        db.prepare(sql)
-            .expect("prep")
-            .query_map([letter_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .expect("q")
-            .collect::<Result<_, _>>()
-            .expect("rows")
-    };
+    let dir = w.dir();
+    let (_, own) = crate::attacker::own_key_in_store(dir, user);
     // (key id, key purpose, a wrap that may open to this user)
-    let mut wraps = rows(
-        "SELECT k.id, k.purpose, w.wrapped FROM data_keys k \
-         JOIN key_wraps w ON w.key_id = k.id WHERE k.letter_id = ?1",
-    );
-    let keys = rows("SELECT id, purpose, x'' FROM data_keys WHERE letter_id = ?1");
-    let layers = rows(
-        "SELECT g.request_id, '', g.wrapped FROM grant_layers g \
-         JOIN requests r ON r.id = g.request_id WHERE r.letter_id = ?1",
-    );
+    let mut wraps = crate::attacker::key_wraps_in_store(dir, Some(letter_id));
+    let keys: Vec<(String, String)> = crate::attacker::store_of(dir)
+        .read(|db| db.list_data_keys())
+        .expect("keys")
+        .into_iter()
+        .filter(|k| k.letter_id == letter_id)
+        .map(|k| (k.id, k.purpose))
+        .collect();
+    let layers = crate::attacker::store_of(dir)
+        .read(|db| db.grant_layers_of_letter(letter_id))
+        .expect("layers");
     for (request_id, _, layer) in layers {
         let Ok(payload) = crypto::unwrap_with(
             &own,
@@ -186,7 +180,7 @@ fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<Strin
         if let Some(inner) = payload.expose().get(96..) {
             wraps.extend(
                 keys.iter()
-                    .map(|(kid, purpose, _)| (kid.clone(), purpose.clone(), inner.to_vec())),
+                    .map(|(kid, purpose)| (kid.clone(), purpose.clone(), inner.to_vec())),
             );
         }
     }
@@ -202,36 +196,11 @@ fn records_opened_from_file(w: &World, user: &str, letter_id: &str) -> Vec<Strin
         ) else {
             continue;
         };
-        opened.extend(open_records_of_key(&db, &dk, &kid));
+        opened.extend(crate::attacker::records_opening_in_store(dir, &dk, &kid));
     }
     opened.sort();
     opened.dedup();
     opened
-}
-
-fn open_records_of_key(
-    db: &rusqlite::Connection,
-    dk: &crypto::DataKey,
-    key_id: &str,
-) -> Vec<String> {
-    let mut st = db
-        .prepare("SELECT id, purpose, sealed FROM records WHERE key_id = ?1")
-        .expect("prep");
-    let recs: Vec<(String, String, Vec<u8>)> = st
-        .query_map([key_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("q")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    recs.into_iter()
-        .filter(|(rid, rp, sealed)| {
-            let binding = RecordBinding {
-                record_id: rid,
-                purpose: rp,
-            };
-            crypto::open_record(dk, &binding, sealed).is_ok()
-        })
-        .map(|(_, rp, _)| rp)
-        .collect()
 }
 
 #[test]

@@ -248,6 +248,21 @@ impl Db<'_> {
         )
     }
 
+    /// Every outer grant layer of a letter's requests, as (request id,
+    /// supervisor, wrap): what a reader of the store finds of them.
+    pub fn grant_layers_of_letter(
+        &self,
+        letter_id: &str,
+    ) -> Result<Vec<(String, String, Vec<u8>)>> {
+        self.0.all(
+            "SELECT g.request_id, g.supervisor, g.wrapped FROM grant_layers g
+             JOIN requests r ON r.id = g.request_id WHERE r.letter_id = ?1
+             ORDER BY g.request_id, g.supervisor",
+            p![letter_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
+
     /// Destroys every outer layer of a request (decided either way).
     pub fn delete_grant_layers(&self, request_id: &str) -> Result<usize> {
         self.0.exec(
