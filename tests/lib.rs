@@ -38,22 +38,107 @@ pub mod pg {
     /// it is issued to: desks reach the server as they would in an agency,
     /// over TCP with `sslmode=verify-full`.
     pub fn tls() -> (PathBuf, String) {
-        let mut c = admin();
-        let cert: String = c
-            .query_one("SHOW ssl_cert_file", &[])
-            .expect("ssl_cert_file")
-            .get(0);
+        static TLS: std::sync::OnceLock<(PathBuf, String)> = std::sync::OnceLock::new();
+        TLS.get_or_init(|| {
+            let mut c = admin();
+            let cert: String = c
+                .query_one("SHOW ssl_cert_file", &[])
+                .expect("ssl_cert_file")
+                .get(0);
+            let names = dns_names(Path::new(&cert));
+            // The certificate Debian gives the server names this machine;
+            // when that name does not lead back to the server here, the
+            // throwaway server gets a certificate of its own for localhost.
+            // (SEALDESK_TEST_OWN_CERT=1 takes that way on any machine.)
+            let own = std::env::var_os("SEALDESK_TEST_OWN_CERT").is_some();
+            if let Some(name) = names.iter().find(|n| !own && reaches_loopback(n)) {
+                return (PathBuf::from(cert), name.clone());
+            }
+            (own_certificate(&mut c), "localhost".to_owned())
+        })
+        .clone()
+    }
+
+    fn dns_names(cert: &Path) -> Vec<String> {
         let out = std::process::Command::new("openssl")
-            .args(["x509", "-noout", "-ext", "subjectAltName", "-in", &cert])
+            .args(["x509", "-noout", "-ext", "subjectAltName", "-in"])
+            .arg(cert)
             .output()
             .expect("openssl");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let name = text
+        String::from_utf8_lossy(&out.stdout)
             .split(|c: char| c == ',' || c.is_whitespace())
-            .find_map(|w| w.strip_prefix("DNS:"))
-            .unwrap_or("localhost")
-            .to_owned();
-        (PathBuf::from(cert), name)
+            .filter_map(|w| w.strip_prefix("DNS:"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn reaches_loopback(name: &str) -> bool {
+        use std::net::ToSocketAddrs;
+        (name, 5432)
+            .to_socket_addrs()
+            .map(|mut a| a.any(|a| a.ip() == std::net::Ipv4Addr::LOCALHOST))
+            .unwrap_or(false)
+    }
+
+    /// A self-signed certificate for localhost, made with openssl and put
+    /// in place on the throwaway server (its data folder is the tests').
+    fn own_certificate(c: &mut postgres::Client) -> PathBuf {
+        let data: String = c
+            .query_one("SHOW data_directory", &[])
+            .expect("data dir")
+            .get(0);
+        let dir = Path::new(&data);
+        let (crt, key) = (dir.join("sealdesk-test.crt"), dir.join("sealdesk-test.key"));
+        let made = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                // An end entity, as Debian's own (a CA used as one is refused).
+                "-addext",
+                "basicConstraints=critical,CA:FALSE",
+            ])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&crt)
+            .output()
+            .expect("openssl req");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        // The server reads its key only if it owns it, mode 0600.
+        let owner = std::process::Command::new("stat")
+            .args(["-c", "%U"])
+            .arg(dir)
+            .output()
+            .expect("stat");
+        let owner = String::from_utf8_lossy(&owner.stdout).trim().to_owned();
+        let _ = std::process::Command::new("chown")
+            .arg(&owner)
+            .arg(&crt)
+            .arg(&key)
+            .status();
+        let _ = std::process::Command::new("chmod")
+            .arg("600")
+            .arg(&key)
+            .status();
+        for (setting, file) in [("ssl_cert_file", &crt), ("ssl_key_file", &key)] {
+            c.batch_execute(&format!(
+                "ALTER SYSTEM SET {setting} = '{}'",
+                file.display()
+            ))
+            .expect("point the server at it");
+        }
+        c.batch_execute("SELECT pg_reload_conf()").expect("reload");
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        crt
     }
 
     /// A new empty database; its URL, as `user`.
