@@ -419,7 +419,7 @@ fn main() {
     let mut a = sealdesk_tests::pg::admin();
     a.batch_execute(
         "DO $$ BEGIN CREATE ROLE bench_desk LOGIN PASSWORD 'bench-desk-pw' IN ROLE sealdesk_desk;
-         EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
     )
     .expect("desk role");
     let owner = sealdesk_store::VaultConfig::read(&server)

@@ -17,8 +17,8 @@ use crate::{pass, World, T0};
 fn role(name: &str, password: &str, member_of_desks: bool) {
     let mut a = pg::admin();
     a.batch_execute(&format!(
-        "DO $$ BEGIN CREATE ROLE sealdesk_desk NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-         DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD '{password}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+        "DO $$ BEGIN CREATE ROLE sealdesk_desk NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+         DO $$ BEGIN CREATE ROLE {name} LOGIN PASSWORD '{password}'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;"
     ))
     .expect("roles");
     if member_of_desks {

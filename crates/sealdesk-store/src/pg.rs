@@ -678,11 +678,18 @@ pub(crate) fn create_schema(client: &mut postgres::Client, version: i64) -> Resu
         > 0;
     if !role_exists {
         if let Err(e) = client.batch_execute(&format!("CREATE ROLE {DESK_ROLE} NOLOGIN")) {
-            // Another vault on the same server made it at the same moment.
-            let raced = e
-                .as_db_error()
-                .is_some_and(|d| *d.code() == postgres::error::SqlState::DUPLICATE_OBJECT);
-            if !raced {
+            // Another vault on the same server may have made it at the same
+            // moment (the server then says so in one of several ways): it
+            // is an error only if the role is still not there.
+            let there = client
+                .query_one(
+                    "SELECT count(*) FROM pg_roles WHERE rolname = $1",
+                    &[&DESK_ROLE],
+                )
+                .map_err(error)?
+                .get::<_, i64>(0)
+                > 0;
+            if !there {
                 return Err(StoreError::Refused(format!(
                     "cannot create the desks' role {DESK_ROLE} ({e}); ask the database administrator to run CREATE ROLE {DESK_ROLE} NOLOGIN"
                 )));
